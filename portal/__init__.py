@@ -1,0 +1,29 @@
+"""Sponsor Portal: the self-service environment for recognised sponsors."""
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR
+
+
+def create_app(config_name: str | None = None) -> Flask:
+    config_name = config_name or os.environ.get("PORTAL_ENV", "development")
+    config = CONFIGS[config_name]
+    if hasattr(config, "validate"):
+        config.validate()
+
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from portal import setup
+
+    setup.register_extensions(app)
+    setup.register_i18n(app)
+    setup.register_security(app)
+    setup.register_blueprints(app)
+    setup.register_errorhandlers(app)
+    setup.register_template_helpers(app)
+    setup.register_commands(app)
+    return app

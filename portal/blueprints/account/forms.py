@@ -1,0 +1,130 @@
+import re
+
+from flask_babel import lazy_gettext as _l
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as nl_postcode
+from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
+
+from portal.forms import BaseForm
+from portal.labels import LANGUAGE, ORGANISATION_KIND
+from portal.services.passwords import weakness
+
+KVK_PATTERN = re.compile(r"^\d{8}$")
+
+KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND.items()]
+LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LANGUAGE.items()]
+
+WEAK_PASSWORD_MESSAGES = {
+    "short": _l("Enter a password of at least 12 characters"),
+    "common": _l("This password is commonly used. Choose another one"),
+    "guessable": _l(
+        "This password is easy to guess. Use a longer mix of words, numbers or symbols"
+    ),
+}
+
+
+def _kvk_filter(value):
+    return value.replace(" ", "").replace(".", "") if isinstance(value, str) else value
+
+
+class SignUpForm(BaseForm):
+    kvk_number = StringField(
+        _l("KvK number"),
+        filters=[_kvk_filter],
+        validators=[DataRequired(_l("Enter the KvK number"))],
+    )
+    legal_name = StringField(
+        _l("Legal name"),
+        validators=[
+            DataRequired(_l("Enter the legal name as registered with the KvK")),
+            Length(max=200, message=_l("Enter at most 200 characters")),
+        ],
+    )
+    street_address = StringField(
+        _l("Street and house number"),
+        validators=[
+            DataRequired(_l("Enter the street and house number")),
+            Length(max=200, message=_l("Enter at most 200 characters")),
+        ],
+    )
+    postcode = StringField(_l("Postcode"), validators=[DataRequired(_l("Enter the postcode"))])
+    city = StringField(
+        _l("Town or city"),
+        validators=[
+            DataRequired(_l("Enter the town or city")),
+            Length(max=100, message=_l("Enter at most 100 characters")),
+        ],
+    )
+    organisation_email = EmailField(
+        _l("Contact e-mail address of the organisation"),
+        validators=[
+            DataRequired(_l("Enter the organisation's contact e-mail address")),
+            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+            Length(max=254),
+        ],
+    )
+    persons_employed = IntegerField(
+        _l("Number of persons employed"),
+        validators=[
+            InputRequired(_l("Enter the number of persons employed, as a whole number")),
+            NumberRange(min=0, max=10_000_000, message=_l("Enter a number of 0 or more")),
+        ],
+    )
+    kind = RadioField(
+        _l("Kind of organisation"),
+        choices=KIND_CHOICES,
+        validators=[InputRequired(_l("Choose the kind of organisation"))],
+    )
+    preferred_language = RadioField(
+        _l("Language for letters"),
+        choices=LANGUAGE_CHOICES,
+        validators=[InputRequired(_l("Choose the language for letters"))],
+    )
+    admin_name = StringField(
+        _l("Your full name"),
+        validators=[
+            DataRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Enter at most 200 characters")),
+        ],
+    )
+    admin_email = EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address")),
+            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password"))])
+
+    def validate_kvk_number(self, field):
+        if not KVK_PATTERN.match(field.data or ""):
+            raise ValidationError(_l("Enter the KvK number: 8 digits, like 12345678"))
+
+    def validate_postcode(self, field):
+        try:
+            field.data = nl_postcode.validate(field.data or "")
+        except StdnumError as error:
+            raise ValidationError(_l("Enter a Dutch postcode, like 1234 AB")) from error
+
+    def validate_password(self, field):
+        reason = weakness(
+            field.data or "", [self.admin_email.data or "", self.legal_name.data or ""]
+        )
+        if reason:
+            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+
+
+class SignInForm(BaseForm):
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address"))]
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+from portal.blueprints.applications import routes  # noqa: E402,F401

@@ -1,0 +1,25 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectChoice
+from wtforms.validators import DataRequired, InputRequired
+
+from portal.forms import BaseForm
+from portal.labels import CATEGORY
+from portal.models import Category
+
+
+class StartRecognitionForm(BaseForm):
+    category = RadioField(
+        _l("Which category do you apply for?"),
+        choices=[SelectChoice(c.value, CATEGORY[c]) for c in Category],
+        validators=[InputRequired(_l("Choose the category you apply for"))],
+    )
+
+
+class SubmitForm(BaseForm):
+    declaration = BooleanField(
+        _l(
+            "I declare that the information given is correct and complete, and that the "
+            "organisation meets the conditions for recognition."
+        ),
+        validators=[DataRequired(_l("Confirm the declaration to submit the application"))],
+    )

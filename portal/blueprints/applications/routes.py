@@ -1,0 +1,118 @@
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import clock
+from portal.blueprints.applications import bp
+from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
+from portal.extensions import db
+from portal.models import Application, ApplicationStatus, Category, Letter
+from portal.permissions import Permission, requires
+from portal.services import applications as service
+
+
+def get_application_or_404(application_id: int) -> Application:
+    """Load a case of the current organisation only; anyone else's id is a 404."""
+    application = db.session.scalar(
+        select(Application).where(
+            Application.id == application_id,
+            Application.organisation_id == g.organisation.id,
+        )
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.route("/recognition/new", methods=["GET", "POST"])
+@requires(Permission.APPLICATION_CREATE)
+def start_recognition():
+    organisation = g.organisation
+    states = service.category_states(organisation)
+    form = StartRecognitionForm()
+    if form.validate_on_submit():
+        category = Category(form.category.data)
+        try:
+            application = service.start_recognition_application(
+                organisation, category, current_user
+            )
+        except service.AlreadyRecognised:
+            form.category.errors.append(
+                _("Your organisation is already recognised for this category.")
+            )
+        except service.ApplicationAlreadyOpen as open_case:
+            form.category.errors.append(
+                _(
+                    "An application for this category is already being handled (%(reference)s).",
+                    reference=open_case.application.reference,
+                )
+            )
+        else:
+            db.session.commit()
+            return redirect(url_for("applications.check", application_id=application.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "applications/start_recognition.html",
+        form=form,
+        organisation=organisation,
+        states=states,
+    ), status
+
+
+@bp.route("/<int:application_id>/check", methods=["GET", "POST"])
+@requires(Permission.APPLICATION_SUBMIT)
+def check(application_id: int):
+    application = get_application_or_404(application_id)
+    if application.status != ApplicationStatus.DRAFT:
+        flash(_("This application has already been submitted."), "info")
+        return redirect(url_for("applications.show", application_id=application.id))
+    organisation = g.organisation
+    form = SubmitForm()
+    today = clock.today()
+    try:
+        fee = service.fee_for(organisation, application.category, today)
+    except service.FeeUnknown:
+        fee = None
+    if form.validate_on_submit() and fee is not None:
+        try:
+            service.submit_application(application, current_user, today=today)
+        except service.NotADraft:
+            db.session.rollback()
+            flash(_("This application has already been submitted."), "info")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Application submitted. Your reference is %(reference)s.",
+                    reference=application.reference,
+                ),
+                "success",
+            )
+        return redirect(url_for("applications.show", application_id=application.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "applications/check.html",
+        form=form,
+        application=application,
+        organisation=organisation,
+        fee=fee,
+        year=today.year,
+    ), status
+
+
+@bp.get("/<int:application_id>")
+@requires(Permission.APPLICATION_READ)
+def show(application_id: int):
+    application = get_application_or_404(application_id)
+    letters = db.session.scalars(
+        select(Letter)
+        .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)
+        .order_by(Letter.issued_at, Letter.id)
+    ).all()
+    return render_template(
+        "applications/show.html",
+        application=application,
+        letters=letters,
+        today=clock.today(),
+    )

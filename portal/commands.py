@@ -1,0 +1,59 @@
+"""CLI commands: `flask staff create …` and `flask demo load`."""
+
+import click
+import pyotp
+from flask.cli import with_appcontext
+
+from portal.extensions import db
+from portal.models import StaffRole
+from portal.services import accounts
+from portal.services.passwords import weakness
+
+staff_cli = click.Group("staff", help="Manage IND staff accounts.")
+demo_cli = click.Group("demo", help="Demo data for local use (never in production).")
+
+
+@staff_cli.command("create")
+@click.option("--email", required=True, help="E-mail address the staff member signs in with.")
+@click.option("--name", required=True, help="Full name.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in StaffRole]),
+    default=StaffRole.REVIEWER.value,
+    show_default=True,
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given.",
+)
+@with_appcontext
+def create_staff(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account with a TOTP second factor; prints the enrolment URI once."""
+    reason = weakness(password)
+    if reason:
+        raise click.BadParameter(f"password is too weak ({reason})", param_hint="--password")
+    secret = pyotp.random_base32()
+    try:
+        user = accounts.create_staff(email, name, StaffRole(role), password, secret)
+    except accounts.EmailTaken as taken:
+        raise click.ClickException(f"{email} is already in use") from taken
+    db.session.commit()
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="IND Sponsor Portal")
+    click.echo(f"Created {role} {user.email}.")
+    click.echo("Add this to an authenticator app (shown once):")
+    click.echo(f"  {uri}")
+
+
+@demo_cli.command("load")
+@with_appcontext
+def load_demo() -> None:
+    """Load the demo organisations, users and cases. Safe to run again."""
+    from portal.demo import load, print_sign_ins
+
+    created = load()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data already present.")
+    print_sign_ins(click.echo)

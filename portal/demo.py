@@ -1,0 +1,140 @@
+"""Demo data: organisations, users, cases and letters for trying the portal locally.
+
+The demo password and TOTP secret exist only here, and `load` refuses to run in production.
+"""
+
+import os
+from datetime import timedelta
+
+from flask import current_app
+
+from portal import clock
+from portal.extensions import db
+from portal.models import (
+    Category,
+    OrganisationKind,
+    StaffRole,
+)
+from portal.services import accounts
+from portal.services import applications as service
+
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - demo data only, documented
+
+ORGANISATIONS = [
+    dict(
+        key="employer",
+        kvk_number="69599084",
+        legal_name="Brightwave Technologies B.V.",
+        street_address="Stationsplein 45",
+        postcode="3013 AK",
+        city="Rotterdam",
+        persons_employed=120,
+        kind=OrganisationKind.EMPLOYER,
+        preferred_language="en",
+        user=("employer@demo.example", "Eva de Vries"),
+        recognised=Category.LABOUR,
+    ),
+    dict(
+        key="university",
+        kvk_number="41215422",
+        legal_name="Universiteit van Demostad",
+        street_address="Academieplein 1",
+        postcode="2311 EZ",
+        city="Leiden",
+        persons_employed=7400,
+        kind=OrganisationKind.HIGHER_EDUCATION,
+        preferred_language="nl",
+        user=("university@demo.example", "Joost Bakker"),
+        recognised=Category.STUDY,
+    ),
+    dict(
+        key="starter",
+        kvk_number="87654321",
+        legal_name="Nova Robotics B.V.",
+        street_address="Torenallee 20",
+        postcode="5617 BC",
+        city="Eindhoven",
+        persons_employed=12,
+        kind=OrganisationKind.EMPLOYER,
+        preferred_language="nl",
+        user=("starter@demo.example", "Sanne Jansen"),
+        recognised=None,
+    ),
+    dict(
+        key="intermediary",
+        kvk_number="55512345",
+        legal_name="Dutch Relocation Partners B.V.",
+        street_address="Herengracht 500",
+        postcode="1017 CB",
+        city="Amsterdam",
+        persons_employed=35,
+        kind=OrganisationKind.INTERMEDIARY,
+        preferred_language="en",
+        user=("intermediary@demo.example", "Mark Visser"),
+        recognised=None,
+    ),
+]
+
+STAFF = [
+    ("reviewer@demo.example", "Rob Reviewer", StaffRole.REVIEWER),
+    ("supervisor@demo.example", "Sofie Supervisor", StaffRole.SUPERVISOR),
+]
+
+
+def load() -> bool:
+    """Create what is missing; return whether anything was created."""
+    if os.environ.get("PORTAL_ENV") == "production" or current_app.config.get("HSTS"):
+        raise RuntimeError("Demo data is never loaded in production.")
+    if accounts.find_user_by_email("employer@demo.example") is not None:
+        return False
+
+    staff = {}
+    for email, name, role in STAFF:
+        staff[role] = accounts.create_staff(email, name, role, DEMO_PASSWORD, DEMO_TOTP_SECRET)
+
+    for spec in ORGANISATIONS:
+        email, name = spec["user"]
+        organisation, user = accounts.sign_up(
+            accounts.SignUp(
+                kvk_number=spec["kvk_number"],
+                legal_name=spec["legal_name"],
+                street_address=spec["street_address"],
+                postcode=spec["postcode"],
+                city=spec["city"],
+                organisation_email=f"info@{spec['key']}.demo.example",
+                persons_employed=spec["persons_employed"],
+                kind=spec["kind"],
+                preferred_language=spec["preferred_language"],
+                admin_name=name,
+                admin_email=email,
+                password=DEMO_PASSWORD,
+            )
+        )
+        if spec["recognised"] is not None:
+            application = service.start_recognition_application(
+                organisation, spec["recognised"], user
+            )
+            service.submit_application(application, user, today=clock.today() - timedelta(days=40))
+            service.decide(
+                application,
+                staff[StaffRole.REVIEWER],
+                grant=True,
+                reason="The organisation meets the conditions for recognition.",
+            )
+        if spec["key"] == "starter":
+            application = service.start_recognition_application(organisation, Category.LABOUR, user)
+            service.submit_application(application, user, today=clock.today() - timedelta(days=75))
+    db.session.flush()
+    return True
+
+
+def print_sign_ins(echo) -> None:
+    echo("")
+    echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
+    for spec in ORGANISATIONS:
+        echo(f"  {spec['user'][0]:<28} {spec['legal_name']}  → http://127.0.0.1:5000/sign-in")
+    for email, _name, role in STAFF:
+        echo(f"  {email:<28} IND {role.value}  → http://127.0.0.1:5000/backoffice/sign-in")
+    echo(f"  Staff second factor: TOTP secret {DEMO_TOTP_SECRET} (any authenticator app,")
+    echo("  or: python -c \"import pyotp; print(pyotp.TOTP('JBSWY3DPEHPK3PXP').now())\")")

@@ -1,0 +1,33 @@
+"""Typed models, one module per aggregate."""
+
+from portal.models.application import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    StatusEvent,
+)
+from portal.models.audit import AuditEvent
+from portal.models.letter import Letter, LetterKind, LetterRead
+from portal.models.organisation import Organisation, OrganisationKind
+from portal.models.recognition import Category, Recognition, RecognitionStatus
+from portal.models.user import Membership, OrgRole, StaffRole, User
+
+__all__ = [
+    "Application",
+    "ApplicationKind",
+    "ApplicationStatus",
+    "AuditEvent",
+    "Category",
+    "Letter",
+    "LetterKind",
+    "LetterRead",
+    "Membership",
+    "OrgRole",
+    "Organisation",
+    "OrganisationKind",
+    "Recognition",
+    "RecognitionStatus",
+    "StaffRole",
+    "StatusEvent",
+    "User",
+]

@@ -1,0 +1,91 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, enum_type, utcnow
+from portal.models.recognition import Category
+
+
+class ApplicationKind(StrEnum):
+    RECOGNITION = "recognition"
+
+
+class ApplicationStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    INFORMATION_REQUESTED = "information_requested"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+OPEN_STATUSES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.INFORMATION_REQUESTED,
+)
+DECIDABLE_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
+
+
+class Application(db.Model):
+    """A case: recognition now; residence applications join later."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        Index("ix_application_organisation_created", "organisation_id", "created_at"),
+        Index("ix_application_queue", "status", "decision_deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kind: Mapped[ApplicationKind] = mapped_column(enum_type(ApplicationKind, "application_kind"))
+    category: Mapped[Category] = mapped_column(enum_type(Category, "category"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT
+    )
+    fee_cents: Mapped[int | None] = mapped_column(Integer)
+    fee_reduced: Mapped[bool | None] = mapped_column(Boolean)
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_deadline: Mapped[date | None] = mapped_column(Date)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    organisation = relationship("Organisation", lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    events = relationship("StatusEvent", back_populates="application", order_by="StatusEvent.id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class StatusEvent(db.Model):
+    """One step in a case's life: the sponsor's timeline and the process-mining log."""
+
+    __tablename__ = "status_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    from_status: Mapped[ApplicationStatus | None] = mapped_column(
+        enum_type(ApplicationStatus, "from_status")
+    )
+    to_status: Mapped[ApplicationStatus] = mapped_column(enum_type(ApplicationStatus, "to_status"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    application = relationship("Application", back_populates="events")
+    actor = relationship("User")

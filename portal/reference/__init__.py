@@ -1,0 +1,72 @@
+"""Reference data with validity dates: fees, size limits, decision periods.
+
+The figures live in data.toml beside this module; code asks for the figure in
+force on a date and gets ReferenceDataMissing when there is none.
+"""
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from portal.models.recognition import Category
+
+DATA_FILE = Path(__file__).with_name("data.toml")
+
+
+class ReferenceDataMissing(LookupError):
+    """No figure is in force for the date asked."""
+
+    def __init__(self, table: str, on: date):
+        super().__init__(f"no {table} in force on {on.isoformat()}")
+        self.table = table
+        self.on = on
+
+
+@cache
+def _tables() -> dict[str, list[dict]]:
+    with DATA_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _in_force(table: str, on: date, **match) -> dict:
+    for row in _tables()[table]:
+        if any(row.get(k) != v for k, v in match.items()):
+            continue
+        if row["valid_from"] <= on <= row.get("valid_until", date.max):
+            return row
+    raise ReferenceDataMissing(table, on)
+
+
+@dataclass(frozen=True)
+class Fee:
+    cents: int
+    reduced: bool
+    valid_from: date
+    valid_until: date
+
+    @property
+    def euros(self) -> float:
+        return self.cents / 100
+
+
+def reduced_fee_applies(persons_employed: int, category: Category, on: date) -> bool:
+    limit = _in_force("reduced_fee_size_limit", on)["persons"]
+    return category == Category.EXCHANGE or persons_employed <= limit
+
+
+def recognition_fee(persons_employed: int, category: Category, on: date) -> Fee:
+    """The recognition fee for an organisation of this size and category on a date."""
+    reduced = reduced_fee_applies(persons_employed, category, on)
+    row = _in_force("recognition_fee", on)
+    return Fee(
+        cents=row["reduced_cents"] if reduced else row["regular_cents"],
+        reduced=reduced,
+        valid_from=row["valid_from"],
+        valid_until=row["valid_until"],
+    )
+
+
+def decision_period_days(application_kind: str, on: date) -> int:
+    return _in_force("decision_period", on, application_kind=application_kind)["days"]

@@ -1,0 +1,229 @@
+"""Recognition applications: draft → submitted → granted / refused."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+
+from portal import clock, reference
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    Category,
+    LetterKind,
+    Organisation,
+    Recognition,
+    RecognitionStatus,
+    StatusEvent,
+    User,
+)
+from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
+from portal.models.base import utcnow
+from portal.services import audit
+from portal.services.letters import issue_letter
+from portal.services.references import make_reference
+
+
+class AlreadyRecognised(Exception):
+    pass
+
+
+class ApplicationAlreadyOpen(Exception):
+    def __init__(self, application: Application):
+        super().__init__(application.reference or application.id)
+        self.application = application
+
+
+class NotADraft(Exception):
+    """The application was submitted already (double click, back button, replay)."""
+
+
+class NotDecidable(Exception):
+    """The case was decided already, or is not in a state that can be decided."""
+
+
+class FeeUnknown(Exception):
+    def __init__(self, on: date):
+        super().__init__(on.isoformat())
+        self.on = on
+
+
+def category_states(organisation: Organisation) -> dict[Category, str]:
+    """For each category: 'granted', 'suspended', 'withdrawn', 'applied' or 'none'."""
+    states = dict.fromkeys(Category, "none")
+    open_categories = db.session.scalars(
+        select(Application.category).where(
+            Application.organisation_id == organisation.id,
+            Application.kind == ApplicationKind.RECOGNITION,
+            Application.status.in_(OPEN_STATUSES[1:]),
+        )
+    )
+    for category in open_categories:
+        states[category] = "applied"
+    for recognition in organisation.recognitions:
+        states[recognition.category] = recognition.status.value
+    return states
+
+
+def fee_for(organisation: Organisation, category: Category, on: date) -> reference.Fee:
+    try:
+        return reference.recognition_fee(organisation.persons_employed, category, on)
+    except reference.ReferenceDataMissing as missing:
+        raise FeeUnknown(on) from missing
+
+
+def start_recognition_application(
+    organisation: Organisation, category: Category, actor: User
+) -> Application:
+    """Open a draft for a category, or return the open draft for it."""
+    states = category_states(organisation)
+    if states[category] in ("granted", "suspended"):
+        raise AlreadyRecognised(category)
+    existing = db.session.scalar(
+        select(Application).where(
+            Application.organisation_id == organisation.id,
+            Application.kind == ApplicationKind.RECOGNITION,
+            Application.category == category,
+            Application.status.in_(OPEN_STATUSES),
+        )
+    )
+    if existing is not None:
+        if existing.status == ApplicationStatus.DRAFT:
+            return existing
+        raise ApplicationAlreadyOpen(existing)
+    application = Application(
+        kind=ApplicationKind.RECOGNITION,
+        category=category,
+        organisation_id=organisation.id,
+        status=ApplicationStatus.DRAFT,
+        created_by_id=actor.id,
+    )
+    db.session.add(application)
+    db.session.flush()
+    db.session.add(
+        StatusEvent(
+            application_id=application.id, to_status=ApplicationStatus.DRAFT, actor_id=actor.id
+        )
+    )
+    audit.record("application.started", actor=actor, organisation=organisation, target=application)
+    return application
+
+
+def _transition(application: Application, allowed, to_status: ApplicationStatus, **values) -> bool:
+    """Move the case only if it is still in an allowed state; a concurrent move loses."""
+    result = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status.in_(allowed))
+        .values(status=to_status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(application)
+        return False
+    db.session.refresh(application)
+    return True
+
+
+def submit_application(
+    application: Application, actor: User, today: date | None = None
+) -> Application:
+    """Submit a draft: fee, snapshot, reference, statutory deadline, acknowledgement letter."""
+    submitted_at = utcnow()
+    today = today or clock.today()
+    organisation = application.organisation
+    fee = fee_for(organisation, application.category, today)
+    period = reference.decision_period_days(application.kind.value, today)
+    if not _transition(
+        application,
+        (ApplicationStatus.DRAFT,),
+        ApplicationStatus.SUBMITTED,
+        submitted_at=submitted_at,
+        submitted_by_id=actor.id,
+        fee_cents=fee.cents,
+        fee_reduced=fee.reduced,
+        snapshot={"organisation": organisation.snapshot(), "category": application.category.value},
+        decision_deadline=today + timedelta(days=period),
+        reference=make_reference(application.kind.value, today.year, application.id),
+    ):
+        raise NotADraft(application.reference)
+    db.session.add(
+        StatusEvent(
+            application_id=application.id,
+            from_status=ApplicationStatus.DRAFT,
+            to_status=ApplicationStatus.SUBMITTED,
+            actor_id=actor.id,
+            occurred_at=submitted_at,
+        )
+    )
+    issue_letter(organisation, LetterKind.ACKNOWLEDGEMENT, application=application, actor=actor)
+    audit.record(
+        "application.submitted",
+        actor=actor,
+        organisation=organisation,
+        target=application,
+        details={"reference": application.reference, "fee_cents": fee.cents},
+    )
+    return application
+
+
+def decide(application: Application, actor: User, *, grant: bool, reason: str) -> Application:
+    """Grant or refuse a recognition application; record the recognition; issue the letter."""
+    decided_at = utcnow()
+    from_status = application.status
+    to_status = ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED
+    if not _transition(
+        application,
+        DECIDABLE_STATUSES,
+        to_status,
+        decided_at=decided_at,
+        decided_by_id=actor.id,
+        decision_reason=reason,
+    ):
+        raise NotDecidable(application.status)
+    db.session.add(
+        StatusEvent(
+            application_id=application.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.id,
+            occurred_at=decided_at,
+            note=reason,
+        )
+    )
+    organisation = application.organisation
+    if grant:
+        recognition = db.session.scalar(
+            select(Recognition).where(
+                Recognition.organisation_id == organisation.id,
+                Recognition.category == application.category,
+            )
+        )
+        if recognition is None:
+            recognition = Recognition(
+                organisation_id=organisation.id, category=application.category
+            )
+            db.session.add(recognition)
+        recognition.status = RecognitionStatus.GRANTED
+        recognition.granted_on = clock.local_date(decided_at)
+        recognition.application_id = application.id
+    kind = LetterKind.RECOGNITION_GRANTED if grant else LetterKind.RECOGNITION_REFUSED
+    issue_letter(organisation, kind, application=application, actor=actor, reason=reason)
+    audit.record(
+        "application.granted" if grant else "application.refused",
+        actor=actor,
+        organisation=organisation,
+        target=application,
+        details={"reason": reason},
+    )
+    db.session.flush()
+    return application
+
+
+def review_queue():
+    """Submitted recognition cases, nearest statutory deadline first."""
+    return (
+        select(Application)
+        .where(Application.status.in_(DECIDABLE_STATUSES))
+        .order_by(Application.decision_deadline, Application.id)
+    )

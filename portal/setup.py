@@ -1,0 +1,146 @@
+"""The register_* steps of create_app(), one concern each."""
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from jinja2 import StrictUndefined
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.formatting import BABEL_LOCALES
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    """SQLite: enforce foreign keys; let SQLAlchemy own transactions (savepoints work)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "account.sign_in"
+    login_manager.session_protection = "strong"
+
+    from portal.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen not in languages:
+        chosen = request.accept_languages.best_match(languages) or "nl"
+    return BABEL_LOCALES.get(chosen, chosen)
+
+
+def register_i18n(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_security(app: Flask) -> None:
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if app.config["HSTS"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if "Cache-Control" not in response.headers and request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.blueprints.account import bp as account_bp
+    from portal.blueprints.applications import bp as applications_bp
+    from portal.blueprints.backoffice import bp as backoffice_bp
+    from portal.blueprints.dashboard import bp as dashboard_bp
+    from portal.blueprints.inbox import bp as inbox_bp
+    from portal.blueprints.public import bp as public_bp
+
+    for blueprint in (
+        public_bp,
+        account_bp,
+        dashboard_bp,
+        applications_bp,
+        inbox_bp,
+        backoffice_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask import render_template
+    from flask_wtf.csrf import CSRFError
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/error.html", code=400, csrf=True), 400
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("errors/error.html", code=500), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal import formatting
+    from portal.labels import Labels
+    from portal.permissions import current_membership
+
+    if app.testing:
+        app.jinja_env.undefined = StrictUndefined
+
+    app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+
+    @app.context_processor
+    def inject():
+        return {
+            "current_locale": get_locale().language,
+            "current_membership": current_membership(),
+            "labels": Labels,
+        }
+
+
+def register_commands(app: Flask) -> None:
+    from portal.commands import demo_cli, staff_cli
+
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,146 @@
+"""Fixtures: the migrated schema once per run, one rolled-back transaction per test.
+
+The schema comes from `alembic upgrade head` (never create_all). The same suite runs
+on SQLite (default) and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+import contextvars
+import os
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from portal import create_app
+from portal.extensions import db
+from portal.setup import MIGRATIONS_DIR
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs as in production: its own app context, g and database session.
+
+    The test's own app context (for assertions) is kept out of the request, and what
+    the test has loaded is expired afterwards so it sees what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    os.environ["TEST_DATABASE_URL"] = database_url
+    from config import TestConfig
+
+    TestConfig.SQLALCHEMY_DATABASE_URI = database_url
+    app = create_app("test")
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=str(MIGRATIONS_DIR))
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app):
+    """Each test runs inside one transaction that is rolled back at the end."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=original.registry.scopefunc,
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- page helpers ------------------------------------------------------------------
+
+
+class Page:
+    def __init__(self, response):
+        self.response = response
+        self.status = response.status_code
+        self.html = response.get_data(as_text=True)
+        self.soup = BeautifulSoup(self.html, "html.parser")
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", self.soup.get_text(" ")).strip()
+
+    def csrf(self) -> str:
+        field = self.soup.find("input", attrs={"name": "csrf_token"})
+        assert field is not None, "page has no CSRF token"
+        return field["value"]
+
+    def field_error(self, field_id: str) -> str | None:
+        node = self.soup.find(id=f"{field_id}-error")
+        return re.sub(r"\s+", " ", node.get_text(" ")).strip() if node else None
+
+    def value(self, field_id: str) -> str | None:
+        node = self.soup.find(id=field_id)
+        if node is None:
+            return None
+        if node.name == "textarea":
+            return node.get_text()
+        return node.get("value")
+
+    def checked(self, field_id: str) -> bool:
+        node = self.soup.find(id=field_id)
+        return node is not None and node.has_attr("checked")
+
+
+def get_page(client, url, expected_status=200, **kwargs) -> Page:
+    page = Page(client.get(url, **kwargs))
+    assert page.status == expected_status, (page.status, page.text[:500])
+    return page
+
+
+def post_form(client, url, data, *, form_url=None, follow_redirects=False, **kwargs):
+    """GET the form page for its CSRF token, then POST the data as a browser would."""
+    token = get_page(client, form_url or url).csrf()
+    return client.post(
+        url, data={"csrf_token": token, **data}, follow_redirects=follow_redirects, **kwargs
+    )
+
+
+@pytest.fixture
+def page():
+    return get_page
+
+
+@pytest.fixture
+def post():
+    return post_form

@@ -1,0 +1,87 @@
+"""factory_boy factories with states, on the test transaction's session."""
+
+import factory
+import pyotp
+
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    Category,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    OrgRole,
+    StaffRole,
+    User,
+)
+from portal.services.passwords import hash_password
+
+PASSWORD = "a-long-test-password-2026"
+TOTP_SECRET = pyotp.random_base32()
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+class Base(factory.alchemy.SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "flush"
+
+
+class OrganisationFactory(Base):
+    class Meta:
+        model = Organisation
+
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n:08d}")
+    legal_name = factory.Sequence(lambda n: f"Test Organisation {n} B.V.")
+    street_address = "Teststraat 1"
+    postcode = "1234 AB"
+    city = "Utrecht"
+    country = "NL"
+    email = factory.Sequence(lambda n: f"info{n}@org.example")
+    persons_employed = 120
+    kind = OrganisationKind.EMPLOYER
+    preferred_language = "en"
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@test.example")
+    name = factory.Sequence(lambda n: f"Test User {n}")
+    password_hash = _PASSWORD_HASH
+
+    class Params:
+        reviewer = factory.Trait(staff_role=StaffRole.REVIEWER, totp_secret=TOTP_SECRET)
+        supervisor = factory.Trait(staff_role=StaffRole.SUPERVISOR, totp_secret=TOTP_SECRET)
+
+
+class MembershipFactory(Base):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = OrgRole.ADMINISTRATOR
+
+
+class ApplicationFactory(Base):
+    class Meta:
+        model = Application
+
+    kind = ApplicationKind.RECOGNITION
+    category = Category.LABOUR
+    status = ApplicationStatus.DRAFT
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+
+def member(role: OrgRole = OrgRole.ADMINISTRATOR, **organisation) -> User:
+    """A user who is a member of a new organisation."""
+    org = OrganisationFactory(**organisation)
+    membership = MembershipFactory(organisation=org, role=role)
+    db.session.refresh(membership.user)
+    return membership.user
