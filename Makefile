@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## Create the virtual environment and install
 
 translations: install ## Compile the Dutch catalogue
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations 2>/dev/null || $(BIN)/pybabel compile -q -d portal/translations
+	$(BIN)/pybabel compile -d portal/translations --statistics
 
 run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask db upgrade
@@ -37,5 +37,5 @@ format: install ## ruff: fix what can be fixed
 	$(BIN)/ruff format .
 
 extract-messages: install ## Extract strings and update the Dutch catalogue
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -q -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations

@@ -1,6 +1,9 @@
 """The base form: strips whitespace from every text field, messages say what to do."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import StopValidation
 
 
 def _strip(value):
@@ -17,3 +20,26 @@ class BaseForm(FlaskForm):
 
 class EmptyForm(BaseForm):
     """A form with only the CSRF token, for POST buttons."""
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose 'not a number' message is ours, shown alone."""
+
+    def __init__(self, label=None, validators=None, *, invalid_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a whole number")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        raw = valuelist[0].strip().replace(" ", "")
+        try:
+            self.data = int(raw)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.invalid_message) from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()

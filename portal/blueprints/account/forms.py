@@ -3,7 +3,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
-from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -13,7 +13,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.forms import BaseForm
+from portal.forms import BaseForm, WholeNumberField
 from portal.labels import LANGUAGE, ORGANISATION_KIND
 from portal.services.passwords import weakness
 
@@ -71,8 +71,9 @@ class SignUpForm(BaseForm):
             Length(max=254),
         ],
     )
-    persons_employed = IntegerField(
+    persons_employed = WholeNumberField(
         _l("Number of persons employed"),
+        invalid_message=_l("Enter the number of persons employed, as a whole number"),
         validators=[
             InputRequired(_l("Enter the number of persons employed, as a whole number")),
             NumberRange(min=0, max=10_000_000, message=_l("Enter a number of 0 or more")),

@@ -1,0 +1,182 @@
+"""The back office: staff only, second factor, decisions with letters, no double decisions."""
+
+import io
+from datetime import timedelta
+
+import pyotp
+import pytest
+from pypdf import PdfReader
+
+from portal import clock
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationStatus,
+    AuditEvent,
+    Letter,
+    LetterKind,
+    Recognition,
+    RecognitionStatus,
+)
+from tests.conftest import Page, get_page
+from tests.factories import PASSWORD, ApplicationFactory, UserFactory, member
+from tests.helpers import sign_in, staff_sign_in
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.get("/language/en")
+
+
+def submitted_case(**kwargs) -> Application:
+    user = member(**kwargs)
+    organisation = user.memberships[0].organisation
+    return ApplicationFactory(
+        organisation=organisation,
+        created_by=user,
+        submitted_by=user,
+        status=ApplicationStatus.SUBMITTED,
+        reference=f"ER-2026-{organisation.id:06d}-A",
+        submitted_at=db.func.now(),
+        fee_cents=508000,
+        fee_reduced=False,
+        decision_deadline=clock.today() + timedelta(days=30),
+        snapshot={"organisation": organisation.snapshot(), "category": "labour"},
+    )
+
+
+def test_sponsor_users_never_reach_the_back_office(client):
+    case = submitted_case()
+    sign_in(client, member())
+    for url in ("/backoffice/", f"/backoffice/cases/{case.id}"):
+        assert client.get(url).status_code == 404
+    token = get_page(client, "/dashboard").csrf()
+    response = client.post(
+        f"/backoffice/cases/{case.id}/decision",
+        data={"csrf_token": token, "outcome": "grant", "reason": ""},
+    )
+    assert response.status_code == 404
+    assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
+
+
+def test_strangers_are_sent_to_the_staff_sign_in(client):
+    response = client.get("/backoffice/")
+    assert response.status_code == 302
+    assert "/backoffice/sign-in" in response.headers["Location"]
+
+
+def test_staff_sign_in_needs_the_second_factor(client):
+    staff = UserFactory(reviewer=True)
+    token = get_page(client, "/backoffice/sign-in").csrf()
+    client.post(
+        "/backoffice/sign-in",
+        data={"csrf_token": token, "email": staff.email, "password": PASSWORD},
+    )
+    # Password alone does not give access.
+    assert client.get("/backoffice/").status_code == 302
+    token = get_page(client, "/backoffice/sign-in/code").csrf()
+    wrong = str((int(pyotp.TOTP(staff.totp_secret).now()) + 500000) % 1000000).zfill(6)
+    page = Page(client.post("/backoffice/sign-in/code", data={"csrf_token": token, "code": wrong}))
+    assert page.status == 400
+    assert "The code is not right" in page.field_error("code")
+    page = Page(client.post("/backoffice/sign-in/code", data={"csrf_token": token, "code": "12"}))
+    assert "6-digit code" in page.field_error("code")
+    assert client.get("/backoffice/").status_code == 302
+
+
+def test_sponsor_accounts_cannot_use_the_staff_sign_in(client):
+    user = member()
+    token = get_page(client, "/backoffice/sign-in").csrf()
+    response = client.post(
+        "/backoffice/sign-in",
+        data={"csrf_token": token, "email": user.email, "password": PASSWORD},
+    )
+    assert response.status_code == 400
+
+
+def test_queue_is_ordered_by_deadline_with_days_left(client):
+    later = submitted_case(legal_name="Later B.V.")
+    sooner = submitted_case(legal_name="Sooner B.V.")
+    sooner.decision_deadline = clock.today() + timedelta(days=3)
+    overdue = submitted_case(legal_name="Overdue B.V.")
+    overdue.decision_deadline = clock.today() - timedelta(days=2)
+    db.session.flush()
+    staff_sign_in(client, UserFactory(reviewer=True))
+    rows = get_page(client, "/backoffice/").soup.select("tbody tr")
+    names = [row.find_all("td")[1].get_text(strip=True) for row in rows]
+    assert names == ["Overdue B.V.", "Sooner B.V.", "Later B.V."]
+    assert "2 days overdue" in rows[0].get_text()
+    assert "3 days left" in rows[1].get_text()
+    assert later.reference in rows[2].get_text()
+
+
+def test_viewing_a_case_is_audited(client):
+    case = submitted_case()
+    staff = UserFactory(reviewer=True)
+    staff_sign_in(client, staff)
+    get_page(client, f"/backoffice/cases/{case.id}")
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "staff.case.viewed"))
+    assert (event.actor_id, event.target_id) == (staff.id, case.id)
+
+
+def decide(client, case, outcome, reason=""):
+    token = get_page(client, f"/backoffice/cases/{case.id}").csrf()
+    return client.post(
+        f"/backoffice/cases/{case.id}/decision",
+        data={"csrf_token": token, "outcome": outcome, "reason": reason},
+    )
+
+
+def test_refusal_needs_a_reason_and_issues_a_letter_with_the_objection_clause(client):
+    case = submitted_case(legal_name="Refused B.V.")
+    staff_sign_in(client, UserFactory(reviewer=True))
+    page = Page(decide(client, case, "refuse", "  "))
+    assert page.status == 400
+    assert "Enter the reason for the refusal" in page.field_error("reason")
+    assert page.checked("outcome-1")
+    assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
+
+    response = decide(client, case, "refuse", "The organisation is not solvent.")
+    assert response.status_code == 302
+    case = db.session.get(Application, case.id)
+    assert case.status == ApplicationStatus.REFUSED
+    assert db.session.scalar(db.select(Recognition)) is None
+    letter = db.session.scalar(db.select(Letter).where(Letter.application_id == case.id))
+    assert letter.kind == LetterKind.RECOGNITION_REFUSED
+    text = PdfReader(io.BytesIO(letter.pdf)).pages[0].extract_text()
+    assert "The organisation is not solvent." in text
+    assert "within 6 weeks" in text
+
+
+def test_a_case_is_decided_once(client, app):
+    case = submitted_case()
+    staff_sign_in(client, UserFactory(reviewer=True))
+    token = get_page(client, f"/backoffice/cases/{case.id}").csrf()
+    data = {"csrf_token": token, "outcome": "grant", "reason": ""}
+    assert client.post(f"/backoffice/cases/{case.id}/decision", data=data).status_code == 302
+    # A second reviewer with a stale form refuses the same case: told, nothing changed.
+    other = app.test_client()
+    other.get("/language/en")
+    staff_sign_in(other, UserFactory(reviewer=True))
+    stale = {
+        "csrf_token": get_page(other, "/backoffice/").csrf(),
+        "outcome": "refuse",
+        "reason": "Too late",
+    }
+    response = other.post(
+        f"/backoffice/cases/{case.id}/decision", data=stale, follow_redirects=True
+    )
+    assert "already been decided" in response.get_data(as_text=True)
+    case = db.session.get(Application, case.id)
+    assert case.status == ApplicationStatus.GRANTED
+    recognition = db.session.scalar(db.select(Recognition))
+    assert recognition.status == RecognitionStatus.GRANTED
+    kinds = db.session.scalars(db.select(Letter.kind).where(Letter.application_id == case.id))
+    assert list(kinds) == [LetterKind.RECOGNITION_GRANTED]
+
+
+def test_drafts_are_not_visible_to_staff(client):
+    draft = ApplicationFactory(status=ApplicationStatus.DRAFT)
+    staff_sign_in(client, UserFactory(reviewer=True))
+    assert client.get(f"/backoffice/cases/{draft.id}").status_code == 404
+    assert client.get("/backoffice/cases/999999").status_code == 404

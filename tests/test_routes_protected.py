@@ -1,0 +1,30 @@
+"""Every route is either explicitly public or guarded by a permission (Notify's habit)."""
+
+from portal.blueprints.backoffice import OPEN_ENDPOINTS
+from portal.permissions import PUBLIC_ENDPOINTS
+
+
+def test_every_endpoint_is_public_or_carries_a_permission(app):
+    unguarded = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        if getattr(view, "required_permission", None) is None:
+            unguarded.append(f"{rule.endpoint} {rule.rule}")
+    assert unguarded == []
+
+
+def test_public_list_names_only_real_endpoints(app):
+    assert set(app.view_functions) >= PUBLIC_ENDPOINTS
+    assert OPEN_ENDPOINTS <= PUBLIC_ENDPOINTS
+
+
+def test_guarded_endpoints_turn_away_anonymous_users(app, client):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS or "GET" not in rule.methods:
+            continue
+        url = rule.rule.replace("<int:application_id>", "1").replace("<int:letter_id>", "1")
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "sign-in" in response.headers["Location"], url
