@@ -41,6 +41,18 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
 
+    # E-mail: SMTP when MAIL_SERVER is set; printed to the console otherwise.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SENDER = os.environ.get(
+        "MAIL_SENDER", "IND Sponsor Portal <no-reply@sponsorportal.ind.example>"
+    )
+    # Absolute links in e-mails (no request to take the host from in background work).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
     # Letters
     LETTER_SENDER = "Immigratie- en Naturalisatiedienst"
 

@@ -7,6 +7,7 @@ on SQLite (default) and on PostgreSQL when TEST_DATABASE_URL is set.
 import contextvars
 import os
 import re
+import socket
 
 import pytest
 from bs4 import BeautifulSoup
@@ -144,3 +145,38 @@ def page():
 @pytest.fixture
 def post():
     return post_form
+
+
+# --- a real SMTP server for e-mail tests ----------------------------------------------
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An SMTP server on 127.0.0.1; the app sends to it during the test. `.messages` holds mail."""
+    from aiosmtpd.controller import Controller
+
+    inbox = _Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        yield inbox
+    finally:
+        app.config.update(saved)
+        controller.stop()
