@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.models import ApplicationStatus, Category, LetterKind, OrganisationKind
+from portal.models import ApplicationKind, ApplicationStatus, Category, LetterKind, OrganisationKind
+from portal.services.residence_types import TYPES as RESIDENCE_TYPES
 
 CATEGORY = {
     Category.LABOUR: _l("Labour"),
@@ -45,6 +46,16 @@ LETTER_KIND = {
     LetterKind.RECOGNITION_REFUSED: _l("Recognition refused"),
 }
 LANGUAGE = {"nl": _l("Dutch"), "en": _l("English")}
+APPLICATION_KIND = {
+    ApplicationKind.RECOGNITION: _l("Recognition as a sponsor"),
+    **{kind: rtype.title for kind, rtype in RESIDENCE_TYPES.items()},
+}
+TASK_STATUS = {
+    "not_started": _l("Not yet started"),
+    "in_progress": _l("Incomplete"),
+    "completed": _l("Completed"),
+    "cannot_start": _l("Cannot start yet"),
+}
 
 
 class Labels:
@@ -55,3 +66,5 @@ class Labels:
     organisation_kind = ORGANISATION_KIND
     letter_kind = LETTER_KIND
     language = LANGUAGE
+    application_kind = APPLICATION_KIND
+    task_status = TASK_STATUS

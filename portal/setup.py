@@ -85,12 +85,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.public import bp as public_bp
+    from portal.blueprints.residence import bp as residence_bp
 
     for blueprint in (
         public_bp,
         account_bp,
         dashboard_bp,
         applications_bp,
+        residence_bp,
         inbox_bp,
         backoffice_bp,
     ):

@@ -11,6 +11,20 @@ from portal.models.recognition import Category
 
 class ApplicationKind(StrEnum):
     RECOGNITION = "recognition"
+    # Residence applications a sponsor files for a person (portal/services/residence_types.py).
+    HSM_ENTRY = "hsm_entry"
+    HSM_RESIDENCE = "hsm_residence"
+    HSM_EXTENSION = "hsm_extension"
+    HSM_CHANGE_EMPLOYER = "hsm_change_employer"
+    EU_BLUE_CARD = "eu_blue_card"
+    RESEARCHER = "researcher"
+    STUDENT = "student"
+    AU_PAIR = "au_pair"
+    CULTURAL_EXCHANGE = "cultural_exchange"
+
+    @property
+    def is_residence(self) -> bool:
+        return self is not ApplicationKind.RECOGNITION
 
 
 class ApplicationStatus(StrEnum):
@@ -60,6 +74,9 @@ class Application(db.Model):
     decision_deadline: Mapped[date | None] = mapped_column(Date)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # Residence applications: the answers as typed (a draft), and the target date.
+    answers: Mapped[dict | None] = mapped_column(JSON)
+    target_date: Mapped[date | None] = mapped_column(Date)
 
     organisation = relationship("Organisation", lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id])

@@ -169,6 +169,8 @@ def submit_application(
 
 def decide(application: Application, actor: User, *, grant: bool, reason: str) -> Application:
     """Grant or refuse a recognition application; record the recognition; issue the letter."""
+    if application.kind.is_residence:  # decided by portal.services.residence, never here
+        raise NotDecidable(application.kind)
     decided_at = utcnow()
     from_status = application.status
     to_status = ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED

@@ -7,7 +7,20 @@ a mistyped digit or two swapped digits.
 import re
 
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: no I, O or Q
-PREFIXES = {"recognition": "ER"}
+PREFIXES = {
+    "recognition": "ER",
+    # Residence applications: KM kennismigrant, BC EU Blue Card, WO researcher, ST student,
+    # UW exchange (uitwisseling).
+    "hsm_entry": "KM",
+    "hsm_residence": "KM",
+    "hsm_extension": "KM",
+    "hsm_change_employer": "KM",
+    "eu_blue_card": "BC",
+    "researcher": "WO",
+    "student": "ST",
+    "au_pair": "UW",
+    "cultural_exchange": "UW",
+}
 _PATTERN = re.compile(r"^([A-Z]{2})-(\d{4})-(\d{6})-([A-Z])$")
 
 

@@ -64,6 +64,8 @@ def start_recognition():
 @requires(Permission.APPLICATION_SUBMIT)
 def check(application_id: int):
     application = get_application_or_404(application_id)
+    if application.kind.is_residence:
+        return redirect(url_for("residence.check", application_id=application.id), code=307)
     if application.status != ApplicationStatus.DRAFT:
         flash(_("This application has already been submitted."), "info")
         return redirect(url_for("applications.show", application_id=application.id))
@@ -105,6 +107,12 @@ def check(application_id: int):
 @requires(Permission.APPLICATION_READ)
 def show(application_id: int):
     application = get_application_or_404(application_id)
+    if application.kind.is_residence:
+        from portal.blueprints.residence.routes import render_case
+
+        if application.status == ApplicationStatus.DRAFT:
+            return redirect(url_for("residence.tasks", application_id=application.id))
+        return render_case(application)
     letters = db.session.scalars(
         select(Letter)
         .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)

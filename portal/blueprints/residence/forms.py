@@ -1,0 +1,50 @@
+"""Forms built from the type definitions: one form class per section, never copy-pasted."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired
+
+from portal.forms import BaseForm
+from portal.services.residence import country_choices
+from portal.services.residence_types import TYPES, Section
+
+
+class StartForm(BaseForm):
+    kind = RadioField(
+        _l("Which application do you want to make?"),
+        choices=[SelectChoice(kind.value, rtype.title) for kind, rtype in TYPES.items()],
+        validators=[InputRequired(_l("Choose the kind of application"))],
+    )
+
+
+def section_form(section: Section, **kwargs) -> BaseForm:
+    """A form for one section; validation of the values is the service's (rules need context)."""
+    attributes = {}
+    for field in section.fields:
+        if field.kind == "choice":
+            attributes[field.name] = RadioField(
+                field.label,
+                choices=[SelectChoice(value, label) for value, label in field.choices],
+                validate_choice=False,
+            )
+        elif field.kind == "country":
+            attributes[field.name] = SelectField(
+                field.label,
+                choices=[SelectChoice("", _l("Choose a country"))]
+                + [SelectChoice(code, name) for code, name in country_choices()],
+                validate_choice=False,
+            )
+        else:
+            attributes[field.name] = StringField(field.label)
+    form_class = type(f"{section.key.title()}SectionForm", (BaseForm,), attributes)
+    return form_class(**kwargs)
+
+
+class DeclarationForm(BaseForm):
+    declaration = BooleanField(
+        _l(
+            "I declare that the information given is correct and complete, and that the person "
+            "meets the conditions for this residence permit."
+        ),
+        validators=[DataRequired(_l("Confirm the declaration to submit the application"))],
+    )

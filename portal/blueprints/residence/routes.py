@@ -1,0 +1,204 @@
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import clock
+from portal.blueprints.applications.routes import get_application_or_404
+from portal.blueprints.residence import bp
+from portal.blueprints.residence.forms import DeclarationForm, StartForm, section_form
+from portal.extensions import db
+from portal.models import Application, ApplicationKind, ApplicationStatus, Letter
+from portal.permissions import Permission, requires
+from portal.services import residence as service
+from portal.services import residence_rules as rules
+
+
+def get_residence_or_404(application_id: int) -> Application:
+    application = get_application_or_404(application_id)
+    if not application.kind.is_residence:
+        abort(404)
+    return application
+
+
+def _already_submitted(application: Application):
+    flash(_("This application has already been submitted."), "info")
+    return redirect(url_for("applications.show", application_id=application.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.APPLICATION_CREATE)
+def start():
+    organisation = g.organisation
+    options = service.filing_options(organisation)
+    form = StartForm()
+    if form.validate_on_submit():
+        kind = ApplicationKind(form.kind.data)
+        if options[kind] is not None:
+            form.kind.errors.append(
+                _(
+                    "Your organisation cannot file this application: it needs recognition as "
+                    "a sponsor in the %(category)s category that is not suspended.",
+                    category=str(service.category_label(kind)).lower(),
+                )
+            )
+        else:
+            application = service.start(organisation, kind, current_user)
+            db.session.commit()
+            return redirect(url_for("residence.tasks", application_id=application.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "residence/start.html", form=form, options=options, types=service.TYPES
+    ), status
+
+
+@bp.get("/<int:application_id>")
+@requires(Permission.APPLICATION_READ)
+def tasks(application_id: int):
+    application = get_residence_or_404(application_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect(url_for("applications.show", application_id=application.id))
+    rtype = service.residence_type(application)
+    statuses = service.section_statuses(rtype, application.answers, clock.today())
+    return render_template(
+        "residence/tasks.html",
+        application=application,
+        rtype=rtype,
+        statuses=statuses,
+        complete=all(status == service.COMPLETED for _s, status in statuses),
+        person_name=service.person_name(application),
+    )
+
+
+@bp.route("/<int:application_id>/sections/<key>", methods=["GET", "POST"])
+@requires(Permission.APPLICATION_CREATE)
+def section(application_id: int, key: str):
+    application = get_residence_or_404(application_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return _already_submitted(application)
+    rtype = service.residence_type(application)
+    answers = application.answers or {}
+    section = next((s for s in rtype.applicable_sections(answers) if s.key == key), None)
+    if section is None:
+        abort(404)
+    today = clock.today()
+    if request.method == "POST":
+        form = section_form(section)
+        form.validate()
+        typed = {f.name: form[f.name].data or "" for f in section.fields}
+        service.save_section(application, section, typed, current_user)
+        db.session.commit()
+        errors = service.check(rtype, application.answers, today).section_errors(key)
+        if not errors:
+            if "later" in request.form:
+                flash(_("Your answers have been saved."), "success")
+                return redirect(url_for("residence.tasks", application_id=application.id))
+            return redirect(_next_url(application, rtype, key))
+        status = 400
+    else:
+        stored = answers.get(key)
+        data = stored if stored is not None else service.prefill(section, g.organisation)
+        form = section_form(section, formdata=None, data=data)
+        errors = service.check(rtype, answers, today).section_errors(key) if stored else {}
+        status = 200
+    for name, message in errors.items():
+        form[name].errors = [message]
+    return render_template(
+        "residence/section.html",
+        application=application,
+        rtype=rtype,
+        section=section,
+        form=form,
+        specs={f.name: f for f in section.fields},
+    ), status
+
+
+def _next_url(application: Application, rtype, key: str) -> str:
+    keys = [s.key for s in rtype.applicable_sections(application.answers or {})]
+    if key in keys and keys.index(key) + 1 < len(keys):
+        following = keys[keys.index(key) + 1]
+        if following not in (application.answers or {}):
+            return url_for("residence.section", application_id=application.id, key=following)
+    return url_for("residence.tasks", application_id=application.id)
+
+
+@bp.route("/<int:application_id>/check", methods=["GET", "POST"])
+@requires(Permission.APPLICATION_SUBMIT)
+def check(application_id: int):
+    application = get_residence_or_404(application_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return _already_submitted(application)
+    rtype = service.residence_type(application)
+    today = clock.today()
+    form = DeclarationForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            service.submit(application, current_user, today=today)
+        except service.NotADraft:
+            db.session.rollback()
+            return _already_submitted(application)
+        except service.Incomplete:
+            db.session.rollback()
+            problem = _("Complete every section without problems before you submit.")
+        except service.NotAllowed:
+            db.session.rollback()
+            problem = _(
+                "Your organisation can no longer file this application: its recognition for "
+                "this category is missing or suspended."
+            )
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Application submitted. Your reference is %(reference)s.",
+                    reference=application.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for("applications.show", application_id=application.id))
+    if problem:
+        form.declaration.errors = [*form.declaration.errors, problem]
+    checked = service.check(rtype, application.answers, today)
+    statuses = service.section_statuses(rtype, application.answers, today)
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "residence/check.html",
+        application=application,
+        rtype=rtype,
+        form=form,
+        checked=checked,
+        statuses=statuses,
+        complete=all(s == service.COMPLETED for _x, s in statuses) and not checked.errors,
+        answers=application.answers or {},
+        fee=rules.fee(application.kind.value, today),
+        deadline=rules.statutory_deadline(today),
+        target=rules.target_date(today, service.recognised_for(g.organisation, rtype)),
+        validity=service.requested_validity_from(checked),
+        organisation=g.organisation,
+        today=today,
+        display=service.display_value,
+        criterion_name=lambda criterion: rules.CRITERION_NAMES[criterion](),
+    ), status
+
+
+def render_case(application: Application):
+    """The case page of a residence application (applications.show delegates here)."""
+    letters = db.session.scalars(
+        select(Letter)
+        .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)
+        .order_by(Letter.issued_at, Letter.id)
+    ).all()
+    rtype = service.residence_type(application)
+    return render_template(
+        "residence/show.html",
+        application=application,
+        rtype=rtype,
+        letters=letters,
+        waiting=service.waiting_for(application, letters),
+        moved_days=service.deadline_moved_days(application),
+        person_name=service.person_name(application),
+        requested_until=service.requested_until(application),
+        today=clock.today(),
+        display=service.display_value,
+    )
