@@ -2,6 +2,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# npm tools for the browser tests (axe-core, vnu-jar), when npm is there; without them those skip.
+NPM_STAMP := $(if $(shell command -v npm),node_modules/.installed-stamp)
 export FLASK_APP := wsgi.py
 
 .PHONY: help install translations run test lint format extract-messages
@@ -15,7 +17,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create the virtual environment and install
+install: $(STAMP) $(NPM_STAMP) ## Create the virtual environment and install
+
+node_modules/.installed-stamp: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 translations: install ## Compile the Dutch catalogue
 	$(BIN)/pybabel compile -d portal/translations --statistics
@@ -26,7 +32,7 @@ run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: translations ## Run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff: lint and format check
 	$(BIN)/ruff check .

@@ -1,0 +1,36 @@
+"""A live portal for the browser tests: a fresh migrated database with demo data, on 127.0.0.1.
+
+Run as a subprocess (`python -m tests.browser.live_server`) so that it shares no state with the
+test process (the suite swaps `db.session` for its rolled-back transaction). TEST_DATABASE_URL
+names the throwaway database; the port is printed as the first line of stdout.
+"""
+
+import sys
+import threading
+
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.extensions import db
+from portal.setup import MIGRATIONS_DIR
+
+
+def main() -> None:
+    app = create_app("test")  # TESTING, StrictUndefined in templates, no sign-in rate limit
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        from portal.demo import load
+
+        load()
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    print(server.server_port, flush=True)
+    # Stop when the test process closes our stdin (or ends).
+    threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Every page each demo role can reach, in Dutch and English, including forms in their error
+state: 0 axe-core violations (WCAG 2.0/2.1 A and AA) and 0 Nu HTML Checker errors."""
+
+import shutil
+
+import pytest
+
+from tests.browser.checks import describe, run_axe, run_vnu
+from tests.browser.conftest import ARTIFACTS, AXE_JS, VNU_JAR, require
+from tests.browser.crawl import LANGUAGES, ROLES, crawl
+
+_CRAWLS: dict[tuple[str, str], list] = {}
+
+
+@pytest.fixture
+def crawled(chromium, live_server):
+    """The pages of one crawl, crawled once per test run."""
+    require(AXE_JS.exists(), "axe-core is not installed (run `npm ci`)")
+
+    def get(role: str, lang: str):
+        if (role, lang) not in _CRAWLS:
+            _CRAWLS[(role, lang)] = crawl(chromium, live_server, role, lang)
+        return _CRAWLS[(role, lang)]
+
+    return get
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_passes_axe(crawled, role, lang):
+    pages = crawled(role, lang)
+    assert pages, "the crawl checked no page"
+    failures = [f"{page.where}\n{describe(page.violations)}" for page in pages if page.violations]
+    assert not failures, "axe-core violations:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_linked_page_opens_in_the_chosen_language(crawled, role, lang):
+    pages = crawled(role, lang)
+    expected = {"/no-such-page": 404}
+    broken = [
+        f"{page.where}: HTTP {page.status}"
+        for page in pages
+        if page.label == "page" and page.status != expected.get(page.path, 200)
+    ]
+    assert not broken, "links that do not open:\n" + "\n".join(broken)
+    wrong_language = [page.where for page in pages if page.html_lang != lang]
+    assert not wrong_language, f"pages not in {lang}: {wrong_language}"
+    # An empty form is a 400 with the error summary, unless it has nothing required.
+    for page in pages:
+        if page.label != "page" and page.status == 400:
+            assert 'class="error-summary"' in page.html, f"{page.where}: 400 without summary"
+
+
+def test_the_crawl_reaches_each_roles_pages_and_error_states(crawled):
+    """The crawler is honest: it reaches the pages we know about, not just the start page."""
+
+    def paths(role):
+        return {(page.path, page.label == "page") for page in crawled(role, "en")}
+
+    anonymous = paths("anonymous")
+    for path in ("/", "/sign-in", "/sign-up", "/accessibility", "/backoffice/sign-in"):
+        assert (path, True) in anonymous, path
+    assert ("/sign-up", False) in anonymous  # sign-up checked in its error state
+    assert ("/sign-in", False) in anonymous
+
+    employer = {path for path, _ in paths("employer")}
+    assert {"/dashboard", "/inbox"} <= employer
+    assert any(path.startswith("/inbox/") for path in employer), "no letter page reached"
+    assert any(path.startswith("/applications/") for path in employer)
+
+    reviewer = paths("reviewer")
+    assert ("/backoffice/sign-in/code", True) in reviewer
+    assert ("/backoffice/sign-in/code", False) in reviewer
+    assert any(path.startswith("/backoffice/cases/") for path, _ in reviewer)
+    # The decision form on a case page, submitted empty, shows its errors.
+    assert any(path.startswith("/backoffice/cases/") and not is_page for path, is_page in reviewer)
+
+
+def test_every_reachable_page_is_valid_html(crawled, tmp_path):
+    require(shutil.which("java") is not None, "Java is not installed (apt-get install default-jre)")
+    require(VNU_JAR.exists(), "vnu-jar is not installed (run `npm ci`)")
+    pages = [page for role in ROLES for lang in LANGUAGES for page in crawled(role, lang)]
+    assert len(pages) > 50, "too few pages to check"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "checked-pages.txt").write_text(
+        "".join(f"{page.where}  HTTP {page.status}\n" for page in pages)
+    )
+    errors = run_vnu({page.where: page.html for page in pages}, tmp_path)
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(
+        f"{where} {message}" for where, message in errors
+    )
+
+
+def test_axe_reports_what_it_should(chromium, live_server):
+    """The checker can fail: a page with an unlabelled field and an image without text fails."""
+    require(AXE_JS.exists(), "axe-core is not installed (run `npm ci`)")
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto("/accessibility")
+        page.evaluate(
+            """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+            '<img src="/static/none.png"><input type="text" name="x">')"""
+        )
+        found = {violation["id"] for violation in run_axe(page)}
+    finally:
+        context.close()
+    assert {"image-alt", "label"} <= found
+
+
+def test_the_html_checker_reports_what_it_should(tmp_path):
+    require(shutil.which("java") is not None, "Java is not installed (apt-get install default-jre)")
+    require(VNU_JAR.exists(), "vnu-jar is not installed (run `npm ci`)")
+    broken = "<!doctype html><html lang=en><title>x</title><p><div>a</p></div><img src=a.png>"
+    fine = "<!doctype html><html lang=en><title>x</title><p>a</p>"
+    errors = run_vnu({"broken": broken, "fine": fine}, tmp_path)
+    assert {name for name, _message in errors} == {"broken"}
+    assert any("alt" in message for _name, message in errors)
