@@ -79,6 +79,16 @@ ORGANISATIONS = [
 STAFF = [
     ("reviewer@demo.example", "Rob Reviewer", StaffRole.REVIEWER),
     ("supervisor@demo.example", "Sofie Supervisor", StaffRole.SUPERVISOR),
+    ("admin@demo.example", "Ahmed Administrator", StaffRole.ADMINISTRATOR),
+]
+
+# Extra open cases so the work queue shows every kind of deadline: (organisation key,
+# category, submitted how many days ago). 90-day period: 100 days ago is overdue,
+# 85 days ago is at risk.
+OPEN_CASES = [
+    ("starter", Category.LABOUR, 75),
+    ("intermediary", Category.LABOUR, 100),
+    ("university", Category.RESEARCH, 85),
 ]
 
 
@@ -122,9 +132,12 @@ def load() -> bool:
                 grant=True,
                 reason="The organisation meets the conditions for recognition.",
             )
-        if spec["key"] == "starter":
-            application = service.start_recognition_application(organisation, Category.LABOUR, user)
-            service.submit_application(application, user, today=clock.today() - timedelta(days=75))
+        for key, category, days_ago in OPEN_CASES:
+            if key == spec["key"]:
+                application = service.start_recognition_application(organisation, category, user)
+                service.submit_application(
+                    application, user, today=clock.today() - timedelta(days=days_ago)
+                )
     db.session.flush()
     return True
 

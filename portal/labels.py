@@ -2,7 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.models import ApplicationKind, ApplicationStatus, Category, LetterKind, OrganisationKind
+from portal.models import (
+    ApplicationKind,
+    ApplicationStatus,
+    Category,
+    CheckItem,
+    CheckOutcome,
+    LetterKind,
+    OrganisationKind,
+    SanctionKind,
+    StaffRole,
+)
 from portal.services.residence_types import TYPES as RESIDENCE_TYPES
 
 CATEGORY = {
@@ -44,6 +54,36 @@ LETTER_KIND = {
     LetterKind.ACKNOWLEDGEMENT: _l("Acknowledgement of receipt"),
     LetterKind.RECOGNITION_GRANTED: _l("Recognition granted"),
     LetterKind.RECOGNITION_REFUSED: _l("Recognition refused"),
+    LetterKind.REQUEST_FOR_INFORMATION: _l("Request for information"),
+    LetterKind.WARNING: _l("Warning"),
+    LetterKind.FINE: _l("Administrative fine"),
+    LetterKind.SUSPENSION: _l("Suspension of recognition"),
+    LetterKind.SUSPENSION_LIFTED: _l("Suspension lifted"),
+    LetterKind.WITHDRAWAL: _l("Withdrawal of recognition"),
+}
+STAFF_ROLE = {
+    StaffRole.REVIEWER: _l("Reviewer"),
+    StaffRole.SUPERVISOR: _l("Supervisor"),
+    StaffRole.ADMINISTRATOR: _l("Administrator"),
+}
+CHECK_ITEM = {
+    CheckItem.TRADE_REGISTER: _l("Registered in the Trade Register (KvK)"),
+    CheckItem.CONTINUITY_SOLVENCY: _l("Continuity and solvency"),
+    CheckItem.RVO_ADVICE: _l("RVO advice (organisations existing less than 1.5 years)"),
+    CheckItem.RELIABILITY: _l("Reliability of the organisation, directors and persons involved"),
+    CheckItem.CODE_OF_CONDUCT: _l("Code-of-conduct register (where required)"),
+    CheckItem.FEE_PAID: _l("Fee paid"),
+}
+CHECK_OUTCOME = {
+    CheckOutcome.MET: _l("Met"),
+    CheckOutcome.NOT_MET: _l("Not met"),
+    CheckOutcome.NOT_APPLICABLE: _l("Not applicable"),
+}
+SANCTION_KIND = {
+    SanctionKind.WARNING: _l("Warning"),
+    SanctionKind.FINE: _l("Administrative fine"),
+    SanctionKind.SUSPENSION: _l("Suspension"),
+    SanctionKind.WITHDRAWAL: _l("Withdrawal"),
 }
 LANGUAGE = {"nl": _l("Dutch"), "en": _l("English")}
 APPLICATION_KIND = {
@@ -68,3 +108,7 @@ class Labels:
     language = LANGUAGE
     application_kind = APPLICATION_KIND
     task_status = TASK_STATUS
+    staff_role = STAFF_ROLE
+    check_item = CHECK_ITEM
+    check_outcome = CHECK_OUTCOME
+    sanction_kind = SANCTION_KIND

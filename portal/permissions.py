@@ -23,6 +23,16 @@ class Permission(StrEnum):
     STAFF_QUEUE_READ = "staff:queue:read"
     STAFF_CASE_READ = "staff:case:read"
     STAFF_CASE_DECIDE = "staff:case:decide"
+    STAFF_CASE_CLAIM = "staff:case:claim"
+    STAFF_CASE_ASSIGN = "staff:case:assign"
+    STAFF_CASE_REQUEST_INFORMATION = "staff:case:request-information"
+    STAFF_CASE_APPROVE_REFUSAL = "staff:case:approve-refusal"
+    STAFF_ORGANISATION_READ = "staff:organisation:read"
+    STAFF_SANCTION_RECORD = "staff:sanction:record"  # warning, fine
+    STAFF_SANCTION_SUSPEND = "staff:sanction:suspend"  # suspend, extend, lift, withdraw
+    STAFF_AUDIT_READ = "staff:audit:read"
+    STAFF_REPORTS_READ = "staff:reports:read"  # management information, event-log export
+    STAFF_USERS_MANAGE = "staff:users:manage"
 
 
 _READER = {
@@ -38,11 +48,32 @@ ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
     OrgRole.ADMINISTRATOR: frozenset(_SUBMITTER),
 }
 
-_REVIEWER = {Permission.STAFF_QUEUE_READ, Permission.STAFF_CASE_READ, Permission.STAFF_CASE_DECIDE}
+_REVIEWER = {
+    Permission.STAFF_QUEUE_READ,
+    Permission.STAFF_CASE_READ,
+    Permission.STAFF_CASE_DECIDE,
+    Permission.STAFF_CASE_CLAIM,
+    Permission.STAFF_CASE_REQUEST_INFORMATION,
+    Permission.STAFF_CASE_APPROVE_REFUSAL,
+    Permission.STAFF_ORGANISATION_READ,
+    Permission.STAFF_SANCTION_RECORD,
+}
+_SUPERVISOR = _REVIEWER | {
+    Permission.STAFF_CASE_ASSIGN,
+    Permission.STAFF_SANCTION_SUSPEND,
+    Permission.STAFF_AUDIT_READ,
+    Permission.STAFF_REPORTS_READ,
+}
+# Administrators manage accounts; they do not handle cases or see sponsors' data.
+_STAFF_ADMINISTRATOR = {
+    Permission.STAFF_QUEUE_READ,
+    Permission.STAFF_USERS_MANAGE,
+    Permission.STAFF_AUDIT_READ,
+}
 STAFF_ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.REVIEWER: frozenset(_REVIEWER),
-    StaffRole.SUPERVISOR: frozenset(_REVIEWER),
-    StaffRole.ADMINISTRATOR: frozenset({Permission.STAFF_QUEUE_READ}),
+    StaffRole.SUPERVISOR: frozenset(_SUPERVISOR),
+    StaffRole.ADMINISTRATOR: frozenset(_STAFF_ADMINISTRATOR),
 }
 
 # Endpoints anyone may reach, signed in or not.
@@ -102,7 +133,7 @@ def requires(permission: Permission):
 
 
 def staff_has(user, permission: Permission) -> bool:
-    return bool(user.is_authenticated and user.is_staff) and (
+    return bool(user.is_authenticated and user.is_staff and user.is_active) and (
         permission in STAFF_ROLE_PERMISSIONS[user.staff_role]
     )
 

@@ -57,6 +57,9 @@ class UserFactory(Base):
     class Params:
         reviewer = factory.Trait(staff_role=StaffRole.REVIEWER, totp_secret=TOTP_SECRET)
         supervisor = factory.Trait(staff_role=StaffRole.SUPERVISOR, totp_secret=TOTP_SECRET)
+        staff_administrator = factory.Trait(
+            staff_role=StaffRole.ADMINISTRATOR, totp_secret=TOTP_SECRET
+        )
 
 
 class MembershipFactory(Base):

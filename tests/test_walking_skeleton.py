@@ -117,8 +117,9 @@ def test_sign_up_apply_decide_and_download_the_letter(app, client):
         f"/backoffice/cases/{application.id}/decision",
         data={
             "csrf_token": case.csrf(),
-            "outcome": "grant",
-            "reason": "All conditions for recognition are met.",
+            "decision-version": case.value("decision-version"),
+            "decision-outcome": "grant",
+            "decision-reason": "All conditions for recognition are met.",
         },
     )
     assert response.status_code == 302

@@ -10,6 +10,8 @@ from portal.models.audit import AuditEvent
 from portal.models.letter import Letter, LetterKind, LetterRead
 from portal.models.organisation import Organisation, OrganisationKind
 from portal.models.recognition import Category, Recognition, RecognitionStatus
+from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
+from portal.models.sanction import Sanction, SanctionKind
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -18,6 +20,9 @@ __all__ = [
     "ApplicationStatus",
     "AuditEvent",
     "Category",
+    "CheckItem",
+    "CheckOutcome",
+    "ClockSuspension",
     "Letter",
     "LetterKind",
     "LetterRead",
@@ -27,6 +32,9 @@ __all__ = [
     "OrganisationKind",
     "Recognition",
     "RecognitionStatus",
+    "ReviewCheck",
+    "Sanction",
+    "SanctionKind",
     "StaffRole",
     "StatusEvent",
     "User",

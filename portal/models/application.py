@@ -77,11 +77,23 @@ class Application(db.Model):
     # Residence applications: the answers as typed (a draft), and the target date.
     answers: Mapped[dict | None] = mapped_column(JSON)
     target_date: Mapped[date | None] = mapped_column(Date)
+    # Back office: optimistic concurrency, assignment, a refusal awaiting a second reviewer.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refusal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    refusal_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refusal_proposed_reason: Mapped[str | None] = mapped_column(Text)
 
     organisation = relationship("Organisation", lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    refusal_proposed_by = relationship("User", foreign_keys=[refusal_proposed_by_id])
+    clock_suspensions = relationship(
+        "ClockSuspension", back_populates="application", order_by="ClockSuspension.id"
+    )
     events = relationship("StatusEvent", back_populates="application", order_by="StatusEvent.id")
 
     @property

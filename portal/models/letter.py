@@ -12,6 +12,13 @@ class LetterKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     RECOGNITION_GRANTED = "recognition_granted"
     RECOGNITION_REFUSED = "recognition_refused"
+    # Back office (issue 7)
+    REQUEST_FOR_INFORMATION = "request_for_information"
+    WARNING = "warning"
+    FINE = "fine"
+    SUSPENSION = "suspension"
+    SUSPENSION_LIFTED = "suspension_lifted"
+    WITHDRAWAL = "withdrawal"
 
 
 class Letter(db.Model):

@@ -35,6 +35,8 @@ class Recognition(db.Model):
     )
     granted_on: Mapped[date] = mapped_column(Date)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    # While suspended: the last day of the suspension (off the public register until then).
+    suspended_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation = relationship("Organisation", back_populates="recognitions")

@@ -70,3 +70,66 @@ def recognition_fee(persons_employed: int, category: Category, on: date) -> Fee:
 
 def decision_period_days(application_kind: str, on: date) -> int:
     return _in_force("decision_period", on, application_kind=application_kind)["days"]
+
+
+@dataclass(frozen=True)
+class PenaltyRules:
+    grace_days: int
+    max_days: int
+    tiers: tuple[tuple[int, int], ...]  # (days, cents per day)
+
+    @property
+    def maximum_cents(self) -> int:
+        return self.cents_after(self.grace_days + self.max_days)
+
+    def cents_after(self, days_since_notice: int) -> int:
+        """Penalty accrued when `days_since_notice` days have passed since the notice."""
+        days = min(max(days_since_notice - self.grace_days, 0), self.max_days)
+        total = 0
+        for tier_days, cents in self.tiers:
+            step = min(days, tier_days)
+            total += step * cents
+            days -= step
+            if days <= 0:
+                break
+        return total
+
+
+def late_decision_penalty(on: date) -> PenaltyRules:
+    """The penalty rules for a notice of default received on a date."""
+    row = _in_force("late_decision_penalty", on)
+    return PenaltyRules(
+        grace_days=row["grace_days"],
+        max_days=row["max_days"],
+        tiers=tuple((t["days"], t["cents_per_day"]) for t in row["tiers"]),
+    )
+
+
+@dataclass(frozen=True)
+class SanctionPeriods:
+    suspension_months: int
+    extension_months: int
+    warning_valid_years: int
+
+
+def sanction_periods(on: date) -> SanctionPeriods:
+    row = _in_force("sanction_period", on)
+    return SanctionPeriods(
+        suspension_months=row["suspension_months"],
+        extension_months=row["extension_months"],
+        warning_valid_years=row["warning_valid_years"],
+    )
+
+
+@dataclass(frozen=True)
+class InformationRequestPeriod:
+    default_days: int
+    min_days: int
+    max_days: int
+
+
+def information_request_period(on: date) -> InformationRequestPeriod:
+    row = _in_force("information_request_period", on)
+    return InformationRequestPeriod(
+        default_days=row["default_days"], min_days=row["min_days"], max_days=row["max_days"]
+    )

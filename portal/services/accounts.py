@@ -89,7 +89,7 @@ def authenticate(email: str, password: str, *, staff: bool) -> User | None:
     """
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or user.is_staff != staff:
+    if not ok or user is None or user.is_staff != staff or not user.is_active:
         return None
     return user
 
@@ -99,7 +99,9 @@ def record_sign_in(user: User) -> None:
     audit.record("user.signed_in", actor=user)
 
 
-def create_staff(email: str, name: str, role: StaffRole, password: str, totp_secret: str) -> User:
+def create_staff(
+    email: str, name: str, role: StaffRole, password: str, totp_secret: str, actor=None
+) -> User:
     if find_user_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(
@@ -111,5 +113,23 @@ def create_staff(email: str, name: str, role: StaffRole, password: str, totp_sec
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("staff.created", target=user, details={"role": role.value})
+    audit.record("staff.created", actor=actor, target=user, details={"role": role.value})
     return user
+
+
+def change_staff_role(user: User, role: StaffRole, actor: User) -> None:
+    previous = user.staff_role
+    user.staff_role = role
+    db.session.flush()
+    audit.record(
+        "staff.role_changed",
+        actor=actor,
+        target=user,
+        details={"from": previous.value, "to": role.value},
+    )
+
+
+def set_staff_active(user: User, active: bool, actor: User) -> None:
+    user.active = active
+    db.session.flush()
+    audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)

@@ -20,7 +20,7 @@ from portal.models import (
 )
 from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
-from portal.services import audit
+from portal.services import audit, statutory_clock
 from portal.services.letters import issue_letter
 from portal.services.references import make_reference
 
@@ -41,6 +41,14 @@ class NotADraft(Exception):
 
 class NotDecidable(Exception):
     """The case was decided already, or is not in a state that can be decided."""
+
+
+class StaleCase(Exception):
+    """Someone else changed the case after the actor loaded it: nothing was changed."""
+
+
+class NotAwaitingReply(Exception):
+    """No request for information is open on this case (answered already, or never asked)."""
 
 
 class FeeUnknown(Exception):
@@ -110,19 +118,28 @@ def start_recognition_application(
     return application
 
 
-def _transition(application: Application, allowed, to_status: ApplicationStatus, **values) -> bool:
-    """Move the case only if it is still in an allowed state; a concurrent move loses."""
-    result = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status.in_(allowed))
-        .values(status=to_status, **values)
-        .execution_options(synchronize_session=False)
+def _transition(
+    application: Application,
+    allowed,
+    to_status: ApplicationStatus,
+    *,
+    expected_version: int | None = None,
+    **values,
+) -> bool:
+    """Move the case only if it is still in an allowed state (and, when given, still at the
+    version the actor saw); a concurrent move loses. Every move bumps the version."""
+    statement = update(Application).where(
+        Application.id == application.id, Application.status.in_(allowed)
     )
-    if result.rowcount != 1:
-        db.session.refresh(application)
-        return False
+    if expected_version is not None:
+        statement = statement.where(Application.version == expected_version)
+    result = db.session.execute(
+        statement.values(
+            status=to_status, version=Application.version + 1, **values
+        ).execution_options(synchronize_session=False)
+    )
     db.session.refresh(application)
-    return True
+    return result.rowcount == 1
 
 
 def submit_application(
@@ -167,8 +184,19 @@ def submit_application(
     return application
 
 
-def decide(application: Application, actor: User, *, grant: bool, reason: str) -> Application:
-    """Grant or refuse a recognition application; record the recognition; issue the letter."""
+def decide(
+    application: Application,
+    actor: User,
+    *,
+    grant: bool,
+    reason: str,
+    expected_version: int | None = None,
+) -> Application:
+    """Grant or refuse a recognition application; record the recognition; issue the letter.
+
+    This is the primitive: the back office refuses only through the four-eyes steps in
+    portal.services.casework (propose_refusal → approve_refusal by someone else).
+    """
     if application.kind.is_residence:  # decided by portal.services.residence, never here
         raise NotDecidable(application.kind)
     decided_at = utcnow()
@@ -178,11 +206,14 @@ def decide(application: Application, actor: User, *, grant: bool, reason: str) -
         application,
         DECIDABLE_STATUSES,
         to_status,
+        expected_version=expected_version,
         decided_at=decided_at,
         decided_by_id=actor.id,
         decision_reason=reason,
     ):
-        raise NotDecidable(application.status)
+        if application.status not in DECIDABLE_STATUSES:
+            raise NotDecidable(application.status)
+        raise StaleCase(application.version)
     db.session.add(
         StatusEvent(
             application_id=application.id,
@@ -209,6 +240,7 @@ def decide(application: Application, actor: User, *, grant: bool, reason: str) -
         recognition.status = RecognitionStatus.GRANTED
         recognition.granted_on = clock.local_date(decided_at)
         recognition.application_id = application.id
+        recognition.suspended_until = None
     kind = LetterKind.RECOGNITION_GRANTED if grant else LetterKind.RECOGNITION_REFUSED
     issue_letter(organisation, kind, application=application, actor=actor, reason=reason)
     audit.record(
@@ -217,6 +249,65 @@ def decide(application: Application, actor: User, *, grant: bool, reason: str) -
         organisation=organisation,
         target=application,
         details={"reason": reason},
+    )
+    db.session.flush()
+    return application
+
+
+def receive_reply(
+    application: Application,
+    actor: User,
+    message: str,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """The sponsor answered a request for information: the statutory clock runs again.
+
+    Call this when the reply arrives (the sponsor's "answer from the letter", or staff
+    registering a reply that came by post). It ends the open clock suspension and moves
+    the decision deadline by the suspended days — counted from the request to the reply,
+    never past the respond-by date (Awb 4:15) — and puts the case back in review.
+    Raises NotAwaitingReply when no information is requested (already answered, double
+    submit); StaleCase when `expected_version` is given and the case has changed since.
+    The caller commits.
+    """
+    today = today or clock.today()
+    db.session.refresh(application)
+    suspension = statutory_clock.open_suspension(application)
+    if application.status != ApplicationStatus.INFORMATION_REQUESTED or suspension is None:
+        raise NotAwaitingReply(application.reference)
+    days = statutory_clock.suspended_days(suspension, today)
+    new_deadline = application.decision_deadline + timedelta(days=days)
+    if not _transition(
+        application,
+        (ApplicationStatus.INFORMATION_REQUESTED,),
+        ApplicationStatus.IN_REVIEW,
+        expected_version=expected_version,
+        decision_deadline=new_deadline,
+    ):
+        if application.status != ApplicationStatus.INFORMATION_REQUESTED:
+            raise NotAwaitingReply(application.reference)
+        raise StaleCase(application.version)
+    suspension.ended_on = today
+    suspension.ended_by_id = actor.id
+    suspension.reply_text = message
+    suspension.suspended_days = days
+    db.session.add(
+        StatusEvent(
+            application_id=application.id,
+            from_status=ApplicationStatus.INFORMATION_REQUESTED,
+            to_status=ApplicationStatus.IN_REVIEW,
+            actor_id=actor.id,
+            note=message,
+        )
+    )
+    audit.record(
+        "application.reply_received",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"suspended_days": days, "decision_deadline": new_deadline.isoformat()},
     )
     db.session.flush()
     return application

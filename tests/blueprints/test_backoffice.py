@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from portal import clock
+from portal.blueprints.backoffice import OPEN_ENDPOINTS
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -18,6 +19,7 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
+from tests.backoffice_support import act, submit, submitted_case
 from tests.conftest import Page, get_page
 from tests.factories import PASSWORD, ApplicationFactory, UserFactory, member
 from tests.helpers import sign_in, staff_sign_in
@@ -28,34 +30,27 @@ def english(client):
     client.get("/language/en")
 
 
-def submitted_case(**kwargs) -> Application:
-    user = member(**kwargs)
-    organisation = user.memberships[0].organisation
-    return ApplicationFactory(
-        organisation=organisation,
-        created_by=user,
-        submitted_by=user,
-        status=ApplicationStatus.SUBMITTED,
-        reference=f"ER-2026-{organisation.id:06d}-A",
-        submitted_at=db.func.now(),
-        fee_cents=508000,
-        fee_reduced=False,
-        decision_deadline=clock.today() + timedelta(days=30),
-        snapshot={"organisation": organisation.snapshot(), "category": "labour"},
-    )
+def _backoffice_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("backoffice.") and rule.endpoint not in OPEN_ENDPOINTS:
+            url = rule.rule
+            for argument in rule.arguments:
+                url = url.replace(f"<int:{argument}>", "1").replace(f"<{argument}>", "1")
+            yield rule, url
 
 
-def test_sponsor_users_never_reach_the_back_office(client):
+def test_sponsor_users_never_reach_the_back_office(app, client):
     case = submitted_case()
     sign_in(client, member())
-    for url in ("/backoffice/", f"/backoffice/cases/{case.id}"):
-        assert client.get(url).status_code == 404
     token = get_page(client, "/dashboard").csrf()
-    response = client.post(
-        f"/backoffice/cases/{case.id}/decision",
-        data={"csrf_token": token, "outcome": "grant", "reason": ""},
-    )
-    assert response.status_code == 404
+    checked = 0
+    for rule, url in _backoffice_rules(app):
+        url = url.replace("/1", f"/{case.id}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code in (403, 404), (method, url, response.status_code)
+            checked += 1
+    assert checked >= 15
     assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
 
 
@@ -119,56 +114,71 @@ def test_viewing_a_case_is_audited(client):
     assert (event.actor_id, event.target_id) == (staff.id, case.id)
 
 
-def decide(client, case, outcome, reason=""):
-    token = get_page(client, f"/backoffice/cases/{case.id}").csrf()
-    return client.post(
-        f"/backoffice/cases/{case.id}/decision",
-        data={"csrf_token": token, "outcome": outcome, "reason": reason},
-    )
-
-
-def test_refusal_needs_a_reason_and_issues_a_letter_with_the_objection_clause(client):
+def test_refusal_needs_a_reason_and_a_second_reviewer_then_issues_the_letter(client, app):
     case = submitted_case(legal_name="Refused B.V.")
-    staff_sign_in(client, UserFactory(reviewer=True))
-    page = Page(decide(client, case, "refuse", "  "))
+    first = UserFactory(reviewer=True)
+    staff_sign_in(client, first)
+    page = Page(act(client, case, "/decision", **{"decision-outcome": "refuse"}))
     assert page.status == 400
-    assert "Enter the reason for the refusal" in page.field_error("reason")
-    assert page.checked("outcome-1")
+    assert "Enter the reason for the refusal" in page.field_error("decision-reason")
+    assert page.checked("decision-outcome-1")
     assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
 
-    response = decide(client, case, "refuse", "The organisation is not solvent.")
+    reason = "The organisation is not solvent."
+    response = act(
+        client, case, "/decision", **{"decision-outcome": "refuse", "decision-reason": reason}
+    )
     assert response.status_code == 302
     case = db.session.get(Application, case.id)
+    # Proposed, not refused: no letter yet.
+    assert case.status == ApplicationStatus.SUBMITTED
+    assert case.refusal_proposed_by_id == first.id
+    assert db.session.scalar(db.select(Letter).where(Letter.application_id == case.id)) is None
+
+    # The proposer cannot approve their own refusal.
+    page = Page(
+        act(client, case, "/refusal", follow_redirects=True, **{"refusal-verdict": "approve"})
+    )
+    assert "another reviewer must approve it" in page.text
+    assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
+
+    second = app.test_client()
+    second.get("/language/en")
+    approver = UserFactory(reviewer=True)
+    staff_sign_in(second, approver)
+    assert act(second, case, "/refusal", **{"refusal-verdict": "approve"}).status_code == 302
+    case = db.session.get(Application, case.id)
     assert case.status == ApplicationStatus.REFUSED
+    assert case.decided_by_id == approver.id
     assert db.session.scalar(db.select(Recognition)) is None
     letter = db.session.scalar(db.select(Letter).where(Letter.application_id == case.id))
     assert letter.kind == LetterKind.RECOGNITION_REFUSED
     text = PdfReader(io.BytesIO(letter.pdf)).pages[0].extract_text()
-    assert "The organisation is not solvent." in text
+    assert reason in text
     assert "within 6 weeks" in text
 
 
 def test_a_case_is_decided_once(client, app):
     case = submitted_case()
     staff_sign_in(client, UserFactory(reviewer=True))
-    token = get_page(client, f"/backoffice/cases/{case.id}").csrf()
-    data = {"csrf_token": token, "outcome": "grant", "reason": ""}
-    assert client.post(f"/backoffice/cases/{case.id}/decision", data=data).status_code == 302
-    # A second reviewer with a stale form refuses the same case: told, nothing changed.
     other = app.test_client()
     other.get("/language/en")
     staff_sign_in(other, UserFactory(reviewer=True))
-    stale = {
-        "csrf_token": get_page(other, "/backoffice/").csrf(),
-        "outcome": "refuse",
-        "reason": "Too late",
-    }
-    response = other.post(
-        f"/backoffice/cases/{case.id}/decision", data=stale, follow_redirects=True
+    # Both have the case open; the first grants.
+    stale_page = get_page(other, f"/backoffice/cases/{case.id}")
+    assert act(client, case, "/decision", **{"decision-outcome": "grant"}).status_code == 302
+    # The second, with the form they loaded before, proposes a refusal: told, nothing changed.
+    response = submit(
+        other,
+        stale_page,
+        "/decision",
+        follow_redirects=True,
+        **{"decision-outcome": "refuse", "decision-reason": "Too late"},
     )
     assert "already been decided" in response.get_data(as_text=True)
     case = db.session.get(Application, case.id)
     assert case.status == ApplicationStatus.GRANTED
+    assert case.refusal_proposed_by_id is None
     recognition = db.session.scalar(db.select(Recognition))
     assert recognition.status == RecognitionStatus.GRANTED
     kinds = db.session.scalars(db.select(Letter.kind).where(Letter.application_id == case.id))

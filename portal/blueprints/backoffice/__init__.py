@@ -1,5 +1,8 @@
-from flask import Blueprint, abort, redirect, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
+
+from portal.permissions import Permission, staff_has
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
@@ -8,14 +11,39 @@ OPEN_ENDPOINTS = {"backoffice.sign_in", "backoffice.sign_in_code", "backoffice.s
 
 @bp.before_request
 def staff_only():
-    """The whole back office is for staff: sponsor users get a 404, strangers the sign-in."""
+    """The whole back office is for staff, guarded here for every route (fail closed):
+    sponsor users get a 404, strangers the sign-in, deactivated staff are signed out, and a
+    staff member reaches a view only when their role carries the view's permission."""
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("backoffice.sign_in", next=request.full_path))
     if not current_user.is_staff:
         abort(404)
+    if not current_user.is_active:
+        logout_user()
+        session.clear()
+        return redirect(url_for("backoffice.sign_in"))
+    view = current_app.view_functions.get(request.endpoint)
+    permission = getattr(view, "required_permission", None)
+    if permission is None or not staff_has(current_user, permission):
+        abort(403)
     return None
 
 
-from portal.blueprints.backoffice import routes  # noqa: E402,F401
+# The back-office menu: (endpoint, label, permission); each shown only to roles that have it.
+NAVIGATION = (
+    ("backoffice.queue", _l("Work queue"), Permission.STAFF_CASE_READ),
+    ("backoffice.organisations", _l("Sponsor accounts"), Permission.STAFF_ORGANISATION_READ),
+    ("backoffice.staff_list", _l("Staff accounts"), Permission.STAFF_USERS_MANAGE),
+)
+
+
+@bp.context_processor
+def staff_navigation():
+    if not (current_user.is_authenticated and current_user.is_staff):
+        return {"staff_nav": ()}
+    return {"staff_nav": [item for item in NAVIGATION if staff_has(current_user, item[2])]}
+
+
+from portal.blueprints.backoffice import cases, organisations, routes, staff  # noqa: E402,F401

@@ -1,8 +1,33 @@
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Regexp, ValidationError
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from portal.forms import BaseForm
+from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
+from portal.models import CheckItem
+from portal.services.casework import QUEUE_STATUSES
+from portal.services.passwords import weakness
 
 
 class CodeForm(BaseForm):
@@ -15,12 +40,104 @@ class CodeForm(BaseForm):
     )
 
 
-class DecisionForm(BaseForm):
+class DayField(DateField):
+    """A date (yyyy-mm-dd, as a browser's date input sends it) with our own message."""
+
+    def __init__(self, label=None, validators=None, *, invalid_message=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a real date, like 2026-12-31")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.invalid_message) from error
+
+
+# --- case actions: each carries the version of the case the form was shown for -----------
+
+
+class CaseForm(BaseForm):
+    version = HiddenField()
+
+    @property
+    def expected_version(self) -> int:
+        """The version the actor saw; a missing or tampered value is simply stale."""
+        value = self.version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else -1
+
+
+class ClaimForm(CaseForm):
+    pass
+
+
+class AssignForm(CaseForm):
+    assignee = SelectField(_l("Assign to"), validate_choice=False)
+
+    def validate_assignee(self, field):
+        allowed = {value for value, _label in field.choices}
+        if field.data not in allowed:
+            raise ValidationError(_l("Choose a reviewer from the list"))
+
+
+class RequestInformationForm(CaseForm):
+    message = TextAreaField(
+        _l("What the sponsor must send"),
+        validators=[
+            DataRequired(_l("Enter what information or documents the sponsor must send")),
+            Length(max=4000, message=_l("Enter at most 4,000 characters")),
+        ],
+    )
+    respond_by = DayField(
+        _l("Respond by"),
+        validators=[InputRequired(_l("Enter the date by which the sponsor must respond"))],
+    )
+
+    def __init__(self, *args, today=None, period=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.period = period
+
+    def validate_respond_by(self, field):
+        if field.data is None or self.today is None or self.period is None:
+            return
+        days = (field.data - self.today).days
+        if days < self.period.min_days:
+            raise ValidationError(
+                _l(
+                    "Give the sponsor at least %(days)d days: enter a later date",
+                    days=self.period.min_days,
+                )
+            )
+        if days > self.period.max_days:
+            raise ValidationError(
+                _l(
+                    "Enter a date at most %(days)d days from today",
+                    days=self.period.max_days,
+                )
+            )
+
+
+class ResumeClockForm(CaseForm):
+    note = TextAreaField(
+        _l("Reply received, or why the clock runs again"),
+        validators=[
+            DataRequired(_l("Enter what was received or why the clock runs again")),
+            Length(max=4000, message=_l("Enter at most 4,000 characters")),
+        ],
+    )
+
+
+class DecisionForm(CaseForm):
     outcome = RadioField(
         _l("Decision"),
         choices=[
             SelectChoice("grant", _l("Grant recognition")),
-            SelectChoice("refuse", _l("Refuse recognition")),
+            SelectChoice("refuse", _l("Propose to refuse recognition (a second reviewer decides)")),
         ],
         validators=[InputRequired(_l("Choose whether to grant or refuse"))],
     )
@@ -32,3 +149,141 @@ class DecisionForm(BaseForm):
     def validate_reason(self, field):
         if self.outcome.data == "refuse" and not field.data:
             raise ValidationError(_l("Enter the reason for the refusal"))
+
+
+class RefusalReviewForm(CaseForm):
+    verdict = RadioField(
+        _l("Your verdict on the proposed refusal"),
+        choices=[
+            SelectChoice("approve", _l("Approve: refuse recognition and send the letter")),
+            SelectChoice("reject", _l("Reject: the case goes back for review")),
+        ],
+        validators=[InputRequired(_l("Choose whether to approve or reject the refusal"))],
+    )
+
+
+OUTCOME_CHOICES = [SelectChoice("", _l("Not checked yet"))] + [
+    SelectChoice(outcome.value, label) for outcome, label in CHECK_OUTCOME.items()
+]
+
+
+class ChecklistForm(CaseForm):
+    """One outcome and one note per checklist item (fields made below)."""
+
+    def entries(self):
+        for item in CheckItem:
+            yield item, self[f"{item.value}_outcome"], self[f"{item.value}_note"]
+
+
+for _item in CheckItem:
+    setattr(
+        ChecklistForm,
+        f"{_item.value}_outcome",
+        SelectField(CHECK_ITEM[_item], choices=OUTCOME_CHOICES, validators=[Optional()]),
+    )
+    setattr(
+        ChecklistForm,
+        f"{_item.value}_note",
+        TextAreaField(
+            _l("Note"),
+            validators=[Length(max=2000, message=_l("Enter at most 2,000 characters"))],
+        ),
+    )
+
+
+# --- the queue filter (GET, no state change) -----------------------------------------------
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(
+        _l("Type"),
+        choices=[SelectChoice("", _l("All types"))]
+        + [SelectChoice(kind.value, label) for kind, label in APPLICATION_KIND.items()],
+        validators=[Optional()],
+    )
+    category = SelectField(
+        _l("Category"),
+        choices=[SelectChoice("", _l("All categories"))]
+        + [SelectChoice(c.value, label) for c, label in CATEGORY.items()],
+        validators=[Optional()],
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("", _l("All open statuses"))]
+        + [SelectChoice(s.value, STATUS[s]) for s in QUEUE_STATUSES],
+        validators=[Optional()],
+    )
+    assigned = SelectField(
+        _l("Assigned"),
+        choices=[
+            SelectChoice("", _l("Anyone or no one")),
+            SelectChoice("me", _l("Assigned to me")),
+            SelectChoice("unassigned", _l("Not assigned")),
+        ],
+        validators=[Optional()],
+    )
+    due = SelectField(
+        _l("Deadline"),
+        choices=[
+            SelectChoice("", _l("Any deadline")),
+            SelectChoice("at_risk", _l("At risk (within 14 days)")),
+            SelectChoice("overdue", _l("Overdue")),
+        ],
+        validators=[Optional()],
+    )
+
+
+# --- staff accounts -------------------------------------------------------------------------
+
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in STAFF_ROLE.items()]
+
+WEAK_PASSWORD_MESSAGES = {
+    "short": _l("Enter a password of at least 12 characters"),
+    "common": _l("This password is commonly used. Choose another one"),
+    "guessable": _l(
+        "This password is easy to guess. Use a longer mix of words, numbers or symbols"
+    ),
+}
+
+
+class StaffCreateForm(BaseForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[
+            DataRequired(_l("Enter the full name")),
+            Length(max=200, message=_l("Enter at most 200 characters")),
+        ],
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter the e-mail address")),
+            Email(_l("Enter an e-mail address like name@ind.nl")),
+            Length(max=254, message=_l("Enter at most 254 characters")),
+        ],
+    )
+    role = RadioField(
+        _l("Role"),
+        choices=ROLE_CHOICES,
+        validators=[InputRequired(_l("Choose a role"))],
+    )
+    password = PasswordField(
+        _l("First password"),
+        validators=[DataRequired(_l("Enter a first password"))],
+    )
+
+    def validate_password(self, field):
+        reason = weakness(field.data, [self.email.data or "", self.name.data or ""])
+        if reason:
+            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+
+
+class StaffRoleForm(BaseForm):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+
+
+class StaffActiveForm(BaseForm):
+    pass

@@ -1,20 +1,16 @@
 import pyotp
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import select
 
-from portal import clock
 from portal.blueprints.account.forms import SignInForm
 from portal.blueprints.account.routes import _email_key, _sign_in_limit, start_session
 from portal.blueprints.backoffice import bp
-from portal.blueprints.backoffice.forms import CodeForm, DecisionForm
+from portal.blueprints.backoffice.forms import CodeForm
 from portal.blueprints.public.routes import safe_next
 from portal.extensions import db, limiter
-from portal.models import Application, Letter, User
-from portal.permissions import Permission, staff_requires
-from portal.services import accounts, audit
-from portal.services import applications as service
+from portal.models import User
+from portal.services import accounts
 
 PENDING_KEY = "staff_pending_user_id"
 PENDING_NEXT_KEY = "staff_pending_next"
@@ -51,6 +47,7 @@ def sign_in_code():
     if form.validate_on_submit():
         if pyotp.TOTP(user.totp_secret).verify(form.code.data, valid_window=1):
             target = session.get(PENDING_NEXT_KEY) or url_for("backoffice.queue")
+            session.pop(PENDING_KEY, None)
             start_session(user)
             db.session.commit()
             return redirect(target)
@@ -69,74 +66,3 @@ def sign_out():
     if lang:
         session["lang"] = lang
     return redirect(url_for("backoffice.sign_in"))
-
-
-@bp.get("/")
-@staff_requires(Permission.STAFF_QUEUE_READ)
-def queue():
-    cases = db.session.scalars(service.review_queue().limit(200)).all()
-    return render_template("backoffice/queue.html", cases=cases, today=clock.today())
-
-
-def get_case_or_404(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.submitted_at is None:
-        abort(404)
-    return application
-
-
-def _render_case(application: Application, form: DecisionForm, status: int = 200):
-    letters = db.session.scalars(
-        select(Letter).where(Letter.application_id == application.id).order_by(Letter.id)
-    ).all()
-    return render_template(
-        "backoffice/case.html",
-        application=application,
-        form=form,
-        letters=letters,
-        today=clock.today(),
-        decidable=application.status in service.DECIDABLE_STATUSES,
-    ), status
-
-
-@bp.get("/cases/<int:application_id>")
-@staff_requires(Permission.STAFF_CASE_READ)
-def case(application_id: int):
-    application = get_case_or_404(application_id)
-    audit.record(
-        "staff.case.viewed",
-        actor=current_user,
-        organisation=application.organisation,
-        target=application,
-    )
-    db.session.commit()
-    return _render_case(application, DecisionForm())
-
-
-@bp.post("/cases/<int:application_id>/decision")
-@staff_requires(Permission.STAFF_CASE_DECIDE)
-def decide(application_id: int):
-    application = get_case_or_404(application_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _render_case(application, form, 400)
-    try:
-        service.decide(
-            application,
-            current_user,
-            grant=form.outcome.data == "grant",
-            reason=form.reason.data or "",
-        )
-    except service.NotDecidable:
-        db.session.rollback()
-        flash(_("This case has already been decided. Nothing was changed."), "error")
-        return redirect(url_for("backoffice.case", application_id=application_id))
-    db.session.commit()
-    flash(
-        _(
-            "Decision recorded for %(reference)s. The letter has been sent.",
-            reference=application.reference,
-        ),
-        "success",
-    )
-    return redirect(url_for("backoffice.queue"))

@@ -1,0 +1,317 @@
+"""The work queue and the review of a case: claim, assign, ask, check, decide (four eyes)."""
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal import clock, reference
+from portal.blueprints.backoffice import bp
+from portal.blueprints.backoffice.forms import (
+    AssignForm,
+    ChecklistForm,
+    ClaimForm,
+    DecisionForm,
+    QueueFilterForm,
+    RefusalReviewForm,
+    RequestInformationForm,
+    ResumeClockForm,
+)
+from portal.extensions import db
+from portal.models import Application, CheckOutcome, Letter, User
+from portal.permissions import Permission, staff_has, staff_requires
+from portal.services import applications as service
+from portal.services import audit, casework, oversight
+from portal.services.applications import NotAwaitingReply, NotDecidable, StaleCase
+
+QUEUE_LIMIT = 200
+
+
+@bp.get("/")
+@staff_requires(Permission.STAFF_QUEUE_READ)
+def queue():
+    today = clock.today()
+    form = QueueFilterForm(request.args)
+    status = 200
+    filters = casework.QueueFilter()
+    if request.args and not form.validate():
+        status = 400
+    elif request.args:
+        filters = casework.QueueFilter(
+            kind=form.kind.data or None,
+            category=form.category.data or None,
+            status=form.status.data or None,
+            assigned=form.assigned.data or None,
+            due=form.due.data or None,
+        )
+    query = casework.queue_query(filters, current_user, today)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    cases = db.session.scalars(query.limit(QUEUE_LIMIT)).all()
+    exposures = {case.id: casework.penalty_exposure(case, today) for case in cases}
+    return render_template(
+        "backoffice/queue.html",
+        form=form,
+        cases=cases,
+        total=total,
+        limit=QUEUE_LIMIT,
+        exposures=exposures,
+        today=today,
+    ), status
+
+
+def get_case_or_404(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or application.submitted_at is None:
+        abort(404)
+    return application
+
+
+def _assign_choices():
+    return [("", _("No one (back to the queue)"))] + [
+        (str(user.id), f"{user.name} ({user.email})") for user in casework.case_handlers()
+    ]
+
+
+def _checklist_form(application, checks, formdata=None):
+    data = {"version": application.version}
+    for item, check in checks.items():
+        data[f"{item.value}_outcome"] = check.outcome.value if check and check.outcome else ""
+        data[f"{item.value}_note"] = check.note if check and check.note else ""
+    return ChecklistForm(formdata=formdata, data=data, prefix="checklist")
+
+
+def _forms(application, **given):
+    """Every action form on the case page, bound to the case's current version."""
+    today = clock.today()
+    period = reference.information_request_period(today)
+    checks = casework.checklist(application)
+    version = {"version": application.version}
+    forms = {
+        "claim": ClaimForm(formdata=None, data=version, prefix="claim"),
+        "assign": AssignForm(
+            formdata=None,
+            data={**version, "assignee": str(application.assigned_to_id or "")},
+            prefix="assign",
+        ),
+        "request": RequestInformationForm(
+            formdata=None,
+            data={**version, "respond_by": today + timedelta(days=period.default_days)},
+            prefix="request",
+        ),
+        "resume": ResumeClockForm(formdata=None, data=version, prefix="resume"),
+        "checklist": _checklist_form(application, checks, formdata=None),
+        "decision": DecisionForm(formdata=None, data=version, prefix="decision"),
+        "refusal": RefusalReviewForm(formdata=None, data=version, prefix="refusal"),
+    }
+    forms.update(given)
+    forms["assign"].assignee.choices = _assign_choices()
+    return forms, checks
+
+
+def _render_case(application: Application, status: int = 200, **given):
+    forms, checks = _forms(application, **given)
+    letters = db.session.scalars(
+        select(Letter).where(Letter.application_id == application.id).order_by(Letter.id)
+    ).all()
+    today = clock.today()
+    suspension = casework.open_suspension(application)
+    return render_template(
+        "backoffice/case.html",
+        application=application,
+        forms=forms,
+        checks=checks,
+        letters=letters,
+        today=today,
+        suspension=suspension,
+        projected_deadline=casework.projected_deadline(application, suspension, today),
+        exposure=casework.penalty_exposure(application, today),
+        history=oversight.history(application.organisation, exclude=application),
+        decidable=application.status in service.DECIDABLE_STATUSES,
+        open=application.status in casework.QUEUE_STATUSES,
+        may=lambda permission: staff_has(current_user, Permission(permission)),
+    ), status
+
+
+@bp.get("/cases/<int:application_id>")
+@staff_requires(Permission.STAFF_CASE_READ)
+def case(application_id: int):
+    application = get_case_or_404(application_id)
+    audit.record(
+        "staff.case.viewed",
+        actor=current_user,
+        organisation=application.organisation,
+        target=application,
+    )
+    db.session.commit()
+    return _render_case(application)
+
+
+def _act(application_id: int, name: str, form, action, done: str, then: str | None = None):
+    """Validate → act → commit → tell; on a conflict roll back and tell what happened."""
+    application = get_case_or_404(application_id)
+    if not form.validate_on_submit():
+        return _render_case(application, 400, **{name: form})
+    try:
+        action(application, form)
+    except StaleCase:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone else changed this case while you were working on it. Nothing was "
+                "changed: check the case as it is now and act again if still needed."
+            ),
+            "error",
+        )
+    except NotDecidable:
+        db.session.rollback()
+        flash(_("This case has already been decided. Nothing was changed."), "error")
+    except casework.OwnRefusal:
+        db.session.rollback()
+        flash(
+            _("You proposed this refusal: another reviewer must approve it. Nothing was changed."),
+            "error",
+        )
+    except casework.RefusalPending:
+        db.session.rollback()
+        flash(
+            _("A refusal awaits a second reviewer. Approve or reject it first."),
+            "error",
+        )
+    except (casework.NotAllowedNow, casework.NotACaseHandler, NotAwaitingReply):
+        db.session.rollback()
+        if get_case_or_404(application_id).status in casework.DECIDED_STATUSES:
+            flash(_("This case has already been decided. Nothing was changed."), "error")
+        else:
+            flash(
+                _("That cannot be done in the case's current state. Nothing was changed."),
+                "error",
+            )
+    else:
+        db.session.commit()
+        flash(done, "success")
+        if then:
+            return redirect(then)
+    return redirect(url_for("backoffice.case", application_id=application_id))
+
+
+@bp.post("/cases/<int:application_id>/claim")
+@staff_requires(Permission.STAFF_CASE_CLAIM)
+def claim(application_id: int):
+    return _act(
+        application_id,
+        "claim",
+        ClaimForm(prefix="claim"),
+        lambda app, form: casework.claim(app, current_user, form.expected_version),
+        _("You are now handling this case."),
+    )
+
+
+@bp.post("/cases/<int:application_id>/assign")
+@staff_requires(Permission.STAFF_CASE_ASSIGN)
+def assign(application_id: int):
+    form = AssignForm(prefix="assign")
+    form.assignee.choices = _assign_choices()
+
+    def action(app, form):
+        assignee = db.session.get(User, int(form.assignee.data)) if form.assignee.data else None
+        casework.assign(app, current_user, assignee, form.expected_version)
+
+    return _act(application_id, "assign", form, action, _("The assignment has been saved."))
+
+
+@bp.post("/cases/<int:application_id>/request-information")
+@staff_requires(Permission.STAFF_CASE_REQUEST_INFORMATION)
+def request_information(application_id: int):
+    today = clock.today()
+    form = RequestInformationForm(
+        prefix="request", today=today, period=reference.information_request_period(today)
+    )
+    return _act(
+        application_id,
+        "request",
+        form,
+        lambda app, form: casework.request_information(
+            app,
+            current_user,
+            message=form.message.data,
+            respond_by=form.respond_by.data,
+            expected_version=form.expected_version,
+            today=today,
+        ),
+        _("The request for information has been sent. The statutory clock has stopped."),
+    )
+
+
+@bp.post("/cases/<int:application_id>/resume")
+@staff_requires(Permission.STAFF_CASE_REQUEST_INFORMATION)
+def resume_clock(application_id: int):
+    return _act(
+        application_id,
+        "resume",
+        ResumeClockForm(prefix="resume"),
+        lambda app, form: service.receive_reply(
+            app, current_user, form.note.data, expected_version=form.expected_version
+        ),
+        _("The statutory clock runs again; the deadline has moved by the days it stood still."),
+    )
+
+
+@bp.post("/cases/<int:application_id>/checklist")
+@staff_requires(Permission.STAFF_CASE_DECIDE)
+def save_checklist(application_id: int):
+    form = ChecklistForm(prefix="checklist")
+
+    def action(app, form):
+        entries = {
+            item: (CheckOutcome(outcome.data) if outcome.data else None, note.data)
+            for item, outcome, note in form.entries()
+        }
+        casework.save_checklist(app, current_user, entries, form.expected_version)
+
+    return _act(application_id, "checklist", form, action, _("The checklist has been saved."))
+
+
+@bp.post("/cases/<int:application_id>/decision")
+@staff_requires(Permission.STAFF_CASE_DECIDE)
+def decide(application_id: int):
+    def action(app, form):
+        if form.outcome.data == "grant":
+            casework.grant(app, current_user, form.reason.data or "", form.expected_version)
+        else:
+            casework.propose_refusal(app, current_user, form.reason.data, form.expected_version)
+
+    form = DecisionForm(prefix="decision")
+    if form.outcome.data == "grant":
+        reference = get_case_or_404(application_id).reference
+        done = _(
+            "Decision recorded for %(reference)s. The letter has been sent.", reference=reference
+        )
+        then = url_for("backoffice.queue")
+    else:
+        done = _("The refusal has been proposed. A second reviewer must approve it.")
+        then = None
+    return _act(application_id, "decision", form, action, done, then)
+
+
+@bp.post("/cases/<int:application_id>/refusal")
+@staff_requires(Permission.STAFF_CASE_APPROVE_REFUSAL)
+def review_refusal(application_id: int):
+    def action(app, form):
+        if form.verdict.data == "approve":
+            casework.approve_refusal(app, current_user, form.expected_version)
+        else:
+            casework.reject_refusal(app, current_user, form.expected_version)
+
+    form = RefusalReviewForm(prefix="refusal")
+    if form.verdict.data == "approve":
+        reference = get_case_or_404(application_id).reference
+        done = _(
+            "Decision recorded for %(reference)s. The letter has been sent.", reference=reference
+        )
+        then = url_for("backoffice.queue")
+    else:
+        done = _("The proposed refusal was rejected. The case is open for review again.")
+        then = None
+    return _act(application_id, "refusal", form, action, done, then)

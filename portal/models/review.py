@@ -1,0 +1,79 @@
+"""The review of a case: the statutory clock's suspensions and the reviewer's checklist."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, enum_type, utcnow
+
+
+class ClockSuspension(db.Model):
+    """A request for information stops the statutory clock (Awb 4:15) until the reply.
+
+    The suspended days are counted from the day of the request to the day the reply
+    arrives, but never past the respond-by date; the deadline then moves by that many days.
+    """
+
+    __tablename__ = "clock_suspension"
+    __table_args__ = (
+        CheckConstraint("respond_by > started_on", name="respond_by_after_start"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    respond_by: Mapped[date] = mapped_column(Date)
+    request_text: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    suspended_days: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application = relationship("Application", back_populates="clock_suspensions")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    ended_by = relationship("User", foreign_keys=[ended_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class CheckItem(StrEnum):
+    """The recognition checklist (rules.md: requirements for recognition)."""
+
+    TRADE_REGISTER = "trade_register"
+    CONTINUITY_SOLVENCY = "continuity_solvency"
+    RVO_ADVICE = "rvo_advice"
+    RELIABILITY = "reliability"
+    CODE_OF_CONDUCT = "code_of_conduct"
+    FEE_PAID = "fee_paid"
+
+
+class CheckOutcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class ReviewCheck(db.Model):
+    """One checklist item of one case, with the reviewer's note."""
+
+    __tablename__ = "review_check"
+    __table_args__ = (UniqueConstraint("application_id", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    item: Mapped[CheckItem] = mapped_column(enum_type(CheckItem, "check_item"))
+    outcome: Mapped[CheckOutcome | None] = mapped_column(enum_type(CheckOutcome, "check_outcome"))
+    note: Mapped[str | None] = mapped_column(String(2000))
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    checked_by = relationship("User")

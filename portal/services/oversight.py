@@ -1,0 +1,79 @@
+"""Oversight of sponsors by the IND: an organisation's history, search, and sanctions."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from portal.extensions import db
+from portal.models import Application, Organisation, Recognition, Sanction
+from portal.models.application import ApplicationStatus
+
+
+@dataclass
+class History:
+    applications: list
+    recognitions: list
+    sanctions: list
+
+
+def history(organisation: Organisation, exclude: Application | None = None) -> History:
+    """Earlier cases, recognitions and sanctions of an organisation, newest first."""
+    applications = select(Application).where(
+        Application.organisation_id == organisation.id,
+        Application.status != ApplicationStatus.DRAFT,
+    )
+    if exclude is not None:
+        applications = applications.where(Application.id != exclude.id)
+    return History(
+        applications=db.session.scalars(
+            applications.order_by(Application.submitted_at.desc(), Application.id.desc())
+        ).all(),
+        recognitions=db.session.scalars(
+            select(Recognition)
+            .where(Recognition.organisation_id == organisation.id)
+            .order_by(Recognition.category)
+        ).all(),
+        sanctions=db.session.scalars(
+            select(Sanction)
+            .where(Sanction.organisation_id == organisation.id)
+            .order_by(Sanction.created_at.desc(), Sanction.id.desc())
+        ).all(),
+    )
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_organisations(text: str, limit: int = 100):
+    """By KvK number (exact or prefix) or by name (contains), case-insensitive."""
+    text = text.strip()[:200]
+    query = select(Organisation)
+    if text:
+        pattern = f"%{escape_like(text.lower())}%"
+        query = query.where(
+            or_(
+                Organisation.kvk_number.startswith(escape_like(text), escape="\\"),
+                Organisation.legal_name.ilike(pattern, escape="\\"),
+            )
+        )
+    return db.session.scalars(query.order_by(Organisation.legal_name).limit(limit)).all()
+
+
+def mandates(organisation: Organisation) -> list:
+    """Mandates given or held, when the mandate model exists (issue 3 builds it)."""
+    from portal import models
+
+    mandate = getattr(models, "Mandate", None)
+    if mandate is None:
+        return []
+    columns = [
+        getattr(mandate, name)
+        for name in ("organisation_id", "sponsor_id", "intermediary_id", "principal_id", "agent_id")
+        if hasattr(mandate, name)
+    ]
+    if not columns:
+        return []
+    return db.session.scalars(
+        select(mandate).where(or_(*(column == organisation.id for column in columns)))
+    ).all()

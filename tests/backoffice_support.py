@@ -1,0 +1,63 @@
+"""Helpers for back-office tests: a submitted case, and submitting a form as a browser would."""
+
+from datetime import timedelta
+
+from portal import clock
+from portal.extensions import db
+from portal.models import Application, ApplicationStatus
+from tests.conftest import Page, get_page
+from tests.factories import ApplicationFactory, member
+
+
+def submitted_case(days_left: int = 30, category: str = "labour", **organisation) -> Application:
+    user = member(**organisation)
+    org = user.memberships[0].organisation
+    case = ApplicationFactory(
+        organisation=org,
+        category=category,
+        created_by=user,
+        submitted_by=user,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_at=db.func.now(),
+        fee_cents=508000,
+        fee_reduced=False,
+        decision_deadline=clock.today() + timedelta(days=days_left),
+        snapshot={"organisation": org.snapshot(), "category": category},
+    )
+    case.reference = f"ER-2026-{case.id:06d}-A"
+    db.session.flush()
+    return case
+
+
+def form_fields(page: Page, action_suffix: str) -> tuple[str, dict]:
+    """The action and current values of the form whose action ends with `action_suffix`."""
+    form = page.soup.find("form", action=lambda a: a is not None and a.endswith(action_suffix))
+    assert form is not None, f"no form for {action_suffix} on the page"
+    data = {}
+    for node in form.find_all(["input", "textarea", "select"]):
+        name = node.get("name")
+        if not name:
+            continue
+        if node.name == "input" and node.get("type") in ("radio", "checkbox"):
+            if node.has_attr("checked"):
+                data[name] = node["value"]
+        elif node.name == "textarea":
+            data[name] = node.get_text()
+        elif node.name == "select":
+            option = node.find("option", selected=True) or node.find("option")
+            data[name] = option["value"] if option else ""
+        else:
+            data[name] = node.get("value", "")
+    return form["action"], data
+
+
+def submit(client, page: Page, action_suffix: str, follow_redirects=False, **values):
+    """Fill in the form found on `page` (values keyed by field name) and post it."""
+    action, data = form_fields(page, action_suffix)
+    data.update(values)
+    return client.post(action, data=data, follow_redirects=follow_redirects)
+
+
+def act(client, case: Application, action_suffix: str, follow_redirects=False, **values):
+    page = get_page(client, f"/backoffice/cases/{case.id}")
+    return submit(client, page, action_suffix, follow_redirects=follow_redirects, **values)
