@@ -1,11 +1,20 @@
 """Oversight of sponsors by the IND: an organisation's history, search, and sanctions."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
+from portal import clock
 from portal.extensions import db
-from portal.models import Application, Organisation, Recognition, Sanction
+from portal.models import (
+    Application,
+    Category,
+    Organisation,
+    Recognition,
+    RecognitionStatus,
+    Sanction,
+)
 from portal.models.application import ApplicationStatus
 
 
@@ -77,3 +86,32 @@ def mandates(organisation: Organisation) -> list:
     return db.session.scalars(
         select(mandate).where(or_(*(column == organisation.id for column in columns)))
     ).all()
+
+
+def in_force_clause(on: date):
+    """SQL: a recognition counts (register, new applications) when granted, or when its
+    suspension ended before `on`."""
+    return or_(
+        Recognition.status == RecognitionStatus.GRANTED,
+        and_(
+            Recognition.status == RecognitionStatus.SUSPENDED,
+            Recognition.suspended_until.is_not(None),
+            Recognition.suspended_until < on,
+        ),
+    )
+
+
+def recognition_in_force(organisation: Organisation, category: Category, on: date | None = None):
+    """Whether the organisation may now use its recognition for `category` (for example to
+    apply for a residence permit for someone): not when suspended or withdrawn."""
+    on = on or clock.today()
+    return (
+        db.session.scalar(
+            select(Recognition.id).where(
+                Recognition.organisation_id == organisation.id,
+                Recognition.category == category,
+                in_force_clause(on),
+            )
+        )
+        is not None
+    )
