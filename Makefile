@@ -45,3 +45,5 @@ format: install ## ruff: fix what can be fixed
 extract-messages: install ## Extract strings and update the Dutch catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o portal/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
+	@# No timestamps in the catalogues: they only make merge conflicts.
+	sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' portal/translations/messages.pot portal/translations/nl/LC_MESSAGES/messages.po

@@ -31,7 +31,7 @@ def main(sources: list[str]) -> int:
                     message.string = found.string
                     message.flags.discard("fuzzy")
     with TARGET.open("wb") as fh:
-        write_po(fh, catalogue, omit_header=False, no_location=True, sort_output=True, width=100)
+        write_po(fh, catalogue, omit_header=False, no_location=True, sort_output=True, width=76)
     missing = [m.id for m in catalogue if m.id and not _done(m)]
     for msgid in missing:
         print("untranslated:", msgid)
