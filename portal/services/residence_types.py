@@ -68,7 +68,8 @@ class ResidenceType:
 
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
-SEX = (("female", _l("Female")), ("male", _l("Male")), ("unknown", _l("Unknown")))
+# As in the passport (ICAO 9303: F, M or X); the same values as the people register.
+SEX = (("female", _l("Female")), ("male", _l("Male")), ("unspecified", _l("Unspecified (X)")))
 CIVIL_STATUS = (
     ("unmarried", _l("Unmarried")),
     ("married", _l("Married")),
@@ -153,12 +154,21 @@ _PERSON_FIELDS = (
         prefill="person.passport_number",
     ),
     Field(
+        "passport_issued_on",
+        "date",
+        _l("Passport issued on"),
+        _l("Enter the date the passport was issued"),
+        hint=_l("For example, 01-06-2022"),
+        prefill="person.passport_issued_on",
+        when="past",
+    ),
+    Field(
         "passport_expiry",
         "date",
         _l("Passport valid until"),
         _l("Enter the date the passport expires"),
         hint=_l("For example, 31-12-2030"),
-        prefill="person.passport_expiry",
+        prefill="person.passport_expires_on",
         when="future",
     ),
 )

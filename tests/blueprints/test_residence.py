@@ -36,6 +36,7 @@ PERSON = {
     "civil_status": "unmarried",
     "v_number": "",
     "passport_number": "pa 1234567",
+    "passport_issued_on": "01-06-2022",
     "passport_expiry": "31-12-2030",
 }
 JOB = {
