@@ -154,7 +154,7 @@ def parse_field(field: Field, raw: str, today: date):
         except rules.InputNotUnderstood as error:
             return None, str(error)
     if field.kind == "number":
-        if not text.isdigit() or not field.lo <= int(text) <= field.hi:
+        if not re.fullmatch(r"[0-9]{1,4}", text) or not field.lo <= int(text) <= field.hi:
             return None, _("Enter a whole number from %(lo)d to %(hi)d", lo=field.lo, hi=field.hi)
         return int(text), None
     if field.kind == "choice":
@@ -167,7 +167,7 @@ def parse_field(field: Field, raw: str, today: date):
         return text, None
     if field.kind == "v_number":
         digits = re.sub(r"[\s.-]", "", text)
-        if not digits.isdigit() or not 6 <= len(digits) <= 12:
+        if not re.fullmatch(r"[0-9]{6,12}", digits):
             return None, _("Enter the V-number in digits, usually 10, or leave it empty")
         return digits, None
     if field.kind == "passport":
@@ -279,12 +279,20 @@ def prefill(section: Section, organisation: Organisation, person=None) -> dict[s
     return values
 
 
+def _storable(text: str) -> str:
+    """What was typed, as it can be kept: no NUL (PostgreSQL refuses it), bounded in length."""
+    return text.replace("\x00", "").strip()[:MAX_TYPED]
+
+
+MAX_TYPED = 500
+
+
 def save_section(application: Application, section: Section, typed: dict, actor: User) -> None:
     """Keep what was typed in this section, valid or not: the draft is saved at every step."""
     if application.status != ApplicationStatus.DRAFT:
         raise NotADraft(application.reference)
     answers = dict(application.answers or {})
-    answers[section.key] = {f.name: (typed.get(f.name) or "").strip() for f in section.fields}
+    answers[section.key] = {f.name: _storable(typed.get(f.name) or "") for f in section.fields}
     application.answers = answers
     db.session.flush()
     audit.record(

@@ -408,3 +408,42 @@ def test_the_back_office_cannot_decide_a_residence_case_as_a_recognition(client)
     with pytest.raises(recognition.NotDecidable):
         recognition.decide(application, user, grant=True, reason="")
     assert db.session.scalar(db.select(db.func.count()).select_from(Recognition)) == 1
+
+
+NASTY = [
+    "\x00",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "9" * 5000,
+    "²³",
+    "٣١-٠٢-٢٠٢٦",
+    "\u202e\u200b",
+    "-1",
+    "1e9",
+    "NaN",
+]
+
+
+@pytest.mark.parametrize("kind", ["hsm_entry", "eu_blue_card", "student"])
+def test_no_input_makes_a_server_error(client, kind):
+    from portal.services.residence_types import TYPES
+
+    user = member()
+    recognise(user)
+    recognise(user, Category.STUDY)
+    sign_in(client, user)
+    tasks_url = start(client, kind)
+    rtype = TYPES[kind]
+    for section in rtype.sections:
+        url = f"{tasks_url}/sections/{section.key}"
+        token = get_page(client, url).csrf() if section.key != "travel" else None
+        for nasty in NASTY:
+            data = {field.name: nasty for field in section.fields}
+            if token is None:
+                token = get_page(client, f"{tasks_url}/sections/person").csrf()
+            response = client.post(url, data={"csrf_token": token, **data})
+            assert response.status_code in (302, 400, 404), (section.key, nasty)
+            if response.status_code == 400:
+                assert "<script>alert" not in response.get_data(as_text=True)
+    assert client.get(f"{tasks_url}/check").status_code == 200
+    assert client.get(tasks_url).status_code == 200
