@@ -342,8 +342,18 @@ def target_date(application_date: date, recognised_sponsor: bool) -> date | None
 
 
 def suspended_days(suspensions, today: date) -> int:
-    """Days the clock stood still: each (from, until) pair; an open one runs until today."""
-    return sum(((until or today) - start).days for start, until in suspensions)
+    """Days the clock stood still (Awb 4:15): each suspension runs from the request until the
+    reply, or until today while still open, but never past its respond-by date.
+
+    `suspensions` holds (started_on, ended_on or None, respond_by or None) triples.
+    """
+    total = 0
+    for start, until, respond_by in suspensions:
+        end = until or today
+        if respond_by is not None:
+            end = min(end, respond_by)
+        total += max((end - start).days, 0)
+    return total
 
 
 def deadline_after_suspensions(deadline: date, suspensions, today: date) -> date:
