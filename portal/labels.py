@@ -60,6 +60,11 @@ LETTER_KIND = {
     LetterKind.SUSPENSION: _l("Suspension of recognition"),
     LetterKind.SUSPENSION_LIFTED: _l("Suspension lifted"),
     LetterKind.WITHDRAWAL: _l("Withdrawal of recognition"),
+    LetterKind.FEE_LETTER: _l("Fee to pay"),
+    LetterKind.RESIDENCE_DECISION: _l("Decision on a residence application"),
+    LetterKind.REMINDER_OVERDUE_REPORT: _l("Reminder: report overdue"),
+    LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
+    LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),

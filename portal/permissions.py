@@ -19,6 +19,7 @@ class Permission(StrEnum):
     APPLICATION_CREATE = "organisation:application:create"
     APPLICATION_SUBMIT = "organisation:application:submit"
     LETTER_READ = "organisation:letter:read"
+    LETTER_REPLY = "organisation:letter:reply"
 
     STAFF_QUEUE_READ = "staff:queue:read"
     STAFF_CASE_READ = "staff:case:read"
@@ -33,6 +34,7 @@ class Permission(StrEnum):
     STAFF_AUDIT_READ = "staff:audit:read"
     STAFF_REPORTS_READ = "staff:reports:read"  # management information, event-log export
     STAFF_USERS_MANAGE = "staff:users:manage"
+    STAFF_LETTER_SEND = "staff:letter:send"
 
 
 _READER = {
@@ -75,6 +77,12 @@ STAFF_ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.SUPERVISOR: frozenset(_SUPERVISOR),
     StaffRole.ADMINISTRATOR: frozenset(_STAFF_ADMINISTRATOR),
 }
+
+# Inbox (issue 6): submitters answer letters; reviewers and supervisors send general letters.
+for _role in (OrgRole.SUBMITTER, OrgRole.ADMINISTRATOR):
+    ORG_ROLE_PERMISSIONS[_role] = ORG_ROLE_PERMISSIONS[_role] | {Permission.LETTER_REPLY}
+for _role in (StaffRole.REVIEWER, StaffRole.SUPERVISOR):
+    STAFF_ROLE_PERMISSIONS[_role] = STAFF_ROLE_PERMISSIONS[_role] | {Permission.STAFF_LETTER_SEND}
 
 # Endpoints anyone may reach, signed in or not.
 PUBLIC_ENDPOINTS = frozenset(

@@ -7,7 +7,8 @@ from portal.models.application import (
     StatusEvent,
 )
 from portal.models.audit import AuditEvent
-from portal.models.letter import Letter, LetterKind, LetterRead
+from portal.models.document import CaseReply, Document
+from portal.models.letter import Letter, LetterKind, LetterNoticeSubscription, LetterRead
 from portal.models.organisation import Organisation, OrganisationKind
 from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
@@ -19,12 +20,15 @@ __all__ = [
     "ApplicationKind",
     "ApplicationStatus",
     "AuditEvent",
+    "CaseReply",
+    "Document",
     "Category",
     "CheckItem",
     "CheckOutcome",
     "ClockSuspension",
     "Letter",
     "LetterKind",
+    "LetterNoticeSubscription",
     "LetterRead",
     "Membership",
     "OrgRole",

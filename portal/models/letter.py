@@ -2,6 +2,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, event
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from portal.extensions import db
@@ -19,18 +20,43 @@ class LetterKind(StrEnum):
     SUSPENSION = "suspension"
     SUSPENSION_LIFTED = "suspension_lifted"
     WITHDRAWAL = "withdrawal"
+    FEE_LETTER = "fee_letter"
+    RESIDENCE_DECISION = "residence_decision"
+    REMINDER_OVERDUE_REPORT = "reminder_overdue_report"
+    EXTENSION_REMINDER = "extension_reminder"
+    GENERAL_MESSAGE = "general_message"
+
+
+# Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,
+# unused, on SQLite, where search is a bounded LIKE walk (see portal/services/inbox.py).
+SearchVector = TSVECTOR().with_variant(Text(), "sqlite")
 
 
 class Letter(db.Model):
     """A letter as issued: immutable once written."""
 
     __tablename__ = "letter"
-    __table_args__ = (Index("ix_letter_inbox", "organisation_id", "issued_at", "id"),)
+    __table_args__ = (
+        Index("ix_letter_inbox", "organisation_id", "issued_at", "id"),
+        Index("ix_letter_inbox_kind", "organisation_id", "kind", "issued_at", "id"),
+        Index("ix_letter_inbox_category", "organisation_id", "category", "issued_at", "id"),
+        Index("ix_letter_inbox_person", "organisation_id", "v_number", "issued_at", "id"),
+        Index("ix_letter_inbox_respond_by", "organisation_id", "respond_by"),
+        Index("ix_letter_sha256", "sha256"),
+        Index("ix_letter_search", "search_vector", postgresql_using="gin"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The letter's own reference, quotable on the phone (BR-XXXX-XXXX); older letters have none.
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     kind: Mapped[LetterKind] = mapped_column(enum_type(LetterKind, "letter_kind"))
+    # The recognition category or the application kind the letter belongs to (inbox grouping).
+    category: Mapped[str | None] = mapped_column(String(40))
+    # The person the letter concerns, as addressed on the letter (a snapshot, like the letter).
+    person_name: Mapped[str | None] = mapped_column(String(200))
+    v_number: Mapped[str | None] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(2))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -38,6 +64,7 @@ class Letter(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     sha256: Mapped[str] = mapped_column(String(64))
+    search_vector: Mapped[str | None] = deferred(mapped_column(SearchVector))
 
     organisation = relationship("Organisation")
     application = relationship("Application")
@@ -51,6 +78,18 @@ class LetterRead(db.Model):
     letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LetterNoticeSubscription(db.Model):
+    """A user who wants an e-mail when a letter for this organisation arrives (opt-in)."""
+
+    __tablename__ = "letter_notice_subscription"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class LetterImmutable(Exception):

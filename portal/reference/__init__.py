@@ -133,3 +133,21 @@ def information_request_period(on: date) -> InformationRequestPeriod:
     return InformationRequestPeriod(
         default_days=row["default_days"], min_days=row["min_days"], max_days=row["max_days"]
     )
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    account_holder: str
+    iban: str
+    bic: str
+
+
+def ind_bank_account(on: date) -> BankAccount:
+    """The IND's account that fees are paid into, as printed on fee letters."""
+    row = _in_force("ind_bank_account", on)
+    return BankAccount(account_holder=row["account_holder"], iban=row["iban"], bic=row["bic"])
+
+
+def objection_period_weeks(on: date) -> int:
+    return _in_force("objection_period", on)["weeks"]
+

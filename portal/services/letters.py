@@ -1,6 +1,7 @@
 """Issuing letters: a Jinja template per kind and language → PDF, once, with its SHA-256."""
 
 import hashlib
+import secrets
 from datetime import date
 
 from babel.dates import format_date
@@ -9,15 +10,24 @@ from markupsafe import Markup
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock
+from portal import clock, reference
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES, money
-from portal.models import Application, Letter, LetterKind, LetterRead, Organisation
+from portal.models import (
+    Application,
+    ApplicationKind,
+    Letter,
+    LetterKind,
+    LetterRead,
+    Organisation,
+)
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.pdf import render_pdf
+from portal.services.references import CHECK_LETTERS
 
 LETTER_LANGUAGES = ("nl", "en")
+_REFERENCE_ALPHABET = CHECK_LETTERS + "23456789"
 
 
 def _template_context(language: str) -> dict:
@@ -30,6 +40,77 @@ def _template_context(language: str) -> dict:
     }
 
 
+def new_letter_reference() -> str:
+    """A letter's own reference, quotable on the phone: BR-7KQ2-M9XD (no I, O, Q, 0 or 1)."""
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"BR-{chars[:4]}-{chars[4:]}"
+
+
+def person_fields(person) -> tuple[str | None, str | None]:
+    """(name, V-number) of the person a letter concerns: a Person model or a mapping."""
+    if person is None:
+        return None, None
+
+    def pick(*names):
+        for name in names:
+            value = person.get(name) if isinstance(person, dict) else getattr(person, name, None)
+            if value:
+                return str(value).strip()
+        return None
+
+    name = pick("full_name", "name")
+    if name is None:
+        parts = [pick("given_names", "first_names"), pick("surname", "family_name")]
+        name = " ".join(p for p in parts if p) or None
+    return name, pick("v_number")
+
+
+def category_of(application: Application | None) -> str | None:
+    """The inbox category: the recognition category, or the kind of residence application."""
+    if application is None:
+        return None
+    if application.kind == ApplicationKind.RECOGNITION:
+        return application.category.value
+    return application.kind.value
+
+
+def render_letter(
+    organisation: Organisation,
+    kind: LetterKind,
+    *,
+    application: Application | None = None,
+    respond_by: date | None = None,
+    person=None,
+    letter_reference: str | None = None,
+    issued_on: date | None = None,
+    **context,
+):
+    """Render a letter's template to HTML; returns (language, template module, html)."""
+    language = organisation.preferred_language
+    if language not in LETTER_LANGUAGES:
+        language = "nl"
+    issued_on = issued_on or clock.today()
+    person_name, v_number = person_fields(person)
+    template = current_app.jinja_env.get_template(f"letters/{language}/{kind.value}.html")
+    module = template.make_module(
+        {
+            **_template_context(language),
+            "organisation": organisation,
+            "application": application,
+            "issued_on": issued_on,
+            "respond_by": respond_by,
+            "letter_reference": letter_reference,
+            "person": person,
+            "person_name": person_name,
+            "v_number": v_number,
+            "bank_account": reference.ind_bank_account(issued_on),
+            "objection_weeks": reference.objection_period_weeks(issued_on),
+            **context,
+        }
+    )
+    return language, module, str(module)
+
+
 def issue_letter(
     organisation: Organisation,
     kind: LetterKind,
@@ -37,38 +118,50 @@ def issue_letter(
     application: Application | None = None,
     respond_by: date | None = None,
     actor=None,
+    person=None,
+    category: str | None = None,
     **context,
 ) -> Letter:
-    """Render and store a letter in the organisation's preferred language."""
-    language = organisation.preferred_language
-    if language not in LETTER_LANGUAGES:
-        language = "nl"
+    """Render and store a letter in the organisation's preferred language.
+
+    `person` (optional) is the person the letter concerns: a Person or a mapping with
+    names and `v_number`; they are printed on the letter and kept for the inbox filter.
+    Users who opted in are e-mailed a notice once the transaction commits.
+    """
     issued_at = utcnow()
-    template = current_app.jinja_env.get_template(f"letters/{language}/{kind.value}.html")
-    module = template.make_module(
-        {
-            **_template_context(language),
-            "organisation": organisation,
-            "application": application,
-            "issued_on": clock.local_date(issued_at),
-            "respond_by": respond_by,
-            **context,
-        }
+    letter_reference = new_letter_reference()
+    language, module, html = render_letter(
+        organisation,
+        kind,
+        application=application,
+        respond_by=respond_by,
+        person=person,
+        letter_reference=letter_reference,
+        issued_on=clock.local_date(issued_at),
+        **context,
     )
-    html = str(module)
     pdf = render_pdf(html)
+    person_name, v_number = person_fields(person)
+    subject = str(module.subject).strip()
+    body_text = Markup(html).striptags()  # noqa: S704 - our own rendered template
     letter = Letter(
+        reference=letter_reference,
         organisation_id=organisation.id,
         application_id=application.id if application else None,
         kind=kind,
-        subject=str(module.subject).strip(),
+        category=category or category_of(application),
+        person_name=person_name,
+        v_number=v_number,
+        subject=subject,
         language=language,
         issued_at=issued_at,
         respond_by=respond_by,
-        body_text=Markup(html).striptags(),  # noqa: S704 - our own rendered template
+        body_text=body_text,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        letter.search_vector = search_vector_expression(subject, body_text)
     db.session.add(letter)
     db.session.flush()
     audit.record(
@@ -76,9 +169,17 @@ def issue_letter(
         actor=actor,
         organisation=organisation,
         target=letter,
-        details={"kind": kind.value, "sha256": letter.sha256},
+        details={"kind": kind.value, "sha256": letter.sha256, "reference": letter_reference},
     )
+    from portal.services import notices
+
+    notices.queue_letter_notice(letter, organisation)
     return letter
+
+
+def search_vector_expression(subject: str, body_text: str):
+    """PostgreSQL: the searchable words of a letter (language-neutral 'simple' dictionary)."""
+    return func.to_tsvector("simple", f"{subject}\n{body_text}".replace("\x00", ""))
 
 
 def inbox_query(organisation_id: int):
@@ -106,3 +207,26 @@ def mark_read(letter: Letter, user) -> None:
             db.session.add(LetterRead(letter_id=letter.id, user_id=user.id))
     except IntegrityError:
         pass
+
+
+def mark_unread(letter: Letter, user) -> None:
+    """Mark a letter unread again for one user (the others keep their own state)."""
+    db.session.execute(
+        LetterRead.__table__.delete().where(
+            LetterRead.letter_id == letter.id, LetterRead.user_id == user.id
+        )
+    )
+
+
+def extension_window_opens(expires_on: date) -> date:
+    """The first day an extension may be applied for: N months before the permit expires."""
+    months = reference.extension_window_months(expires_on)
+    month_index = expires_on.year * 12 + expires_on.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for day in (expires_on.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

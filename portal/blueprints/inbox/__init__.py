@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
-from portal.blueprints.inbox import routes  # noqa: E402,F401
+from portal.blueprints.inbox import downloads, replies, routes, settings  # noqa: E402,F401

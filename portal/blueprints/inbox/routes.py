@@ -1,77 +1,83 @@
-from datetime import datetime
-
-from flask import Response, abort, g, render_template, request
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import undefer
+from werkzeug.datastructures import MultiDict
 
+from portal import clock
 from portal.blueprints.inbox import bp
+from portal.blueprints.inbox.forms import FilterForm, ReplyForm
+from portal.blueprints.inbox.helpers import (
+    category_label,
+    get_letter_or_404,
+    inbox_filter,
+    prepare_filter_form,
+)
 from portal.extensions import db
-from portal.models import Letter
+from portal.forms import EmptyForm
 from portal.permissions import Permission, requires
+from portal.services import inbox as inbox_service
 from portal.services import letters as service
+from portal.services import replies as replies_service
 
-PAGE_SIZE = 25
+FILTER_FIELDS = (
+    "q",
+    "kind",
+    "category",
+    "person",
+    "application",
+    "period_from",
+    "period_to",
+    "needs_action",
+    "unread",
+)
 
 
-def get_letter_or_404(letter_id: int, *, with_pdf: bool = False) -> Letter:
-    query = select(Letter).where(
-        Letter.id == letter_id, Letter.organisation_id == g.organisation.id
-    )
-    if with_pdf:
-        query = query.options(undefer(Letter.pdf))
-    letter = db.session.scalar(query)
-    if letter is None:
-        abort(404)
-    return letter
-
-
-def _parse_cursor(raw: str | None):
-    """A keyset cursor 'issued_at_iso~id' for the page after a letter."""
-    if not raw or "~" not in raw:
-        return None
-    stamp, _, letter_id = raw.rpartition("~")
-    try:
-        moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is None:
-            return None
-        return moment, int(letter_id)
-    except ValueError:
-        return None
+def filter_args(args) -> dict:
+    """The filter parameters of a request, to carry into page and download links."""
+    return {k: args.get(k)[:200] for k in FILTER_FIELDS if args.get(k)}
 
 
 @bp.get("")
 @requires(Permission.LETTER_READ)
 def index():
     organisation_id = g.organisation.id
-    read = service.is_read_clause(current_user.id).label("is_read")
-    query = (
-        select(Letter, read)
-        .where(Letter.organisation_id == organisation_id)
-        .order_by(Letter.issued_at.desc(), Letter.id.desc())
-    )
-    cursor = _parse_cursor(request.args.get("after"))
-    if cursor:
-        moment, letter_id = cursor
-        query = query.where(
-            or_(
-                Letter.issued_at < moment,
-                and_(Letter.issued_at == moment, Letter.id < letter_id),
-            )
-        )
-    rows = db.session.execute(query.limit(PAGE_SIZE + 1)).all()
-    next_cursor = None
-    if len(rows) > PAGE_SIZE:
-        rows = rows[:PAGE_SIZE]
-        last = rows[-1][0]
-        next_cursor = f"{last.issued_at.isoformat()}~{last.id}"
+    form = FilterForm(MultiDict(request.args))
+    prepare_filter_form(form)
+    valid = form.validate() if filter_args(request.args) else True
+    f, case_found = inbox_filter(form, organisation_id)
+    cursor = inbox_service.parse_cursor(request.args.get("after"))
+    if case_found:
+        rows, next_cursor = inbox_service.page(organisation_id, current_user.id, f, cursor)
+    else:
+        rows, next_cursor = [], None
+    unread = inbox_service.unread_by_category(organisation_id, current_user.id)
     return render_template(
         "inbox/index.html",
+        form=form,
         rows=rows,
         next_cursor=next_cursor,
         first_page=cursor is None,
-        unread=service.unread_count(organisation_id, current_user.id),
-    )
+        unread=sum(unread.values()),
+        unread_by_category=sorted(unread.items(), key=lambda item: (item[0] is None, str(item[0]))),
+        category_label=category_label,
+        case_found=case_found,
+        filters=filter_args(request.args),
+        zip_max=inbox_service.ZIP_MAX_LETTERS,
+        today=clock.today(),
+    ), (200 if valid else 400)
+
+
+def render_letter_page(letter, reply_form=None, status=200):
+    replies = [r for r in replies_service.replies_for_case(letter.application_id or 0)]
+    return render_template(
+        "inbox/show.html",
+        letter=letter,
+        answerable=replies_service.is_answerable(letter),
+        reply_form=reply_form or ReplyForm(),
+        replies=[r for r in replies if r.letter_id == letter.id],
+        action_form=EmptyForm(),
+        today=clock.today(),
+    ), status
 
 
 @bp.get("/<int:letter_id>")
@@ -80,7 +86,28 @@ def show(letter_id: int):
     letter = get_letter_or_404(letter_id)
     service.mark_read(letter, current_user)
     db.session.commit()
-    return render_template("inbox/show.html", letter=letter)
+    return render_letter_page(letter)
+
+
+@bp.post("/<int:letter_id>/read")
+@requires(Permission.LETTER_READ)
+def mark_read(letter_id: int):
+    letter = get_letter_or_404(letter_id)
+    if EmptyForm().validate_on_submit():
+        service.mark_read(letter, current_user)
+        db.session.commit()
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<int:letter_id>/unread")
+@requires(Permission.LETTER_READ)
+def mark_unread(letter_id: int):
+    letter = get_letter_or_404(letter_id)
+    if EmptyForm().validate_on_submit():
+        service.mark_unread(letter, current_user)
+        db.session.commit()
+        flash(_("The letter is marked as unread."), "success")
+    return redirect(url_for("inbox.index"))
 
 
 @bp.get("/<int:letter_id>/pdf")

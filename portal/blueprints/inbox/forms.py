@@ -1,0 +1,61 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from portal.forms import BaseForm
+
+DATE_MESSAGE = _l("Enter a date as year-month-day, for example 2026-11-29")
+
+
+class DayField(DateField):
+    """A date field whose 'not a date' message says what to do."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_MESSAGE) from error
+
+
+class FilterForm(BaseForm):
+    """The inbox filters: a GET form (no CSRF), every field optional."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search in subject and text"))
+    kind = SelectField(_l("Kind of letter"), choices=[], validate_choice=False)
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    person = StringField(_l("Person (name or V-number)"))
+    application = StringField(_l("Case reference"))
+    period_from = DayField(_l("Issued from"), validators=[Optional()], format="%Y-%m-%d")
+    period_to = DayField(
+        _l("Issued up to and including"), validators=[Optional()], format="%Y-%m-%d"
+    )
+    needs_action = BooleanField(_l("Only letters that need action (respond-by date still open)"))
+    unread = BooleanField(_l("Only unread letters"))
+
+    def validate_period_to(self, field):
+        if field.data and self.period_from.data and field.data < self.period_from.data:
+            raise ValidationError(_l("The end of the period must be on or after its start"))
+
+
+class NoticeSettingsForm(BaseForm):
+    letter_notices = BooleanField(_l("E-mail me when a new letter arrives"))
+
+
+class VerifyForm(BaseForm):
+    file = FileField(_l("A letter you downloaded (PDF)"))
+    sha256 = StringField(
+        _l("Or its fingerprint (SHA-256)"),
+        validators=[Length(max=200, message=_l("A fingerprint has 64 characters"))],
+    )
+
+
+class ReplyForm(BaseForm):
+    message = TextAreaField(
+        _l("Your message"),
+        validators=[Length(max=10000, message=_l("Enter at most 10,000 characters"))],
+    )
+    documents = FileField(_l("Documents (PDF, JPEG or PNG, at most 10 MB each)"))

@@ -1,0 +1,86 @@
+"""Loading letters scoped to the signed-in organisation, and reading the filter form."""
+
+from flask import abort, g
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from portal.extensions import db
+from portal.labels import CATEGORY, LETTER_KIND
+from portal.models import Application, ApplicationKind, Category, Letter, LetterKind
+from portal.services.inbox import InboxFilter, search_terms
+
+
+def get_letter_or_404(letter_id: int, *, with_pdf: bool = False) -> Letter:
+    query = select(Letter).where(
+        Letter.id == letter_id, Letter.organisation_id == g.organisation.id
+    )
+    if with_pdf:
+        query = query.options(undefer(Letter.pdf))
+    letter = db.session.scalar(query)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Recognition categories and the kinds of residence application, as inbox categories."""
+    choices = [(c.value, str(CATEGORY[c])) for c in Category]
+    choices += [
+        (k.value, category_label(k.value))
+        for k in ApplicationKind
+        if k != ApplicationKind.RECOGNITION
+    ]
+    return choices
+
+
+def category_label(value: str | None):
+    from flask_babel import gettext as _
+
+    if value is None:
+        return _("Other letters")
+    if value in Category._value2member_map_:
+        return CATEGORY[Category(value)]
+    from portal import labels
+
+    application_kinds = getattr(labels, "APPLICATION_KIND", {})
+    for kind, label in application_kinds.items():
+        if getattr(kind, "value", kind) == value:
+            return label
+    return value.replace("_", " ").capitalize()
+
+
+def prepare_filter_form(form) -> None:
+    from flask_babel import gettext as _
+
+    form.kind.choices = [("", _("All kinds"))] + [
+        (k.value, LETTER_KIND.get(k, k.value)) for k in LetterKind
+    ]
+    form.category.choices = [("", _("All categories"))] + category_choices()
+
+
+def inbox_filter(form, organisation_id: int) -> tuple[InboxFilter, bool]:
+    """The filter from a (validated) form; the flag is False when a case reference is unknown."""
+    valid_kinds = LetterKind._value2member_map_
+    valid_categories = {value for value, _label in category_choices()}
+    f = InboxFilter(
+        kind=LetterKind(form.kind.data) if form.kind.data in valid_kinds else None,
+        category=form.category.data if form.category.data in valid_categories else None,
+        person=(form.person.data or "")[:200] or None,
+        period_from=None if form.period_from.errors else form.period_from.data,
+        period_to=None if form.period_to.errors else form.period_to.data,
+        needs_action=bool(form.needs_action.data),
+        unread_only=bool(form.unread.data),
+        query=(form.q.data or "")[:200],
+    )
+    f.terms = search_terms(f.query)
+    found = True
+    reference = (form.application.data or "").strip().upper()[:40]
+    if reference:
+        f.application = db.session.scalar(
+            select(Application).where(
+                Application.reference == reference,
+                Application.organisation_id == organisation_id,
+            )
+        )
+        found = f.application is not None
+    return f, found

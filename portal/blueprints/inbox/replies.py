@@ -1,0 +1,83 @@
+"""Answering a letter: a message and documents, right on the letter's page."""
+
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.blueprints.inbox import bp
+from portal.blueprints.inbox.forms import ReplyForm
+from portal.blueprints.inbox.helpers import get_letter_or_404
+from portal.blueprints.inbox.routes import render_letter_page
+from portal.extensions import db
+from portal.permissions import Permission, requires
+from portal.services import replies as service
+from portal.services.documents import UploadRejected
+from portal.services.inbox import neutralise_cell
+
+
+@bp.post("/<int:letter_id>/reply")
+@requires(Permission.LETTER_REPLY)
+def reply(letter_id: int):
+    letter = get_letter_or_404(letter_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return render_letter_page(letter, form, 400)
+    files = [f for f in request.files.getlist("documents") if f.filename]
+    if len(files) > service.MAX_DOCUMENTS:
+        form.documents.errors.append(
+            _("Upload at most %(num)d documents at a time.", num=service.MAX_DOCUMENTS)
+        )
+        return render_letter_page(letter, form, 400)
+    try:
+        service.reply_to_letter(letter, current_user, form.message.data, files)
+    except service.NotAnswerable:
+        abort(404)
+    except service.CaseClosed as closed:
+        db.session.rollback()
+        form.message.errors.append(
+            _(
+                "Case %(reference)s has been decided, so a reply can no longer be added to it. "
+                "If you disagree with the decision, you can lodge an objection.",
+                reference=closed.application.reference,
+            )
+        )
+        return render_letter_page(letter, form, 400)
+    except service.EmptyReply:
+        form.message.errors.append(_("Write a message or choose at least one document"))
+        return render_letter_page(letter, form, 400)
+    except UploadRejected as rejected:
+        db.session.rollback()
+        form.documents.errors.append(rejected.message)
+        return render_letter_page(letter, form, 400)
+    db.session.commit()
+    flash(
+        _(
+            "Your reply has been added to case %(reference)s.",
+            reference=letter.application.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for("inbox.show", letter_id=letter.id))
+
+
+@bp.get("/documents/<int:document_id>")
+@requires(Permission.LETTER_READ)
+def document(document_id: int):
+    found = service.document_of_organisation(document_id, g.organisation.id)
+    if found is None:
+        abort(404)
+    filename = neutralise_cell(found.filename).replace('"', "")
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")

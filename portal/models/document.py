@@ -1,0 +1,55 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+
+class Document(db.Model):
+    """An uploaded file (PDF, JPEG, PNG): type sniffed from its content, size and SHA-256 kept.
+
+    Attached to a case, and to the reply it came with when it answered a letter.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+        CheckConstraint(
+            "content_type IN ('application/pdf', 'image/jpeg', 'image/png')",
+            name="content_type_allowed",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("case_reply.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by = relationship("User")
+
+
+class CaseReply(db.Model):
+    """A sponsor's answer to a letter (a request for information): a message and documents."""
+
+    __tablename__ = "case_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User")
+    letter = relationship("Letter")
+    documents = relationship("Document", order_by="Document.id", lazy="selectin")

@@ -1,0 +1,110 @@
+"""Every letter kind in both languages: rendered to PDF, text extracted, essentials present."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from portal.models import LetterKind
+from portal.services.letters import extension_window_opens, issue_letter
+from tests.factories import ApplicationFactory, member
+
+PERSON = {"given_names": "Aiko", "surname": "Tanaka-Ødegård", "v_number": "1234567890"}
+
+
+def pdf_text(letter) -> str:
+    reader = PdfReader(io.BytesIO(letter.pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def _application(organisation):
+    return ApplicationFactory(
+        organisation=organisation,
+        reference="ER-2026-000123-K",
+        fee_cents=508000,
+        fee_reduced=False,
+        decision_deadline=date(2027, 3, 1),
+    )
+
+
+# kind → (context, essentials in English, essentials in Dutch)
+CASES = {
+    LetterKind.FEE_LETTER: (
+        lambda app: {
+            "application": app,
+            "amount_cents": 42300,
+            "payment_reference": "ER-2026-000123-K",
+            "respond_by": date(2026, 12, 27),
+        },
+        ["€423.00", "NL91 ABNA 0417 1643 00", "Payment reference", "27 December 2026"],
+        ["€ 423,00", "NL91 ABNA 0417 1643 00", "Betalingskenmerk", "27 december 2026"],
+    ),
+    LetterKind.RESIDENCE_DECISION: (
+        lambda app: {
+            "application": app,
+            "person": PERSON,
+            "granted": False,
+            "reason": "The salary is below the criterion.",
+            "purpose": {"en": "highly skilled migrant permit", "nl": "kennismigrant"},
+        },
+        ["refuse", "Aiko Tanaka-Ødegård", "1234567890", "within 6 weeks", "below the criterion"],
+        ["af te wijzen", "Aiko Tanaka-Ødegård", "1234567890", "binnen 6 weken", "kennismigrant"],
+    ),
+    LetterKind.REMINDER_OVERDUE_REPORT: (
+        lambda app: {
+            "person": PERSON,
+            "report_subject": "Employment ended",
+            "event_date": date(2026, 9, 1),
+            "due_date": date(2026, 9, 29),
+            "respond_by": date(2026, 12, 13),
+        },
+        ["Employment ended", "29 September 2026", "13 December 2026", "1234567890"],
+        ["Employment ended", "29 september 2026", "13 december 2026", "1234567890"],
+    ),
+    LetterKind.EXTENSION_REMINDER: (
+        lambda app: {
+            "person": PERSON,
+            "expires_on": date(2027, 5, 31),
+            "apply_from": extension_window_opens(date(2027, 5, 31)),
+        },
+        ["31 May 2027", "28 February 2027", "Aiko Tanaka-Ødegård", "V-number"],
+        ["31 mei 2027", "28 februari 2027", "Aiko Tanaka-Ødegård", "V-nummer"],
+    ),
+    LetterKind.GENERAL_MESSAGE: (
+        lambda app: {
+            "title": "Change to our opening hours",
+            "message": "Our desk in Utrecht is closed on 24 December.\n\nWe are open again later.",
+        },
+        ["Change to our opening hours", "closed on 24 December", "open again later"],
+        ["Change to our opening hours", "closed on 24 December", "Geachte heer/mevrouw"],
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("kind", list(CASES), ids=lambda k: k.value)
+def test_letter_kind_renders_with_its_essentials(app, kind, language):
+    user = member(preferred_language=language, legal_name="Fjord & Tulip Research B.V.")
+    organisation = user.memberships[0].organisation
+    context_for, essentials_en, essentials_nl = CASES[kind]
+    letter = issue_letter(organisation, kind, **context_for(_application(organisation)))
+    text = pdf_text(letter)
+    assert letter.reference and letter.reference in text  # the letter's own reference
+    assert "Fjord & Tulip Research B.V." in text  # addressee
+    assert organisation.kvk_number in text
+    assert ("Pagina 1 van" if language == "nl" else "Page 1 of") in text
+    for essential in essentials_en if language == "en" else essentials_nl:
+        assert essential in text, (essential, text)
+    if "person" in context_for(None):
+        assert letter.person_name == "Aiko Tanaka-Ødegård"
+        assert letter.v_number == "1234567890"
+    if kind in (LetterKind.FEE_LETTER, LetterKind.RESIDENCE_DECISION):
+        assert "ER-2026-000123-K" in text
+        assert letter.category == "labour"
+
+
+def test_extension_window_opens_three_months_before_expiry():
+    assert extension_window_opens(date(2027, 5, 31)) == date(2027, 2, 28)
+    assert extension_window_opens(date(2027, 1, 15)) == date(2026, 10, 15)
