@@ -143,7 +143,7 @@ def unread_by_category(organisation_id: int, user_id: int) -> dict[str | None, i
         .where(Letter.organisation_id == organisation_id, ~is_read_clause(user_id))
         .group_by(Letter.category)
     ).all()
-    return {category: count for category, count in rows}
+    return dict(rows)
 
 
 def categories_in_use(organisation_id: int) -> list[str]:
@@ -248,7 +248,8 @@ def zip_stream(ids: list[int], batch: int = 20):
                 .order_by(Letter.issued_at.desc(), Letter.id.desc())
             ).all()
             for letter in letters:
-                name = f"{clock.local_date(letter.issued_at).isoformat()}-{letter.kind.value}-{letter.id}.pdf"
+                day = clock.local_date(letter.issued_at).isoformat()
+                name = f"{day}-{letter.kind.value}-{letter.id}.pdf"
                 info = zipfile.ZipInfo(name, date_time=letter.issued_at.timetuple()[:6])
                 archive.writestr(info, letter.pdf)
                 writer.writerow(

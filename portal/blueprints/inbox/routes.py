@@ -68,7 +68,7 @@ def index():
 
 
 def render_letter_page(letter, reply_form=None, status=200):
-    replies = [r for r in replies_service.replies_for_case(letter.application_id or 0)]
+    replies = replies_service.replies_for_case(letter.application_id or 0)
     return render_template(
         "inbox/show.html",
         letter=letter,
