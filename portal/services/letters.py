@@ -1,6 +1,7 @@
 """Issuing letters: a Jinja template per kind and language → PDF, once, with its SHA-256."""
 
 import hashlib
+import re
 import secrets
 from datetime import date
 
@@ -178,8 +179,13 @@ def issue_letter(
 
 
 def search_vector_expression(subject: str, body_text: str):
-    """PostgreSQL: the searchable words of a letter (language-neutral 'simple' dictionary)."""
-    return func.to_tsvector("simple", f"{subject}\n{body_text}".replace("\x00", ""))
+    """PostgreSQL: the searchable words of a letter (language-neutral 'simple' dictionary).
+
+    Split on everything but letters and digits, as search input is (services/inbox.py), so
+    ER-2026-000042-K is found by 000042 instead of being read as signed numbers.
+    """
+    words = re.sub(r"[\W_]+", " ", f"{subject}\n{body_text}")
+    return func.to_tsvector("simple", words)
 
 
 def inbox_query(organisation_id: int):
@@ -220,7 +226,9 @@ def mark_unread(letter: Letter, user) -> None:
 
 def extension_window_opens(expires_on: date) -> date:
     """The first day an extension may be applied for: N months before the permit expires."""
-    months = reference.extension_window_months(expires_on)
+    from portal.reference.residence import extension_window_months
+
+    months = extension_window_months(expires_on)
     month_index = expires_on.year * 12 + expires_on.month - 1 - months
     year, month = divmod(month_index, 12)
     month += 1

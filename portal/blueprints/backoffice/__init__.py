@@ -46,4 +46,4 @@ def staff_navigation():
     return {"staff_nav": [item for item in NAVIGATION if staff_has(current_user, item[2])]}
 
 
-from portal.blueprints.backoffice import cases, organisations, routes, staff  # noqa: E402,F401
+from portal.blueprints.backoffice import cases, organisations, replies, routes, staff  # noqa: E402,F401

@@ -1,0 +1,57 @@
+"""Back office: the sponsor's replies to letters on a case, with their documents."""
+
+from urllib.parse import quote
+
+from flask import Response, abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.blueprints.backoffice import bp
+from portal.extensions import db
+from portal.models import Application, Document, Organisation
+from portal.permissions import Permission, staff_requires
+from portal.services import audit
+from portal.services.replies import replies_for_case
+
+
+@bp.get("/cases/<int:application_id>/replies")
+@staff_requires(Permission.STAFF_CASE_READ)
+def case_replies(application_id: int):
+    application = db.session.get(Application, application_id)
+    if application is None or application.submitted_at is None:
+        abort(404)
+    audit.record(
+        "staff.case_replies.viewed",
+        actor=current_user,
+        organisation=application.organisation,
+        target=application,
+    )
+    db.session.commit()
+    return render_template(
+        "backoffice/case_replies.html",
+        application=application,
+        replies=replies_for_case(application.id),
+    )
+
+
+@bp.get("/documents/<int:document_id>")
+@staff_requires(Permission.STAFF_CASE_READ)
+def document(document_id: int):
+    found = db.session.scalar(select(Document).where(Document.id == document_id))
+    if found is None:
+        abort(404)
+    audit.record(
+        "staff.document.viewed",
+        actor=current_user,
+        organisation=db.session.get(Organisation, found.organisation_id),
+        target=found,
+    )
+    db.session.commit()
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
+            "Cache-Control": "private, no-store",
+        },
+    )
