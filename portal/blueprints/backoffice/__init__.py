@@ -36,6 +36,7 @@ NAVIGATION = (
     ("backoffice.queue", _l("Work queue"), Permission.STAFF_CASE_READ),
     ("backoffice.organisations", _l("Sponsor accounts"), Permission.STAFF_ORGANISATION_READ),
     ("backoffice.staff_list", _l("Staff accounts"), Permission.STAFF_USERS_MANAGE),
+    ("backoffice.compose", _l("Send a letter"), Permission.STAFF_LETTER_SEND),
 )
 
 
@@ -46,4 +47,4 @@ def staff_navigation():
     return {"staff_nav": [item for item in NAVIGATION if staff_has(current_user, item[2])]}
 
 
-from portal.blueprints.backoffice import cases, organisations, replies, routes, staff  # noqa: E402,F401
+from portal.blueprints.backoffice import cases, compose, organisations, replies, routes, staff  # noqa: E402,F401
