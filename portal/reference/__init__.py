@@ -150,4 +150,3 @@ def ind_bank_account(on: date) -> BankAccount:
 
 def objection_period_weeks(on: date) -> int:
     return _in_force("objection_period", on)["weeks"]
-
