@@ -1,8 +1,10 @@
 """The base form: strips whitespace from every text field, messages say what to do."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import DateField, IntegerField
 from wtforms.validators import StopValidation
 
 
@@ -38,6 +40,31 @@ class WholeNumberField(IntegerField):
             self.data = int(raw)
         except ValueError as error:
             self.data = None
+            raise ValueError(self.invalid_message) from error
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
+class DayField(DateField):
+    """A calendar date (ISO in the form, a date picker in browsers); our message, shown alone."""
+
+    def __init__(self, label=None, validators=None, *, invalid_message=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+        self.invalid_message = invalid_message or _l(
+            "Enter a real date as year-month-day, like 1990-03-31"
+        )
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(valuelist[0].strip())
+        except ValueError as error:
+            self.data = None
+            self.raw_data = valuelist
             raise ValueError(self.invalid_message) from error
 
     def pre_validate(self, form):

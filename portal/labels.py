@@ -8,8 +8,10 @@ from portal.models import (
     Category,
     CheckItem,
     CheckOutcome,
+    ChangeReportStatus,
     LetterKind,
     OrganisationKind,
+    OrgRole,
     SanctionKind,
     StaffRole,
 )
@@ -102,6 +104,27 @@ TASK_STATUS = {
     "cannot_start": _l("Cannot start yet"),
 }
 
+ORG_ROLE = {
+    OrgRole.ADMINISTRATOR: _l("Administrator"),
+    OrgRole.SUBMITTER: _l("Submitter"),
+    OrgRole.READER: _l("Reader"),
+}
+ORG_ROLE_HINT = {
+    OrgRole.ADMINISTRATOR: _l("Everything, including the profile, the team and mandates"),
+    OrgRole.SUBMITTER: _l("Reads everything; adds people; prepares and submits applications"),
+    OrgRole.READER: _l("Reads applications, letters, people and the profile"),
+}
+CHANGE_REPORT_STATUS = {
+    ChangeReportStatus.PENDING: _l("Waiting for the IND"),
+    ChangeReportStatus.ACCEPTED: _l("Accepted"),
+    ChangeReportStatus.REJECTED: _l("Rejected"),
+}
+
+
+def category_list(categories) -> str:
+    """Translated category names, in the order of the law, comma-separated."""
+    return ", ".join(str(CATEGORY[c]) for c in Category if c in set(categories))
+
 
 class Labels:
     category = CATEGORY
@@ -117,3 +140,6 @@ class Labels:
     check_item = CHECK_ITEM
     check_outcome = CHECK_OUTCOME
     sanction_kind = SANCTION_KIND
+    org_role = ORG_ROLE
+    org_role_hint = ORG_ROLE_HINT
+    change_report_status = CHANGE_REPORT_STATUS

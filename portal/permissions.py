@@ -4,13 +4,18 @@ Every endpoint either carries a permission (set by `requires` / `staff_requires`
 or is on PUBLIC_ENDPOINTS; tests/test_routes_protected.py walks the URL map to prove it.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import true
 
-from portal.models import Membership, OrgRole, StaffRole
+from portal import clock
+from portal.extensions import db
+from portal.models import Category, Mandate, Membership, Organisation, OrgRole, StaffRole
 
 
 class Permission(StrEnum):
@@ -20,6 +25,13 @@ class Permission(StrEnum):
     APPLICATION_SUBMIT = "organisation:application:submit"
     LETTER_READ = "organisation:letter:read"
     LETTER_REPLY = "organisation:letter:reply"
+    PROFILE_EDIT = "organisation:profile:edit"
+    MEMBER_MANAGE = "organisation:member:manage"
+    MANDATE_MANAGE = "organisation:mandate:manage"
+    PERSON_READ = "organisation:person:read"
+    PERSON_EDIT = "organisation:person:edit"
+    # Choosing which organisation to act for: every sponsor user, in any context.
+    CONTEXT_SWITCH = "account:context:switch"
 
     STAFF_QUEUE_READ = "staff:queue:read"
     STAFF_CASE_READ = "staff:case:read"
@@ -35,20 +47,47 @@ class Permission(StrEnum):
     STAFF_REPORTS_READ = "staff:reports:read"  # management information, event-log export
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
+    STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
 
 
 _READER = {
     Permission.ORGANISATION_READ,
     Permission.APPLICATION_READ,
     Permission.LETTER_READ,
+    Permission.PERSON_READ,
+    Permission.CONTEXT_SWITCH,
 }
-_SUBMITTER = _READER | {Permission.APPLICATION_CREATE, Permission.APPLICATION_SUBMIT}
+_SUBMITTER = _READER | {
+    Permission.APPLICATION_CREATE,
+    Permission.APPLICATION_SUBMIT,
+    Permission.PERSON_EDIT,
+}
+_ADMINISTRATOR = _SUBMITTER | {
+    Permission.PROFILE_EDIT,
+    Permission.MEMBER_MANAGE,
+    Permission.MANDATE_MANAGE,
+}
 
 ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
     OrgRole.READER: frozenset(_READER),
     OrgRole.SUBMITTER: frozenset(_SUBMITTER),
-    OrgRole.ADMINISTRATOR: frozenset(_SUBMITTER),
+    OrgRole.ADMINISTRATOR: frozenset(_ADMINISTRATOR),
 }
+
+# What a mandate lets an intermediary's users do for the sponsor (further limited by their
+# own role in the intermediary): cases and people within the mandate's categories. Never the
+# sponsor's profile, team, mandates or inbox.
+MANDATE_PERMISSIONS = frozenset(
+    {
+        Permission.ORGANISATION_READ,
+        Permission.APPLICATION_READ,
+        Permission.APPLICATION_CREATE,
+        Permission.APPLICATION_SUBMIT,
+        Permission.PERSON_READ,
+        Permission.PERSON_EDIT,
+        Permission.CONTEXT_SWITCH,
+    }
+)
 
 _REVIEWER = {
     Permission.STAFF_QUEUE_READ,
@@ -59,6 +98,7 @@ _REVIEWER = {
     Permission.STAFF_CASE_APPROVE_REFUSAL,
     Permission.STAFF_ORGANISATION_READ,
     Permission.STAFF_SANCTION_RECORD,
+    Permission.STAFF_CHANGE_REPORT_DECIDE,
 }
 _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_CASE_ASSIGN,
@@ -101,10 +141,14 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 ORG_SESSION_KEY = "organisation_id"
+MANDATE_SESSION_KEY = "mandate_id"
 
 
 def current_membership() -> Membership | None:
-    """The membership the signed-in sponsor user acts under, or None."""
+    """The membership the signed-in sponsor user acts under, or None.
+
+    Under a mandate this is the user's membership of the intermediary.
+    """
     if not current_user.is_authenticated or current_user.is_staff:
         return None
     memberships = current_user.memberships
@@ -117,21 +161,117 @@ def current_membership() -> Membership | None:
     return memberships[0]
 
 
+@dataclass(frozen=True)
+class ActingContext:
+    """Who acts for which organisation, with which rights and within which categories.
+
+    Either the user's own membership, or — under a mandate — the user's membership of an
+    intermediary acting for the sponsor. Views read g.organisation / g.context only.
+    """
+
+    organisation: Organisation
+    membership: Membership
+    permissions: frozenset[Permission]
+    mandate: Mandate | None = None
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.mandate is not None
+
+    @property
+    def intermediary(self) -> Organisation | None:
+        return self.membership.organisation if self.mandate is not None else None
+
+    @property
+    def categories(self) -> frozenset[Category] | None:
+        """The categories this context may touch; None means all."""
+        return self.mandate.category_set if self.mandate is not None else None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def in_scope(self, column):
+        """A SQL condition keeping rows of a category column within the mandate's scope."""
+        categories = self.categories
+        return true() if categories is None else column.in_(sorted(categories))
+
+    def category_in_scope(self, category: Category) -> bool:
+        return self.categories is None or category in self.categories
+
+
+class MandateLapsed(Exception):
+    """The chosen mandate was revoked or is outside its period."""
+
+
+def active_mandates_for(user) -> list[Mandate]:
+    """Mandates the user may act under: given to an intermediary they belong to, in force."""
+    intermediary_ids = [m.organisation_id for m in user.memberships]
+    if not intermediary_ids:
+        return []
+    today = clock.today()
+    mandates = db.session.scalars(
+        db.select(Mandate)
+        .where(Mandate.intermediary_id.in_(intermediary_ids), Mandate.revoked_at.is_(None))
+        .order_by(Mandate.id)
+    ).all()
+    return [m for m in mandates if m.active_on(today)]
+
+
+def current_context() -> ActingContext | None:
+    """The context of this request (cached in g); raises MandateLapsed."""
+    if "context" in g:
+        return g.context
+    membership = current_membership()
+    if membership is None:
+        return None
+    mandate_id = session.get(MANDATE_SESSION_KEY)
+    context = ActingContext(
+        organisation=membership.organisation,
+        membership=membership,
+        permissions=ORG_ROLE_PERMISSIONS[membership.role],
+    )
+    if mandate_id is not None:
+        mandate = db.session.get(Mandate, mandate_id)
+        own = {m.organisation_id: m for m in current_user.memberships}
+        if (
+            mandate is None
+            or mandate.intermediary_id not in own
+            or not mandate.active_on(clock.today())
+        ):
+            raise MandateLapsed(mandate_id)
+        via = own[mandate.intermediary_id]
+        context = ActingContext(
+            organisation=mandate.sponsor,
+            membership=via,
+            permissions=ORG_ROLE_PERMISSIONS[via.role] & MANDATE_PERMISSIONS,
+            mandate=mandate,
+        )
+    g.context = context
+    return context
+
+
 def requires(permission: Permission):
-    """Guard a sponsor view: signed in, a member, with the permission. Sets g.organisation."""
+    """Guard a sponsor view: signed in, acting for an organisation, with the permission.
+
+    Sets g.context, g.organisation (the organisation acted for) and g.membership. Under a
+    mandate that lapsed the request is a 404 and the user falls back to their own organisation.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return redirect(url_for("account.sign_in", next=request.full_path))
-            membership = current_membership()
-            if membership is None:
+            try:
+                context = current_context()
+            except MandateLapsed:
+                session.pop(MANDATE_SESSION_KEY, None)
+                flash(_("The mandate you acted under has ended or was revoked."), "error")
+                abort(404)
+            if context is None or not context.can(permission):
                 abort(403)
-            if permission not in ORG_ROLE_PERMISSIONS[membership.role]:
-                abort(403)
-            g.membership = membership
-            g.organisation = membership.organisation
+            g.membership = context.membership
+            g.organisation = context.organisation
             return view(*args, **kwargs)
 
         wrapped.required_permission = permission

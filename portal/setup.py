@@ -84,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.inbox import bp as inbox_bp
+    from portal.blueprints.organisation import bp as organisation_bp
+    from portal.blueprints.people import bp as people_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.residence import bp as residence_bp
 
@@ -95,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
         residence_bp,
         inbox_bp,
         backoffice_bp,
+        organisation_bp,
+        people_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -122,8 +126,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from portal import formatting
-    from portal.labels import Labels
-    from portal.permissions import current_membership
+    from portal.labels import Labels, category_list
+    from portal.permissions import MandateLapsed, current_context, current_membership
 
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
@@ -132,12 +136,20 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
 
+    def acting():
+        try:
+            return current_context()
+        except MandateLapsed:
+            return None
+
     @app.context_processor
     def inject():
         return {
+            "acting": acting(),
             "current_locale": get_locale().language,
             "current_membership": current_membership(),
             "labels": Labels,
+            "category_list": category_list,
         }
 
 

@@ -1,5 +1,7 @@
 """factory_boy factories with states, on the test transaction's session."""
 
+import datetime
+
 import factory
 import pyotp
 
@@ -13,6 +15,8 @@ from portal.models import (
     Organisation,
     OrganisationKind,
     OrgRole,
+    Person,
+    Sex,
     StaffRole,
     User,
 )
@@ -88,3 +92,21 @@ def member(role: OrgRole = OrgRole.ADMINISTRATOR, **organisation) -> User:
     membership = MembershipFactory(organisation=org, role=role)
     db.session.refresh(membership.user)
     return membership.user
+
+
+class PersonFactory(Base):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    given_names = "Test Person"
+    surname = factory.Sequence(lambda n: f"Surname {n}")
+    date_of_birth = datetime.date(1990, 5, 17)
+    place_of_birth = "Mumbai"
+    country_of_birth = "IN"
+    nationality = "IN"
+    sex = Sex.UNSPECIFIED
+    category = Category.LABOUR
+    passport_number = factory.Sequence(lambda n: f"P{n:07d}")
+    passport_issued_on = datetime.date(2020, 1, 1)
+    passport_expires_on = datetime.date(2030, 1, 1)

@@ -7,12 +7,16 @@ from portal.models.application import (
     StatusEvent,
 )
 from portal.models.audit import AuditEvent
+from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
+from portal.models.history import ChangeHistory, ChangeSubject
 from portal.models.letter import Letter, LetterKind, LetterNoticeSubscription, LetterRead
-from portal.models.organisation import Organisation, OrganisationKind
+from portal.models.organisation import LegalForm, Organisation, OrganisationKind
+from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
 from portal.models.sanction import Sanction, SanctionKind
+from portal.models.team import Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -23,22 +27,31 @@ __all__ = [
     "CaseReply",
     "Document",
     "Category",
+    "ChangeHistory",
+    "ChangeReport",
+    "ChangeReportStatus",
+    "ChangeSubject",
     "CheckItem",
     "CheckOutcome",
     "ClockSuspension",
     "Letter",
     "LetterKind",
     "LetterNoticeSubscription",
+    "Invitation",
+    "LegalForm",
     "LetterRead",
+    "Mandate",
     "Membership",
     "OrgRole",
     "Organisation",
     "OrganisationKind",
+    "Person",
     "Recognition",
     "RecognitionStatus",
     "ReviewCheck",
     "Sanction",
     "SanctionKind",
+    "Sex",
     "StaffRole",
     "StatusEvent",
     "User",

@@ -60,6 +60,8 @@ class Application(db.Model):
     kind: Mapped[ApplicationKind] = mapped_column(enum_type(ApplicationKind, "application_kind"))
     category: Mapped[Category] = mapped_column(enum_type(Category, "category"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    # The person the case is about (none for recognition): see portal/models/person.py.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     status: Mapped[ApplicationStatus] = mapped_column(
         enum_type(ApplicationStatus, "application_status"), default=ApplicationStatus.DRAFT
     )

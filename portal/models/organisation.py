@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -14,6 +14,45 @@ class OrganisationKind(StrEnum):
     RESEARCH = "research"
     EXCHANGE = "exchange"
     INTERMEDIARY = "intermediary"
+
+
+class LegalForm(StrEnum):
+    BV = "bv"
+    NV = "nv"
+    FOUNDATION = "foundation"
+    ASSOCIATION = "association"
+    COOPERATIVE = "cooperative"
+    GENERAL_PARTNERSHIP = "general_partnership"
+    LIMITED_PARTNERSHIP = "limited_partnership"
+    SOLE_PROPRIETORSHIP = "sole_proprietorship"
+    PUBLIC_BODY = "public_body"
+    FOREIGN = "foreign"
+    OTHER = "other"
+
+
+# Locked once a recognition is granted: a change is a change report the IND accepts.
+LEGAL_IDENTITY_FIELDS = ("kvk_number", "legal_name", "rsin", "legal_form")
+
+# What an administrator edits on the profile page (history is kept for each).
+PROFILE_FIELDS = (
+    "trade_name",
+    "ind_client_number",
+    "street_address",
+    "postcode",
+    "city",
+    "country",
+    "postal_street_address",
+    "postal_postcode",
+    "postal_city",
+    "postal_country",
+    "phone",
+    "email",
+    "persons_employed",
+    "code_of_conduct_registered",
+    "sna_registration_number",
+    "iban",
+    "preferred_language",
+)
 
 
 class Organisation(db.Model):
@@ -34,6 +73,19 @@ class Organisation(db.Model):
     persons_employed: Mapped[int] = mapped_column(Integer)
     kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind, "organisation_kind"))
     preferred_language: Mapped[str] = mapped_column(String(2), default="nl")
+    # The rest of the profile (issue 3). Visiting address: street_address/postcode/city/country.
+    trade_name: Mapped[str | None] = mapped_column(String(200))
+    rsin: Mapped[str | None] = mapped_column(String(9))
+    ind_client_number: Mapped[str | None] = mapped_column(String(20))
+    legal_form: Mapped[LegalForm | None] = mapped_column(enum_type(LegalForm, "legal_form"))
+    postal_street_address: Mapped[str | None] = mapped_column(String(200))
+    postal_postcode: Mapped[str | None] = mapped_column(String(10))
+    postal_city: Mapped[str | None] = mapped_column(String(100))
+    postal_country: Mapped[str | None] = mapped_column(String(2))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    code_of_conduct_registered: Mapped[bool | None] = mapped_column(Boolean)
+    sna_registration_number: Mapped[str | None] = mapped_column(String(20))
+    iban: Mapped[str | None] = mapped_column(String(34))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recognitions = relationship(
@@ -54,6 +106,18 @@ class Organisation(db.Model):
             "persons_employed": self.persons_employed,
             "kind": self.kind.value,
             "preferred_language": self.preferred_language,
+            "trade_name": self.trade_name,
+            "rsin": self.rsin,
+            "ind_client_number": self.ind_client_number,
+            "legal_form": self.legal_form.value if self.legal_form else None,
+            "postal_street_address": self.postal_street_address,
+            "postal_postcode": self.postal_postcode,
+            "postal_city": self.postal_city,
+            "postal_country": self.postal_country,
+            "phone": self.phone,
+            "code_of_conduct_registered": self.code_of_conduct_registered,
+            "sna_registration_number": self.sna_registration_number,
+            "iban": self.iban,
         }
 
     def __repr__(self) -> str:

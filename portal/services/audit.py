@@ -1,6 +1,6 @@
 """Append-only audit events: who did what to which object, from where."""
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 
 from portal.extensions import db
 from portal.models import AuditEvent
@@ -14,6 +14,7 @@ def record(
     target=None,
     details: dict | None = None,
 ) -> AuditEvent:
+    details = _with_mandate(details)
     event = AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", None),
@@ -25,3 +26,16 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def _with_mandate(details: dict | None) -> dict | None:
+    """Under a mandate, every event says: user of intermediary, on behalf of sponsor."""
+    context = g.get("context") if has_request_context() else None
+    if context is None or context.mandate is None:
+        return details
+    return {
+        **(details or {}),
+        "on_behalf_of": context.organisation.id,
+        "intermediary": context.intermediary.id,
+        "mandate": context.mandate.id,
+    }

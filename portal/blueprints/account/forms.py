@@ -1,8 +1,4 @@
-import re
-
 from flask_babel import lazy_gettext as _l
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.nl import postcode as nl_postcode
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import (
     DataRequired,
@@ -16,8 +12,7 @@ from wtforms.validators import (
 from portal.forms import BaseForm, WholeNumberField
 from portal.labels import LANGUAGE, ORGANISATION_KIND
 from portal.services.passwords import weakness
-
-KVK_PATTERN = re.compile(r"^\d{8}$")
+from portal.validators import DutchPostcode, KvkNumber, compact
 
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND.items()]
 LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LANGUAGE.items()]
@@ -31,15 +26,11 @@ WEAK_PASSWORD_MESSAGES = {
 }
 
 
-def _kvk_filter(value):
-    return value.replace(" ", "").replace(".", "") if isinstance(value, str) else value
-
-
 class SignUpForm(BaseForm):
     kvk_number = StringField(
         _l("KvK number"),
-        filters=[_kvk_filter],
-        validators=[DataRequired(_l("Enter the KvK number"))],
+        filters=[compact],
+        validators=[DataRequired(_l("Enter the KvK number")), KvkNumber()],
     )
     legal_name = StringField(
         _l("Legal name"),
@@ -55,7 +46,9 @@ class SignUpForm(BaseForm):
             Length(max=200, message=_l("Enter at most 200 characters")),
         ],
     )
-    postcode = StringField(_l("Postcode"), validators=[DataRequired(_l("Enter the postcode"))])
+    postcode = StringField(
+        _l("Postcode"), validators=[DataRequired(_l("Enter the postcode")), DutchPostcode()]
+    )
     city = StringField(
         _l("Town or city"),
         validators=[
@@ -105,16 +98,6 @@ class SignUpForm(BaseForm):
         ],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password"))])
-
-    def validate_kvk_number(self, field):
-        if not KVK_PATTERN.match(field.data or ""):
-            raise ValidationError(_l("Enter the KvK number: 8 digits, like 12345678"))
-
-    def validate_postcode(self, field):
-        try:
-            field.data = nl_postcode.validate(field.data or "")
-        except StdnumError as error:
-            raise ValidationError(_l("Enter a Dutch postcode, like 1234 AB")) from error
 
     def validate_password(self, field):
         reason = weakness(

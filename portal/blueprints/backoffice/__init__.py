@@ -37,6 +37,7 @@ NAVIGATION = (
     ("backoffice.organisations", _l("Sponsor accounts"), Permission.STAFF_ORGANISATION_READ),
     ("backoffice.staff_list", _l("Staff accounts"), Permission.STAFF_USERS_MANAGE),
     ("backoffice.compose", _l("Send a letter"), Permission.STAFF_LETTER_SEND),
+    ("backoffice.change_reports", _l("Change reports"), Permission.STAFF_CHANGE_REPORT_DECIDE),
 )
 
 
@@ -47,4 +48,12 @@ def staff_navigation():
     return {"staff_nav": [item for item in NAVIGATION if staff_has(current_user, item[2])]}
 
 
-from portal.blueprints.backoffice import cases, compose, organisations, replies, routes, staff  # noqa: E402,F401
+from portal.blueprints.backoffice import (  # noqa: E402,F401
+    cases,
+    change_reports,
+    compose,
+    organisations,
+    replies,
+    routes,
+    staff,
+)

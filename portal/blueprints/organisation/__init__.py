@@ -1,0 +1,10 @@
+from flask import Blueprint
+
+bp = Blueprint("organisation", __name__, url_prefix="/organisation")
+
+from portal.blueprints.organisation import (  # noqa: E402,F401
+    mandates,
+    routes,
+    switcher,
+    team,
+)

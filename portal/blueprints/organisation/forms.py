@@ -1,0 +1,191 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from portal.countries import country_select_choices
+from portal.forms import BaseForm, WholeNumberField
+from portal.labels import LANGUAGE
+from portal.models import LegalForm
+from portal.validators import (
+    Country,
+    Digits,
+    DutchPostcode,
+    Iban,
+    KvkNumber,
+    Phone,
+    Rsin,
+    compact,
+    upper,
+)
+
+LEGAL_FORM = {
+    LegalForm.BV: _l("Private limited company (B.V.)"),
+    LegalForm.NV: _l("Public limited company (N.V.)"),
+    LegalForm.FOUNDATION: _l("Foundation (stichting)"),
+    LegalForm.ASSOCIATION: _l("Association (vereniging)"),
+    LegalForm.COOPERATIVE: _l("Cooperative (coöperatie)"),
+    LegalForm.GENERAL_PARTNERSHIP: _l("General partnership (v.o.f.)"),
+    LegalForm.LIMITED_PARTNERSHIP: _l("Limited partnership (c.v.)"),
+    LegalForm.SOLE_PROPRIETORSHIP: _l("Sole proprietorship (eenmanszaak)"),
+    LegalForm.PUBLIC_BODY: _l("Public body"),
+    LegalForm.FOREIGN: _l("Foreign legal entity"),
+    LegalForm.OTHER: _l("Other"),
+}
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+MAX_200 = Length(max=200, message=_l("Enter at most 200 characters"))
+MAX_100 = Length(max=100, message=_l("Enter at most 100 characters"))
+
+
+class LegalIdentityForm(BaseForm):
+    """The legal-identity fields: edited freely until recognised, then by change report."""
+
+    legal_name = StringField(
+        _l("Legal name"),
+        validators=[DataRequired(_l("Enter the legal name as registered with the KvK")), MAX_200],
+    )
+    kvk_number = StringField(
+        _l("KvK number"),
+        filters=[compact],
+        validators=[DataRequired(_l("Enter the KvK number")), KvkNumber()],
+    )
+    rsin = StringField(_l("RSIN"), filters=[compact], validators=[Optional(), Rsin()])
+    legal_form = SelectField(
+        _l("Legal form"),
+        choices=[SelectChoice("", "")]
+        + [SelectChoice(form.value, label) for form, label in LEGAL_FORM.items()],
+        validators=[Optional()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "legal_form" in self:
+            self.legal_form.choices[0] = SelectChoice("", _l("Choose the legal form"))
+
+
+class ProfileForm(LegalIdentityForm):
+    trade_name = StringField(_l("Trade name"), validators=[Optional(), MAX_200])
+    ind_client_number = StringField(
+        _l("IND client number"),
+        filters=[compact],
+        validators=[
+            Optional(),
+            Digits(_l("Enter the IND client number using digits only"), max_length=20),
+        ],
+    )
+    street_address = StringField(
+        _l("Street and house number"),
+        validators=[DataRequired(_l("Enter the street and house number")), MAX_200],
+    )
+    postcode = StringField(_l("Postcode"), filters=[upper], validators=[DutchPostcode("country")])
+    city = StringField(
+        _l("Town or city"), validators=[DataRequired(_l("Enter the town or city")), MAX_100]
+    )
+    country = SelectField(
+        _l("Country"), validators=[DataRequired(_l("Choose a country from the list")), Country()]
+    )
+    postal_street_address = StringField(
+        _l("Street and house number, or PO box"), validators=[MAX_200]
+    )
+    postal_postcode = StringField(_l("Postcode"), filters=[upper])
+    postal_city = StringField(_l("Town or city"), validators=[MAX_100])
+    postal_country = SelectField(_l("Country"), validators=[Country()])
+    phone = StringField(_l("Telephone number"), validators=[Optional(), Phone()])
+    email = EmailField(
+        _l("Contact e-mail address of the organisation"),
+        validators=[
+            DataRequired(_l("Enter the organisation's contact e-mail address")),
+            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+            Length(max=254),
+        ],
+    )
+    persons_employed = WholeNumberField(
+        _l("Number of persons employed"),
+        invalid_message=_l("Enter the number of persons employed, as a whole number"),
+        validators=[
+            InputRequired(_l("Enter the number of persons employed, as a whole number")),
+            NumberRange(min=0, max=10_000_000, message=_l("Enter a number of 0 or more")),
+        ],
+    )
+    code_of_conduct_registered = RadioField(
+        _l(
+            "Is the institution registered in the register of the Code of Conduct for "
+            "International Students in Higher Education?"
+        ),
+        choices=YES_NO,
+        validators=[Optional()],
+    )
+    sna_registration_number = StringField(
+        _l("SNA registration number (staffing firms only)"),
+        filters=[compact],
+        validators=[
+            Optional(),
+            Digits(_l("Enter the SNA registration number using digits only"), max_length=20),
+        ],
+    )
+    iban = StringField(_l("IBAN"), filters=[compact, upper], validators=[Optional(), Iban()])
+    preferred_language = RadioField(
+        _l("Language for letters"),
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE.items()],
+        validators=[InputRequired(_l("Choose the language for letters"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_select_choices()
+        self.postal_country.choices = country_select_choices(blank_label="")
+
+    def validate_postal_street_address(self, field):
+        if self._postal_given() and not field.data:
+            raise ValidationError(_l("Enter the street and house number, or PO box"))
+
+    def validate_postal_city(self, field):
+        if self._postal_given() and not field.data:
+            raise ValidationError(_l("Enter the town or city of the postal address"))
+
+    def validate_postal_country(self, field):
+        if self._postal_given() and not field.data:
+            raise ValidationError(_l("Choose the country of the postal address"))
+
+    def validate_postal_postcode(self, field):
+        if self._postal_given():
+            DutchPostcode("postal_country")(self, field)
+        elif field.data:
+            raise ValidationError(_l("Enter the rest of the postal address, or leave it empty"))
+
+    def _postal_given(self) -> bool:
+        return any(
+            self[name].data for name in ("postal_street_address", "postal_city", "postal_country")
+        )
+
+
+class ChangeReportForm(LegalIdentityForm):
+    explanation = TextAreaField(
+        _l("What changed, and since when?"),
+        validators=[
+            DataRequired(_l("Explain what changed and since when")),
+            Length(max=2000, message=_l("Enter at most 2000 characters")),
+        ],
+    )
+
+
+class DecideChangeReportForm(BaseForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject"))],
+        validators=[InputRequired(_l("Choose accept or reject"))],
+    )
+    note = TextAreaField(
+        _l("Note to the organisation"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Enter at most 2000 characters")),
+        ],
+    )

@@ -1,0 +1,186 @@
+"""The organisation profile: everyone reads, administrators edit, history shown; legal identity
+locked once recognised and changed by a change report to the IND."""
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.core import UnboundField
+
+from portal.blueprints.organisation import bp
+from portal.blueprints.organisation.forms import LEGAL_FORM, ChangeReportForm, ProfileForm
+from portal.countries import country_name
+from portal.extensions import db
+from portal.labels import LANGUAGE
+from portal.models import ChangeSubject, LegalForm
+from portal.models.organisation import LEGAL_IDENTITY_FIELDS, PROFILE_FIELDS
+from portal.permissions import Permission, requires
+from portal.services import history
+from portal.services import profile as service
+
+
+def field_labels(form_class, **overrides) -> dict:
+    """Field name → label, from a form class (its bases included)."""
+    labels = {}
+    for klass in reversed(form_class.__mro__):
+        for name, value in vars(klass).items():
+            if isinstance(value, UnboundField) and value.args:
+                labels[name] = value.args[0]
+    return {**labels, **overrides}
+
+
+FIELD_LABELS = field_labels(
+    ProfileForm,
+    postal_street_address=_l("Postal address: street and house number, or PO box"),
+    postal_postcode=_l("Postal address: postcode"),
+    postal_city=_l("Postal address: town or city"),
+    postal_country=_l("Postal address: country"),
+    street_address=_l("Visiting address: street and house number"),
+    postcode=_l("Visiting address: postcode"),
+    city=_l("Visiting address: town or city"),
+    country=_l("Visiting address: country"),
+)
+
+
+def display_value(field: str, value):
+    """A stored value as a reader understands it."""
+    if value is None or value == "":
+        return "–"
+    if field in ("country", "postal_country"):
+        return country_name(value)
+    if field == "legal_form":
+        return LEGAL_FORM.get(LegalForm(value), value)
+    if field == "preferred_language":
+        return LANGUAGE.get(value, value)
+    if field == "code_of_conduct_registered":
+        return _("Yes") if value in (True, "yes") else _("No")
+    return value
+
+
+def _form_data(form: ProfileForm, organisation) -> dict:
+    data = {}
+    for name in (*PROFILE_FIELDS, *LEGAL_IDENTITY_FIELDS):
+        if name not in form:
+            continue
+        value = form[name].data
+        if name == "code_of_conduct_registered":
+            value = {"yes": True, "no": False}.get(value)
+        elif isinstance(value, str):
+            value = value or None
+        data[name] = value
+    if "email" in data and data["email"]:
+        data["email"] = data["email"].lower()
+    return data
+
+
+@bp.get("/")
+@requires(Permission.ORGANISATION_READ)
+def profile():
+    organisation = g.organisation
+    return render_template(
+        "organisation/profile.html",
+        organisation=organisation,
+        locked=service.is_locked(organisation),
+        pending=service.pending_change_report(organisation),
+        display=display_value,
+        labels_for=FIELD_LABELS,
+        can_edit=g.context.can(Permission.PROFILE_EDIT),
+    )
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@requires(Permission.PROFILE_EDIT)
+def edit():
+    organisation = g.organisation
+    locked = service.is_locked(organisation)
+    form = ProfileForm(obj=organisation)
+    if not form.is_submitted():
+        form.legal_form.data = organisation.legal_form.value if organisation.legal_form else ""
+        registered = organisation.code_of_conduct_registered
+        form.code_of_conduct_registered.data = (
+            None if registered is None else ("yes" if registered else "no")
+        )
+        form.postal_country.data = organisation.postal_country or ""
+    if locked:
+        for name in LEGAL_IDENTITY_FIELDS:
+            delattr(form, name)
+    if form.validate_on_submit():
+        try:
+            rows = service.update_profile(
+                organisation, _form_data(form, organisation), current_user
+            )
+        except service.KvkNumberTaken:
+            db.session.rollback()
+            form.kvk_number.errors.append(
+                _("Another organisation already has an account with this KvK number.")
+            )
+        else:
+            db.session.commit()
+            if rows:
+                flash(_("The organisation profile has been saved."), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("organisation.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "organisation/edit.html", form=form, organisation=organisation, locked=locked
+    ), status
+
+
+@bp.route("/change-report", methods=["GET", "POST"])
+@requires(Permission.PROFILE_EDIT)
+def change_report():
+    organisation = g.organisation
+    if not service.is_locked(organisation):
+        flash(_("Your organisation is not recognised yet: change these details here."), "info")
+        return redirect(url_for("organisation.edit"))
+    pending = service.pending_change_report(organisation)
+    form = ChangeReportForm(obj=organisation)
+    if not form.is_submitted():
+        form.legal_form.data = organisation.legal_form.value if organisation.legal_form else ""
+    if pending is None and form.validate_on_submit():
+        changes = {name: form[name].data or None for name in LEGAL_IDENTITY_FIELDS}
+        try:
+            service.report_change(organisation, changes, form.explanation.data, current_user)
+        except service.NothingChanged:
+            form.legal_name.errors.append(_("Change at least one of the details below, or cancel."))
+        except service.KvkNumberTaken:
+            form.kvk_number.errors.append(
+                _("Another organisation already has an account with this KvK number.")
+            )
+        except service.ChangeReportPending:
+            db.session.rollback()
+            flash(_("A change report is already waiting for the IND."), "info")
+            return redirect(url_for("organisation.profile"))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your change report has been sent to the IND. The details change once "
+                    "the IND has accepted it."
+                ),
+                "success",
+            )
+            return redirect(url_for("organisation.profile"))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "organisation/change_report.html",
+        form=form,
+        organisation=organisation,
+        pending=pending,
+        display=display_value,
+    ), status
+
+
+@bp.get("/history")
+@requires(Permission.ORGANISATION_READ)
+def profile_history():
+    organisation = g.organisation
+    entries = history.history_of(ChangeSubject.ORGANISATION, organisation.id, organisation.id)
+    return render_template(
+        "organisation/history.html",
+        organisation=organisation,
+        entries=entries,
+        display=display_value,
+        labels_for=FIELD_LABELS,
+    )

@@ -1,0 +1,65 @@
+"""Choosing whom to act for: one of the user's organisations, or a sponsor under a mandate."""
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import RadioField, SelectChoice
+from wtforms.validators import InputRequired
+
+from portal.blueprints.organisation import bp
+from portal.extensions import db
+from portal.forms import BaseForm
+from portal.permissions import (
+    MANDATE_SESSION_KEY,
+    ORG_SESSION_KEY,
+    Permission,
+    active_mandates_for,
+    requires,
+)
+from portal.services import audit
+
+
+class SwitchForm(BaseForm):
+    context = RadioField(
+        _l("Act for"), validators=[InputRequired(_l("Choose the organisation to act for"))]
+    )
+
+
+def _options():
+    """(value, membership or None, mandate or None) for everything the user may act for."""
+    options = [(f"org-{m.organisation_id}", m, None) for m in current_user.memberships]
+    options += [(f"mandate-{d.id}", None, d) for d in active_mandates_for(current_user)]
+    return options
+
+
+@bp.route("/switch", methods=["GET", "POST"])
+@requires(Permission.CONTEXT_SWITCH)
+def switch():
+    options = _options()
+    form = SwitchForm()
+    form.context.choices = [SelectChoice(value, value) for value, _m, _d in options]
+    if form.validate_on_submit():
+        chosen = next((o for o in options if o[0] == form.context.data), None)
+        if chosen is None:
+            abort(400)
+        _value, membership, mandate = chosen
+        if mandate is not None:
+            session[ORG_SESSION_KEY] = mandate.intermediary_id
+            session[MANDATE_SESSION_KEY] = mandate.id
+            organisation = mandate.sponsor
+        else:
+            session[ORG_SESSION_KEY] = membership.organisation_id
+            session.pop(MANDATE_SESSION_KEY, None)
+            organisation = membership.organisation
+        audit.record(
+            "context.switched",
+            actor=current_user,
+            organisation=organisation,
+            details={"to": form.context.data},
+        )
+        db.session.commit()
+        flash(_("You now act for %(name)s.", name=organisation.legal_name), "success")
+        return redirect(url_for("dashboard.index"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("organisation/switch.html", form=form, options=options), status

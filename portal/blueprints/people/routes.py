@@ -1,0 +1,254 @@
+"""The people register: list with search, filters and keyset pagination; a page per person with
+their applications, letters and history; edits kept as history; archiving instead of deleting."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal import clock
+from portal.blueprints.people import bp
+from portal.blueprints.people.forms import SEX, ArchiveForm, PersonForm
+from portal.countries import CODES, country_choices, country_name
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.labels import CATEGORY
+from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
+from portal.models.person import PERSON_FIELDS
+from portal.permissions import Permission, requires
+from portal.services import history
+from portal.services import people as service
+
+FIELD_LABELS = {
+    **{name: getattr(PersonForm, name).args[0] for name in PERSON_FIELDS},
+    "sponsorship_ended_on": _l("Date the sponsorship ended"),
+    "keep_until": _l("Keep the file until"),
+}
+STATES = {"current": _l("Current"), "archived": _l("Archived"), "all": _l("All")}
+
+
+def display_value(field: str, value):
+    if value is None or value == "":
+        return "–"
+    if field in ("country", "country_of_birth", "nationality"):
+        return country_name(value)
+    if field == "sex":
+        return SEX.get(Sex(value), value)
+    if field == "category":
+        return CATEGORY.get(Category(value), value)
+    return value
+
+
+def get_person_or_404(person_id: int) -> Person:
+    """A person of the organisation acted for, within the mandate's scope; else 404."""
+    person = db.session.scalar(
+        select(Person).where(
+            Person.id == person_id,
+            Person.organisation_id == g.organisation.id,
+            g.context.in_scope(Person.category),
+        )
+    )
+    if person is None:
+        abort(404)
+    return person
+
+
+def _categories():
+    return g.context.categories
+
+
+def _data(form: PersonForm) -> dict:
+    data = {}
+    for name in PERSON_FIELDS:
+        value = form[name].data
+        if isinstance(value, str):
+            value = value or None
+        data[name] = value
+    data["sex"] = Sex(data["sex"])
+    data["category"] = Category(data["category"])
+    if data["email"]:
+        data["email"] = data["email"].lower()
+    return data
+
+
+def _duplicate_error(form: PersonForm, existing: Person) -> Person:
+    """Flag the likely duplicate; the page links to the existing record."""
+    form.passport_number.errors.append(
+        _(
+            "%(name)s, with this passport number and nationality, is already in the register. "
+            "Open that record instead of adding the person again.",
+            name=existing.full_name,
+        )
+    )
+    return existing
+
+
+@bp.get("/")
+@requires(Permission.PERSON_READ)
+def index():
+    args = request.args
+    filters = service.RegisterFilter(
+        text=args.get("q", "").strip()[:100],
+        nationality=args.get("nationality", "") if args.get("nationality", "") in CODES else "",
+        state=args.get("state", "current") if args.get("state") in STATES else "current",
+    )
+    after = None
+    if args.get("after", "").isdigit():
+        after = db.session.scalar(
+            select(Person).where(
+                Person.id == int(args["after"]), Person.organisation_id == g.organisation.id
+            )
+        )
+    people, more = service.register_page(g.organisation.id, g.context.in_scope, filters, after)
+    next_url = None
+    if more:
+        next_url = url_for(
+            "people.index",
+            q=filters.text or None,
+            nationality=filters.nationality or None,
+            state=filters.state,
+            after=people[-1].id,
+        )
+    return render_template(
+        "people/index.html",
+        people=people,
+        filters=filters,
+        states=STATES,
+        countries=country_choices(blank_label=_("Any nationality")),
+        next_url=next_url,
+        first_page=after is not None,
+        country_name=country_name,
+        can_edit=g.context.can(Permission.PERSON_EDIT),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.PERSON_EDIT)
+def new():
+    form = PersonForm(categories=_categories())
+    duplicate = None
+    if form.validate_on_submit():
+        try:
+            person = service.create_person(g.organisation, _data(form), current_user)
+            db.session.flush()
+        except service.DuplicatePerson as found:
+            duplicate = _duplicate_error(form, found.existing)
+        except IntegrityError:
+            db.session.rollback()
+            existing = service.find_duplicate(
+                g.organisation.id, form.nationality.data, form.passport_number.data
+            )
+            if existing is None:
+                raise
+            duplicate = _duplicate_error(form, existing)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added to the register.", name=person.full_name), "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("people/form.html", form=form, person=None, duplicate=duplicate), status
+
+
+@bp.get("/<int:person_id>")
+@requires(Permission.PERSON_READ)
+def show(person_id: int):
+    person = get_person_or_404(person_id)
+    applications = db.session.scalars(
+        select(Application)
+        .where(
+            Application.person_id == person.id,
+            Application.organisation_id == g.organisation.id,
+            g.context.in_scope(Application.category),
+        )
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ).all()
+    letters = []
+    if g.context.can(Permission.LETTER_READ):
+        letters = db.session.scalars(
+            select(Letter)
+            .join(Application, Letter.application_id == Application.id)
+            .where(Application.person_id == person.id, Letter.organisation_id == g.organisation.id)
+            .order_by(Letter.issued_at.desc(), Letter.id.desc())
+        ).all()
+    entries = history.history_of(ChangeSubject.PERSON, person.id, g.organisation.id)
+    return render_template(
+        "people/show.html",
+        person=person,
+        applications=applications,
+        letters=letters,
+        entries=entries,
+        display=display_value,
+        labels_for=FIELD_LABELS,
+        can_edit=g.context.can(Permission.PERSON_EDIT),
+        button_form=EmptyForm(),
+        today=clock.today(),
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@requires(Permission.PERSON_EDIT)
+def edit(person_id: int):
+    person = get_person_or_404(person_id)
+    form = PersonForm(obj=person, categories=_categories())
+    duplicate = None
+    if not form.is_submitted():
+        form.country.data = person.country or ""
+    if form.validate_on_submit():
+        try:
+            rows = service.update_person(person, _data(form), current_user)
+        except service.DuplicatePerson as found:
+            duplicate = _duplicate_error(form, found.existing)
+        else:
+            db.session.commit()
+            flash(
+                _("The changes have been saved.") if rows else _("Nothing was changed."),
+                "success" if rows else "info",
+            )
+            return redirect(url_for("people.show", person_id=person.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "people/form.html", form=form, person=person, duplicate=duplicate
+    ), status
+
+
+@bp.route("/<int:person_id>/archive", methods=["GET", "POST"])
+@requires(Permission.PERSON_EDIT)
+def archive(person_id: int):
+    person = get_person_or_404(person_id)
+    if person.is_archived:
+        flash(_("This person is already archived."), "info")
+        return redirect(url_for("people.show", person_id=person.id))
+    form = ArchiveForm()
+    if form.validate_on_submit():
+        service.archive_person(person, form.sponsorship_ended_on.data, current_user)
+        db.session.commit()
+        flash(
+            _(
+                "%(name)s has been archived. Keep the file until %(date)s.",
+                name=person.full_name,
+                date=person.keep_until.isoformat(),
+            ),
+            "success",
+        )
+        return redirect(url_for("people.show", person_id=person.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("people/archive.html", form=form, person=person), status
+
+
+@bp.post("/<int:person_id>/restore")
+@requires(Permission.PERSON_EDIT)
+def restore(person_id: int):
+    person = get_person_or_404(person_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.restore_person(person, current_user)
+    except service.NotArchived:
+        flash(_("This person is in the current register already."), "info")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is back in the current register.", name=person.full_name), "success")
+    return redirect(url_for("people.show", person_id=person.id))

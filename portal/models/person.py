@@ -1,0 +1,129 @@
+"""The people an organisation sponsors: stored once, reused by every application about them."""
+
+import unicodedata
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, enum_type, utcnow
+from portal.models.recognition import Category
+
+
+class Sex(StrEnum):
+    """As printed in the passport (ICAO 9303): F, M or X."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNSPECIFIED = "unspecified"
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for search and sorting: 'Zoë' → 'zoe'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+# The fields that describe the person (kept as history when they change).
+PERSON_FIELDS = (
+    "given_names",
+    "surname",
+    "date_of_birth",
+    "place_of_birth",
+    "country_of_birth",
+    "nationality",
+    "sex",
+    "category",
+    "passport_number",
+    "passport_issued_on",
+    "passport_expires_on",
+    "v_number",
+    "email",
+    "street_address",
+    "postcode",
+    "city",
+    "country",
+)
+
+
+class Person(db.Model):
+    __tablename__ = "person"
+    __table_args__ = (
+        # Same passport of the same country = the same person: flagged, never duplicated.
+        UniqueConstraint(
+            "organisation_id", "nationality", "passport_number", name="uq_person_passport"
+        ),
+        Index("ix_person_register", "organisation_id", "sort_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    surname: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    place_of_birth: Mapped[str] = mapped_column(String(100))
+    country_of_birth: Mapped[str] = mapped_column(String(2))
+    nationality: Mapped[str] = mapped_column(String(2))
+    sex: Mapped[Sex] = mapped_column(enum_type(Sex, "sex"))
+    category: Mapped[Category] = mapped_column(enum_type(Category, "person_category"))
+    passport_number: Mapped[str] = mapped_column(String(20))
+    passport_issued_on: Mapped[date] = mapped_column(Date)
+    passport_expires_on: Mapped[date] = mapped_column(Date)
+    v_number: Mapped[str | None] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(254))
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    # Folded names (and passport / V-number) for accent-insensitive search and stable sorting.
+    sort_key: Mapped[str] = mapped_column(String(420))
+    search_text: Mapped[str] = mapped_column(String(500))
+    # Archiving instead of deleting: the file is kept until keep_until.
+    sponsorship_ended_on: Mapped[date | None] = mapped_column(Date)
+    keep_until: Mapped[date | None] = mapped_column(Date)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation = relationship("Organisation")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.surname}".strip()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def refresh_keys(self) -> None:
+        self.sort_key = fold(f"{self.surname} {self.given_names}")[:420]
+        self.search_text = fold(
+            f"{self.given_names} {self.surname} {self.passport_number} {self.v_number or ''}"
+        )[:500]
+
+    def snapshot(self) -> dict:
+        """The person's data as sent with an application."""
+        data = {}
+        for name in PERSON_FIELDS:
+            value = getattr(self, name)
+            data[name] = (
+                value.isoformat()
+                if isinstance(value, date)
+                else (value.value if isinstance(value, StrEnum) else value)
+            )
+        data["id"] = self.id
+        return data
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.surname!r}>"
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_search_keys(mapper, connection, target: Person) -> None:
+    """Search and sort keys always follow the names, whoever writes the person."""
+    target.refresh_keys()

@@ -1,0 +1,337 @@
+"""The people register: any script, validated fields, duplicates flagged with a link, search,
+filters and keyset pagination, history of edits, archiving with the retention date."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal import clock, reference
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    AuditEvent,
+    ChangeHistory,
+    OrgRole,
+    Person,
+)
+from tests.conftest import Page, get_page
+from tests.factories import ApplicationFactory, PersonFactory, member
+from tests.helpers import sign_in
+
+GOOD = {
+    "given_names": "Zoë Ann",
+    "surname": "D'Ancona-Ōtsuka",
+    "date_of_birth": "1994-03-31",
+    "place_of_birth": "Kyōto",
+    "country_of_birth": "JP",
+    "nationality": "JP",
+    "sex": "female",
+    "category": "labour",
+    "passport_number": "tr 1234567",
+    "passport_issued_on": "2022-01-10",
+    "passport_expires_on": "2032-01-09",
+    "v_number": "",
+    "email": "zoe@example.org",
+    "street_address": "Oudegracht 1",
+    "postcode": "3511aa",
+    "city": "Utrecht",
+    "country": "NL",
+}
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.get("/language/en")
+
+
+def add_person(client, **changes) -> Page:
+    data = {k: v for k, v in {**GOOD, **changes}.items() if v is not None}
+    token = get_page(client, "/people/new").csrf()
+    return Page(client.post("/people/new", data={"csrf_token": token, **data}))
+
+
+def test_submitter_adds_a_person_in_any_script(client):
+    user = member(OrgRole.SUBMITTER)
+    sign_in(client, user)
+    response = add_person(client)
+    assert response.status == 302, response.text[:600]
+    person = db.session.scalar(db.select(Person))
+    assert person.full_name == "Zoë Ann D'Ancona-Ōtsuka"
+    assert person.passport_number == "TR1234567"
+    assert person.postcode == "3511 AA"
+    assert person.organisation_id == user.memberships[0].organisation_id
+    page = get_page(client, response.response.headers["Location"])
+    assert "Zoë Ann D'Ancona-Ōtsuka" in page.text
+    assert "Japan" in page.soup.find(id="details").get_text()
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "person.created"))
+
+
+def test_names_in_other_scripts_are_kept_exactly(client):
+    sign_in(client, member())
+    assert (
+        add_person(
+            client,
+            given_names="Дмитрий",
+            surname="Шостакович",
+            nationality="UA",
+            passport_number="FE123456",
+        ).status
+        == 302
+    )
+    assert (
+        add_person(
+            client, given_names="", surname="王", nationality="CN", passport_number="E12345678"
+        ).status
+        == 302
+    )
+    names = {p.full_name for p in db.session.scalars(db.select(Person))}
+    assert names == {"Дмитрий Шостакович", "王"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"surname": " "}, "surname", "Enter the surname"),
+        ({"date_of_birth": "31-03-1994"}, "date_of_birth", "real date"),
+        ({"date_of_birth": "2994-03-31"}, "date_of_birth", "in the past"),
+        ({"date_of_birth": ""}, "date_of_birth", "Enter the date of birth"),
+        ({"nationality": "QQ"}, "nationality", "Not a valid choice"),
+        ({"nationality": ""}, "nationality", "Choose the nationality"),
+        ({"country_of_birth": ""}, "country_of_birth", "Choose the country of birth"),
+        ({"sex": None}, "sex", "Choose the sex"),
+        ({"category": "piracy"}, "category", "Not a valid choice"),
+        ({"passport_number": "AB-12/34"}, "passport_number", "letters and digits only"),
+        ({"passport_expires_on": "2021-01-01"}, "passport_expires_on", "after the date of issue"),
+        (
+            {"passport_issued_on": "2999-01-01", "passport_expires_on": "3009-01-01"},
+            "passport_issued_on",
+            "cannot be in the future",
+        ),
+        ({"v_number": "V12345"}, "v_number", "digits only"),
+        ({"v_number": "12345678901"}, "v_number", "digits only"),
+        ({"email": "zoe@"}, "email", "right format"),
+        ({"postcode": "99999"}, "postcode", "Dutch postcode"),
+    ],
+)
+def test_bad_person_input_is_explained_and_kept(client, changes, field, message):
+    sign_in(client, member())
+    page = add_person(client, **changes)
+    assert page.status == 400
+    error = page.field_error(field)
+    assert error is not None and message.lower() in error.lower(), (field, error)
+    assert page.soup.select_one(".error-summary")
+    assert page.value("place_of_birth") == "Kyōto"
+    assert page.value("given_names") == "Zoë Ann"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Person)) == 0
+
+
+def test_foreign_address_takes_any_postcode(client):
+    sign_in(client, member())
+    assert add_person(client, postcode="100-0001", city="Tokyo", country="JP").status == 302
+
+
+def test_same_passport_and_nationality_is_flagged_with_a_link(client):
+    user = member()
+    existing = PersonFactory(
+        organisation=user.memberships[0].organisation,
+        passport_number="TR1234567",
+        nationality="JP",
+        surname="Tanaka",
+    )
+    sign_in(client, user)
+    page = add_person(client)
+    assert page.status == 400
+    assert "already in the register" in page.field_error("passport_number")
+    link = page.soup.find(id="duplicate").find("a")
+    assert link["href"] == f"/people/{existing.id}"
+    assert page.value("surname") == GOOD["surname"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(Person)) == 1
+    # Same number, other nationality: a different passport, so a different person.
+    assert add_person(client, nationality="KR").status == 302
+
+
+def test_another_organisation_may_register_the_same_person(client):
+    PersonFactory(passport_number="TR1234567", nationality="JP")
+    sign_in(client, member())
+    assert add_person(client).status == 302
+
+
+def test_edits_are_kept_as_history_and_shown(client):
+    user = member(OrgRole.SUBMITTER)
+    sign_in(client, user)
+    location = add_person(client).response.headers["Location"]
+    person = db.session.scalar(db.select(Person))
+    token = get_page(client, f"/people/{person.id}/edit").csrf()
+    response = client.post(
+        f"/people/{person.id}/edit",
+        data={"csrf_token": token, **GOOD, "v_number": "1234567890", "surname": "Ōtsuka"},
+    )
+    assert response.status_code == 302
+    rows = db.session.scalars(db.select(ChangeHistory).order_by(ChangeHistory.field)).all()
+    assert [(r.field, r.old_value, r.new_value) for r in rows] == [
+        ("surname", "D'Ancona-Ōtsuka", "Ōtsuka"),
+        ("v_number", None, "1234567890"),
+    ]
+    assert rows[0].actor_id == user.id
+    history = get_page(client, location).soup.find(id="history").get_text(" ")
+    assert "V-number" in history and "1234567890" in history and user.name in history
+
+
+def test_editing_into_a_duplicate_is_refused(client):
+    user = member()
+    organisation = user.memberships[0].organisation
+    PersonFactory(organisation=organisation, passport_number="X1234567", nationality="DE")
+    other = PersonFactory(organisation=organisation, passport_number="Y7654321", nationality="DE")
+    sign_in(client, user)
+    token = get_page(client, f"/people/{other.id}/edit").csrf()
+    page = Page(
+        client.post(
+            f"/people/{other.id}/edit",
+            data={"csrf_token": token, **GOOD, "passport_number": "X1234567", "nationality": "DE"},
+        )
+    )
+    assert page.status == 400
+    assert page.soup.find(id="duplicate")
+    assert db.session.get(Person, other.id).passport_number == "Y7654321"
+
+
+def test_search_ignores_case_and_accents_and_filters(client):
+    user = member()
+    organisation = user.memberships[0].organisation
+    PersonFactory(
+        organisation=organisation, given_names="Zoë", surname="Ångström", nationality="SE"
+    )
+    PersonFactory(
+        organisation=organisation,
+        given_names="Ana",
+        surname="Silva",
+        nationality="BR",
+        v_number="1234567890",
+    )
+    archived = PersonFactory(organisation=organisation, surname="Gone", nationality="SE")
+    archived.archived_at = db.func.now()
+    PersonFactory(surname="Angstrom-Elsewhere")  # another organisation
+    db.session.flush()
+    sign_in(client, user)
+
+    def names(url):
+        table = get_page(client, url).soup.find(id="people")
+        return [a.get_text(strip=True) for a in table.select("tbody a")] if table else []
+
+    assert names("/people/?q=zoe+angstrom") == ["Ångström, Zoë"]
+    assert names("/people/?q=1234567890") == ["Silva, Ana"]
+    assert names("/people/?nationality=SE") == ["Ångström, Zoë"]
+    assert names("/people/?nationality=SE&state=archived") == ["Gone, Test Person"]
+    assert len(names("/people/?state=all")) == 3
+    assert names("/people/?q=%25") == []  # wildcards are searched literally
+    for bad in ("/people/?state=nonsense", "/people/?nationality=ZZZ", "/people/?after=abc"):
+        assert get_page(client, bad).status == 200
+
+
+def test_register_pages_with_a_keyset(client):
+    user = member()
+    organisation = user.memberships[0].organisation
+    for n in range(30):
+        PersonFactory(organisation=organisation, surname=f"Person {n:02d}")
+    sign_in(client, user)
+    first = get_page(client, "/people/")
+    rows = first.soup.select("#people tbody tr")
+    assert len(rows) == 25
+    next_link = first.soup.find("a", rel="next")["href"]
+    second = get_page(client, next_link)
+    second_names = [a.get_text(strip=True) for a in second.soup.select("#people tbody a")]
+    assert len(second_names) == 5 and second_names[-1].startswith("Person 29")
+    assert second.soup.find("a", rel="next") is None
+
+
+def test_archiving_keeps_the_record_with_a_keep_until_date(client):
+    user = member()
+    person = PersonFactory(organisation=user.memberships[0].organisation, surname="Leaves")
+    sign_in(client, user)
+    ended = clock.today() - timedelta(days=3)
+    token = get_page(client, f"/people/{person.id}/archive").csrf()
+    response = client.post(
+        f"/people/{person.id}/archive",
+        data={"csrf_token": token, "sponsorship_ended_on": ended.isoformat()},
+    )
+    assert response.status_code == 302
+    person = db.session.get(Person, person.id)
+    assert person.is_archived
+    assert person.keep_until == reference.keep_records_until(ended)
+    assert person.keep_until == ended.replace(year=ended.year + 5)
+    page = get_page(client, f"/people/{person.id}")
+    assert "Keep the file until" in page.soup.find(id="archived").get_text()
+    assert "Leaves" not in get_page(client, "/people/").text
+    # Restore puts the person back.
+    response = client.post(f"/people/{person.id}/restore", data={"csrf_token": page.csrf()})
+    assert response.status_code == 302
+    assert not db.session.get(Person, person.id).is_archived
+    assert db.session.get(Person, person.id).keep_until is None
+
+
+def test_archive_date_must_make_sense(client):
+    user = member()
+    person = PersonFactory(organisation=user.memberships[0].organisation)
+    sign_in(client, user)
+    token = get_page(client, f"/people/{person.id}/archive").csrf()
+    for value, message in (
+        ((clock.today() + timedelta(days=1)).isoformat(), "cannot be in the future"),
+        ("yesterday", "real date"),
+        ("", "Enter the date"),
+    ):
+        page = Page(
+            client.post(
+                f"/people/{person.id}/archive",
+                data={"csrf_token": token, "sponsorship_ended_on": value},
+            )
+        )
+        assert page.status == 400
+        assert message.lower() in page.field_error("sponsorship_ended_on").lower()
+    assert not db.session.get(Person, person.id).is_archived
+
+
+def test_retention_period_is_reference_data():
+    assert reference.keep_records_until(date(2024, 2, 29)) == date(2029, 2, 28)
+
+
+def test_person_page_lists_their_applications(client):
+    user = member()
+    organisation = user.memberships[0].organisation
+    person = PersonFactory(organisation=organisation)
+    ApplicationFactory(
+        organisation=organisation,
+        created_by=user,
+        person_id=person.id,
+        kind=ApplicationKind.RECOGNITION,
+        status=ApplicationStatus.SUBMITTED,
+        reference="ER-2026-000001-X",
+    )
+    sign_in(client, user)
+    page = get_page(client, f"/people/{person.id}")
+    assert "ER-2026-000001-X" in page.soup.find(id="applications").get_text()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
+
+
+def test_reader_sees_but_cannot_change_people(client):
+    user = member(OrgRole.READER)
+    person = PersonFactory(organisation=user.memberships[0].organisation)
+    sign_in(client, user)
+    assert get_page(client, f"/people/{person.id}").status == 200
+    assert "Change the details" not in get_page(client, f"/people/{person.id}").text
+    for url in ("/people/new", f"/people/{person.id}/edit", f"/people/{person.id}/archive"):
+        assert client.get(url).status_code == 403
+    token = get_page(client, "/dashboard").csrf()
+    response = client.post("/people/new", data={"csrf_token": token, **GOOD})
+    assert response.status_code == 403
+    response = client.post(f"/people/{person.id}/restore", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert db.session.scalar(db.select(db.func.count()).select_from(Person)) == 1
+
+
+def test_another_organisations_person_is_a_404(client):
+    person = PersonFactory()
+    sign_in(client, member())
+    assert client.get(f"/people/{person.id}").status_code == 404
+    assert client.get(f"/people/{person.id}/edit").status_code == 404
