@@ -151,6 +151,7 @@ def ind_bank_account(on: date) -> BankAccount:
 def objection_period_weeks(on: date) -> int:
     return _in_force("objection_period", on)["weeks"]
 
+
 def keep_records_until(sponsorship_ended_on: date) -> date:
     """The date until which the file on a person must be kept, for a sponsorship ending then."""
     years = _in_force("record_retention", sponsorship_ended_on)["years"]

@@ -139,8 +139,8 @@ class ProfileForm(LegalIdentityForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = country_select_choices()
-        self.postal_country.choices = country_select_choices(blank_label="")
+        self.country.choices = country_select_choices(blank_label=_l("Choose a country"))
+        self.postal_country.choices = country_select_choices(blank_label=_l("Choose a country"))
 
     def validate_postal_street_address(self, field):
         if self._postal_given() and not field.data:

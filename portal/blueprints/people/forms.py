@@ -90,7 +90,7 @@ class PersonForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.country_of_birth.choices = country_select_choices(blank_label=_l("Choose a country"))
         self.nationality.choices = country_select_choices(blank_label=_l("Choose a country"))
-        self.country.choices = country_select_choices(blank_label="")
+        self.country.choices = country_select_choices(blank_label=_l("Choose a country"))
         if categories is not None:
             self.category.choices = [
                 SelectChoice(c.value, CATEGORY[c]) for c in Category if c in categories
