@@ -29,6 +29,31 @@ class EmptyReply(Exception):
     pass
 
 
+class AlreadyAnswered(Exception):
+    """The request for information this letter made is no longer open (answered already)."""
+
+
+def request_is_open(letter: Letter) -> bool:
+    """For a request for information: may it still be answered? Other letters: always."""
+    if letter.kind.value != "request_for_information":
+        return True
+    return _open_request(letter) is not None
+
+
+def _open_request(letter: Letter):
+    """The open clock suspension this request-for-information letter started, if still open."""
+    from portal.models import ApplicationStatus
+    from portal.services import statutory_clock
+
+    application = letter.application
+    if application.status != ApplicationStatus.INFORMATION_REQUESTED:
+        return None
+    suspension = statutory_clock.open_suspension(application)
+    if suspension is None or suspension.letter_id not in (None, letter.id):
+        return None
+    return suspension
+
+
 def is_answerable(letter: Letter) -> bool:
     return (
         letter.kind.value in ANSWERABLE_KINDS
@@ -44,6 +69,9 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
     application = letter.application
     if not application.is_open:
         raise CaseClosed(application)
+    is_request = letter.kind.value == "request_for_information"
+    if is_request and _open_request(letter) is None:
+        raise AlreadyAnswered(application.reference)
     files = [f for f in files if f is not None and f.filename]
     message = (message or "").strip()
     if not message and not files:
@@ -57,14 +85,16 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
     )
     db.session.add(reply)
     db.session.flush()
+    names = []
     for storage in files:
-        store_upload(
+        stored = store_upload(
             storage,
             organisation=application.organisation,
             actor=actor,
             application=application,
             reply=reply,
         )
+        names.append(stored.filename)
     audit.record(
         "case.reply_received",
         actor=actor,
@@ -72,15 +102,14 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
         target=reply,
         details={"letter_id": letter.id, "documents": len(files)},
     )
-    restart_clock(application, actor, message)
+    if is_request:
+        # The answer to a request for information restarts the statutory clock (back office).
+        # Raises NotAwaitingReply when someone answered in the meantime: the caller rolls back.
+        from portal.services import applications
+
+        summary = message + (f"\n\n[{', '.join(names)}]" if names else "")
+        applications.receive_reply(application, actor, summary.strip())
     return reply
-
-
-def restart_clock(application, actor, message: str) -> None:
-    """The reply restarts the decision clock: the back office's receive_reply() does that.
-
-    TODO(backoffice): call receive_reply(application, actor, message) here once it has landed.
-    """
 
 
 def replies_for_case(application_id: int) -> list[CaseReply]:

@@ -173,3 +173,60 @@ def test_the_reviewer_sees_the_reply_in_the_back_office(app, client, request_let
     assert "Here it is." in page.text
     link = page.soup.find("a", string="registration.pdf")["href"]
     assert staff.get(link).get_data() == PDF
+
+
+def test_answering_a_request_for_information_restarts_the_clock(app, client):
+    """End to end: staff ask (back office), the sponsor answers from the letter, the clock runs."""
+    from portal import clock
+    from portal.models import Application, ClockSuspension, Letter, LetterKind
+    from tests.backoffice_support import act, submitted_case
+
+    case = submitted_case(days_left=30)
+    sponsor = case.organisation.memberships[0].user
+    deadline_before = case.decision_deadline
+    staff = app.test_client()
+    staff.get("/language/en")
+    staff_sign_in(staff, UserFactory(reviewer=True))
+    respond_by = clock.today() + timedelta(days=14)
+    response = act(
+        staff,
+        case,
+        "/request-information",
+        **{
+            "request-message": "Send the annual accounts for 2025.",
+            "request-respond_by": respond_by.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    letter = db.session.scalar(
+        select(Letter).where(Letter.kind == LetterKind.REQUEST_FOR_INFORMATION)
+    )
+
+    sign_in(client, sponsor)
+    assert get_page(client, "/inbox?q=annual+accounts").soup.find("a", string=letter.subject)
+    response = send_reply(client, letter, "Accounts attached.", [("accounts-2025.pdf", PDF)])
+    assert response.status_code == 302
+
+    case = db.session.get(Application, case.id)
+    assert case.status == ApplicationStatus.IN_REVIEW
+    assert case.decision_deadline == deadline_before  # answered the same day: no days stood still
+    suspension = db.session.scalar(select(ClockSuspension))
+    assert suspension.ended_on == clock.today()
+    assert "Accounts attached." in suspension.reply_text
+    assert "accounts-2025.pdf" in suspension.reply_text
+    (document,) = db.session.scalars(select(Document)).all()
+    assert document.application_id == case.id
+
+    # The reviewer sees the reply on the case page and the document on the replies page.
+    assert "Accounts attached." in get_page(staff, f"/backoffice/cases/{case.id}").text
+    replies = get_page(staff, f"/backoffice/cases/{case.id}/replies")
+    assert replies.soup.find("a", string="accounts-2025.pdf")
+
+    # A second answer to the same (answered) request changes nothing.
+    page = get_page(client, f"/inbox/{letter.id}")
+    assert page.soup.find(id="reply-answered")
+    response = client.post(
+        f"/inbox/{letter.id}/reply", data={"csrf_token": page.csrf(), "message": "Again"}
+    )
+    assert response.status_code == 302
+    assert len(db.session.scalars(select(CaseReply)).all()) == 1

@@ -11,6 +11,7 @@ from portal.blueprints.inbox.routes import render_letter_page
 from portal.extensions import db
 from portal.permissions import Permission, requires
 from portal.services import replies as service
+from portal.services.applications import NotAwaitingReply
 from portal.services.documents import UploadRejected
 from portal.services.inbox import neutralise_cell
 
@@ -42,6 +43,10 @@ def reply(letter_id: int):
             )
         )
         return render_letter_page(letter, form, 400)
+    except (service.AlreadyAnswered, NotAwaitingReply):
+        db.session.rollback()
+        flash(_("This request has already been answered. Nothing was changed."), "info")
+        return redirect(url_for("inbox.show", letter_id=letter_id))
     except service.EmptyReply:
         form.message.errors.append(_("Write a message or choose at least one document"))
         return render_letter_page(letter, form, 400)

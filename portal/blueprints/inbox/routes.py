@@ -73,6 +73,8 @@ def render_letter_page(letter, reply_form=None, status=200):
         "inbox/show.html",
         letter=letter,
         answerable=replies_service.is_answerable(letter),
+        request_open=replies_service.is_answerable(letter)
+        and replies_service.request_is_open(letter),
         reply_form=reply_form or ReplyForm(),
         replies=[r for r in replies if r.letter_id == letter.id],
         action_form=EmptyForm(),
