@@ -131,6 +131,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.home",
         "public.set_language",
         "public.accessibility",
+        "public.healthz",
         "account.sign_in",
         "account.sign_up",
         "account.sign_out",

@@ -36,7 +36,7 @@ def test_every_reachable_page_passes_axe(crawled, role, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_linked_page_opens_in_the_chosen_language(crawled, role, lang):
+def test_every_linked_page_opens_in_its_language_with_the_statement_link(crawled, role, lang):
     pages = crawled(role, lang)
     expected = {"/no-such-page": 404}
     broken = [
@@ -47,6 +47,8 @@ def test_every_linked_page_opens_in_the_chosen_language(crawled, role, lang):
     assert not broken, "links that do not open:\n" + "\n".join(broken)
     wrong_language = [page.where for page in pages if page.html_lang != lang]
     assert not wrong_language, f"pages not in {lang}: {wrong_language}"
+    no_statement = [page.where for page in pages if 'href="/accessibility"' not in page.html]
+    assert not no_statement, f"no link to the accessibility statement: {no_statement}"
     # An empty form is a 400 with the error summary, unless it has nothing required.
     for page in pages:
         if page.label != "page" and page.status == 400:

@@ -1,3 +1,4 @@
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -33,6 +34,21 @@ def set_language(code: str):
     return redirect(safe_next(request.args.get("next"), url_for("public.home")))
 
 
+# The accessibility statement: when it was last drawn up, and where to report a problem.
+STATEMENT_REVIEWED_ON = date(2026, 11, 29)
+ACCESSIBILITY_CONTACT = "toegankelijkheid@sponsorportal.ind.example"
+
+
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("public/accessibility.html")
+    return render_template(
+        "public/accessibility.html",
+        reviewed_on=STATEMENT_REVIEWED_ON,
+        contact_email=ACCESSIBILITY_CONTACT,
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and monitoring: the process answers. No database, no session."""
+    return current_app.response_class("ok\n", mimetype="text/plain")
