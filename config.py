@@ -40,6 +40,35 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Progressive lockout (portal/services/lockout.py): after N failures, pause BASE seconds,
+    # doubling with each further failure up to MAX.
+    LOCKOUT_ACCOUNT_THRESHOLD = int(os.environ.get("LOCKOUT_ACCOUNT_THRESHOLD", "5"))
+    LOCKOUT_ADDRESS_THRESHOLD = int(os.environ.get("LOCKOUT_ADDRESS_THRESHOLD", "30"))
+    LOCKOUT_BASE_SECONDS = int(os.environ.get("LOCKOUT_BASE_SECONDS", "60"))
+    LOCKOUT_MAX_SECONDS = int(os.environ.get("LOCKOUT_MAX_SECONDS", "3600"))
+
+    # Session lifetime: signed out after IDLE minutes without a request (warned WARNING
+    # seconds before), and after PERMANENT_SESSION_LIFETIME whatever happens.
+    SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(20 * 60)))
+    SESSION_IDLE_WARNING = int(os.environ.get("SESSION_IDLE_WARNING", str(2 * 60)))
+    # E-mailed links
+    PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
+    EMAIL_CHANGE_TTL = int(os.environ.get("EMAIL_CHANGE_TTL", str(24 * 60 * 60)))
+
+    # OpenID Connect (portal/services/oidc.py). A provider is used only when its issuer is set.
+    OIDC_SPONSOR_ISSUER = os.environ.get("OIDC_SPONSOR_ISSUER")
+    OIDC_SPONSOR_CLIENT_ID = os.environ.get("OIDC_SPONSOR_CLIENT_ID")
+    OIDC_SPONSOR_CLIENT_SECRET = os.environ.get("OIDC_SPONSOR_CLIENT_SECRET")
+    OIDC_SPONSOR_KVK_CLAIM = os.environ.get("OIDC_SPONSOR_KVK_CLAIM", "kvk")
+    OIDC_SPONSOR_MIN_ACR = os.environ.get("OIDC_SPONSOR_MIN_ACR", "substantial")
+    OIDC_STAFF_ISSUER = os.environ.get("OIDC_STAFF_ISSUER")
+    OIDC_STAFF_CLIENT_ID = os.environ.get("OIDC_STAFF_CLIENT_ID")
+    OIDC_STAFF_CLIENT_SECRET = os.environ.get("OIDC_STAFF_CLIENT_SECRET")
+    OIDC_STAFF_ROLE_CLAIM = os.environ.get("OIDC_STAFF_ROLE_CLAIM", "roles")
+    OIDC_STAFF_ROLE_MAP = os.environ.get(
+        "OIDC_STAFF_ROLE_MAP",
+        "ind-reviewer=reviewer,ind-supervisor=supervisor,ind-administrator=administrator",
+    )
 
     # E-mail: SMTP when MAIL_SERVER is set; printed to the console otherwise.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

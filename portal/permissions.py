@@ -32,6 +32,7 @@ class Permission(StrEnum):
     PERSON_EDIT = "organisation:person:edit"
     # Choosing which organisation to act for: every sponsor user, in any context.
     CONTEXT_SWITCH = "account:context:switch"
+    ACCOUNT_MANAGE = "account:manage"  # one's own sign-in settings; any signed-in user
 
     STAFF_QUEUE_READ = "staff:queue:read"
     STAFF_CASE_READ = "staff:case:read"
@@ -138,11 +139,24 @@ PUBLIC_ENDPOINTS = frozenset(
         "backoffice.sign_in",
         "backoffice.sign_in_code",
         "backoffice.sign_out",
+        # Sign-in steps before the user is signed in (issue 8)
+        "account.sign_in_code",
+        "account.sign_in_recovery",
+        "account.set_up_second_factor",
+        "account.request_reset",
+        "account.reset_password",
+        "account.confirm_email",
+        "oidc.sponsor_start",
+        "oidc.sponsor_callback",
+        "oidc.staff_start",
+        "oidc.staff_callback",
     }
 )
 
 ORG_SESSION_KEY = "organisation_id"
 MANDATE_SESSION_KEY = "mandate_id"
+# Set at an eHerkenning sign-in: the session may only act for the organisation with this KvK number.
+ASSERTED_KVK_SESSION_KEY = "asserted_kvk"
 
 
 def current_membership() -> Membership | None:
@@ -153,6 +167,9 @@ def current_membership() -> Membership | None:
     if not current_user.is_authenticated or current_user.is_staff:
         return None
     memberships = current_user.memberships
+    asserted = session.get(ASSERTED_KVK_SESSION_KEY)
+    if asserted is not None:
+        memberships = [m for m in memberships if m.organisation.kvk_number == asserted]
     if not memberships:
         return None
     chosen = session.get(ORG_SESSION_KEY)
@@ -279,6 +296,19 @@ def requires(permission: Permission):
         return wrapped
 
     return decorator
+
+
+def signed_in(view):
+    """Guard a view about the signed-in user's own account (sponsor or staff)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("account.sign_in", next=request.full_path))
+        return view(*args, **kwargs)
+
+    wrapped.required_permission = Permission.ACCOUNT_MANAGE
+    return wrapped
 
 
 def staff_has(user, permission: Permission) -> bool:

@@ -38,11 +38,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "account.sign_in"
     login_manager.session_protection = "strong"
 
+    from portal import session_policy
     from portal.models import User
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A session begun before "sign out everywhere" or a password change is over.
+        if user is None or not session_policy.version_matches(user):
+            return None
+        return user
 
 
 def select_locale() -> str:
@@ -58,6 +63,9 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    from portal import session_policy
+
+    session_policy.init_app(app)
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -86,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.organisation import bp as organisation_bp
     from portal.blueprints.people import bp as people_bp
+    from portal.blueprints.oidc import bp as oidc_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.residence import bp as residence_bp
 
@@ -99,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
         backoffice_bp,
         organisation_bp,
         people_bp,
+        oidc_bp,
     ):
         app.register_blueprint(blueprint)
 

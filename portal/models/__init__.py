@@ -17,9 +17,23 @@ from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
 from portal.models.sanction import Sanction, SanctionKind
 from portal.models.team import Invitation, Mandate
+from portal.models.security import (
+    AccountToken,
+    ExternalIdentity,
+    IdentityKind,
+    RecoveryCode,
+    SignInThrottle,
+    TokenPurpose,
+)
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
+    "AccountToken",
+    "ExternalIdentity",
+    "IdentityKind",
+    "RecoveryCode",
+    "SignInThrottle",
+    "TokenPurpose",
     "Application",
     "ApplicationKind",
     "ApplicationStatus",

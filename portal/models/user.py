@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     staff_role: Mapped[StaffRole | None] = mapped_column(enum_type(StaffRole, "staff_role"))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last TOTP time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None]
+    # Raised by "sign out everywhere" and password changes; a session keeps its start value.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
@@ -45,6 +49,11 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.staff_role is not None
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Staff and organisation administrators must use a second factor."""
+        return self.is_staff or any(m.role == OrgRole.ADMINISTRATOR for m in self.memberships)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

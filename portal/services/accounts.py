@@ -32,7 +32,7 @@ class SignUp:
     preferred_language: str
     admin_name: str
     admin_email: str
-    password: str
+    password: str | None  # None: signs in through eHerkenning only
 
 
 def normalise_email(email: str) -> str:
@@ -47,11 +47,11 @@ def kvk_number_taken(kvk_number: str) -> bool:
     return db.session.scalar(select(func.count()).where(Organisation.kvk_number == kvk_number)) > 0
 
 
-def sign_up(data: SignUp) -> tuple[Organisation, User]:
-    """Create an organisation with its first administrator."""
+def sign_up(data: SignUp, existing_user: User | None = None) -> tuple[Organisation, User]:
+    """Create an organisation with its first administrator (new, or an existing user)."""
     if kvk_number_taken(data.kvk_number):
         raise KvkNumberTaken(data.kvk_number)
-    if find_user_by_email(data.admin_email) is not None:
+    if existing_user is None and find_user_by_email(data.admin_email) is not None:
         raise EmailTaken(data.admin_email)
     organisation = Organisation(
         kvk_number=data.kvk_number,
@@ -65,10 +65,10 @@ def sign_up(data: SignUp) -> tuple[Organisation, User]:
         kind=data.kind,
         preferred_language=data.preferred_language,
     )
-    user = User(
+    user = existing_user or User(
         email=normalise_email(data.admin_email),
         name=data.admin_name,
-        password_hash=hash_password(data.password),
+        password_hash=hash_password(data.password) if data.password else "!external",
     )
     db.session.add_all([organisation, user])
     db.session.flush()
@@ -133,3 +133,28 @@ def set_staff_active(user: User, active: bool, actor: User) -> None:
     user.active = active
     db.session.flush()
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
+def has_password(user: User) -> bool:
+    """Users who only sign in through OpenID Connect have no usable password."""
+    return user.password_hash.startswith("$argon2")
+
+
+def check_password(user: User, password: str) -> bool:
+    return verify_password(user.password_hash if has_password(user) else None, password)
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of this user ends at its next request (the loader compares versions)."""
+    user.session_version += 1
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User) -> None:
+    end_all_sessions(user)
+    audit.record("user.signed_out_everywhere", actor=user, target=user)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the user."""
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    audit.record("user.password.changed", actor=user, target=user)

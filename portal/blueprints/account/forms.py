@@ -6,6 +6,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Regexp,
     ValidationError,
 )
 
@@ -112,3 +113,77 @@ class SignInForm(BaseForm):
         _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address"))]
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[
+            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from your authenticator app")),
+        ],
+        filters=[lambda v: v.replace(" ", "") if isinstance(v, str) else v],
+    )
+
+
+class RecoveryCodeForm(BaseForm):
+    code = StringField(
+        _l("Recovery code"),
+        validators=[
+            InputRequired(_l("Enter one of your recovery codes")),
+            Length(max=40, message=_l("Enter a recovery code, like abcd-efgh-jkmn-pqrs")),
+        ],
+    )
+
+
+class PasswordConfirmForm(BaseForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password"))]
+    )
+
+
+class NewPasswordForm(BaseForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Enter a new password"))]
+    )
+    confirm = PasswordField(
+        _l("New password again"), validators=[DataRequired(_l("Enter the new password again"))]
+    )
+
+    def __init__(self, *args, user_inputs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_inputs = list(user_inputs)
+
+    def validate_password(self, field):
+        reason = weakness(field.data or "", self.user_inputs)
+        if reason:
+            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("The two passwords are not the same"))
+
+
+class ResetRequestForm(BaseForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address")),
+            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+            Length(max=254),
+        ],
+    )
+
+
+class ChangeEmailForm(BaseForm):
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[
+            DataRequired(_l("Enter the new e-mail address")),
+            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password"))]
+    )
