@@ -82,6 +82,16 @@ def _transaction(app):
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _limiter_left_as_found():
+    """A test that builds its own rate-limited app must not leave the shared limiter on."""
+    from portal.extensions import limiter
+
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

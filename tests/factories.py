@@ -4,6 +4,7 @@ import datetime
 
 import factory
 import pyotp
+from argon2 import PasswordHasher
 
 from portal.extensions import db
 from portal.models import (
@@ -20,11 +21,11 @@ from portal.models import (
     StaffRole,
     User,
 )
-from portal.services.passwords import hash_password
 
 PASSWORD = "a-long-test-password-2026"
 TOTP_SECRET = pyotp.random_base32()
-_PASSWORD_HASH = hash_password(PASSWORD)
+# Cheap argon2 parameters for test users keep the suite fast; verifying reads them from the hash.
+_PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 class Base(factory.alchemy.SQLAlchemyModelFactory):

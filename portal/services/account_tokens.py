@@ -40,13 +40,15 @@ def _issue(user: User, purpose: TokenPurpose, ttl_seconds: int, new_email=None) 
         .values(used_at=utcnow())
     )
     token = secrets.token_urlsafe(32)
+    now = utcnow()
     db.session.add(
         AccountToken(
             user_id=user.id,
             purpose=purpose,
             token_hash=_hash(token),
             new_email=new_email,
-            expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl_seconds),
         )
     )
     db.session.flush()
