@@ -133,7 +133,10 @@ def complete(kind: str) -> Identity:
         raise Refused("cancelled" if error == "access_denied" else "provider_error", error)
     if not request.args.get("code"):
         raise Refused("state", "no code")
-    claims_options = {"iss": {"essential": True, "value": p.issuer}}
+    claims_options = {
+        "iss": {"essential": True, "values": [p.issuer]},
+        "aud": {"essential": True, "values": [p.client_id]},
+    }
     try:
         token = client.authorize_access_token(claims_options=claims_options, timeout=10)
     except MismatchingStateError as refusal:
