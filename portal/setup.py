@@ -92,9 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.inbox import bp as inbox_bp
+    from portal.blueprints.oidc import bp as oidc_bp
     from portal.blueprints.organisation import bp as organisation_bp
     from portal.blueprints.people import bp as people_bp
-    from portal.blueprints.oidc import bp as oidc_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.residence import bp as residence_bp
 

@@ -1,7 +1,7 @@
 """sign-in security
 
 Revision ID: 0008_auth
-Revises: 0001
+Revises: 0005_organisation
 Create Date: 2026-11-29 07:49:26.171286
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_auth'
-down_revision = '0001'
+down_revision = '0005_organisation'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,6 @@ from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
 from portal.models.sanction import Sanction, SanctionKind
-from portal.models.team import Invitation, Mandate
 from portal.models.security import (
     AccountToken,
     ExternalIdentity,
@@ -25,6 +24,7 @@ from portal.models.security import (
     SignInThrottle,
     TokenPurpose,
 )
+from portal.models.team import Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [

@@ -133,6 +133,8 @@ def set_staff_active(user: User, active: bool, actor: User) -> None:
     user.active = active
     db.session.flush()
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
+
+
 def has_password(user: User) -> bool:
     """Users who only sign in through OpenID Connect have no usable password."""
     return user.password_hash.startswith("$argon2")
