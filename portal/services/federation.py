@@ -89,6 +89,8 @@ def sponsor_sign_in(identity: Identity, kvk_number: str) -> User | NeedsSignUp:
         db.session.add(user)
         db.session.flush()
         link(user, identity)
+    elif not user.is_active:
+        raise Refused("inactive")
     elif organisation is None:
         return NeedsSignUp(kvk_number, user.name, user.email)
     if not any(m.organisation_id == organisation.id for m in user.memberships):
@@ -146,6 +148,8 @@ def staff_sign_in(identity: Identity, role: StaffRole) -> User:
         link(user, identity)
     if not user.is_staff:
         raise Refused("wrong_account")
+    if not user.is_active:
+        raise Refused("inactive")
     if user.staff_role != role:
         audit.record(
             "staff.role.changed",

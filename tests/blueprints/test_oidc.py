@@ -387,3 +387,13 @@ def test_staff_sso_cannot_take_over_a_sponsor_account(client, provider, oidc_con
     page = sign_in_with(client, provider, "quinn", start="/oidc/staff")
     refusal(page, 403, "This account cannot sign in here")
     assert db.session.get(User, sponsor.id).staff_role is None
+
+
+def test_a_switched_off_staff_account_cannot_sign_in_through_sso(client, provider, oidc_config):
+    staff = UserFactory(reviewer=True, email="rita@ind.example", active=False)
+    claims(provider, "rita", email="rita@ind.example", groups=["ind-reviewer"])
+    page = sign_in_with(client, provider, "rita", start="/oidc/staff")
+    refusal(page, 403, "This account cannot sign in here")
+    assert "switched off" in page.text
+    assert client.get("/backoffice/").status_code == 302
+    assert db.session.get(User, staff.id).active is False

@@ -20,7 +20,7 @@ from portal.services import audit, federation, oidc
 NEXT_KEY = "oidc_next"
 SIGN_UP_KEY = "oidc_sign_up"
 SIGN_UP_SECONDS = 30 * 60
-FORBIDDEN_REASONS = {"acr", "role", "wrong_account"}
+FORBIDDEN_REASONS = {"acr", "role", "wrong_account", "inactive"}
 NOT_COMPLETED = _l("The sign-in could not be completed")
 TITLES = {
     "state": NOT_COMPLETED,
@@ -35,6 +35,7 @@ TITLES = {
     "acr": _l("Your eHerkenning level is too low"),
     "no_email": _l("We cannot create your account automatically"),
     "wrong_account": _l("This account cannot sign in here"),
+    "inactive": _l("This account cannot sign in here"),
     "role": _l("You have no role in the Sponsor Portal"),
 }
 
