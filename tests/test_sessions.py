@@ -107,3 +107,21 @@ def test_account_pages_need_a_signed_in_user(client):
     for url in ("/account", "/account/email", "/account/second-factor", "/account/session"):
         response = client.get(url)
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_signed_in_pages_carry_the_idle_warning_for_the_script(client):
+    assert get_page(client, "/sign-in").soup.find(id="session-warning") is None
+    sign_in(client, member(OrgRole.SUBMITTER))
+    page = get_page(client, "/dashboard")
+    warning = page.soup.find(id="session-warning")
+    assert warning.has_attr("hidden")  # without JavaScript it never shows
+    assert warning["data-idle-seconds"] == "1200" and warning["data-warning-seconds"] == "120"
+    assert "signed out in 2 minutes" in warning.get_text(" ")
+    form = warning.find("form")
+    assert form["action"] == "/account/session"
+    assert form.find("input", attrs={"name": "next"})["value"] == "/dashboard?"
+    script = page.soup.find("script", src="/static/session-timeout.js")
+    assert script is not None and not script.string  # no inline script (CSP)
+    response = client.get("/static/session-timeout.js")
+    response.close()
+    assert response.status_code == 200
