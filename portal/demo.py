@@ -19,7 +19,7 @@ from portal.services import accounts
 from portal.services import applications as service
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo data only, documented
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - demo data only, documented
 
 ORGANISATIONS = [
     dict(
@@ -150,4 +150,7 @@ def print_sign_ins(echo) -> None:
     for email, _name, role in STAFF:
         echo(f"  {email:<28} IND {role.value}  → http://127.0.0.1:5000/backoffice/sign-in")
     echo(f"  Staff second factor: TOTP secret {DEMO_TOTP_SECRET} (any authenticator app,")
-    echo(f"  or: python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\")")
+    echo(
+        '  or: .venv/bin/python -c "from portal.services.second_factor import totp; '
+        f"print(totp('{DEMO_TOTP_SECRET}').now())\")"
+    )
