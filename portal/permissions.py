@@ -10,6 +10,7 @@ from functools import wraps
 
 from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import true
 
@@ -136,6 +137,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "account.sign_in",
         "account.sign_up",
         "account.sign_out",
+        "organisation.invitation",
         "backoffice.sign_in",
         "backoffice.sign_in_code",
         "backoffice.sign_out",
@@ -215,6 +217,16 @@ class ActingContext:
 
     def category_in_scope(self, category: Category) -> bool:
         return self.categories is None or category in self.categories
+
+
+class OutsideMandate(Exception):
+    """The category is not covered by the mandate the user acts under."""
+
+
+MANDATE_SCOPE_MESSAGE = _l(
+    "Your mandate for this organisation does not cover this category. Ask the organisation to "
+    "extend the mandate."
+)
 
 
 class MandateLapsed(Exception):

@@ -6,12 +6,14 @@ import factory
 import pyotp
 from argon2 import PasswordHasher
 
+from portal import clock
 from portal.extensions import db
 from portal.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
     Category,
+    Mandate,
     Membership,
     Organisation,
     OrganisationKind,
@@ -111,3 +113,15 @@ class PersonFactory(Base):
     passport_number = factory.Sequence(lambda n: f"P{n:07d}")
     passport_issued_on = datetime.date(2020, 1, 1)
     passport_expires_on = datetime.date(2030, 1, 1)
+
+
+class MandateFactory(Base):
+    class Meta:
+        model = Mandate
+
+    sponsor = factory.SubFactory(OrganisationFactory)
+    intermediary = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.INTERMEDIARY)
+    categories = ["labour"]
+    valid_from = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=1))
+    valid_until = None
+    granted_by = factory.SubFactory(UserFactory)

@@ -50,3 +50,14 @@ def staff_sign_in(client, user, password: str = PASSWORD):
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return second_step(client, user, response)
+
+
+def act_under_mandate(client, mandate):
+    """A signed-in intermediary user chooses, in the switcher, to act for the sponsor."""
+    page = get_page(client, "/organisation/switch")
+    response = client.post(
+        "/organisation/switch",
+        data={"csrf_token": page.csrf(), "context": f"mandate-{mandate.id}"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response

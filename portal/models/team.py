@@ -63,6 +63,7 @@ class Mandate(db.Model):
 
     sponsor = relationship("Organisation", foreign_keys=[sponsor_id])
     intermediary = relationship("Organisation", foreign_keys=[intermediary_id])
+    granted_by = relationship("User", foreign_keys=[granted_by_id])
 
     @property
     def category_set(self) -> frozenset[Category]:

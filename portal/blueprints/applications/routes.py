@@ -8,16 +8,18 @@ from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Category, Letter
-from portal.permissions import Permission, requires
+from portal.permissions import MANDATE_SCOPE_MESSAGE, OutsideMandate, Permission, requires
 from portal.services import applications as service
 
 
 def get_application_or_404(application_id: int) -> Application:
-    """Load a case of the current organisation only; anyone else's id is a 404."""
+    """Load a case of the current organisation only (and, under a mandate, of its categories);
+    anyone else's id is a 404."""
     application = db.session.scalar(
         select(Application).where(
             Application.id == application_id,
             Application.organisation_id == g.organisation.id,
+            g.context.in_scope(Application.category),
         )
     )
     if application is None:
@@ -34,9 +36,13 @@ def start_recognition():
     if form.validate_on_submit():
         category = Category(form.category.data)
         try:
+            if not g.context.category_in_scope(category):
+                raise OutsideMandate(category)
             application = service.start_recognition_application(
                 organisation, category, current_user
             )
+        except OutsideMandate:
+            form.category.errors.append(MANDATE_SCOPE_MESSAGE)
         except service.AlreadyRecognised:
             form.category.errors.append(
                 _("Your organisation is already recognised for this category.")

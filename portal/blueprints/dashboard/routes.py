@@ -16,7 +16,10 @@ def index():
     organisation = g.organisation
     applications = db.session.scalars(
         select(Application)
-        .where(Application.organisation_id == organisation.id)
+        .where(
+            Application.organisation_id == organisation.id,
+            g.context.in_scope(Application.category),
+        )
         .order_by(Application.created_at.desc(), Application.id.desc())
         .limit(20)
     ).all()

@@ -9,7 +9,7 @@ from portal.blueprints.residence import bp
 from portal.blueprints.residence.forms import DeclarationForm, StartForm, section_form
 from portal.extensions import db
 from portal.models import Application, ApplicationKind, ApplicationStatus, Letter
-from portal.permissions import Permission, requires
+from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
 from portal.services import residence as service
 from portal.services import residence_rules as rules
 
@@ -34,7 +34,9 @@ def start():
     form = StartForm()
     if form.validate_on_submit():
         kind = ApplicationKind(form.kind.data)
-        if options[kind] is not None:
+        if not g.context.category_in_scope(service.TYPES[kind].category):
+            form.kind.errors.append(MANDATE_SCOPE_MESSAGE)
+        elif options[kind] is not None:
             form.kind.errors.append(
                 _(
                     "Your organisation cannot file this application: it needs recognition as "

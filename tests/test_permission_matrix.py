@@ -1,0 +1,212 @@
+"""Every protected route of the profile, team, mandates and people × every kind of actor →
+the expected status. A reader or submitter trying an administrator action gets 403; an
+intermediary outside its mandate's scope or period gets 404; another organisation's objects
+are 404; staff never use the sponsor pages (and sponsors never the back office)."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import (
+    ApplicationStatus,
+    ChangeReport,
+    Invitation,
+    Membership,
+    OrgRole,
+    Recognition,
+    RecognitionStatus,
+)
+from portal.models.base import utcnow
+from portal.permissions import MANDATE_SESSION_KEY
+from tests.conftest import get_page
+from tests.factories import (
+    ApplicationFactory,
+    MandateFactory,
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+    member,
+)
+from tests.helpers import act_under_mandate, sign_in, staff_sign_in
+
+ACTORS = (
+    "administrator",
+    "submitter",
+    "reader",
+    "intermediary",  # under a mandate for labour, in force
+    "intermediary_out_of_scope",  # under a mandate for study only: labour objects are 404
+    "intermediary_out_of_period",  # the mandate ended while acting: everything is 404
+    "other_organisation",  # administrator of another organisation
+    "staff",
+)
+
+# (method, url template, expected status per actor in the order of ACTORS)
+MATRIX = [
+    ("GET", "/organisation/", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/organisation/edit", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("GET", "/organisation/history", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/organisation/change-report", (200, 403, 403, 403, 403, 404, 302, 403)),
+    ("GET", "/organisation/team", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("GET", "/organisation/mandates", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("GET", "/organisation/switch", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/people/", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/people/new", (200, 200, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/people/{person}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/people/{person}/edit", (200, 200, 403, 200, 404, 404, 404, 403)),
+    ("GET", "/people/{person}/archive", (200, 200, 403, 200, 404, 404, 404, 403)),
+    ("POST", "/people/{person}/restore", (302, 302, 403, 302, 404, 404, 404, 403)),
+    ("GET", "/applications/{application}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/inbox", (200, 200, 200, 403, 403, 404, 200, 403)),
+    ("POST", "/organisation/team/invite", (400, 403, 403, 403, 403, 404, 400, 403)),
+    ("POST", "/organisation/team/{membership}/role", (302, 403, 403, 403, 403, 404, 404, 403)),
+    (
+        "POST",
+        "/organisation/team/{reader_membership}/remove",
+        (302, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    (
+        "POST",
+        "/organisation/team/invitations/{invitation}/revoke",
+        (302, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    ("POST", "/organisation/mandates", (400, 403, 403, 403, 403, 404, 400, 403)),
+    ("POST", "/organisation/mandates/{mandate}/revoke", (302, 403, 403, 403, 403, 404, 404, 403)),
+    ("GET", "/backoffice/change-reports", (404, 404, 404, 404, 404, 404, 404, 200)),
+    ("GET", "/backoffice/change-reports/{report}", (404, 404, 404, 404, 404, 404, 404, 200)),
+]
+
+
+@pytest.fixture
+def world():
+    admin = member(legal_name="Sponsor B.V.")
+    sponsor = admin.memberships[0].organisation
+    db.session.add(
+        Recognition(
+            organisation_id=sponsor.id,
+            category="labour",
+            status=RecognitionStatus.GRANTED,
+            granted_on=clock.today(),
+        )
+    )
+    submitter = MembershipFactory(organisation=sponsor, role=OrgRole.SUBMITTER)
+    reader = MembershipFactory(organisation=sponsor, role=OrgRole.READER)
+    in_scope = MandateFactory(sponsor=sponsor, categories=["labour"])
+    out_of_scope = MandateFactory(sponsor=sponsor, categories=["study"])
+    out_of_period = MandateFactory(sponsor=sponsor, categories=["labour"])
+    person = PersonFactory(organisation=sponsor, category="labour")
+    application = ApplicationFactory(
+        organisation=sponsor,
+        created_by=admin,
+        status=ApplicationStatus.SUBMITTED,
+        reference="ER-2026-000001-Z",
+        submitted_at=db.func.now(),
+        snapshot={"organisation": sponsor.snapshot(), "category": "labour"},
+    )
+    report = ChangeReport(
+        organisation_id=sponsor.id,
+        changes={"legal_name": {"old": "Sponsor B.V.", "new": "New B.V."}},
+        explanation="renamed",
+        submitted_by_id=admin.id,
+    )
+    invitation = Invitation(
+        organisation_id=sponsor.id,
+        email="invited@example.org",
+        role=OrgRole.READER,
+        token_hash="0" * 64,
+        invited_by_id=admin.id,
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    db.session.add_all([report, invitation])
+    db.session.flush()
+
+    def agent(mandate):
+        return MembershipFactory(organisation=mandate.intermediary, role=OrgRole.ADMINISTRATOR)
+
+    return {
+        "users": {
+            "administrator": admin,
+            "submitter": submitter.user,
+            "reader": reader.user,
+            "intermediary": agent(in_scope).user,
+            "intermediary_out_of_scope": agent(out_of_scope).user,
+            "intermediary_out_of_period": agent(out_of_period).user,
+            "other_organisation": member(legal_name="Other B.V."),
+            "staff": UserFactory(reviewer=True),
+        },
+        "mandates": {
+            "intermediary": in_scope,
+            "intermediary_out_of_scope": out_of_scope,
+            "intermediary_out_of_period": out_of_period,
+        },
+        "ids": {
+            "person": person.id,
+            "application": application.id,
+            "membership": submitter.id,
+            "reader_membership": reader.id,
+            "mandate": in_scope.id,
+            "report": report.id,
+            "invitation": invitation.id,
+        },
+    }
+
+
+def become(client, world, actor: str) -> str:
+    """Sign in as the actor; return a CSRF token of their session."""
+    user = world["users"][actor]
+    if actor == "staff":
+        staff_sign_in(client, user)
+        return get_page(client, "/backoffice/change-reports").csrf()
+    sign_in(client, user)
+    mandate = world["mandates"].get(actor)
+    if mandate is not None:
+        act_under_mandate(client, mandate)
+    token = get_page(client, "/dashboard").csrf()
+    if actor == "intermediary_out_of_period":
+        mandate.valid_from = clock.today() - timedelta(days=30)
+        mandate.valid_until = clock.today() - timedelta(days=1)
+        db.session.flush()
+    return token
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_permission_matrix(client, world, actor):
+    column = ACTORS.index(actor)
+    failures = []
+    token = become(client, world, actor)
+    for method, template, expected in MATRIX:  # the administrator's changes come last
+        url = template.format(**world["ids"])
+        if actor == "intermediary_out_of_period":
+            # Still acting under the lapsed mandate (the first 404 drops it from the session).
+            with client.session_transaction() as session:
+                session[MANDATE_SESSION_KEY] = world["mandates"][actor].id
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token, "role": "reader"})
+        if response.status_code != expected[column]:
+            failures.append(f"{method} {url}: {response.status_code} != {expected[column]}")
+    assert failures == []
+    # Nothing an unauthorised actor tried changed the sponsor's team.
+    if actor not in ("administrator",):
+        roles = db.session.scalars(
+            db.select(Membership.role).where(Membership.id == world["ids"]["membership"])
+        ).all()
+        assert roles == [OrgRole.SUBMITTER]
+
+
+def test_matrix_covers_every_route_of_the_profile_team_mandates_and_people(app):
+    import re
+
+    covered = {re.sub(r"\{\w+\}", "1", template) for _m, template, _e in MATRIX}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("organisation.", "people.")):
+            continue
+        if rule.endpoint == "organisation.invitation":  # public: the token is the proof
+            continue
+        url = re.sub(r"<(?:int:)?\w+>", "1", rule.rule)
+        if url not in covered:
+            missing.append(f"{rule.endpoint} {rule.rule}")
+    assert missing == []
