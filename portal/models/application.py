@@ -88,6 +88,7 @@ class Application(db.Model):
     refusal_proposed_reason: Mapped[str | None] = mapped_column(Text)
 
     organisation = relationship("Organisation", lazy="joined")
+    person = relationship("Person")
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])

@@ -72,7 +72,10 @@ def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | No
     return options
 
 
-def start(organisation: Organisation, kind: ApplicationKind, actor: User) -> Application:
+def start(
+    organisation: Organisation, kind: ApplicationKind, actor: User, person=None
+) -> Application:
+    """A draft; about a person of the register when one is given (prefilled from them)."""
     rtype = TYPES[kind]
     if filing_options(organisation)[kind] is not None:
         raise NotAllowed(kind)
@@ -83,6 +86,7 @@ def start(organisation: Organisation, kind: ApplicationKind, actor: User) -> App
         status=ApplicationStatus.DRAFT,
         created_by_id=actor.id,
         answers={},
+        person_id=person.id if person is not None else None,
     )
     db.session.add(application)
     db.session.flush()

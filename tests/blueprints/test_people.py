@@ -335,3 +335,54 @@ def test_another_organisations_person_is_a_404(client):
     sign_in(client, member())
     assert client.get(f"/people/{person.id}").status_code == 404
     assert client.get(f"/people/{person.id}/edit").status_code == 404
+
+
+def test_a_residence_application_starts_from_the_person_and_is_prefilled(client):
+    from portal.models import Recognition, RecognitionStatus
+
+    user = member()
+    organisation = user.memberships[0].organisation
+    db.session.add(
+        Recognition(
+            organisation_id=organisation.id,
+            category="labour",
+            status=RecognitionStatus.GRANTED,
+            granted_on=date(2025, 1, 1),
+        )
+    )
+    person = PersonFactory(
+        organisation=organisation,
+        given_names="Zoë",
+        surname="O'Brien-Núñez",
+        nationality="IE",
+        passport_number="PA1234567",
+        v_number="1234567890",
+    )
+    sign_in(client, user)
+    page = get_page(client, f"/people/{person.id}")
+    link = page.soup.find("a", string=lambda s: s and "Start a residence application" in s)
+    start = get_page(client, link["href"])
+    assert "O'Brien-Núñez" in start.soup.find(id="about-person").get_text()
+    response = client.post(
+        "/applications/residence/new",
+        data={"csrf_token": start.csrf(), "kind": "hsm_residence", "person": str(person.id)},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-800:]
+    application = db.session.scalar(db.select(Application))
+    assert application.person_id == person.id
+    section = get_page(client, f"/applications/residence/{application.id}/sections/person")
+    assert section.value("surname") == "O'Brien-Núñez"
+    assert section.value("given_names") == "Zoë"
+    assert section.value("passport_number") == "PA1234567"
+    assert section.value("v_number") == "1234567890"
+    listed = get_page(client, f"/people/{person.id}").soup.find(id="applications").get_text()
+    assert "Draft" in listed
+    # Another organisation's person cannot be attached.
+    stranger = PersonFactory()
+    response = client.post(
+        "/applications/residence/new",
+        data={"csrf_token": start.csrf(), "kind": "hsm_residence", "person": str(stranger.id)},
+    )
+    assert response.status_code == 302
+    latest = db.session.scalar(db.select(Application).order_by(Application.id.desc()))
+    assert latest.person_id is None

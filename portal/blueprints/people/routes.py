@@ -182,6 +182,7 @@ def show(person_id: int):
         display=display_value,
         labels_for=FIELD_LABELS,
         can_edit=g.context.can(Permission.PERSON_EDIT),
+        can_apply=g.context.can(Permission.APPLICATION_CREATE),
         button_form=EmptyForm(),
         today=clock.today(),
     )

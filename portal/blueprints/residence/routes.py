@@ -8,7 +8,7 @@ from portal.blueprints.applications.routes import get_application_or_404
 from portal.blueprints.residence import bp
 from portal.blueprints.residence.forms import DeclarationForm, StartForm, section_form
 from portal.extensions import db
-from portal.models import Application, ApplicationKind, ApplicationStatus, Letter
+from portal.models import Application, ApplicationKind, ApplicationStatus, Letter, Person
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
 from portal.services import residence as service
 from portal.services import residence_rules as rules
@@ -32,6 +32,7 @@ def start():
     organisation = g.organisation
     options = service.filing_options(organisation)
     form = StartForm()
+    person = _person_from_register(request.values.get("person", ""))
     if form.validate_on_submit():
         kind = ApplicationKind(form.kind.data)
         if not g.context.category_in_scope(service.TYPES[kind].category):
@@ -45,13 +46,28 @@ def start():
                 )
             )
         else:
-            application = service.start(organisation, kind, current_user)
+            application = service.start(organisation, kind, current_user, person=person)
             db.session.commit()
             return redirect(url_for("residence.tasks", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "residence/start.html", form=form, options=options, types=service.TYPES
+        "residence/start.html", form=form, options=options, types=service.TYPES, person=person
     ), status
+
+
+def _person_from_register(raw: str):
+    """The person (of this organisation, within the mandate's scope, not archived) the
+    application is about, chosen on their page in the people register; else None."""
+    if not raw.isdigit():
+        return None
+    return db.session.scalar(
+        select(Person).where(
+            Person.id == int(raw),
+            Person.organisation_id == g.organisation.id,
+            Person.archived_at.is_(None),
+            g.context.in_scope(Person.category),
+        )
+    )
 
 
 @bp.get("/<int:application_id>")
@@ -99,7 +115,11 @@ def section(application_id: int, key: str):
         status = 400
     else:
         stored = answers.get(key)
-        data = stored if stored is not None else service.prefill(section, g.organisation)
+        data = (
+            stored
+            if stored is not None
+            else service.prefill(section, g.organisation, application.person)
+        )
         form = section_form(section, formdata=None, data=data)
         errors = service.check(rtype, answers, today).section_errors(key) if stored else {}
         status = 200
