@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
 
-from flask import abort, flash, g, redirect, request, session, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -161,6 +161,15 @@ MANDATE_SESSION_KEY = "mandate_id"
 ASSERTED_KVK_SESSION_KEY = "asserted_kvk"
 
 
+def usable_memberships(user) -> list[Membership]:
+    """The memberships this session may act under: after an eHerkenning sign-in, only those of
+    the organisation whose KvK number eHerkenning asserted (issue 8)."""
+    asserted = session.get(ASSERTED_KVK_SESSION_KEY) if has_request_context() else None
+    if asserted is None:
+        return list(user.memberships)
+    return [m for m in user.memberships if m.organisation.kvk_number == asserted]
+
+
 def current_membership() -> Membership | None:
     """The membership the signed-in sponsor user acts under, or None.
 
@@ -168,10 +177,7 @@ def current_membership() -> Membership | None:
     """
     if not current_user.is_authenticated or current_user.is_staff:
         return None
-    memberships = current_user.memberships
-    asserted = session.get(ASSERTED_KVK_SESSION_KEY)
-    if asserted is not None:
-        memberships = [m for m in memberships if m.organisation.kvk_number == asserted]
+    memberships = usable_memberships(current_user)
     if not memberships:
         return None
     chosen = session.get(ORG_SESSION_KEY)
@@ -235,6 +241,8 @@ class MandateLapsed(Exception):
 
 def active_mandates_for(user) -> list[Mandate]:
     """Mandates the user may act under: given to an intermediary they belong to, in force."""
+    if has_request_context() and session.get(ASSERTED_KVK_SESSION_KEY) is not None:
+        return []  # eHerkenning asserted one organisation: no acting for others in this session
     intermediary_ids = [m.organisation_id for m in user.memberships]
     if not intermediary_ids:
         return []
@@ -262,9 +270,10 @@ def current_context() -> ActingContext | None:
     )
     if mandate_id is not None:
         mandate = db.session.get(Mandate, mandate_id)
-        own = {m.organisation_id: m for m in current_user.memberships}
+        own = {m.organisation_id: m for m in usable_memberships(current_user)}
         if (
-            mandate is None
+            session.get(ASSERTED_KVK_SESSION_KEY) is not None
+            or mandate is None
             or mandate.intermediary_id not in own
             or not mandate.active_on(clock.today())
         ):

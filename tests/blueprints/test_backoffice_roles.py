@@ -197,7 +197,7 @@ def test_administrators_cannot_lock_themselves_out(client):
 
 def test_the_menu_shows_what_the_role_may_use(client):
     staff_sign_in(client, UserFactory(reviewer=True))
-    menu = get_page(client, "/backoffice/").soup.select(".main-nav a")
+    menu = get_page(client, "/backoffice/").soup.select(".main-nav ul a")
     assert [a.get_text(strip=True) for a in menu] == [
         "Work queue",
         "Sponsor accounts",

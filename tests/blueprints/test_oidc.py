@@ -397,3 +397,50 @@ def test_a_switched_off_staff_account_cannot_sign_in_through_sso(client, provide
     assert "switched off" in page.text
     assert client.get("/backoffice/").status_code == 302
     assert db.session.get(User, staff.id).active is False
+
+
+def test_an_asserted_session_neither_switches_nor_acts_under_a_mandate(
+    client, provider, oidc_config
+):
+    from datetime import date
+
+    from portal.models import Category, Mandate
+
+    agency = OrganisationFactory(kvk_number=KVK, legal_name="Agency B.V.")
+    other = OrganisationFactory(kvk_number="34567890", legal_name="Other Own B.V.")
+    sponsor = OrganisationFactory(kvk_number="45678901", legal_name="Mandating Sponsor B.V.")
+    user = UserFactory(email="sam@agency.example")
+    MembershipFactory(user=user, organisation=agency, role=OrgRole.SUBMITTER)
+    MembershipFactory(user=user, organisation=other, role=OrgRole.SUBMITTER)
+    mandate = Mandate(
+        sponsor_id=sponsor.id,
+        intermediary_id=agency.id,
+        categories=[Category.LABOUR.value],
+        valid_from=date(2020, 1, 1),
+        granted_by_id=user.id,
+    )
+    db.session.add(mandate)
+    db.session.add(
+        ExternalIdentity(
+            user_id=user.id,
+            kind="sponsor",
+            issuer=oidc_config["OIDC_SPONSOR_ISSUER"],
+            subject="sam",
+        )
+    )
+    db.session.flush()
+    eherkenning(provider, "sam", email="sam@agency.example")
+    sign_in_with(client, provider, "sam")
+    switch = get_page(client, "/organisation/switch")
+    assert "Agency B.V." in switch.text
+    assert "Other Own B.V." not in switch.text and "Mandating Sponsor B.V." not in switch.text
+    response = client.post(
+        "/organisation/switch",
+        data={"csrf_token": switch.csrf(), "context": f"mandate-{mandate.id}"},
+    )
+    assert response.status_code == 400
+    with client.session_transaction() as session:
+        session["mandate_id"] = mandate.id
+        session["organisation_id"] = agency.id
+    assert client.get("/dashboard").status_code == 404
+    assert "Mandating Sponsor B.V." not in get_page(client, "/dashboard").text

@@ -16,6 +16,7 @@ from portal.permissions import (
     Permission,
     active_mandates_for,
     requires,
+    usable_memberships,
 )
 from portal.services import audit
 
@@ -28,7 +29,7 @@ class SwitchForm(BaseForm):
 
 def _options():
     """(value, membership or None, mandate or None) for everything the user may act for."""
-    options = [(f"org-{m.organisation_id}", m, None) for m in current_user.memberships]
+    options = [(f"org-{m.organisation_id}", m, None) for m in usable_memberships(current_user)]
     options += [(f"mandate-{d.id}", None, d) for d in active_mandates_for(current_user)]
     return options
 
