@@ -1,25 +1,34 @@
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal import clock
 from portal.countries import country_select_choices
 from portal.forms import BaseForm, DayField
 from portal.labels import CATEGORY
 from portal.models import Category, Sex
-from portal.validators import Country, Digits, DutchPostcode, compact, upper
+from portal.services import person_rules as rules
+from portal.validators import Country, DutchPostcode, compact, upper
 
 SEX = {
     Sex.FEMALE: _l("Female (F)"),
     Sex.MALE: _l("Male (M)"),
     Sex.UNSPECIFIED: _l("Unspecified (X)"),
 }
-PASSPORT_PATTERN = re.compile(r"^[A-Z0-9]{5,20}$")
-MAX_200 = Length(max=200, message=_l("Enter at most 200 characters"))
-MAX_100 = Length(max=100, message=_l("Enter at most 100 characters"))
-EARLIEST = 1900
+MAX_200 = Length(max=200, message=rules.AT_MOST_200)
+MAX_100 = Length(max=100, message=rules.AT_MOST_100)
+
+
+class Rule:
+    """A register rule from portal/services/person_rules.py as a field validator."""
+
+    def __init__(self, check):
+        self.check = check
+
+    def __call__(self, form, field):
+        message = self.check(field.data)
+        if message is not None:
+            raise ValidationError(message)
 
 
 class PersonForm(BaseForm):
@@ -70,14 +79,14 @@ class PersonForm(BaseForm):
         filters=[compact],
         validators=[
             Optional(),
-            Digits(_l("Enter the V-number using digits only, like 1234567890"), max_length=10),
+            Rule(rules.v_number_problem),
         ],
     )
     email = EmailField(
         _l("E-mail address"),
         validators=[
             Optional(),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+            Rule(rules.email_problem),
             Length(max=254),
         ],
     )
@@ -96,26 +105,23 @@ class PersonForm(BaseForm):
                 SelectChoice(c.value, CATEGORY[c]) for c in Category if c in categories
             ]
 
+    def _raise(self, message):
+        if message is not None:
+            raise ValidationError(message)
+
     def validate_date_of_birth(self, field):
-        if field.data and not (field.data.year >= EARLIEST and field.data < clock.today()):
-            raise ValidationError(_l("The date of birth must be in the past"))
+        self._raise(rules.date_of_birth_problem(field.data, clock.today()))
 
     def validate_passport_number(self, field):
-        if field.data and not PASSPORT_PATTERN.match(field.data):
-            raise ValidationError(
-                _l("Enter the passport number using letters and digits only, 5 to 20 characters")
-            )
+        self._raise(rules.passport_number_problem(field.data))
 
     def validate_passport_issued_on(self, field):
-        if field.data and field.data > clock.today():
-            raise ValidationError(_l("The date of issue cannot be in the future"))
-        if field.data and self.date_of_birth.data and field.data < self.date_of_birth.data:
-            raise ValidationError(_l("The date of issue must be after the date of birth"))
+        self._raise(
+            rules.passport_issued_problem(field.data, self.date_of_birth.data, clock.today())
+        )
 
     def validate_passport_expires_on(self, field):
-        issued = self.passport_issued_on.data
-        if field.data and issued and field.data <= issued:
-            raise ValidationError(_l("The date of expiry must be after the date of issue"))
+        self._raise(rules.passport_expiry_problem(field.data, self.passport_issued_on.data))
 
     def validate_postcode(self, field):
         if not field.data:
