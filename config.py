@@ -87,6 +87,13 @@ class Config:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 
+    # Bulk student registration (CSV): at most this many rows and bytes per file; rows are
+    # checked and imported in chunks. A background queue (RQ) when REDIS_URL is set, else inline.
+    IMPORT_MAX_ROWS = 5000
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    IMPORT_CHUNK_ROWS = 500
+    REDIS_URL = os.environ.get("REDIS_URL")
+
 
 class DevelopmentConfig(Config):
     DEBUG = False

@@ -9,6 +9,7 @@ from portal.models import (
     ChangeReportStatus,
     CheckItem,
     CheckOutcome,
+    ImportStatus,
     LetterKind,
     OrganisationKind,
     OrgRole,
@@ -126,6 +127,15 @@ def category_list(categories) -> str:
     return ", ".join(str(CATEGORY[c]) for c in Category if c in set(categories))
 
 
+IMPORT_STATUS = {
+    ImportStatus.VALIDATING: _l("Being checked"),
+    ImportStatus.VALIDATED: _l("Checked"),
+    ImportStatus.IMPORTING: _l("Being registered"),
+    ImportStatus.IMPORTED: _l("Registered"),
+    ImportStatus.FAILED: _l("Not registered"),
+}
+
+
 class Labels:
     category = CATEGORY
     category_hint = CATEGORY_HINT
@@ -143,3 +153,4 @@ class Labels:
     org_role = ORG_ROLE
     org_role_hint = ORG_ROLE_HINT
     change_report_status = CHANGE_REPORT_STATUS
+    import_status = IMPORT_STATUS

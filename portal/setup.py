@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.people import bp as people_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.residence import bp as residence_bp
+    from portal.blueprints.student_import import bp as student_import_bp
 
     for blueprint in (
         public_bp,
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         organisation_bp,
         people_bp,
         oidc_bp,
+        student_import_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -10,6 +10,7 @@ from portal.models.audit import AuditEvent
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
 from portal.models.history import ChangeHistory, ChangeSubject
+from portal.models.import_batch import ImportBatch, ImportStatus
 from portal.models.letter import Letter, LetterKind, LetterNoticeSubscription, LetterRead
 from portal.models.organisation import LegalForm, Organisation, OrganisationKind
 from portal.models.person import Person, Sex
@@ -51,6 +52,8 @@ __all__ = [
     "Letter",
     "LetterKind",
     "LetterNoticeSubscription",
+    "ImportBatch",
+    "ImportStatus",
     "Invitation",
     "LegalForm",
     "LetterRead",

@@ -45,19 +45,53 @@ def find_duplicate(
     return db.session.scalar(query)
 
 
-def create_person(organisation: Organisation, data: dict, actor: User) -> Person:
-    existing = find_duplicate(organisation.id, data["nationality"], data["passport_number"])
-    if existing is not None:
-        raise DuplicatePerson(existing)
+def _new_person(organisation: Organisation, data: dict, actor: User) -> Person:
     person = Person(organisation_id=organisation.id, created_by_id=actor.id)
     for field in PERSON_FIELDS:
         setattr(person, field, data.get(field))
     person.given_names = person.given_names or ""
     person.refresh_keys()
     db.session.add(person)
+    return person
+
+
+def create_person(organisation: Organisation, data: dict, actor: User) -> Person:
+    existing = find_duplicate(organisation.id, data["nationality"], data["passport_number"])
+    if existing is not None:
+        raise DuplicatePerson(existing)
+    person = _new_person(organisation, data, actor)
     db.session.flush()
     audit.record("person.created", actor=actor, organisation=organisation, target=person)
     return person
+
+
+def create_people(organisation: Organisation, rows: list[dict], actor: User) -> list[Person]:
+    """create_person for many at once (bulk registration): one flush, one INSERT per table.
+
+    The caller has looked for duplicates (find_existing); the unique constraint on passport
+    and nationality is the final word."""
+    created = [_new_person(organisation, data, actor) for data in rows]
+    db.session.flush()
+    for person in created:
+        audit.record("person.created", actor=actor, organisation=organisation, target=person)
+    return created
+
+
+def find_existing(organisation_id: int, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """find_duplicate for many (nationality, passport number) pairs: {pair: person id}."""
+    numbers = sorted({number for _nationality, number in keys if number})
+    if not numbers:
+        return {}
+    found = db.session.execute(
+        select(Person.id, Person.nationality, Person.passport_number).where(
+            Person.organisation_id == organisation_id, Person.passport_number.in_(numbers)
+        )
+    ).all()
+    return {
+        (nationality, number): person_id
+        for person_id, nationality, number in found
+        if (nationality, number) in keys
+    }
 
 
 def update_person(person: Person, data: dict, actor: User) -> list:

@@ -76,27 +76,43 @@ def start(
     organisation: Organisation, kind: ApplicationKind, actor: User, person=None
 ) -> Application:
     """A draft; about a person of the register when one is given (prefilled from them)."""
+    drafts = [{"person_id": person.id if person is not None else None}]
+    return start_many(organisation, kind, actor, drafts)[0]
+
+
+def start_many(
+    organisation: Organisation, kind: ApplicationKind, actor: User, drafts: list[dict]
+) -> list[Application]:
+    """Start a draft per item of `drafts` ({"person_id": ..., "answers": ...}): one flush."""
     rtype = TYPES[kind]
     if filing_options(organisation)[kind] is not None:
         raise NotAllowed(kind)
-    application = Application(
-        kind=kind,
-        category=rtype.category,
-        organisation_id=organisation.id,
-        status=ApplicationStatus.DRAFT,
-        created_by_id=actor.id,
-        answers={},
-        person_id=person.id if person is not None else None,
-    )
-    db.session.add(application)
-    db.session.flush()
-    db.session.add(
-        StatusEvent(
-            application_id=application.id, to_status=ApplicationStatus.DRAFT, actor_id=actor.id
+    applications = [
+        Application(
+            kind=kind,
+            category=rtype.category,
+            organisation_id=organisation.id,
+            status=ApplicationStatus.DRAFT,
+            created_by_id=actor.id,
+            person_id=draft.get("person_id"),
+            answers=draft.get("answers") or {},
         )
-    )
-    audit.record("application.started", actor=actor, organisation=organisation, target=application)
-    return application
+        for draft in drafts
+    ]
+    db.session.add_all(applications)
+    db.session.flush()
+    for application in applications:
+        db.session.add(
+            StatusEvent(
+                application_id=application.id,
+                to_status=ApplicationStatus.DRAFT,
+                actor_id=actor.id,
+            )
+        )
+        audit.record(
+            "application.started", actor=actor, organisation=organisation, target=application
+        )
+    return applications
 
 
 def residence_type(application: Application) -> ResidenceType:

@@ -1,0 +1,170 @@
+"""Bulk student registration: upload a CSV, follow the check, read the preview (valid rows and
+every problem, also as CSV), confirm; people and draft student applications are created in one
+transaction. Progress pages refresh themselves (<meta http-equiv="refresh">): no JavaScript."""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import clock
+from portal.blueprints.student_import import bp
+from portal.blueprints.student_import.forms import UploadForm
+from portal.extensions import db
+from portal.forms import EmptyForm
+from portal.models import Category, ImportBatch, ImportStatus
+from portal.permissions import Permission, requires
+from portal.services import student_import as service
+from portal.services.csv_io import CsvRejected, write_csv
+
+PAGE_SIZE = 100
+
+
+def get_batch_or_404(batch_id: int) -> ImportBatch:
+    batch = db.session.scalar(
+        select(ImportBatch).where(
+            ImportBatch.id == batch_id, ImportBatch.organisation_id == g.organisation.id
+        )
+    )
+    if batch is None or not g.context.category_in_scope(Category.STUDY):
+        abort(404)
+    return batch
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in ("en", "nl") else "nl"
+
+
+def _index(form: UploadForm, status: int = 200):
+    batches = db.session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.organisation_id == g.organisation.id)
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(10)
+    ).all()
+    return render_template(
+        "student_import/index.html",
+        form=form,
+        refusal=service.refusal(g.organisation),
+        batches=batches,
+        columns=service.column_help(),
+        max_rows=current_app.config["IMPORT_MAX_ROWS"],
+        max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
+    ), status
+
+
+@bp.get("/")
+@requires(Permission.APPLICATION_CREATE)
+def index():
+    if not g.context.category_in_scope(Category.STUDY):
+        abort(404)
+    return _index(UploadForm(formdata=None))
+
+
+@bp.post("/")
+@requires(Permission.APPLICATION_CREATE)
+def upload():
+    if not g.context.category_in_scope(Category.STUDY):
+        abort(404)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _index(form, 400)
+    refusal = service.refusal(g.organisation)
+    if refusal is not None:
+        form.file.errors.append(refusal)
+        return _index(form, 403)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        form.file.errors.append(_("Choose the CSV file with your students"))
+        return _index(form, 400)
+    try:
+        batch = service.create_batch(g.organisation, current_user, upload.filename, upload.read())
+    except CsvRejected as rejected:
+        db.session.rollback()
+        form.file.errors.append(str(rejected))
+        return _index(form, 400)
+    db.session.commit()
+    service.start_checking(batch)
+    return redirect(url_for("student_import.show", batch_id=batch.id))
+
+
+@bp.get("/template.csv")
+@requires(Permission.APPLICATION_CREATE)
+def template():
+    example = service.example_row(clock.today())
+    lines = write_csv(service.COLUMNS, [[example[c] for c in service.COLUMNS]])
+    return Response(
+        "".join(lines),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="students-template.csv"'},
+    )
+
+
+@bp.get("/<int:batch_id>")
+@requires(Permission.APPLICATION_CREATE)
+def show(batch_id: int):
+    batch = get_batch_or_404(batch_id)
+    valid = service.valid_rows(batch) if not batch.busy else []
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    pages = max(1, -(-len(valid) // PAGE_SIZE))
+    page = min(page, pages)
+    return render_template(
+        "student_import/show.html",
+        batch=batch,
+        errors=service.error_list(batch, _language()) if not batch.busy else [],
+        valid=valid[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        valid_count=len(valid),
+        linked_count=sum(1 for row in valid if row.get("person_id")),
+        page=page,
+        pages=pages,
+        form=EmptyForm(),
+        refusal=service.refusal(g.organisation),
+        statuses=ImportStatus,
+    )
+
+
+@bp.get("/<int:batch_id>/errors.csv")
+@requires(Permission.APPLICATION_CREATE)
+def errors_csv(batch_id: int):
+    batch = get_batch_or_404(batch_id)
+    header = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    return Response(
+        write_csv(header, service.error_list(batch, _language())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="students-{batch.id}-problems.csv"'},
+    )
+
+
+@bp.post("/<int:batch_id>/confirm")
+@requires(Permission.APPLICATION_CREATE)
+def confirm(batch_id: int):
+    batch = get_batch_or_404(batch_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    refusal = service.refusal(g.organisation)
+    if refusal is not None:
+        flash(refusal, "error")
+        return redirect(url_for("student_import.show", batch_id=batch.id))
+    try:
+        service.confirm(batch, current_user)
+    except service.AlreadyConfirmed:
+        db.session.rollback()
+        flash(_("This file cannot be imported (again): see its status below."), "info")
+        return redirect(url_for("student_import.show", batch_id=batch.id))
+    db.session.commit()
+    service.start_importing(batch, current_user)
+    return redirect(url_for("student_import.show", batch_id=batch.id))

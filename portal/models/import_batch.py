@@ -1,0 +1,56 @@
+"""A bulk upload (students of a university): the file, each row's values and problems, and how
+far the background work has come. Scoped to the organisation that uploaded it."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, enum_type, utcnow
+
+
+class ImportStatus(StrEnum):
+    VALIDATING = "validating"  # rows being checked, chunk by chunk
+    VALIDATED = "validated"  # preview: valid rows and every problem
+    IMPORTING = "importing"  # confirmed: people and applications being created
+    IMPORTED = "imported"
+    FAILED = "failed"  # the import stopped: nothing was created
+
+
+class ImportBatch(db.Model):
+    __tablename__ = "import_batch"
+    __table_args__ = (Index("ix_import_batch_organisation", "organisation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    upload: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[ImportStatus] = mapped_column(
+        enum_type(ImportStatus, "import_status"), default=ImportStatus.VALIDATING
+    )
+    total_rows: Mapped[int] = mapped_column(Integer, default=0)
+    done_rows: Mapped[int] = mapped_column(Integer, default=0)
+    error_rows: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"line": n, "values": {column: text}, "errors": {"en": {column: msg}, "nl": {...}},
+    #   "person_id": id of a person already in the register, or null}]
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+    # After the import: counts of people created and linked, applications created.
+    result: Mapped[dict | None] = mapped_column(JSON)
+    failure: Mapped[str | None] = mapped_column(Text)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done_rows / self.total_rows) if self.total_rows else 100

@@ -1,0 +1,559 @@
+"""Bulk student registration through HTTP: upload a CSV, read the preview (valid rows, every
+problem by row and column, also as CSV), confirm; people and draft student applications are
+created in one transaction, all or nothing."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select, text
+
+from portal import clock
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    AuditEvent,
+    Category,
+    ImportBatch,
+    ImportStatus,
+    OrganisationKind,
+    OrgRole,
+    Person,
+    Recognition,
+    RecognitionStatus,
+)
+from portal.services import residence
+from portal.services.student_import import COLUMNS, example_row
+from tests.conftest import Page, get_page
+from tests.factories import MembershipFactory, PersonFactory, member
+from tests.helpers import sign_in
+
+TODAY = date(2026, 11, 29)
+URL = "/students/import/"
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(client, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    client.get("/language/en")
+
+
+def university(role=OrgRole.ADMINISTRATOR, status=RecognitionStatus.GRANTED, **organisation):
+    user = member(role, kind=OrganisationKind.HIGHER_EDUCATION, **organisation)
+    org = user.memberships[0].organisation
+    if status is not None:
+        db.session.add(
+            Recognition(
+                organisation_id=org.id,
+                category=Category.STUDY,
+                status=status,
+                granted_on=date(2025, 1, 1),
+            )
+        )
+        db.session.flush()
+    return user, org
+
+
+def letters(n: int) -> str:
+    """Names have no digits: 1 → 'b', 27 → 'bb'."""
+    word = ""
+    while True:
+        n, rest = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[rest] + word
+        if n == 0:
+            return word.capitalize()
+
+
+def student(n: int, **changes) -> dict[str, str]:
+    row = example_row(TODAY)
+    row.update(
+        surname=f"Student {letters(n)}" if n % 3 else f"Ørsted-{letters(n)}",
+        given_names="Ana" if n % 2 else "李 娜",
+        passport_number=f"NP{n:06d}",
+        email=f"s{n}@example.com",
+    )
+    row.update(changes)
+    return row
+
+
+def csv_bytes(rows, delimiter=",", bom=True, columns=COLUMNS, encoding="utf-8") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    data = buffer.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom and encoding == "utf-8" else data
+
+
+def upload(client, data: bytes, filename="students.csv"):
+    token = get_page(client, URL).csrf()
+    return client.post(
+        URL,
+        data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def uploaded(client, data: bytes) -> tuple[str, Page]:
+    response = upload(client, data)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    url = response.headers["Location"]
+    return url, get_page(client, url)
+
+
+def confirm(client, batch_url: str):
+    token = get_page(client, batch_url).csrf()
+    return client.post(f"{batch_url}/confirm", data={"csrf_token": token})
+
+
+def problems(page: Page) -> set[tuple[str, str, str]]:
+    table = page.soup.find(id="problems")
+    assert table is not None, page.text[:1000]
+    return {
+        tuple(td.get_text(" ", strip=True) for td in (tr.find_all("td")[i] for i in (0, 1, 3)))
+        for tr in table.find("tbody").find_all("tr")
+    }
+
+
+def count(model, **where) -> int:
+    query = select(func.count()).select_from(model)
+    for name, value in where.items():
+        query = query.where(getattr(model, name) == value)
+    return db.session.scalar(query)
+
+
+# --- the template ---------------------------------------------------------------------
+
+
+def test_template_has_the_columns_and_one_example_row_that_passes_the_check(client):
+    user, org = university()
+    sign_in(client, user)
+    response = client.get(f"{URL}template.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    body = response.get_data()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == COLUMNS
+    assert len(rows) == 2
+    # The example uploads as it is, without a problem.
+    _url, page = uploaded(client, body)
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "1"
+    assert page.soup.find(id="problems") is None
+
+
+# --- the good path -------------------------------------------------------------------
+
+
+def test_valid_file_preview_then_confirm_creates_people_and_draft_applications(app, client):
+    user, org = university()
+    known = PersonFactory(
+        organisation=org,
+        nationality="VN",
+        passport_number="NP000002",
+        category=Category.STUDY,
+        surname="Known",
+    )
+    sign_in(client, user)
+    rows = [
+        student(1),
+        student(2),  # already in the register: linked
+        student(
+            3,
+            date_of_birth="2007-03-27",
+            procedure="residence",
+            embassy_country="",
+            embassy_city="",
+            travel_date="",
+            sex="M",
+        ),  # ISO dates, F/M/X letters
+    ]
+    url, page = uploaded(client, csv_bytes(rows))
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "3"
+    assert page.soup.find(id="linked-count").get_text(strip=True) == "1"
+    assert page.soup.find(id="error-count").get_text(strip=True) == "0"
+    assert "Ørsted-D" in page.soup.find(id="valid-rows").get_text()
+    assert page.soup.find(id="confirm").get_text(strip=True) == "Register 3 students"
+
+    response = confirm(client, url)
+    assert response.status_code == 302
+    page = get_page(client, response.headers["Location"])
+    assert "3 students registered: 2 added to your people register and 1 already there" in (
+        page.text
+    )
+    people = db.session.scalars(select(Person).where(Person.organisation_id == org.id)).all()
+    assert len(people) == 3  # two new, the known one not duplicated
+    applications = db.session.scalars(
+        select(Application).where(Application.organisation_id == org.id)
+    ).all()
+    assert len(applications) == 3
+    assert {a.kind for a in applications} == {ApplicationKind.STUDENT}
+    assert {a.status for a in applications} == {ApplicationStatus.DRAFT}
+    assert known.id in {a.person_id for a in applications}
+    # Each draft holds the answers as typed: complete for the task list, ready to submit.
+    rtype = residence.TYPES[ApplicationKind.STUDENT]
+    with force_locale("en"):
+        for application in applications:
+            assert residence.check(rtype, application.answers, TODAY).errors == {}
+    iso = next(p for p in people if p.surname == "Ørsted-D")
+    assert iso.date_of_birth == date(2007, 3, 27)
+    assert iso.sex.value == "male"
+    assert iso.category == Category.STUDY
+    actions = set(db.session.scalars(select(AuditEvent.action)).all())
+    assert {"student_import.uploaded", "student_import.confirmed", "student_import.imported"} <= (
+        actions
+    )
+    # Confirming twice registers nothing more.
+    assert confirm(client, url).status_code == 302
+    assert count(Application, organisation_id=org.id) == 3
+
+
+def test_semicolons_as_dutch_excel_writes_them_and_dutch_messages(client):
+    user, org = university()
+    sign_in(client, user)
+    client.get("/language/nl")
+    rows = [student(1), student(2, date_of_birth="31-02-2006")]
+    url, page = uploaded(client, csv_bytes(rows, delimiter=";"))
+    found = problems(page)
+    assert (
+        "3",
+        "date_of_birth",
+        "31-02-2006 is geen bestaande datum. Vul een datum in zoals 27-03-1990 (dag, maand, jaar)",
+    ) in found
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "1"
+    # The same batch read in English shows the English message.
+    client.get("/language/en")
+    assert (
+        "3",
+        "date_of_birth",
+        "31-02-2006 is not a real date. Enter a date like 27-03-1990 (day, month, year)",
+    ) in problems(get_page(client, url))
+
+
+# --- errors in many rows -------------------------------------------------------------
+
+
+def test_errors_in_many_rows_each_shown_by_row_and_column_and_downloadable(client):
+    user, org = university()
+    PersonFactory(organisation=org, nationality="VN", passport_number="NP000040")
+    sign_in(client, user)
+    rows = [student(n) for n in range(1, 61)]
+    broken = {
+        3: ("date_of_birth", "31-02-2006", "31-02-2006 is not a real date"),
+        7: ("nationality", "XX", "Choose the nationality"),
+        11: ("passport_number", "P!", "Enter the passport number: 5 to 20 letters"),
+        15: ("surname", "", "Enter the surname as in the passport"),
+        19: ("end_date", "01-01-2027", ""),
+        23: ("v_number", "12345678901", "Enter the V-number using digits only"),
+        27: ("place_of_birth", "P" * 150, "Enter at most 100 characters"),
+        31: ("email", "not-an-address", "Enter an e-mail address in the right format"),
+        35: ("passport_issued_on", "01-01-2001", "The date of issue must be after the date"),
+        39: ("sex", "robot", "Choose the sex"),
+        43: ("procedure", "", "Choose the procedure"),
+        47: ("embassy_city", "", "Enter the city of the embassy or consulate"),
+        51: ("programme", "", "Enter the study programme"),
+        55: ("passport_expiry", "01-01-2026", "must be after today"),
+    }
+    for n, (column, value, _message) in broken.items():
+        rows[n - 1][column] = value
+    rows[58] = dict(rows[4])  # row 60 repeats row 6 (same passport and nationality)
+    url, page = uploaded(client, csv_bytes(rows))
+    found = problems(page)
+    by_cell = {(row, column): message for row, column, message in found}
+    for n, (column, _value, message) in broken.items():
+        line = str(n + 1)  # the header is line 1
+        assert (line, column) in by_cell, (n, column, sorted(by_cell))
+        assert message in by_cell[(line, column)]
+    assert "same passport number and nationality as row 6" in by_cell[("60", "passport_number")]
+    assert len({row for row, _c, _m in found}) == len(broken) + 1
+    assert page.soup.find(id="error-count").get_text(strip=True) == str(len(broken) + 1)
+    # Row 41 (passport NP000040) is already in the register: linked, not a problem.
+    assert page.soup.find(id="linked-count").get_text(strip=True) == "1"
+    # No confirm button while problems remain, and a forced confirm registers nothing.
+    assert page.soup.find(id="confirm") is None
+    confirm_token = page.soup.find("input", attrs={"name": "csrf_token"})
+    token = confirm_token["value"] if confirm_token else get_page(client, URL).csrf()
+    client.post(f"{url}/confirm", data={"csrf_token": token})
+    assert count(Application, organisation_id=org.id) == 0
+    assert count(Person, organisation_id=org.id) == 1
+
+    # The same problems as CSV: row, column, value, problem.
+    response = client.get(f"{url}/errors.csv")
+    assert response.status_code == 200
+    lines = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert lines[0] == ["Row", "Column", "Value", "Problem"]
+    csv_cells = {(line[0], line[1]): line[3] for line in lines[1:]}
+    assert csv_cells == by_cell
+    # A value that a spreadsheet would run as a formula is neutralised.
+    assert any(line[2] == "P!" for line in lines[1:])
+
+
+def test_a_cell_starting_with_a_formula_sign_is_neutralised_in_the_problems_csv(client):
+    user, org = university()
+    sign_in(client, user)
+    url, _page = uploaded(client, csv_bytes([student(1, surname="=HYPERLINK(1)")]))
+    lines = client.get(f"{url}/errors.csv").get_data().decode("utf-8-sig").splitlines()
+    assert any(",'=HYPERLINK(1)," in line for line in lines), lines
+
+
+def test_a_second_upload_of_the_same_students_is_refused_per_row(client):
+    user, org = university()
+    sign_in(client, user)
+    data = csv_bytes([student(1), student(2)])
+    url, _page = uploaded(client, data)
+    confirm(client, url)
+    assert count(Application, organisation_id=org.id) == 2
+    _url, page = uploaded(client, data)
+    messages = {m for _r, column, m in problems(page) if column == "passport_number"}
+    assert len(messages) == 1
+    assert "already in the register with a student application that is still open" in (
+        messages.pop()
+    )
+
+
+# --- the file as a whole -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            csv_bytes(
+                [student(1, surname="Müller", place_of_birth="Köln", given_names="Jörg")],
+                bom=False,
+                encoding="latin-1",
+            ),
+            "not in UTF-8",
+        ),
+        (csv_bytes([student(1)], delimiter="\t"), "not separated by commas or semicolons"),
+        (csv_bytes([student(1)], columns=COLUMNS[:-2]), "Missing columns: embassy_city"),
+        (csv_bytes([student(1)], columns=[*COLUMNS, "shoe_size"]), "Columns we do not know"),
+        (csv_bytes([student(1)], columns=[*COLUMNS, "surname"]), "appear twice: surname"),
+        (csv_bytes([]), "a header but no rows"),
+        (b"", "The file is empty"),
+    ],
+    ids=["latin-1", "tabs", "missing", "extra", "twice", "no-rows", "empty"],
+)
+def test_a_file_that_cannot_be_read_is_explained_and_nothing_is_stored(client, data, message):
+    user, org = university()
+    sign_in(client, user)
+    response = upload(client, data)
+    assert response.status_code == 400
+    page = Page(response)
+    assert message in page.field_error("file")
+    assert count(ImportBatch) == 0
+
+
+def test_row_and_size_limits_come_from_configuration(app, client, monkeypatch):
+    user, org = university()
+    sign_in(client, user)
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 3)
+    response = upload(client, csv_bytes([student(n) for n in range(4)]))
+    assert response.status_code == 400
+    assert "more than 3 rows" in Page(response).field_error("file")
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 1024 * 1024)
+    big = csv_bytes([student(n, programme="x" * 190) for n in range(3)]) + b" " * 1024 * 1024
+    # The multipart body built by hand: werkzeug's test client spools large ones to a file
+    # it never closes.
+    token = get_page(client, URL).csrf()
+    boundary = "bulk-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + big
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.post(URL, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400
+    assert "larger than 1 MB" in Page(response).field_error("file")
+    assert count(ImportBatch) == 0
+
+
+def test_no_file_chosen(client):
+    user, org = university()
+    sign_in(client, user)
+    token = get_page(client, URL).csrf()
+    response = client.post(URL, data={"csrf_token": token}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Choose the CSV file" in Page(response).field_error("file")
+
+
+# --- all or nothing ------------------------------------------------------------------
+
+REFUSE_SQLITE = """CREATE TRIGGER refuse_person BEFORE INSERT ON person
+WHEN NEW.surname = 'Refused' BEGIN SELECT RAISE(ABORT, 'refused by the database'); END"""
+REFUSE_POSTGRES = [
+    """CREATE FUNCTION refuse_person() RETURNS trigger AS $$ BEGIN
+    IF NEW.surname = 'Refused' THEN RAISE EXCEPTION 'refused by the database'; END IF;
+    RETURN NEW; END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER refuse_person BEFORE INSERT ON person
+    FOR EACH ROW EXECUTE FUNCTION refuse_person()""",
+]
+
+
+def test_a_failure_late_in_the_import_leaves_nothing(app, client, monkeypatch):
+    """The database refuses row 28 of 30 (a constraint the checks do not know): everything
+    created for rows 1-27 is undone and the batch says nothing was registered."""
+    user, org = university()
+    known = PersonFactory(organisation=org, nationality="VN", passport_number="NP000005")
+    sign_in(client, user)
+    monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 10)  # earlier chunks already flushed
+    rows = [student(n) for n in range(1, 31)]
+    rows[27]["surname"] = "Refused"
+    url, page = uploaded(client, csv_bytes(rows))
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "30"
+    statements = [REFUSE_SQLITE] if db.engine.dialect.name == "sqlite" else REFUSE_POSTGRES
+    for statement in statements:
+        db.session.execute(text(statement))
+    db.session.commit()
+    people_before = count(Person, organisation_id=org.id)
+    events_before = count(AuditEvent)
+
+    response = confirm(client, url)
+    assert response.status_code == 302
+    page = get_page(client, url)
+    assert page.soup.find(id="failed") is not None
+    assert "Nothing was registered" in page.text
+    assert count(Person, organisation_id=org.id) == people_before == 1
+    assert count(Application, organisation_id=org.id) == 0
+    assert count(AuditEvent, action="person.created") == 0
+    assert count(AuditEvent, action="application.started") == 0
+    assert count(AuditEvent) == events_before + 1  # only "confirmed": the attempt is on record
+    assert db.session.get(ImportBatch, int(url.rsplit("/", 1)[1])).status == ImportStatus.FAILED
+    assert db.session.get(Person, known.id) is not None
+
+
+def test_recognition_suspended_between_preview_and_confirm_registers_nothing(client):
+    user, org = university()
+    sign_in(client, user)
+    url, _page = uploaded(client, csv_bytes([student(1), student(2)]))
+    recognition = db.session.scalar(
+        select(Recognition).where(Recognition.organisation_id == org.id)
+    )
+    recognition.status = RecognitionStatus.SUSPENDED
+    db.session.commit()
+    token = get_page(client, URL).csrf()
+    response = client.post(f"{url}/confirm", data={"csrf_token": token}, follow_redirects=True)
+    assert "suspended" in Page(response).text
+    assert count(Application, organisation_id=org.id) == 0
+    assert count(Person, organisation_id=org.id) == 0
+
+
+# --- progress without JavaScript -----------------------------------------------------
+
+
+def test_progress_page_refreshes_itself_while_rows_are_checked(client):
+    user, org = university()
+    batch = ImportBatch(
+        organisation_id=org.id,
+        created_by_id=user.id,
+        filename="intake.csv",
+        upload=b"...",
+        status=ImportStatus.VALIDATING,
+        total_rows=5000,
+        done_rows=1500,
+        error_rows=0,
+        rows=[],
+    )
+    db.session.add(batch)
+    db.session.commit()
+    sign_in(client, user)
+    page = get_page(client, f"{URL}{batch.id}")
+    refresh = page.soup.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None
+    assert "Checked 1500 of 5000 rows." in page.soup.find(id="progress").get_text(" ")
+    assert page.soup.find("script") is None
+    batch.status = ImportStatus.VALIDATED
+    batch.done_rows = 5000
+    db.session.commit()
+    page = get_page(client, f"{URL}{batch.id}")
+    assert page.soup.find("meta", attrs={"http-equiv": "refresh"}) is None
+
+
+# --- who may -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "reason"),
+    [
+        (OrganisationKind.EMPLOYER, RecognitionStatus.GRANTED, "Only higher education"),
+        (OrganisationKind.HIGHER_EDUCATION, None, "not recognised as a sponsor for study"),
+        (OrganisationKind.HIGHER_EDUCATION, RecognitionStatus.SUSPENDED, "is suspended"),
+    ],
+)
+def test_an_organisation_not_allowed_is_refused_with_the_reason(client, kind, status, reason):
+    user = member(OrgRole.ADMINISTRATOR, kind=kind)
+    org = user.memberships[0].organisation
+    if status is not None:
+        db.session.add(
+            Recognition(
+                organisation_id=org.id,
+                category=Category.STUDY,
+                status=status,
+                granted_on=date(2025, 1, 1),
+            )
+        )
+        db.session.flush()
+    sign_in(client, user)
+    page = get_page(client, URL)
+    assert reason in page.soup.find(id="refusal").get_text()
+    assert page.soup.find("input", attrs={"type": "file"}) is None
+    token = get_page(client, "/people/").soup.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post(
+        URL,
+        data={"csrf_token": token, "file": (io.BytesIO(csv_bytes([student(1)])), "s.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403
+    assert reason in Page(response).soup.find(id="refusal").get_text()
+    assert count(ImportBatch) == 0
+
+
+def test_nav_link_only_for_universities(client):
+    user, _org = university()
+    sign_in(client, user)
+    nav = get_page(client, "/people/").soup.find("nav", class_="main-nav")
+    assert nav.find("a", href=URL) is not None
+    other = Page(client.post("/sign-out", data={"csrf_token": get_page(client, "/people/").csrf()}))
+    assert other.status in (302, 303)
+    employer = member(OrgRole.ADMINISTRATOR)
+    sign_in(client, employer)
+    nav = get_page(client, "/people/").soup.find("nav", class_="main-nav")
+    assert nav.find("a", href=URL) is None
+
+
+def test_reader_may_not_upload_or_see_batches(client):
+    admin, org = university()
+    reader = MembershipFactory(organisation=org, role=OrgRole.READER).user
+    sign_in(client, admin)
+    url, _page = uploaded(client, csv_bytes([student(1)]))
+    client.post("/sign-out", data={"csrf_token": get_page(client, "/people/").csrf()})
+    sign_in(client, reader)
+    for path in (URL, f"{URL}template.csv", url, f"{url}/errors.csv"):
+        assert client.get(path).status_code == 403, path
+    token = get_page(client, "/people/").soup.find("input", attrs={"name": "csrf_token"})["value"]
+    assert client.post(URL, data={"csrf_token": token}).status_code == 403
+    assert client.post(f"{url}/confirm", data={"csrf_token": token}).status_code == 403
+    assert count(Application, organisation_id=org.id) == 0
+
+
+def test_another_organisations_batch_is_not_found(client):
+    owner, org = university()
+    sign_in(client, owner)
+    url, _page = uploaded(client, csv_bytes([student(1)]))
+    client.post("/sign-out", data={"csrf_token": get_page(client, "/people/").csrf()})
+    stranger, _other = university()
+    sign_in(client, stranger)
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}/errors.csv").status_code == 404
+    token = get_page(client, URL).csrf()
+    assert client.post(f"{url}/confirm", data={"csrf_token": token}).status_code == 404
+    assert count(Application, organisation_id=org.id) == 0
+    assert f'href="{url}"' not in get_page(client, URL).html
