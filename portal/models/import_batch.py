@@ -28,7 +28,8 @@ class ImportBatch(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     filename: Mapped[str] = mapped_column(String(255))
-    upload: Mapped[bytes] = mapped_column(LargeBinary)
+    # Large: loaded only when read (deferred), not for a list or a progress page.
+    upload: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     status: Mapped[ImportStatus] = mapped_column(
         enum_type(ImportStatus, "import_status"), default=ImportStatus.VALIDATING
     )
@@ -37,7 +38,7 @@ class ImportBatch(db.Model):
     error_rows: Mapped[int] = mapped_column(Integer, default=0)
     # [{"line": n, "values": {column: text}, "errors": {"en": {column: msg}, "nl": {...}},
     #   "person_id": id of a person already in the register, or null}]
-    rows: Mapped[list] = mapped_column(JSON, default=list)
+    rows: Mapped[list] = mapped_column(JSON, default=list, deferred=True)
     # After the import: counts of people created and linked, applications created.
     result: Mapped[dict | None] = mapped_column(JSON)
     failure: Mapped[str | None] = mapped_column(Text)
