@@ -1,7 +1,7 @@
 """bulk import batch
 
-Revision ID: 0006_bulk
-Revises: 0005_organisation
+Revision ID: 0009_bulk
+Revises: 0008_auth
 Create Date: 2026-11-29 08:47:33.660256
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_bulk'
-down_revision = '0005_organisation'
+revision = '0009_bulk'
+down_revision = '0008_auth'
 branch_labels = None
 depends_on = None
 
