@@ -57,3 +57,22 @@ def load_demo() -> None:
     db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data already present.")
     print_sign_ins(click.echo)
+
+
+inbox_cli = click.Group("inbox", help="Inbox maintenance.")
+
+
+@inbox_cli.command("recount")
+@click.option("--check", is_flag=True, help="Only report counters that differ; change nothing.")
+@with_appcontext
+def recount_unread(check: bool) -> None:
+    """Rebuild the unread counters from the letters and read marks (after a bulk load)."""
+    from portal.services import unread
+
+    differences = unread.drift()
+    click.echo(f"{len(differences)} unread counters differ from the letters.")
+    if check:
+        raise SystemExit(1 if differences else 0)
+    rows = unread.recount()
+    db.session.commit()
+    click.echo(f"Recounted: {rows} counters.")

@@ -11,7 +11,13 @@ from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
 from portal.models.history import ChangeHistory, ChangeSubject
 from portal.models.import_batch import ImportBatch, ImportStatus
-from portal.models.letter import Letter, LetterKind, LetterNoticeSubscription, LetterRead
+from portal.models.letter import (
+    InboxUnread,
+    Letter,
+    LetterKind,
+    LetterNoticeSubscription,
+    LetterRead,
+)
 from portal.models.organisation import LegalForm, Organisation, OrganisationKind
 from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
@@ -29,6 +35,7 @@ from portal.models.team import Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
+    "InboxUnread",
     "AccountToken",
     "ExternalIdentity",
     "IdentityKind",

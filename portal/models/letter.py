@@ -74,10 +74,27 @@ class LetterRead(db.Model):
     """Read state per user."""
 
     __tablename__ = "letter_read"
+    # "Has this user read these letters?" is asked by user: (user_id, letter_id) answers it.
+    __table_args__ = (Index("ix_letter_read_user", "user_id", "letter_id"),)
 
     letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InboxUnread(db.Model):
+    """How many letters of an organisation one user has not read, per category ('' = none).
+
+    Kept up to date as letters are issued and read (portal/services/unread.py), so the inbox
+    and the dashboard show exact unread counts without counting 50,000 letters per page.
+    """
+
+    __tablename__ = "inbox_unread"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unread: Mapped[int] = mapped_column(default=0)
 
 
 class LetterNoticeSubscription(db.Model):

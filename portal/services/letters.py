@@ -23,7 +23,7 @@ from portal.models import (
     Organisation,
 )
 from portal.models.base import utcnow
-from portal.services import audit
+from portal.services import audit, unread
 from portal.services.pdf import render_pdf
 from portal.services.references import CHECK_LETTERS
 
@@ -144,7 +144,7 @@ def issue_letter(
     pdf = render_pdf(html)
     person_name, v_number = person_fields(person)
     subject = str(module.subject).strip()
-    body_text = Markup(html).striptags()  # noqa: S704 - our own rendered template
+    body_text = letter_text(html)
     letter = Letter(
         reference=letter_reference,
         organisation_id=organisation.id,
@@ -178,6 +178,14 @@ def issue_letter(
     return letter
 
 
+STYLE_OR_HEAD = re.compile(r"<(style|head|title)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def letter_text(html: str) -> str:
+    """The words a reader sees: the rendered letter without its style sheet and head."""
+    return Markup(STYLE_OR_HEAD.sub(" ", html)).striptags()  # noqa: S704 - our own template
+
+
 def search_vector_expression(subject: str, body_text: str):
     """PostgreSQL: the searchable words of a letter (language-neutral 'simple' dictionary).
 
@@ -197,11 +205,7 @@ def is_read_clause(user_id: int):
 
 
 def unread_count(organisation_id: int, user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Letter)
-        .where(Letter.organisation_id == organisation_id, ~is_read_clause(user_id))
-    )
+    return unread.total(organisation_id, user_id)
 
 
 def mark_read(letter: Letter, user) -> None:
@@ -212,16 +216,19 @@ def mark_read(letter: Letter, user) -> None:
         with db.session.begin_nested():
             db.session.add(LetterRead(letter_id=letter.id, user_id=user.id))
     except IntegrityError:
-        pass
+        return
+    unread.adjust(db.session.connection(), user.id, letter.organisation_id, letter.category, -1)
 
 
 def mark_unread(letter: Letter, user) -> None:
     """Mark a letter unread again for one user (the others keep their own state)."""
-    db.session.execute(
+    result = db.session.execute(
         LetterRead.__table__.delete().where(
             LetterRead.letter_id == letter.id, LetterRead.user_id == user.id
         )
     )
+    if result.rowcount == 1:
+        unread.adjust(db.session.connection(), user.id, letter.organisation_id, letter.category, 1)
 
 
 def extension_window_opens(expires_on: date) -> date:
