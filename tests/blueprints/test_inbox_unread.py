@@ -34,7 +34,7 @@ def test_counts_follow_letters_reads_and_unreads_per_category(client):
     rows = db.session.execute(
         select(InboxUnread.category, InboxUnread.unread).where(InboxUnread.user_id == user.id)
     )
-    counts = dict(rows.tuples())
+    counts = {category: count for category, count in rows}  # noqa: C416
     assert counts == {"labour": 2, "study": 1, "": 1}
     shown = get_page(client, "/inbox").soup.select("#unread-by-category li")
     assert [li.get_text(" ", strip=True) for li in shown] == [
