@@ -12,7 +12,6 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import (
-    Application,
     ApplicationKind,
     ApplicationStatus,
     AuditEvent,
