@@ -6,7 +6,7 @@ from portal.models.application import (
     ApplicationStatus,
     StatusEvent,
 )
-from portal.models.audit import AuditEvent
+from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
 from portal.models.history import ChangeHistory, ChangeSubject
@@ -46,6 +46,7 @@ __all__ = [
     "ApplicationKind",
     "ApplicationStatus",
     "AuditEvent",
+    "AuditImmutable",
     "CaseReply",
     "Document",
     "Category",

@@ -38,6 +38,12 @@ NAVIGATION = (
     ("backoffice.staff_list", _l("Staff accounts"), Permission.STAFF_USERS_MANAGE),
     ("backoffice.compose", _l("Send a letter"), Permission.STAFF_LETTER_SEND),
     ("backoffice.change_reports", _l("Change reports"), Permission.STAFF_CHANGE_REPORT_DECIDE),
+    ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
+    (
+        "backoffice.management_information",
+        _l("Management information"),
+        Permission.STAFF_REPORTS_READ,
+    ),
 )
 
 
@@ -52,6 +58,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     cases,
     change_reports,
     compose,
+    insight,
     organisations,
     replies,
     routes,

@@ -12,6 +12,7 @@ from portal.blueprints.organisation.routes import FIELD_LABELS, display_value
 from portal.extensions import db
 from portal.models import ChangeReport, ChangeReportStatus
 from portal.permissions import Permission, staff_requires
+from portal.services import audit
 from portal.services import profile as service
 
 
@@ -50,6 +51,15 @@ def change_report(report_id: int):
     if report is None:
         abort(404)
     form = DecideChangeReportForm()
+    if not form.is_submitted():
+        # The report shows the organisation's legal data and who reported the change.
+        audit.record(
+            "staff.change_report.viewed",
+            actor=current_user,
+            organisation=report.organisation,
+            target=report,
+        )
+        db.session.commit()
     if report.status != ChangeReportStatus.PENDING or not form.validate_on_submit():
         return _render(report, form, 400 if form.is_submitted() else 200)
     accept = form.decision.data == "accept"

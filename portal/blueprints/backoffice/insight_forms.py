@@ -1,0 +1,49 @@
+"""Forms of the audit search and the management information: GET forms, no CSRF."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from portal.blueprints.inbox.forms import DayField
+from portal.forms import BaseForm
+from portal.services.management import MAX_PERIOD_DAYS
+
+
+class PeriodForm(BaseForm):
+    """A period of Amsterdam dates, both inclusive; each field optional."""
+
+    class Meta:
+        csrf = False
+
+    period_from = DayField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    period_to = DayField(_l("Up to and including"), validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_period_to(self, field):
+        start = None if self.period_from.errors else self.period_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError(_l("The end of the period must be on or after its start"))
+
+
+class AuditSearchForm(PeriodForm):
+    actor = StringField(
+        _l("Actor (e-mail address or part of it)"),
+        validators=[Length(max=254, message=_l("Enter at most 254 characters"))],
+    )
+    organisation = StringField(
+        _l("Organisation (name or KvK number)"),
+        validators=[Length(max=200, message=_l("Enter at most 200 characters"))],
+    )
+    action = StringField(
+        _l("Action (or its start, for example staff.case)"),
+        validators=[Length(max=64, message=_l("Enter at most 64 characters"))],
+    )
+
+
+class ManagementPeriodForm(PeriodForm):
+    def validate_period_to(self, field):
+        super().validate_period_to(field)
+        start = None if self.period_from.errors else self.period_from.data
+        if field.data and start and field.data - start > timedelta(days=MAX_PERIOD_DAYS):
+            raise ValidationError(_l("Choose a period of at most three years"))
