@@ -5,8 +5,8 @@ whoever asks: the ORM refuses too (portal/models/audit.py), but a trigger also h
 raw SQL and other clients. Note for later migrations: on SQLite, `batch_alter_table` on
 audit_event rebuilds the table and drops these triggers: create them again after it.
 
-Revision ID: 0010_insight
-Revises: 0009_bulk
+Revision ID: 0011_insight
+Revises: 0010_inbox
 Create Date: 2026-11-29 10:43:28.440955
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_insight'
-down_revision = '0009_bulk'
+revision = '0011_insight'
+down_revision = '0010_inbox'
 branch_labels = None
 depends_on = None
 
