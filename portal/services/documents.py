@@ -77,12 +77,14 @@ def store_upload(
     actor,
     application: Application | None = None,
     reply=None,
+    purpose: str | None = None,
 ) -> Document:
     content, content_type = read_upload(file_storage)
     document = Document(
         organisation_id=organisation.id,
         application_id=application.id if application is not None else None,
         reply_id=reply.id if reply is not None else None,
+        purpose=purpose,
         filename=safe_filename(file_storage.filename),
         content_type=content_type,
         size_bytes=len(content),
@@ -97,6 +99,6 @@ def store_upload(
         actor=actor,
         organisation=organisation,
         target=document,
-        details={"sha256": document.sha256, "content_type": content_type},
+        details={"sha256": document.sha256, "content_type": content_type, "purpose": purpose},
     )
     return document
