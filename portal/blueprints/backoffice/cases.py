@@ -107,6 +107,15 @@ def _forms(application, **given):
     }
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
+    if application.kind.is_residence:
+        forms["decision"].outcome.choices = [
+            ("grant", _("Grant the residence permit")),
+            ("refuse", _("Propose to refuse the application (a second reviewer decides)")),
+        ]
+        forms["refusal"].verdict.choices = [
+            ("approve", _("Approve: refuse the application and send the letter")),
+            ("reject", _("Reject: the case goes back for review")),
+        ]
     return forms, checks
 
 
