@@ -16,9 +16,9 @@ from portal.extensions import db
 from portal.formatting import money
 from portal.models import (
     Application,
-    Document,
     ApplicationKind,
     ApplicationStatus,
+    Document,
     LetterKind,
     Organisation,
     RecognitionStatus,

@@ -109,15 +109,16 @@ def test_documents_are_uploaded_per_type_listed_and_removed_on_a_draft(client):
     assert download.status_code == 200 and download.data == PNG
     assert download.mimetype == "image/png"
 
-    remove = page.soup.find(
-        "form", action=f"{tasks_url}/documents/{documents[0].id}/remove".replace("//", "/")
-    )
+    action = f"{tasks_url}/documents/{documents[0].id}/remove"
+    remove = page.soup.find("form", action=action)
     token = remove.find("input", attrs={"name": "csrf_token"})["value"]
-    response = client.post(f"{tasks_url}/documents/{documents[0].id}/remove", data={"csrf_token": token})
+    response = client.post(action, data={"csrf_token": token})
     assert response.status_code == 302
     assert count(Document) == 1
     assert task_status(client, tasks_url, "documents") == "Incomplete"
-    removed = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "document.removed"))
+    removed = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "document.removed")
+    )
     assert removed.actor_id == user.id
 
 
@@ -200,9 +201,7 @@ def test_documents_stay_with_the_case_after_submission(client):
     application = db.session.scalar(db.select(Application))
     document = db.session.scalar(db.select(Document).where(Document.purpose == "passport"))
     token = get_page(client, "/dashboard").csrf()
-    removal = client.post(
-        f"{tasks_url}/documents/{document.id}/remove", data={"csrf_token": token}
-    )
+    removal = client.post(f"{tasks_url}/documents/{document.id}/remove", data={"csrf_token": token})
     assert removal.status_code == 302
     assert db.session.get(Document, document.id) is not None
     assert client.get(f"{tasks_url}/sections/documents").status_code == 302
@@ -233,16 +232,14 @@ def test_another_organisations_documents_are_not_found(client):
     assert client.get(f"{base}/sections/documents").status_code == 404
     assert client.get(f"/applications/{theirs.id}").status_code == 404
     token = get_page(client, "/dashboard").csrf()
-    assert (
-        client.post(f"{base}/documents/{document.id}/remove", data={"csrf_token": token}).status_code
-        == 404
-    )
-    page = upload_page = client.post(
+    removal = client.post(f"{base}/documents/{document.id}/remove", data={"csrf_token": token})
+    assert removal.status_code == 404
+    upload_page = client.post(
         f"{base}/sections/documents",
         data={"csrf_token": token, "purpose": "passport", "file": (io.BytesIO(PDF), "x.pdf")},
         content_type="multipart/form-data",
     )
-    assert upload_page.status_code == page.status_code == 404
+    assert upload_page.status_code == 404
     assert count(Document) == 1
 
 
@@ -353,9 +350,7 @@ def test_the_back_office_shows_a_residence_case_with_answers_person_documents_an
     assert download.status_code == 200 and download.data == PDF
     actions = [
         e.action
-        for e in db.session.scalars(
-            db.select(AuditEvent).where(AuditEvent.actor_id == reviewer.id)
-        )
+        for e in db.session.scalars(db.select(AuditEvent).where(AuditEvent.actor_id == reviewer.id))
     ]
     assert "staff.case.viewed" in actions and "staff.document.viewed" in actions
 

@@ -246,9 +246,7 @@ def documents(application_id: int):
                 form.file.errors.append(_("Choose the file to upload"))
             else:
                 try:
-                    service.attach_documents(
-                        application, {form.purpose.data: upload}, current_user
-                    )
+                    service.attach_documents(application, {form.purpose.data: upload}, current_user)
                 except service.DocumentsRejected as rejected:
                     db.session.rollback()
                     form.file.errors.extend(rejected.problems.values())
