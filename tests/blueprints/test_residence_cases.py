@@ -502,6 +502,12 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
     deadline = page.soup.select_one("#deadline").get_text(" ", strip=True)
     assert "4 March 2027" in deadline and "Moved by 5 days" in deadline
 
+    # The reviewer finds the reply and its document from the case.
+    case_page = get_page(staff, f"/backoffice/cases/{case.id}")
+    replies = get_page(staff, case_page.soup.select_one("#replies-link")["href"])
+    assert "Here is the signed contract." in replies.text
+    assert "signed contract.pdf" in replies.text
+
     # The IND grants; no recognition is created by it.
     recognitions = count(Recognition)
     granted = act(staff, case, "/decision", **{"decision-outcome": "grant"})
