@@ -127,10 +127,16 @@ def test_documents_are_uploaded_per_type_listed_and_removed_on_a_draft(client):
     [
         (b"GIF89a\x01\x00\x01\x00" + b"\x00" * 40, "passport.pdf", "must be a PDF, JPEG or PNG"),
         (b"MZ\x90\x00" + b"\x00" * 40, "passport.jpg", "must be a PDF, JPEG or PNG"),
+        (PNG, "passport.pdf", "name says PDF, but the file is a PNG"),
+        (
+            b"\xff\xd8\xff\xe0" + b"\x00" * 40,
+            "passport.PNG",
+            "name says PNG, but the file is a JPEG",
+        ),
         (b"", "passport.pdf", "The file is empty"),
         (PDF + b"0" * 3000, "big.pdf", "larger than"),
     ],
-    ids=["gif-named-pdf", "exe-named-jpg", "empty", "too-large"],
+    ids=["gif-named-pdf", "exe-named-jpg", "png-named-pdf", "jpeg-named-png", "empty", "too-large"],
 )
 def test_a_bad_file_is_explained_next_to_the_field_and_nothing_is_stored(
     client, app, monkeypatch, content, filename, says
@@ -147,6 +153,17 @@ def test_a_bad_file_is_explained_next_to_the_field_and_nothing_is_stored(
     assert page.checked("purpose-0")  # what was chosen is kept
     assert count(Document) == 0
     assert task_status(client, tasks_url, "documents") == "Not yet started"
+
+
+def test_a_file_without_a_telling_name_is_judged_by_its_content(client):
+    user = member()
+    recognise(user)
+    sign_in(client, user)
+    tasks_url = start(client, "hsm_residence")
+    assert upload(client, tasks_url, "passport", PNG, "scan from the office").status_code == 302
+    assert upload(client, tasks_url, "contract", PDF, "contract.v2.PDF").status_code == 302
+    types = db.session.scalars(db.select(Document.content_type).order_by(Document.id)).all()
+    assert types == ["image/png", "application/pdf"]
 
 
 def test_an_upload_needs_a_file_and_a_document_type(client):
