@@ -311,6 +311,9 @@ def section_statuses(
 # --- documents -----------------------------------------------------------------------
 
 
+MAX_DOCUMENTS = 20  # per application: enough for every required document, several pages each
+
+
 def documents_of(application: Application) -> list[Document]:
     """The application's own documents (not those sent with replies), in upload order."""
     return list(
@@ -355,8 +358,15 @@ def attach_documents(application: Application, files: dict, actor: User) -> list
         raise NotADraft(application.reference)
     allowed = document_choices(residence_type(application))
     stored, problems = [], {}
+    room = MAX_DOCUMENTS - len(documents_of(application))
     for purpose, storage in files.items():
         if purpose not in allowed:
+            continue
+        if len(stored) >= room:
+            problems[purpose] = _(
+                "An application can have at most %(num)d documents. Remove one first.",
+                num=MAX_DOCUMENTS,
+            )
             continue
         try:
             stored.append(

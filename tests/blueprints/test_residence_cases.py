@@ -166,6 +166,21 @@ def test_a_file_without_a_telling_name_is_judged_by_its_content(client):
     assert types == ["image/png", "application/pdf"]
 
 
+def test_an_application_holds_a_limited_number_of_documents(client, monkeypatch):
+    from portal.services import residence
+
+    monkeypatch.setattr(residence, "MAX_DOCUMENTS", 2)
+    user = member()
+    recognise(user)
+    sign_in(client, user)
+    tasks_url = start(client, "hsm_residence")
+    assert upload(client, tasks_url, "passport").status_code == 302
+    assert upload(client, tasks_url, "passport").status_code == 302
+    page = Page(upload(client, tasks_url, "contract"))
+    assert page.status == 400 and "at most 2 documents" in page.field_error("file")
+    assert count(Document) == 2
+
+
 def test_an_upload_needs_a_file_and_a_document_type(client):
     user = member()
     recognise(user)
