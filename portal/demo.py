@@ -3,14 +3,18 @@
 The demo password and TOTP secret exist only here, and `load` refuses to run in production.
 """
 
+import contextlib
+import io
 import os
 from datetime import timedelta
 
 from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from portal import clock
 from portal.extensions import db
 from portal.models import (
+    ApplicationKind,
     Category,
     OrganisationKind,
     StaffRole,
@@ -132,6 +136,11 @@ def load() -> bool:
                 grant=True,
                 reason="The organisation meets the conditions for recognition.",
             )
+        if spec["key"] == "employer":
+            db.session.flush()
+            db.session.expire(organisation, ["recognitions"])
+            with current_app.test_request_context():  # messages are chosen per request
+                _residence_case(organisation, user)
         for key, category, days_ago in OPEN_CASES:
             if key == spec["key"]:
                 application = service.start_recognition_application(organisation, category, user)
@@ -140,6 +149,51 @@ def load() -> bool:
                 )
     db.session.flush()
     return True
+
+
+DEMO_PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
+
+
+def _residence_case(organisation, user) -> None:
+    """A submitted highly skilled migrant application with its documents (a draft when the
+    rules of the current year are not in the reference data)."""
+    from portal.services import residence
+
+    today = clock.today()
+
+    def day(delta_days: int) -> str:
+        return (today + timedelta(days=delta_days)).strftime("%d-%m-%Y")
+
+    application = residence.start(organisation, ApplicationKind.HSM_RESIDENCE, user)
+    application.answers = {
+        "person": {
+            "surname": "Raghunathan",
+            "given_names": "Priya",
+            "date_of_birth": "12-05-1991",
+            "place_of_birth": "Chennai",
+            "country_of_birth": "IN",
+            "nationality": "IN",
+            "sex": "female",
+            "civil_status": "married",
+            "v_number": "",
+            "passport_number": "Z1234567",
+            "passport_issued_on": day(-700),
+            "passport_expiry": day(2500),
+        },
+        "job": {
+            "job_title": "Machine learning engineer",
+            "start_date": day(60),
+            "end_date": day(60 + 730),
+            "hours_per_week": "40",
+            "monthly_salary": "6.500,00",
+            "reduced_criterion": "no",
+        },
+    }
+    for purpose in residence.TYPES[ApplicationKind.HSM_RESIDENCE].documents:
+        upload = FileStorage(io.BytesIO(DEMO_PDF), filename=f"{purpose}.pdf")
+        residence.attach_documents(application, {purpose: upload}, user)
+    with contextlib.suppress(residence.Incomplete):  # stays a draft
+        residence.submit(application, user, today=today)
 
 
 def print_sign_ins(echo) -> None:

@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import (
     ApplicationStatus,
     ChangeReport,
+    Document,
     Invitation,
     Membership,
     OrgRole,
@@ -59,6 +60,17 @@ MATRIX = [
     ("POST", "/people/{person}/restore", (302, 302, 403, 302, 404, 404, 404, 403)),
     ("GET", "/applications/{application}", (200, 200, 200, 200, 404, 404, 404, 403)),
     ("GET", "/inbox", (200, 200, 200, 403, 403, 404, 200, 403)),
+    ("GET", "/applications/residence/{draft}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    (
+        "GET",
+        "/applications/residence/{draft}/sections/documents",
+        (200, 200, 403, 200, 404, 404, 404, 403),
+    ),
+    (
+        "GET",
+        "/applications/residence/{draft}/documents/{document}",
+        (200, 200, 200, 200, 404, 404, 404, 403),
+    ),
     ("POST", "/organisation/team/invite", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/team/{membership}/role", (302, 403, 403, 403, 403, 404, 404, 403)),
     (
@@ -118,7 +130,22 @@ def world():
         invited_by_id=admin.id,
         expires_at=utcnow() + timedelta(days=1),
     )
+    draft = ApplicationFactory(
+        organisation=sponsor, created_by=admin, kind="hsm_residence", category="labour", answers={}
+    )
     db.session.add_all([report, invitation])
+    db.session.flush()
+    document = Document(
+        organisation_id=sponsor.id,
+        application_id=draft.id,
+        purpose="passport",
+        filename="passport.pdf",
+        content_type="application/pdf",
+        size_bytes=9,
+        sha256="0" * 64,
+        content=b"%PDF-1.4\n",
+    )
+    db.session.add(document)
     db.session.flush()
 
     def agent(mandate):
@@ -148,6 +175,8 @@ def world():
             "mandate": in_scope.id,
             "report": report.id,
             "invitation": invitation.id,
+            "draft": draft.id,
+            "document": document.id,
         },
     }
 

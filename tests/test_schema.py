@@ -29,7 +29,7 @@ def test_demo_data_loads_once(app):
         db.session.scalar(db.select(db.func.count()).select_from(User)),
         db.session.scalar(db.select(db.func.count()).select_from(Application)),
     )
-    assert counts == (4, 7, 5)
+    assert counts == (4, 7, 6)  # 5 recognition cases and a residence application
     second = runner.invoke(args=["demo", "load"])
     assert "already present" in second.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 4

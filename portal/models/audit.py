@@ -11,7 +11,7 @@ class AuditEvent(db.Model):
     """Append-only record of writes and of staff views of personal data.
 
     Append-only for real: the ORM refuses to update or delete an event (AuditImmutable), and
-    the database refuses too, by triggers on UPDATE and DELETE (migration 0010_insight).
+    the database refuses too, by triggers on UPDATE and DELETE (migration 0011_insight).
     """
 
     __tablename__ = "audit_event"

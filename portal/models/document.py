@@ -10,7 +10,8 @@ from portal.models.base import UTCDateTime, utcnow
 class Document(db.Model):
     """An uploaded file (PDF, JPEG, PNG): type sniffed from its content, size and SHA-256 kept.
 
-    Attached to a case, and to the reply it came with when it answered a letter.
+    Attached to a case, and to the reply it came with when it answered a letter; a residence
+    application's own documents carry their `purpose`.
     """
 
     __tablename__ = "document"
@@ -26,6 +27,9 @@ class Document(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("case_reply.id"), index=True)
+    # What the document is for a residence application ("passport", "contract", ...: the keys
+    # of portal/services/residence_types.DOCUMENT_KINDS); None for documents sent with a reply.
+    purpose: Mapped[str | None] = mapped_column(String(30))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(50))
     size_bytes: Mapped[int] = mapped_column(Integer)

@@ -339,10 +339,20 @@ def save_checklist(
 # --- decisions: grant, and refusal with four eyes --------------------------------------------
 
 
+def _decide(application: Application, actor: User, **kwargs):
+    """The decision primitive for the kind of case: a recognition (which records the sponsor's
+    recognition) or a residence application (the decision letter about the person only)."""
+    if application.kind.is_residence:
+        from portal.services import residence
+
+        return residence.decide(application, actor, **kwargs)
+    return decide(application, actor, **kwargs)
+
+
 def grant(application: Application, actor: User, reason: str, expected_version: int):
     if application.refusal_proposed_by_id is not None and application.version == expected_version:
         raise RefusalPending(application.reference)
-    return decide(application, actor, grant=True, reason=reason, expected_version=expected_version)
+    return _decide(application, actor, grant=True, reason=reason, expected_version=expected_version)
 
 
 def propose_refusal(application: Application, actor: User, reason: str, expected_version: int):
@@ -381,7 +391,7 @@ def approve_refusal(application: Application, actor: User, expected_version: int
     if application.refusal_proposed_by_id == actor.id:
         raise OwnRefusal(application.reference)
     proposer_id = application.refusal_proposed_by_id
-    decide(
+    _decide(
         application,
         actor,
         grant=False,

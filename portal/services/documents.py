@@ -1,5 +1,6 @@
-"""Uploaded documents: PDF, JPEG or PNG, recognised by their content (never by the name),
-at most 10 MB each, stored with their SHA-256. Used by replies to letters and by applications.
+"""Uploaded documents: PDF, JPEG or PNG, recognised by their content (never by the name, and a
+name that claims another of these types is refused), at most 10 MB each, stored with their
+SHA-256. Used by replies to letters and by applications.
 
     document = store_upload(file_storage, organisation=..., application=..., actor=...)
 
@@ -67,7 +68,33 @@ def read_upload(file_storage) -> tuple[bytes, str]:
     content_type = sniff_content_type(content[:16])
     if content_type is None:
         raise UploadRejected(_l("The file must be a PDF, JPEG or PNG."))
+    named = NAMED_TYPES.get(_extension(file_storage.filename))
+    if named is not None and named != content_type:
+        raise UploadRejected(
+            _l(
+                "The file's name says %(named)s, but the file is a %(actual)s. Choose the right "
+                "file, or correct its name.",
+                named=ALLOWED[named],
+                actual=ALLOWED[content_type],
+            )
+        )
     return content, content_type
+
+
+# A name ending in one of these says what the file is; the content must agree. Other names
+# (no extension, .scan, ...) are judged by the content alone.
+NAMED_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "jpe": "image/jpeg",
+    "png": "image/png",
+}
+
+
+def _extension(filename: str | None) -> str:
+    name = (filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return name.rsplit(".", 1)[-1].strip().lower() if "." in name else ""
 
 
 def store_upload(
@@ -77,12 +104,14 @@ def store_upload(
     actor,
     application: Application | None = None,
     reply=None,
+    purpose: str | None = None,
 ) -> Document:
     content, content_type = read_upload(file_storage)
     document = Document(
         organisation_id=organisation.id,
         application_id=application.id if application is not None else None,
         reply_id=reply.id if reply is not None else None,
+        purpose=purpose,
         filename=safe_filename(file_storage.filename),
         content_type=content_type,
         size_bytes=len(content),
@@ -97,6 +126,6 @@ def store_upload(
         actor=actor,
         organisation=organisation,
         target=document,
-        details={"sha256": document.sha256, "content_type": content_type},
+        details={"sha256": document.sha256, "content_type": content_type, "purpose": purpose},
     )
     return document

@@ -18,6 +18,7 @@ from portal.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
+    Document,
     LetterKind,
     Organisation,
     RecognitionStatus,
@@ -30,13 +31,28 @@ from portal.services import residence_rules as rules
 from portal.services.applications import NotADraft, _transition
 from portal.services.letters import issue_letter
 from portal.services.references import make_reference
-from portal.services.residence_types import TYPES, Field, ResidenceType, Section
+from portal.services.residence_types import (
+    DOCUMENT_KINDS,
+    DOCUMENTS_SECTION,
+    TYPES,
+    Field,
+    ResidenceType,
+    Section,
+)
 
-__all__ = ["NotADraft", "NotAllowed", "Incomplete", "TYPES"]
+__all__ = ["NotADraft", "NotAllowed", "Incomplete", "DocumentsRejected", "TYPES"]
 
 
 class NotAllowed(Exception):
     """The organisation may not file this type (no recognition, or it is suspended)."""
+
+
+class DocumentsRejected(Exception):
+    """One or more uploads broke a rule: {purpose: message}. Nothing was stored."""
+
+    def __init__(self, problems: dict):
+        super().__init__(sorted(problems))
+        self.problems = problems
 
 
 class Incomplete(Exception):
@@ -50,22 +66,34 @@ class Incomplete(Exception):
 # --- who may file what ----------------------------------------------------------------
 
 
+def _in_force(recognition, today: date) -> bool:
+    """As oversight.in_force_clause: granted, or a suspension that ended before today."""
+    return recognition.status == RecognitionStatus.GRANTED or (
+        recognition.status == RecognitionStatus.SUSPENDED
+        and recognition.suspended_until is not None
+        and recognition.suspended_until < today
+    )
+
+
 def recognised_for(organisation: Organisation, rtype: ResidenceType) -> bool:
+    today = clock.today()
     return any(
-        r.category == rtype.category and r.status == RecognitionStatus.GRANTED
-        for r in organisation.recognitions
+        r.category == rtype.category and _in_force(r, today) for r in organisation.recognitions
     )
 
 
 def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | None]:
     """Each type with None when the organisation may file it, or the reason it may not."""
-    states = {r.category: r.status for r in organisation.recognitions}
+    today = clock.today()
+    held = {r.category: r for r in organisation.recognitions}
     options = {}
     for kind, rtype in TYPES.items():
-        state = states.get(rtype.category)
-        if not rtype.needs_recognition or state == RecognitionStatus.GRANTED:
+        recognition = held.get(rtype.category)
+        if not rtype.needs_recognition or (
+            recognition is not None and _in_force(recognition, today)
+        ):
             options[kind] = None
-        elif state == RecognitionStatus.SUSPENDED:
+        elif recognition is not None and recognition.status == RecognitionStatus.SUSPENDED:
             options[kind] = _("Recognition suspended")
         else:
             options[kind] = _("Needs recognition")
@@ -261,7 +289,11 @@ def _apply_rules(rtype: ResidenceType, result: Checked, today: date) -> None:
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 
 
-def section_statuses(rtype: ResidenceType, answers: dict, today: date) -> list[tuple[Section, str]]:
+def section_statuses(
+    rtype: ResidenceType, answers: dict, today: date, documents=None
+) -> list[tuple[Section, str]]:
+    """The status of every section; with `documents` (the draft's uploads), the documents
+    section last: completed when every required document is there."""
     result = check(rtype, answers, today)
     statuses = []
     for section in rtype.applicable_sections(answers or {}):
@@ -271,7 +303,103 @@ def section_statuses(rtype: ResidenceType, answers: dict, today: date) -> list[t
             statuses.append((section, IN_PROGRESS))
         else:
             statuses.append((section, COMPLETED))
+    if documents is not None:
+        statuses.append((DOCUMENTS_SECTION, documents_status(rtype, documents)))
     return statuses
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+MAX_DOCUMENTS = 20  # per application: enough for every required document, several pages each
+
+
+def documents_of(application: Application) -> list[Document]:
+    """The application's own documents (not those sent with replies), in upload order."""
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.application_id == application.id,
+                Document.organisation_id == application.organisation_id,
+                Document.purpose.is_not(None),
+            )
+            .order_by(Document.id)
+        )
+    )
+
+
+def document_choices(rtype: ResidenceType) -> tuple[str, ...]:
+    """The purposes a document can be uploaded for: the required ones, then 'other'."""
+    return (*rtype.documents, "other")
+
+
+def missing_documents(rtype: ResidenceType, documents) -> list[str]:
+    present = {d.purpose for d in documents}
+    return [purpose for purpose in rtype.documents if purpose not in present]
+
+
+def documents_status(rtype: ResidenceType, documents) -> str:
+    if not documents:
+        return NOT_STARTED
+    return IN_PROGRESS if missing_documents(rtype, documents) else COMPLETED
+
+
+def document_label(purpose: str | None):
+    return DOCUMENT_KINDS.get(purpose or "other", DOCUMENT_KINDS["other"])
+
+
+def attach_documents(application: Application, files: dict, actor: User) -> list[Document]:
+    """Store uploads for a draft ({purpose: FileStorage}); all or nothing: raises
+    DocumentsRejected with a message per purpose, and the caller rolls back."""
+    from portal.services.documents import UploadRejected, store_upload
+
+    if application.status != ApplicationStatus.DRAFT:
+        raise NotADraft(application.reference)
+    allowed = document_choices(residence_type(application))
+    stored, problems = [], {}
+    room = MAX_DOCUMENTS - len(documents_of(application))
+    for purpose, storage in files.items():
+        if purpose not in allowed:
+            continue
+        if len(stored) >= room:
+            problems[purpose] = _(
+                "An application can have at most %(num)d documents. Remove one first.",
+                num=MAX_DOCUMENTS,
+            )
+            continue
+        try:
+            stored.append(
+                store_upload(
+                    storage,
+                    organisation=application.organisation,
+                    actor=actor,
+                    application=application,
+                    purpose=purpose,
+                )
+            )
+        except UploadRejected as rejected:
+            problems[purpose] = rejected.message
+    if problems:
+        raise DocumentsRejected(problems)
+    return stored
+
+
+def remove_document(application: Application, document: Document, actor: User) -> None:
+    """Remove an upload from a draft (a submitted application keeps what was sent)."""
+    if application.status != ApplicationStatus.DRAFT:
+        raise NotADraft(application.reference)
+    if document.application_id != application.id or document.purpose is None:
+        raise LookupError(document.id)
+    audit.record(
+        "document.removed",
+        actor=actor,
+        organisation=application.organisation,
+        target=document,
+        details={"sha256": document.sha256, "purpose": document.purpose},
+    )
+    db.session.delete(document)
+    db.session.flush()
 
 
 def _format_raw(field: Field, value) -> str:
@@ -345,6 +473,17 @@ def snapshot(application: Application, rtype: ResidenceType, checked: Checked, t
         "salary_threshold_cents": checked.salary.threshold_cents if checked.salary else None,
         "requested_validity_until": _json(requested_validity_from(checked)),
         "statutory_deadline": _json(rules.statutory_deadline(today)),
+        "documents": [
+            {
+                "id": d.id,
+                "purpose": d.purpose,
+                "filename": d.filename,
+                "content_type": d.content_type,
+                "size_bytes": d.size_bytes,
+                "sha256": d.sha256,
+            }
+            for d in documents_of(application)
+        ],
     }
 
 
@@ -358,9 +497,10 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
     if filing_options(organisation)[application.kind] is not None:
         raise NotAllowed(application.kind)
     checked = check(rtype, application.answers, today)
+    documents = documents_of(application)
     missing = {
         s.key
-        for s, status in section_statuses(rtype, application.answers, today)
+        for s, status in section_statuses(rtype, application.answers, today, documents)
         if status != COMPLETED
     }
     if checked.errors or missing:
@@ -480,3 +620,115 @@ def deadline_moved_days(application: Application) -> int:
 def requested_until(application: Application) -> date | None:
     value = (application.snapshot or {}).get("requested_validity_until")
     return date.fromisoformat(value) if value else None
+
+
+# --- decision (back office) ------------------------------------------------------------
+
+# The permit a type leads to, as named in the decision letter (letters are not translated
+# through the catalogue: each language has its own template).
+PERMIT_NAMES = {
+    "hsm": {
+        "nl": "verblijfsvergunning als kennismigrant",
+        "en": "residence permit as a highly skilled migrant",
+    },
+    ApplicationKind.EU_BLUE_CARD: {"nl": "Europese blauwe kaart", "en": "EU Blue Card"},
+    ApplicationKind.RESEARCHER: {
+        "nl": "verblijfsvergunning als onderzoeker (richtlijn (EU) 2016/801)",
+        "en": "residence permit as a researcher (Directive (EU) 2016/801)",
+    },
+    ApplicationKind.STUDENT: {
+        "nl": "verblijfsvergunning voor studie (hoger onderwijs)",
+        "en": "residence permit for study (higher education)",
+    },
+    ApplicationKind.AU_PAIR: {
+        "nl": "verblijfsvergunning voor uitwisseling (au pair)",
+        "en": "residence permit for exchange (au pair)",
+    },
+    ApplicationKind.CULTURAL_EXCHANGE: {
+        "nl": "verblijfsvergunning voor uitwisseling (culturele uitwisseling)",
+        "en": "residence permit for exchange (cultural exchange)",
+    },
+}
+
+
+def permit_name(kind: ApplicationKind) -> dict[str, str]:
+    return PERMIT_NAMES.get(kind) or PERMIT_NAMES["hsm"]
+
+
+def person_of(application: Application) -> dict:
+    """The person as sent (snapshot), for letters: names and V-number."""
+    source = (application.snapshot or {}).get("answers") or application.answers or {}
+    person = source.get("person") or {}
+    return {
+        "given_names": person.get("given_names"),
+        "surname": person.get("surname"),
+        "v_number": person.get("v_number"),
+    }
+
+
+def decide(
+    application: Application,
+    actor: User,
+    *,
+    grant: bool,
+    reason: str,
+    expected_version: int | None = None,
+) -> Application:
+    """Grant or refuse a residence application: status, event, decision letter, audit.
+
+    Never a sponsor recognition (that is applications.decide, for recognition cases). The
+    back office refuses only through casework's four-eyes steps, which call this.
+    """
+    from portal.models.application import DECIDABLE_STATUSES
+    from portal.services.applications import NotDecidable, StaleCase
+
+    if not application.kind.is_residence:
+        raise NotDecidable(application.kind)
+    decided_at = utcnow()
+    from_status = application.status
+    to_status = ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED
+    if not _transition(
+        application,
+        DECIDABLE_STATUSES,
+        to_status,
+        expected_version=expected_version,
+        decided_at=decided_at,
+        decided_by_id=actor.id,
+        decision_reason=reason,
+    ):
+        if application.status not in DECIDABLE_STATUSES:
+            raise NotDecidable(application.status)
+        raise StaleCase(application.version)
+    db.session.add(
+        StatusEvent(
+            application_id=application.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.id,
+            occurred_at=decided_at,
+            note=reason or None,
+        )
+    )
+    valid_until = requested_until(application) if grant else None
+    # Hook for permits: a granted residence application is where a Permit record would be
+    # created (holder, type, valid until). Permits are built on another branch; call it here.
+    issue_letter(
+        application.organisation,
+        LetterKind.RESIDENCE_DECISION,
+        application=application,
+        actor=actor,
+        person=person_of(application),
+        granted=grant,
+        reason=reason,
+        purpose=permit_name(application.kind),
+        valid_until=valid_until,
+    )
+    audit.record(
+        "application.granted" if grant else "application.refused",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"reason": reason},
+    )
+    db.session.flush()
+    return application

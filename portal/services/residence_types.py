@@ -439,6 +439,9 @@ TYPES: dict[ApplicationKind, ResidenceType] = {
     )
 }
 
+# The task list's documents step: uploads, not questions (see residence.documents_status).
+DOCUMENTS_SECTION = Section("documents", _l("Documents"))
+
 DOCUMENT_KINDS = {
     "passport": _l("Copy of the passport"),
     "contract": _l("Employment contract"),

@@ -1,6 +1,7 @@
 """Residence applications through HTTP: choose a type the organisation may file, fill in the
 task list (saved at every step), rules checked while filling in, check answers, submit once."""
 
+import io
 from datetime import date
 
 import pytest
@@ -82,10 +83,33 @@ def save(client, tasks_url: str, key: str, data: dict, **extra):
     return client.post(url, data={"csrf_token": token, **data, **extra})
 
 
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload(client, tasks_url: str, purpose: str, content=PDF, filename="document.pdf"):
+    url = f"{tasks_url}/sections/documents"
+    token = get_page(client, url).csrf()
+    return client.post(
+        url,
+        data={"csrf_token": token, "purpose": purpose, "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def upload_required(client, tasks_url: str, kind: str) -> None:
+    from portal.services.residence_types import TYPES
+
+    for purpose in TYPES[kind].documents:
+        response = upload(client, tasks_url, purpose, filename=f"{purpose}.pdf")
+        assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+
+
 def fill_in(client, kind="hsm_residence", person=PERSON, job=JOB) -> str:
     tasks_url = start(client, kind)
     assert save(client, tasks_url, "person", person).status_code == 302
     assert save(client, tasks_url, "job", job).status_code == 302
+    upload_required(client, tasks_url, kind)
     return tasks_url
 
 
@@ -129,6 +153,7 @@ def test_eu_blue_card_can_be_filed_without_recognition_but_without_target_date(c
     # Residence only: no travel section.
     tasks = get_page(client, tasks_url)
     assert "Travel and embassy" not in tasks.text
+    upload_required(client, tasks_url, "eu_blue_card")
     assert submit(client, tasks_url).status_code == 302
     application = db.session.scalar(db.select(Application))
     assert application.status == ApplicationStatus.SUBMITTED
@@ -143,7 +168,7 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
     sign_in(client, user)
     tasks_url = fill_in(client)
     tasks = get_page(client, tasks_url)
-    assert tasks.text.count("Completed") == 2
+    assert tasks.text.count("Completed") == 3  # the person, the job, the documents
 
     check = get_page(client, f"{tasks_url}/check")
     assert "O'Brien-Núñez" in check.text and "Zoë 李" in check.text
@@ -299,6 +324,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
     page = get_page(client, f"{tasks_url}/sections/person")
     assert page.value("surname") == "O'Brien-Núñez"
     assert save(client, tasks_url, "job", JOB).status_code == 302
+    upload_required(client, tasks_url, "hsm_residence")
     assert submit(client, tasks_url).status_code == 302
     client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
 
@@ -351,6 +377,7 @@ def test_a_type_without_a_known_fee_says_so_and_can_still_be_submitted(client):
     tasks_url = start(client, "hsm_extension")
     save(client, tasks_url, "person", {**PERSON, "current_permit_expires": "31-01-2027"})
     save(client, tasks_url, "job", JOB)
+    upload_required(client, tasks_url, "hsm_extension")
     check = get_page(client, f"{tasks_url}/check")
     assert "not in the portal's reference data" in check.soup.select_one("#fee").text
     response = submit(client, tasks_url)

@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.models import Application, CheckOutcome, Letter, User
 from portal.permissions import Permission, staff_has, staff_requires
 from portal.services import applications as service
-from portal.services import audit, casework, oversight
+from portal.services import audit, casework, oversight, residence
 from portal.services.applications import NotAwaitingReply, NotDecidable, StaleCase
 
 QUEUE_LIMIT = 200
@@ -107,6 +107,15 @@ def _forms(application, **given):
     }
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
+    if application.kind.is_residence:
+        forms["decision"].outcome.choices = [
+            ("grant", _("Grant the residence permit")),
+            ("refuse", _("Propose to refuse the application (a second reviewer decides)")),
+        ]
+        forms["refusal"].verdict.choices = [
+            ("approve", _("Approve: refuse the application and send the letter")),
+            ("reject", _("Reject: the case goes back for review")),
+        ]
     return forms, checks
 
 
@@ -119,6 +128,9 @@ def _render_case(application: Application, status: int = 200, **given):
     suspension = casework.open_suspension(application)
     return render_template(
         "backoffice/case.html",
+        residence=_residence_view(application),
+        display=residence.display_value,
+        document_label=residence.document_label,
         application=application,
         forms=forms,
         checks=checks,
@@ -132,6 +144,25 @@ def _render_case(application: Application, status: int = 200, **given):
         open=application.status in casework.QUEUE_STATUSES,
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
+
+
+def _residence_view(application: Application) -> dict | None:
+    """What a residence case shows besides the common case data: the answers as sent, the
+    person, the documents. None for a recognition case."""
+    if not application.kind.is_residence:
+        return None
+    rtype = residence.residence_type(application)
+    answers = (application.snapshot or {}).get("answers") or {}
+    person = residence.person_of(application)
+    return {
+        "rtype": rtype,
+        "answers": answers,
+        "sections": rtype.applicable_sections(answers),
+        "person_name": residence.person_name(application),
+        "v_number": person.get("v_number"),
+        "requested_until": residence.requested_until(application),
+        "documents": residence.documents_of(application),
+    }
 
 
 @bp.get("/cases/<int:application_id>")

@@ -1,12 +1,13 @@
 """Forms built from the type definitions: one form class per section, never copy-pasted."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.forms import BaseForm
 from portal.services.residence import country_choices
-from portal.services.residence_types import TYPES, Section
+from portal.services.residence_types import DOCUMENT_KINDS, TYPES, ResidenceType, Section
 
 
 class StartForm(BaseForm):
@@ -48,3 +49,26 @@ class DeclarationForm(BaseForm):
         ),
         validators=[DataRequired(_l("Confirm the declaration to submit the application"))],
     )
+
+
+class DocumentForm(BaseForm):
+    """One upload: what the document is, and the file (checked by the service)."""
+
+    purpose = RadioField(
+        _l("Which document is this?"),
+        choices=[],
+        validators=[InputRequired(_l("Choose which document you are uploading"))],
+    )
+    file = FileField(_l("The file"))
+
+    def __init__(self, rtype: ResidenceType, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.services.residence import document_choices
+
+        self.purpose.choices = [
+            SelectChoice(key, DOCUMENT_KINDS[key]) for key in document_choices(rtype)
+        ]
+
+
+class RemoveDocumentForm(BaseForm):
+    """Only the CSRF token: a button per document."""

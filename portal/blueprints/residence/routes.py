@@ -1,4 +1,6 @@
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -6,12 +8,26 @@ from sqlalchemy import select
 from portal import clock
 from portal.blueprints.applications.routes import get_application_or_404
 from portal.blueprints.residence import bp
-from portal.blueprints.residence.forms import DeclarationForm, StartForm, section_form
+from portal.blueprints.residence.forms import (
+    DeclarationForm,
+    DocumentForm,
+    RemoveDocumentForm,
+    StartForm,
+    section_form,
+)
 from portal.extensions import db
-from portal.models import Application, ApplicationKind, ApplicationStatus, Letter, Person
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    Document,
+    Letter,
+    Person,
+)
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
 from portal.services import residence as service
 from portal.services import residence_rules as rules
+from portal.services.documents import max_bytes
 
 
 def get_residence_or_404(application_id: int) -> Application:
@@ -77,7 +93,9 @@ def tasks(application_id: int):
     if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applications.show", application_id=application.id))
     rtype = service.residence_type(application)
-    statuses = service.section_statuses(rtype, application.answers, clock.today())
+    statuses = service.section_statuses(
+        rtype, application.answers, clock.today(), service.documents_of(application)
+    )
     return render_template(
         "residence/tasks.html",
         application=application,
@@ -182,7 +200,8 @@ def check(application_id: int):
     if problem:
         form.declaration.errors = [*form.declaration.errors, problem]
     checked = service.check(rtype, application.answers, today)
-    statuses = service.section_statuses(rtype, application.answers, today)
+    documents = service.documents_of(application)
+    statuses = service.section_statuses(rtype, application.answers, today, documents)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "residence/check.html",
@@ -193,6 +212,8 @@ def check(application_id: int):
         statuses=statuses,
         complete=all(s == service.COMPLETED for _x, s in statuses) and not checked.errors,
         answers=application.answers or {},
+        documents=documents,
+        document_label=service.document_label,
         fee=rules.fee(application.kind.value, today),
         deadline=rules.statutory_deadline(today),
         target=rules.target_date(today, service.recognised_for(g.organisation, rtype)),
@@ -202,6 +223,102 @@ def check(application_id: int):
         display=service.display_value,
         criterion_name=lambda criterion: rules.CRITERION_NAMES[criterion](),
     ), status
+
+
+# --- documents ---------------------------------------------------------------------------
+# "/sections/documents" is matched by these routes before the generic "/sections/<key>".
+
+
+@bp.route("/<int:application_id>/sections/documents", methods=["GET", "POST"])
+@requires(Permission.APPLICATION_CREATE)
+def documents(application_id: int):
+    application = get_residence_or_404(application_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return _already_submitted(application)
+    rtype = service.residence_type(application)
+    form = DocumentForm(rtype)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        upload = request.files.get("file")
+        if form.validate_on_submit():
+            if upload is None or not upload.filename:
+                form.file.errors.append(_("Choose the file to upload"))
+            else:
+                try:
+                    service.attach_documents(application, {form.purpose.data: upload}, current_user)
+                except service.DocumentsRejected as rejected:
+                    db.session.rollback()
+                    form.file.errors.extend(rejected.problems.values())
+                else:
+                    db.session.commit()
+                    flash(
+                        _(
+                            "%(document)s has been uploaded.",
+                            document=service.document_label(form.purpose.data),
+                        ),
+                        "success",
+                    )
+                    return redirect(url_for("residence.documents", application_id=application.id))
+    uploaded = service.documents_of(application)
+    return render_template(
+        "residence/documents.html",
+        application=application,
+        rtype=rtype,
+        form=form,
+        remove_form=RemoveDocumentForm(),
+        documents=uploaded,
+        missing=service.missing_documents(rtype, uploaded),
+        document_label=service.document_label,
+        max_mb=max(1, max_bytes() // 2**20),
+    ), status
+
+
+def _document_or_404(application: Application, document_id: int) -> Document:
+    document = db.session.scalar(
+        select(Document).where(
+            Document.id == document_id,
+            Document.application_id == application.id,
+            Document.organisation_id == g.organisation.id,
+            Document.purpose.is_not(None),
+        )
+    )
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.post("/<int:application_id>/documents/<int:document_id>/remove")
+@requires(Permission.APPLICATION_CREATE)
+def remove_document(application_id: int, document_id: int):
+    application = get_residence_or_404(application_id)
+    if application.status != ApplicationStatus.DRAFT:
+        return _already_submitted(application)
+    document = _document_or_404(application, document_id)
+    form = RemoveDocumentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    name = document.filename
+    service.remove_document(application, document, current_user)
+    db.session.commit()
+    flash(_("%(filename)s has been removed.", filename=name), "success")
+    return redirect(url_for("residence.documents", application_id=application.id))
+
+
+@bp.get("/<int:application_id>/documents/<int:document_id>")
+@requires(Permission.APPLICATION_READ)
+def document(application_id: int, document_id: int):
+    application = get_residence_or_404(application_id)
+    found = _document_or_404(application, document_id)
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def render_case(application: Application):
@@ -221,6 +338,8 @@ def render_case(application: Application):
         moved_days=service.deadline_moved_days(application),
         person_name=service.person_name(application),
         requested_until=service.requested_until(application),
+        documents=service.documents_of(application),
+        document_label=service.document_label,
         today=clock.today(),
         display=service.display_value,
     )
