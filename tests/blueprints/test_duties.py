@@ -352,6 +352,9 @@ def test_extension_button_starts_the_extension_about_the_person(client):
     application = db.session.scalar(db.select(Application))
     assert application.kind == ApplicationKind.HSM_EXTENSION
     assert application.person_id == found.person_id
+    section = get_page(client, f"/applications/residence/{application.id}/sections/person")
+    assert section.value("current_permit_expires") == "01-05-2027"
+    assert section.value("surname") == "Sharma"
 
 
 def test_permits_are_scoped_and_archived_people_left_out(client):
