@@ -21,6 +21,7 @@ from portal.models import (
 )
 from portal.models.duty import ORGANISATION_REPORTS, PERSON_REPORT_CATEGORIES, about_person
 from portal.models.recognition import RecognitionStatus
+from portal.reference import ReferenceDataMissing
 from portal.services import audit, duties
 from portal.services.letters import issue_letter
 
@@ -78,6 +79,10 @@ def file_report(
     """File a report and issue its acknowledgement letter (flushes, never commits)."""
     if event_date > today:
         raise ReportRefused("event_date", "future")
+    try:
+        due_on = duties.report_due_date(event_date)
+    except ReferenceDataMissing as error:
+        raise ReportRefused("event_date", "no_period") from error
     category = None
     if about_person(kind):
         if person is None:
@@ -94,7 +99,7 @@ def file_report(
         person_id=person.id if person else None,
         event_date=event_date,
         filed_on=today,
-        due_on=duties.report_due_date(event_date),
+        due_on=due_on,
         details=details,
         filed_by_id=actor.id,
     )

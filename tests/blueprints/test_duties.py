@@ -147,6 +147,7 @@ def test_late_report_is_acknowledged_by_letter_and_audited(client, today):
         ("2027-03-11", "cannot be in the future"),
         ("2027-02-30", "Enter a real date"),
         ("", "Enter the date the change happened"),
+        ("1899-12-31", "no reporting period"),
     ],
 )
 def test_bad_event_date_is_explained_next_to_the_field_and_typing_kept(client, event_date, message):

@@ -72,6 +72,9 @@ def _people_choices(offered: list[ReportKind]) -> list[tuple[str, str]]:
 
 REFUSALS = {
     "future": lambda p: _("The date of the event cannot be in the future"),
+    "no_period": lambda p: _(
+        "The portal knows no reporting period for a change on that date. Check the year."
+    ),
     "person_required": lambda p: _("Choose the person this report is about"),
     "person_not_expected": lambda p: _(
         "A report about the organisation is not about a person: choose 'None' as the person"
