@@ -28,11 +28,20 @@ from portal.models import (
 from portal.services import audit, duties, permits, reports
 from portal.services.duties import DutyStatus
 
+# Reports after which the stay under this sponsorship ends: no extension is due.
+STAY_ENDS = (
+    ReportKind.EMPLOYMENT_NOT_STARTED,
+    ReportKind.EMPLOYMENT_ENDED,
+    ReportKind.LEFT_NETHERLANDS,
+    ReportKind.STUDENT_DEREGISTERED,
+)
+
 
 @dataclass(frozen=True)
 class ExtensionDuty:
     row: permits.PermitRow
     status: DutyStatus
+    stay_ended: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,13 +69,29 @@ def extension_duties(organisation_id: int, in_scope, today: date) -> list[Extens
             .group_by(Application.person_id)
         ).all()
     )
+    ended = dict(
+        db.session.execute(
+            select(Report.person_id, func.min(Report.filed_on))
+            .where(
+                Report.organisation_id == organisation_id,
+                Report.person_id.in_([r.person.id for r in rows]),
+                Report.kind.in_(STAY_ENDS),
+            )
+            .group_by(Report.person_id)
+        ).all()
+    )
     result = []
     for row in rows:
         last = submitted.get(row.person.id)
         done_on = clock.local_date(last) if last is not None else None
         if done_on is not None and done_on < row.window_opens:
             done_on = None
-        result.append(ExtensionDuty(row, duties.duty_status(row.permit.ends_on, today, done_on)))
+        stay_ended = done_on is None and row.person.id in ended
+        if stay_ended:
+            done_on = ended[row.person.id]
+        result.append(
+            ExtensionDuty(row, duties.duty_status(row.permit.ends_on, today, done_on), stay_ended)
+        )
     return result
 
 

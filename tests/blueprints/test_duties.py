@@ -453,6 +453,16 @@ def test_extension_duties_due_overdue_and_done(client):
     overdue = permit(organisation, date(2027, 3, 1), "Overdue")
     done = permit(organisation, date(2027, 5, 1), "Done")
     permit(organisation, date(2028, 5, 1), "Later")
+    left = permit(organisation, date(2027, 3, 5), "Left")
+    reports.file_report(
+        organisation,
+        user,
+        kind=ReportKind.LEFT_NETHERLANDS,
+        event_date=date(2027, 3, 1),
+        details="",
+        person=left.person,
+        today=TODAY,
+    )
     ApplicationFactory(
         organisation=organisation,
         kind=ApplicationKind.HSM_EXTENSION,
@@ -469,6 +479,9 @@ def test_extension_duties_due_overdue_and_done(client):
     assert "22 days left" in rows[due.person.full_name]
     assert "9 days overdue" in rows[overdue.person.full_name]
     assert "Done" in rows[done.person.full_name]
+    assert "application submitted" in rows[done.person.full_name]
+    assert "Done" in rows[left.person.full_name]
+    assert "the stay ended" in rows[left.person.full_name]
 
 
 def clock_moment(day: date):
