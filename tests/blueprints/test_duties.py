@@ -509,6 +509,7 @@ def test_exports_are_scoped_neutralised_excel_ready_and_audited(client):
         today=TODAY,
     )
     sign_in(client, user)
+    assert get_page(client, "/people/").soup.find("a", attrs={"href": "/people/export.csv"})
     for url, expected in (
         ("/people/export.csv", ["'=HYPERLINK", "'@SUM(A1)", "'\tTab", "'+Plus"]),
         ("/permits/export.csv", ["'+Plus"]),
