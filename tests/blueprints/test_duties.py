@@ -21,6 +21,7 @@ from portal.models import (
     RecognitionStatus,
     Report,
     ReportKind,
+    StudyProgressDeclaration,
 )
 from portal.models.base import utcnow
 from portal.services import permits, reports
@@ -549,3 +550,42 @@ def test_staff_see_reports_on_the_organisation_page(client):
     page = get_page(client, f"/backoffice/organisations/{organisation.id}")
     shown = page.soup.find(id="reports-history").get_text(" ")
     assert "Employment ended" in shown and "Sharma" in shown and "40 days late" in shown
+
+
+def test_dutch_organisation_gets_a_dutch_acknowledgement(client):
+    user, organisation = university_user()
+    organisation.preferred_language = "nl"
+    student = PersonFactory(organisation=organisation, category=Category.STUDY, surname="Silva")
+    sign_in(client, user)
+    response = file(
+        client, kind="student_deregistered", person=str(student.id), event_date="2027-03-01"
+    )
+    assert response.status == 302
+    letter = db.session.scalar(db.select(Letter))
+    assert letter.subject.startswith("Melding ontvangen: uitschrijving student")
+    assert "binnen de meldingstermijn van 4 weken" in letter.body_text
+
+
+def test_study_progress_declaration_refuses_future_dates_and_a_second_declaration(client, today):
+    user, _organisation = university_user()
+    today(date(2027, 11, 10))
+    sign_in(client, user)
+    page = get_page(client, "/duties/study-progress")
+    future = Page(
+        client.post(
+            "/duties/study-progress",
+            data={"csrf_token": page.csrf(), "checked_on": "2027-11-11", "confirm": "y"},
+        )
+    )
+    assert future.status == 400 and "future" in future.field_error("checked_on")
+    client.post(
+        "/duties/study-progress",
+        data={"csrf_token": page.csrf(), "checked_on": "2027-11-01", "confirm": "y"},
+    )
+    again = client.get("/duties/study-progress")
+    assert again.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(StudyProgressDeclaration)) == 1
+    event = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "study_progress.declared")
+    )
+    assert event.details == {"year": 2027, "checked_on": "2027-11-01"}
