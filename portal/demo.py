@@ -6,7 +6,7 @@ The demo password and TOTP secret exist only here, and `load` refuses to run in 
 import contextlib
 import io
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
@@ -17,9 +17,13 @@ from portal.models import (
     ApplicationKind,
     Category,
     OrganisationKind,
+    Permit,
+    Person,
+    ReportKind,
+    Sex,
     StaffRole,
 )
-from portal.services import accounts
+from portal.services import accounts, reports
 from portal.services import applications as service
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
@@ -107,6 +111,7 @@ def load() -> bool:
     for email, name, role in STAFF:
         staff[role] = accounts.create_staff(email, name, role, DEMO_PASSWORD, DEMO_TOTP_SECRET)
 
+    created = {}
     for spec in ORGANISATIONS:
         email, name = spec["user"]
         organisation, user = accounts.sign_up(
@@ -125,6 +130,7 @@ def load() -> bool:
                 password=DEMO_PASSWORD,
             )
         )
+        created[spec["key"]] = (organisation, user)
         if spec["recognised"] is not None:
             application = service.start_recognition_application(
                 organisation, spec["recognised"], user
@@ -148,6 +154,7 @@ def load() -> bool:
                     application, user, today=clock.today() - timedelta(days=days_ago)
                 )
     db.session.flush()
+    _load_duties(created)
     return True
 
 
@@ -194,6 +201,86 @@ def _residence_case(organisation, user) -> None:
         residence.attach_documents(application, {purpose: upload}, user)
     with contextlib.suppress(residence.Incomplete):  # stays a draft
         residence.submit(application, user, today=today)
+# People, permits and reports (issue 5): per organisation key, (surname, given names,
+# nationality, category, permit kind, permit ends in N days from today or None, V-number).
+DEMO_PEOPLE = {
+    "employer": [
+        ("Sharma", "Priya", "IN", Category.LABOUR, ApplicationKind.HSM_RESIDENCE, 45, "2412345678"),
+        (
+            "Okafor",
+            "Chidi",
+            "NG",
+            Category.LABOUR,
+            ApplicationKind.HSM_RESIDENCE,
+            -10,
+            "2498765432",
+        ),
+        ("Nakamura", "Yui", "JP", Category.LABOUR, ApplicationKind.EU_BLUE_CARD, 400, "2455512345"),
+    ],
+    "university": [
+        ("Silva", "Ana", "BR", Category.STUDY, ApplicationKind.STUDENT, 60, "2477711122"),
+        ("Wang", "Lei", "CN", Category.STUDY, ApplicationKind.STUDENT, 300, None),
+    ],
+}
+# (organisation key, person index or None, report kind, event this many days ago)
+DEMO_REPORTS = [
+    ("employer", 1, ReportKind.EMPLOYMENT_ENDED, 40),  # 12 days late
+    ("employer", 2, ReportKind.JOB_CHANGED, 5),
+    ("employer", None, ReportKind.DIRECTORS_CHANGED, 10),
+    ("university", 1, ReportKind.STUDENT_DEREGISTERED, 3),
+]
+
+
+def _load_duties(created: dict) -> None:
+    today = clock.today()
+    people = {}
+    for key, rows in DEMO_PEOPLE.items():
+        organisation, user = created[key]
+        for index, (surname, given, nationality, category, kind, ends_in, v_number) in enumerate(
+            rows
+        ):
+            person = Person(
+                organisation_id=organisation.id,
+                given_names=given,
+                surname=surname,
+                date_of_birth=date(1995, 3, 1 + index),
+                place_of_birth="–",
+                country_of_birth=nationality,
+                nationality=nationality,
+                sex=Sex.UNSPECIFIED,
+                category=category,
+                passport_number=f"DEMO{index}{key[:3].upper()}",
+                passport_issued_on=today - timedelta(days=700),
+                passport_expires_on=today + timedelta(days=2900),
+                v_number=v_number,
+                created_by_id=user.id,
+            )
+            db.session.add(person)
+            db.session.flush()
+            people[key, index] = person
+            db.session.add(
+                Permit(
+                    organisation_id=organisation.id,
+                    person_id=person.id,
+                    kind=kind,
+                    category=category,
+                    permit_number=f"NL{person.id:07d}",
+                    starts_on=today + timedelta(days=ends_in) - timedelta(days=3 * 365),
+                    ends_on=today + timedelta(days=ends_in),
+                )
+            )
+    db.session.flush()
+    for key, index, kind, days_ago in DEMO_REPORTS:
+        organisation, user = created[key]
+        reports.file_report(
+            organisation,
+            user,
+            kind=kind,
+            event_date=today - timedelta(days=days_ago),
+            details="Demo report.",
+            person=people[key, index] if index is not None else None,
+            today=today,
+        )
 
 
 def print_sign_ins(echo) -> None:

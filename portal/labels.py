@@ -13,6 +13,7 @@ from portal.models import (
     LetterKind,
     OrganisationKind,
     OrgRole,
+    ReportKind,
     SanctionKind,
     StaffRole,
 )
@@ -68,6 +69,7 @@ LETTER_KIND = {
     LetterKind.REMINDER_OVERDUE_REPORT: _l("Reminder: report overdue"),
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
     LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
+    LetterKind.REPORT_ACKNOWLEDGEMENT: _l("Report of a change received"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -135,6 +137,31 @@ IMPORT_STATUS = {
     ImportStatus.FAILED: _l("Not registered"),
 }
 
+REPORT_KIND = {
+    ReportKind.EMPLOYMENT_NOT_STARTED: _l("Employment did not start"),
+    ReportKind.EMPLOYMENT_ENDED: _l("Employment ended"),
+    ReportKind.SALARY_BELOW_CRITERION: _l("Salary below the salary criterion"),
+    ReportKind.JOB_CHANGED: _l("Change of job"),
+    ReportKind.LEFT_NETHERLANDS: _l("Left the Netherlands"),
+    ReportKind.STUDENT_DEREGISTERED: _l("Student deregistered"),
+    ReportKind.INSUFFICIENT_STUDY_PROGRESS: _l("Insufficient study progress"),
+    ReportKind.NO_LONGER_FULL_TIME: _l("No longer studying full-time"),
+    ReportKind.DIRECTORS_CHANGED: _l("Change of directors"),
+    ReportKind.LEGAL_FORM_CHANGED: _l("Change of legal form"),
+    ReportKind.MERGER: _l("Merger"),
+    ReportKind.BANKRUPTCY: _l("Bankruptcy"),
+}
+PERMIT_STATE = {
+    "valid": _l("Valid"),
+    "extension": _l("Extension window open"),
+    "expired": _l("Expired"),
+}
+DUTY_STATE = {
+    "due": _l("Due"),
+    "overdue": _l("Overdue"),
+    "done": _l("Done"),
+}
+
 
 class Labels:
     category = CATEGORY
@@ -154,3 +181,6 @@ class Labels:
     org_role_hint = ORG_ROLE_HINT
     change_report_status = CHANGE_REPORT_STATUS
     import_status = IMPORT_STATUS
+    report_kind = REPORT_KIND
+    permit_state = PERMIT_STATE
+    duty_state = DUTY_STATE

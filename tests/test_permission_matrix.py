@@ -18,6 +18,8 @@ from portal.models import (
     OrgRole,
     Recognition,
     RecognitionStatus,
+    Report,
+    ReportKind,
 )
 from portal.models.base import utcnow
 from portal.permissions import MANDATE_SESSION_KEY
@@ -85,6 +87,15 @@ MATRIX = [
     ),
     ("POST", "/organisation/mandates", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/mandates/{mandate}/revoke", (302, 403, 403, 403, 403, 404, 404, 403)),
+    ("GET", "/duties", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/duties/study-progress", (404, 404, 403, 404, 404, 404, 404, 403)),
+    ("GET", "/reports", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/new", (200, 200, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/{duty_report}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/permits", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/people/export.csv", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/permits/export.csv", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/reports/export.csv", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("GET", "/backoffice/change-reports", (404, 404, 404, 404, 404, 404, 404, 200)),
     ("GET", "/backoffice/change-reports/{report}", (404, 404, 404, 404, 404, 404, 404, 200)),
 ]
@@ -146,6 +157,18 @@ def world():
         content=b"%PDF-1.4\n",
     )
     db.session.add(document)
+    duty_report = Report(
+        organisation_id=sponsor.id,
+        kind=ReportKind.EMPLOYMENT_ENDED,
+        category="labour",
+        person_id=person.id,
+        event_date=clock.today(),
+        filed_on=clock.today(),
+        due_on=clock.today() + timedelta(weeks=4),
+        details="",
+        filed_by_id=admin.id,
+    )
+    db.session.add(duty_report)
     db.session.flush()
 
     def agent(mandate):
@@ -174,6 +197,7 @@ def world():
             "reader_membership": reader.id,
             "mandate": in_scope.id,
             "report": report.id,
+            "duty_report": duty_report.id,
             "invitation": invitation.id,
             "draft": draft.id,
             "document": document.id,

@@ -9,6 +9,7 @@ from portal.models.application import (
 from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
+from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
 from portal.models.history import ChangeHistory, ChangeSubject
 from portal.models.import_batch import ImportBatch, ImportStatus
 from portal.models.letter import (
@@ -70,8 +71,11 @@ __all__ = [
     "OrgRole",
     "Organisation",
     "OrganisationKind",
+    "Permit",
     "Person",
     "Recognition",
+    "Report",
+    "ReportKind",
     "RecognitionStatus",
     "ReviewCheck",
     "Sanction",
@@ -79,5 +83,6 @@ __all__ = [
     "Sex",
     "StaffRole",
     "StatusEvent",
+    "StudyProgressDeclaration",
     "User",
 ]

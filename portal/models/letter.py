@@ -25,6 +25,7 @@ class LetterKind(StrEnum):
     REMINDER_OVERDUE_REPORT = "reminder_overdue_report"
     EXTENSION_REMINDER = "extension_reminder"
     GENERAL_MESSAGE = "general_message"
+    REPORT_ACKNOWLEDGEMENT = "report_acknowledgement"
 
 
 # Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,

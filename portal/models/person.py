@@ -4,7 +4,7 @@ import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -94,6 +94,17 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.surname}".strip()
+
+    @property
+    def current_permit_expires(self) -> date | None:
+        """The end date of the latest permit recorded for the person (prefills an extension)."""
+        from portal.models.duty import Permit
+
+        if self.id is None:
+            return None
+        return db.session.scalar(
+            select(func.max(Permit.ends_on)).where(Permit.person_id == self.id)
+        )
 
     @property
     def is_archived(self) -> bool:

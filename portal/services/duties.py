@@ -46,3 +46,9 @@ def study_progress_due(today: date) -> date:
         check = study_progress_check(date(today.year + 1, 1, 1))
         due = date(today.year + 1, check.due_month, check.due_day)
     return due
+
+
+def study_progress_due_in(year: int) -> date:
+    """The study-progress check deadline in a given year (end of November per reference data)."""
+    check = study_progress_check(date(year, 1, 1))
+    return date(year, check.due_month, check.due_day)

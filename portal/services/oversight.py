@@ -1,6 +1,6 @@
 """Oversight of sponsors by the IND: an organisation's history, search, and sanctions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, or_, select
@@ -13,9 +13,12 @@ from portal.models import (
     Organisation,
     Recognition,
     RecognitionStatus,
+    Report,
     Sanction,
 )
 from portal.models.application import ApplicationStatus
+
+REPORTS_SHOWN = 50
 
 
 @dataclass
@@ -23,6 +26,7 @@ class History:
     applications: list
     recognitions: list
     sanctions: list
+    reports: list = field(default_factory=list)
 
 
 def history(organisation: Organisation, exclude: Application | None = None) -> History:
@@ -46,6 +50,12 @@ def history(organisation: Organisation, exclude: Application | None = None) -> H
             select(Sanction)
             .where(Sanction.organisation_id == organisation.id)
             .order_by(Sanction.created_at.desc(), Sanction.id.desc())
+        ).all(),
+        reports=db.session.scalars(
+            select(Report)
+            .where(Report.organisation_id == organisation.id)
+            .order_by(Report.id.desc())
+            .limit(REPORTS_SHOWN)
         ).all(),
     )
 

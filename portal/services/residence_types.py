@@ -188,6 +188,7 @@ _CURRENT_PERMIT_FIELD = Field(
     _l("Enter the date the current residence permit expires"),
     hint=_l("As on the residence permit card, for example 31-05-2027"),
     rule="extension_window",
+    prefill="person.current_permit_expires",
 )
 
 

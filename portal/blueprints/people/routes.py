@@ -18,7 +18,7 @@ from portal.labels import CATEGORY
 from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
 from portal.models.person import PERSON_FIELDS
 from portal.permissions import Permission, requires
-from portal.services import history
+from portal.services import history, permits, reports
 from portal.services import people as service
 
 FIELD_LABELS = {
@@ -183,6 +183,9 @@ def show(person_id: int):
         labels_for=FIELD_LABELS,
         can_edit=g.context.can(Permission.PERSON_EDIT),
         can_apply=g.context.can(Permission.APPLICATION_CREATE),
+        can_report=g.context.can(Permission.APPLICATION_SUBMIT),
+        reports=reports.reports_of_person(person),
+        permit=permits.current_permit_of(person),
         button_form=EmptyForm(),
         today=clock.today(),
     )

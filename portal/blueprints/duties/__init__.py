@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("duties", __name__)
+
+from portal.blueprints.duties import routes  # noqa: E402,F401
