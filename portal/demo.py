@@ -15,7 +15,7 @@ from portal.models import (
     OrganisationKind,
     StaffRole,
 )
-from portal.services import accounts
+from portal.services import accounts, sanctions
 from portal.services import applications as service
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
@@ -131,6 +131,14 @@ def load() -> bool:
                 staff[StaffRole.REVIEWER],
                 grant=True,
                 reason="The organisation meets the conditions for recognition.",
+            )
+        if spec["key"] == "employer":
+            # So the sponsor account in the back office and the inbox show a sanction.
+            sanctions.record_warning(
+                organisation,
+                staff[StaffRole.SUPERVISOR],
+                "Two changes in employment were reported more than 4 weeks after they happened.",
+                category=Category.LABOUR,
             )
         for key, category, days_ago in OPEN_CASES:
             if key == spec["key"]:

@@ -115,3 +115,16 @@ def recognition_in_force(organisation: Organisation, category: Category, on: dat
         )
         is not None
     )
+
+
+def effective_status(recognition: Recognition, on: date | None = None) -> RecognitionStatus:
+    """The recognition's status as it counts on a date: a suspension whose last day has
+    passed counts as granted, whether or not its ending has been recorded yet."""
+    on = on or clock.today()
+    if (
+        recognition.status == RecognitionStatus.SUSPENDED
+        and recognition.suspended_until is not None
+        and recognition.suspended_until < on
+    ):
+        return RecognitionStatus.GRANTED
+    return recognition.status

@@ -29,6 +29,7 @@ from portal.services import audit
 from portal.services import residence_rules as rules
 from portal.services.applications import NotADraft, _transition
 from portal.services.letters import issue_letter
+from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 from portal.services.residence_types import TYPES, Field, ResidenceType, Section
 
@@ -52,14 +53,15 @@ class Incomplete(Exception):
 
 def recognised_for(organisation: Organisation, rtype: ResidenceType) -> bool:
     return any(
-        r.category == rtype.category and r.status == RecognitionStatus.GRANTED
+        r.category == rtype.category and effective_status(r) == RecognitionStatus.GRANTED
         for r in organisation.recognitions
     )
 
 
 def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | None]:
     """Each type with None when the organisation may file it, or the reason it may not."""
-    states = {r.category: r.status for r in organisation.recognitions}
+    # A suspension counts until its last day, whether or not its ending was recorded.
+    states = {r.category: effective_status(r) for r in organisation.recognitions}
     options = {}
     for kind, rtype in TYPES.items():
         state = states.get(rtype.category)
