@@ -75,8 +75,13 @@ def sanction_reference(sanction: Sanction) -> str:
 
 
 def suspension_end(starts_on: date, months: int) -> date:
-    """The last day of a suspension of `months` from `starts_on` (inclusive)."""
-    return add_months(starts_on, months) - timedelta(days=1)
+    """The last day of a period of `months` from `starts_on` (inclusive): the day before the
+    corresponding day, or the last day of the month when that month has no such day
+    (29 November + 3 months: up to and including 28 February)."""
+    corresponding = add_months(starts_on, months)
+    if corresponding.day < starts_on.day:  # clamped to the end of a shorter month
+        return corresponding
+    return corresponding - timedelta(days=1)
 
 
 def state_token(recognition: Recognition | None) -> str:
@@ -173,7 +178,7 @@ def record_warning(
         category=category,
         reason=reason,
         starts_on=today,
-        ends_on=add_months(today, 12 * periods.warning_valid_years) - timedelta(days=1),
+        ends_on=suspension_end(today, 12 * periods.warning_valid_years),
         imposed_by_id=actor.id,
     )
     db.session.add(sanction)

@@ -119,7 +119,7 @@ def test_suspension_confirmed_audited_lettered_and_blocking_at_once(client):
     assert page.soup.find("a", href=action_url(org, "lift")) is None  # nothing to lift
 
     confirmation = get_page(client, action_url(org, "suspend"))
-    assert "27 Feb 2027" in confirmation.text  # 3 months, last day inclusive
+    assert "28 Feb 2027" in confirmation.text  # 3 months, last day inclusive
     assert "removed from the public register" in confirmation.text
 
     # No reason: 400, nothing changed.
@@ -134,7 +134,7 @@ def test_suspension_confirmed_audited_lettered_and_blocking_at_once(client):
     assert response.status_code == 302
     recognition = recognition_of(org)
     assert recognition.status == RecognitionStatus.SUSPENDED
-    assert recognition.suspended_until == date(2027, 2, 28) - timedelta(days=1)
+    assert recognition.suspended_until == date(2027, 2, 28)
     sanction = db.session.scalar(select(Sanction).where(Sanction.organisation_id == org.id))
     assert (sanction.kind, sanction.category, sanction.starts_on) == (
         SanctionKind.SUSPENSION,
@@ -168,13 +168,13 @@ def test_extend_once_then_refused(client):
     first_end = recognition_of(org).suspended_until
 
     page = get_page(client, action_url(org, "extend"))
-    assert "27 May 2027" in page.text  # the new last day, shown before confirming
+    assert "31 May 2027" in page.text  # the new last day, shown before confirming
     assert confirm(client, org, "extend", reason="Still no reports.").status_code == 302
     recognition = recognition_of(org)
-    assert recognition.suspended_until == date(2027, 5, 27)
+    assert recognition.suspended_until == date(2027, 5, 31)
     assert recognition.suspended_until > first_end
     sanction = db.session.scalar(select(Sanction).where(Sanction.organisation_id == org.id))
-    assert (sanction.extensions, sanction.ends_on) == (1, date(2027, 5, 27))
+    assert (sanction.extensions, sanction.ends_on) == (1, date(2027, 5, 31))
     (first, extended) = sorted(letters(org, LetterKind.SUSPENSION), key=lambda x: x.id)
     assert "extended" in extended.subject
 
@@ -191,7 +191,7 @@ def test_extend_once_then_refused(client):
     )
     assert "already been extended as often as allowed" in Page(response).text
     assert counts(org) == before
-    assert recognition_of(org).suspended_until == date(2027, 5, 27)
+    assert recognition_of(org).suspended_until == date(2027, 5, 31)
 
 
 def test_lift_puts_the_organisation_back_at_once(client):
