@@ -215,5 +215,5 @@ def test_unknown_category_is_404_and_dutch_works(client):
     listed("Alfa B.V.")
     client.get("/language/nl")
     page = get_page(client, "/register/labour")
-    assert "Erkende referenten" in page.text
+    assert "Erkende referenten: Arbeid" in page.text
     assert "Alfa B.V." in page.text

@@ -149,17 +149,15 @@ def record_fine(organisation_id: int):
     return _back(organisation)
 
 
-RECOGNITION_ACTION_URL = (
-    "/organisations/<int:organisation_id>/recognitions"
-    "/<any(labour, research, study, exchange):category>"
-    "/<any(suspend, extend, lift, withdraw):action>"
+@bp.route(
+    "/organisations/<int:organisation_id>/recognitions/<category>/<action>",
+    methods=["GET", "POST"],
 )
-
-
-@bp.route(RECOGNITION_ACTION_URL, methods=["GET", "POST"])
 @staff_requires(Permission.STAFF_SANCTION_SUSPEND)
 def recognition_action(organisation_id: int, category: str, action: str):
     organisation = get_organisation_or_404(organisation_id)
+    if action not in RECOGNITION_ACTIONS or category not in {c.value for c in Category}:
+        abort(404)
     category = Category(category)
     recognition = sanctions.get_recognition(organisation, category)
     suspension = sanctions.open_suspension(recognition) if recognition is not None else None
