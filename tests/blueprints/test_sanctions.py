@@ -538,3 +538,28 @@ def test_demo_warning_shows_on_the_organisation_page(client, app):
     link = results.soup.find("a", string="Brightwave Technologies B.V.")
     page = get_page(client, link["href"])
     assert "Warning" in page.text and "reported more than 4 weeks" in page.text
+
+
+def test_a_draft_from_before_the_suspension_cannot_be_submitted_during_it(client, monkeypatch):
+    from tests.blueprints.test_residence import fill_in
+    from tests.blueprints.test_residence import submit as submit_application
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 8, 3))
+    sponsor, org = recognised()
+    sign_in(client, sponsor)
+    tasks_url = fill_in(client)
+    sanctions.suspend(
+        org, Category.LABOUR, UserFactory(supervisor=True), "Late.", state_token_of(org)
+    )
+    db.session.flush()
+    refused = Page(submit_application(client, tasks_url))
+    assert refused.status == 400
+    assert "recognition for this category is missing or suspended" in refused.text
+    # After its last day the same draft goes through, with no one lifting anything.
+    assert recognition_of(org).suspended_until == date(2026, 11, 2)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 3))
+    assert submit_application(client, tasks_url).status_code == 302
+
+
+def state_token_of(org):
+    return sanctions.state_token(recognition_of(org))
