@@ -23,6 +23,7 @@ class History:
     applications: list
     recognitions: list
     sanctions: list
+    states: dict  # recognition id → its status as it counts today (effective_status)
 
 
 def history(organisation: Organisation, exclude: Application | None = None) -> History:
@@ -33,15 +34,18 @@ def history(organisation: Organisation, exclude: Application | None = None) -> H
     )
     if exclude is not None:
         applications = applications.where(Application.id != exclude.id)
+    recognitions = db.session.scalars(
+        select(Recognition)
+        .where(Recognition.organisation_id == organisation.id)
+        .order_by(Recognition.category)
+    ).all()
+    today = clock.today()
     return History(
         applications=db.session.scalars(
             applications.order_by(Application.submitted_at.desc(), Application.id.desc())
         ).all(),
-        recognitions=db.session.scalars(
-            select(Recognition)
-            .where(Recognition.organisation_id == organisation.id)
-            .order_by(Recognition.category)
-        ).all(),
+        recognitions=recognitions,
+        states={r.id: effective_status(r, today) for r in recognitions},
         sanctions=db.session.scalars(
             select(Sanction)
             .where(Sanction.organisation_id == organisation.id)

@@ -563,3 +563,31 @@ def test_a_draft_from_before_the_suspension_cannot_be_submitted_during_it(client
 
 def state_token_of(org):
     return sanctions.state_token(recognition_of(org))
+
+
+def test_dashboard_and_case_history_show_the_status_as_it_counts_today(client, monkeypatch):
+    sponsor, org = recognised()
+    sanctions.suspend(
+        org, Category.LABOUR, UserFactory(supervisor=True), "Late.", state_token_of(org)
+    )
+    db.session.flush()
+
+    def labour_tag(path, user, staff=False):
+        (staff_sign_in if staff else sign_in)(client, user)
+        page = get_page(client, path)
+        client.post(
+            "/backoffice/sign-out" if staff else "/sign-out", data={"csrf_token": page.csrf()}
+        )
+        return page.soup.find(class_="tag--suspended"), page.soup.find(class_="tag--granted")
+
+    suspended, granted = labour_tag("/dashboard", sponsor)
+    assert suspended is not None and granted is None
+    reviewer = UserFactory(reviewer=True)
+    suspended, granted = labour_tag(f"/backoffice/organisations/{org.id}", reviewer, staff=True)
+    assert suspended is not None and granted is None
+
+    monkeypatch.setattr(clock, "today", lambda: recognition_of(org).suspended_until + timedelta(1))
+    suspended, granted = labour_tag("/dashboard", sponsor)
+    assert suspended is None and granted is not None
+    suspended, granted = labour_tag(f"/backoffice/organisations/{org.id}", reviewer, staff=True)
+    assert suspended is None and granted is not None
