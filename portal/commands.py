@@ -1,4 +1,4 @@
-"""CLI commands: `flask staff create …` and `flask demo load`."""
+"""CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`."""
 
 import click
 import pyotp
@@ -76,3 +76,18 @@ def recount_unread(check: bool) -> None:
     rows = unread.recount()
     db.session.commit()
     click.echo(f"Recounted: {rows} counters.")
+sanctions_cli = click.Group("sanctions", help="Sanctions against sponsors.")
+
+
+@sanctions_cli.command("lift-expired")
+@with_appcontext
+def lift_expired() -> None:
+    """Record the end of every suspension whose last day has passed, with its letter.
+
+    Not needed for the rules to work (every check uses dates); it keeps the records and the
+    organisations' letters up to date. Safe to run daily and again."""
+    from portal.services import sanctions
+
+    ended = sanctions.lift_expired()
+    db.session.commit()
+    click.echo(f"Recorded the end of {len(ended)} suspension(s).")

@@ -23,7 +23,7 @@ from portal.models import (
     Sex,
     StaffRole,
 )
-from portal.services import accounts, reports
+from portal.services import accounts, reports, sanctions
 from portal.services import applications as service
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
@@ -147,6 +147,13 @@ def load() -> bool:
             db.session.expire(organisation, ["recognitions"])
             with current_app.test_request_context():  # messages are chosen per request
                 _residence_case(organisation, user)
+            # So the sponsor account in the back office and the inbox show a sanction.
+            sanctions.record_warning(
+                organisation,
+                staff[StaffRole.SUPERVISOR],
+                "Two changes in employment were reported more than 4 weeks after they happened.",
+                category=Category.LABOUR,
+            )
         for key, category, days_ago in OPEN_CASES:
             if key == spec["key"]:
                 application = service.start_recognition_application(organisation, category, user)

@@ -134,6 +134,11 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.set_language",
         "public.accessibility",
         "public.healthz",
+        # The public register of recognised sponsors (issue 7)
+        "public.register_index",
+        "public.register_page",
+        "public.register_csv",
+        "public.register_json",
         "account.sign_in",
         "account.sign_up",
         "account.sign_out",

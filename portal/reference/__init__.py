@@ -110,6 +110,7 @@ class SanctionPeriods:
     suspension_months: int
     extension_months: int
     warning_valid_years: int
+    max_extensions: int
 
 
 def sanction_periods(on: date) -> SanctionPeriods:
@@ -118,6 +119,7 @@ def sanction_periods(on: date) -> SanctionPeriods:
         suspension_months=row["suspension_months"],
         extension_months=row["extension_months"],
         warning_valid_years=row["warning_valid_years"],
+        max_extensions=row["max_extensions"],
     )
 
 

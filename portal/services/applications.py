@@ -22,6 +22,7 @@ from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.services import audit, statutory_clock
 from portal.services.letters import issue_letter
+from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 
 
@@ -70,7 +71,8 @@ def category_states(organisation: Organisation) -> dict[Category, str]:
     for category in open_categories:
         states[category] = "applied"
     for recognition in organisation.recognitions:
-        states[recognition.category] = recognition.status.value
+        # A suspension whose last day has passed counts as granted (oversight.effective_status).
+        states[recognition.category] = effective_status(recognition).value
     return states
 
 

@@ -26,6 +26,7 @@ class History:
     applications: list
     recognitions: list
     sanctions: list
+    states: dict  # recognition id → its status as it counts today (effective_status)
     reports: list = field(default_factory=list)
 
 
@@ -37,15 +38,18 @@ def history(organisation: Organisation, exclude: Application | None = None) -> H
     )
     if exclude is not None:
         applications = applications.where(Application.id != exclude.id)
+    recognitions = db.session.scalars(
+        select(Recognition)
+        .where(Recognition.organisation_id == organisation.id)
+        .order_by(Recognition.category)
+    ).all()
+    today = clock.today()
     return History(
         applications=db.session.scalars(
             applications.order_by(Application.submitted_at.desc(), Application.id.desc())
         ).all(),
-        recognitions=db.session.scalars(
-            select(Recognition)
-            .where(Recognition.organisation_id == organisation.id)
-            .order_by(Recognition.category)
-        ).all(),
+        recognitions=recognitions,
+        states={r.id: effective_status(r, today) for r in recognitions},
         sanctions=db.session.scalars(
             select(Sanction)
             .where(Sanction.organisation_id == organisation.id)
@@ -125,3 +129,16 @@ def recognition_in_force(organisation: Organisation, category: Category, on: dat
         )
         is not None
     )
+
+
+def effective_status(recognition: Recognition, on: date | None = None) -> RecognitionStatus:
+    """The recognition's status as it counts on a date: a suspension whose last day has
+    passed counts as granted, whether or not its ending has been recorded yet."""
+    on = on or clock.today()
+    if (
+        recognition.status == RecognitionStatus.SUSPENDED
+        and recognition.suspended_until is not None
+        and recognition.suspended_until < on
+    ):
+        return RecognitionStatus.GRANTED
+    return recognition.status

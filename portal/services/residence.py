@@ -30,6 +30,7 @@ from portal.services import audit
 from portal.services import residence_rules as rules
 from portal.services.applications import NotADraft, _transition
 from portal.services.letters import issue_letter
+from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 from portal.services.residence_types import (
     DOCUMENT_KINDS,
@@ -66,34 +67,23 @@ class Incomplete(Exception):
 # --- who may file what ----------------------------------------------------------------
 
 
-def _in_force(recognition, today: date) -> bool:
-    """As oversight.in_force_clause: granted, or a suspension that ended before today."""
-    return recognition.status == RecognitionStatus.GRANTED or (
-        recognition.status == RecognitionStatus.SUSPENDED
-        and recognition.suspended_until is not None
-        and recognition.suspended_until < today
-    )
-
-
 def recognised_for(organisation: Organisation, rtype: ResidenceType) -> bool:
-    today = clock.today()
     return any(
-        r.category == rtype.category and _in_force(r, today) for r in organisation.recognitions
+        r.category == rtype.category and effective_status(r) == RecognitionStatus.GRANTED
+        for r in organisation.recognitions
     )
 
 
 def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | None]:
     """Each type with None when the organisation may file it, or the reason it may not."""
-    today = clock.today()
-    held = {r.category: r for r in organisation.recognitions}
+    # A suspension counts until its last day, whether or not its ending was recorded.
+    states = {r.category: effective_status(r) for r in organisation.recognitions}
     options = {}
     for kind, rtype in TYPES.items():
-        recognition = held.get(rtype.category)
-        if not rtype.needs_recognition or (
-            recognition is not None and _in_force(recognition, today)
-        ):
+        state = states.get(rtype.category)
+        if not rtype.needs_recognition or state == RecognitionStatus.GRANTED:
             options[kind] = None
-        elif recognition is not None and recognition.status == RecognitionStatus.SUSPENDED:
+        elif state == RecognitionStatus.SUSPENDED:
             options[kind] = _("Recognition suspended")
         else:
             options[kind] = _("Needs recognition")

@@ -33,6 +33,7 @@ from portal.models.application import OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.services import audit, people, person_rules, residence
 from portal.services.csv_io import read_csv
+from portal.services.oversight import effective_status
 
 STUDENT = residence.TYPES[ApplicationKind.STUDENT]
 LANGUAGES = ("en", "nl")
@@ -91,7 +92,7 @@ def refusal(organisation: Organisation) -> str | None:
             "Only higher education institutions recognised as a sponsor for study can register "
             "students in bulk."
         )
-    states = {r.category: r.status for r in organisation.recognitions}
+    states = {r.category: effective_status(r) for r in organisation.recognitions}
     state = states.get(Category.STUDY)
     if state == RecognitionStatus.SUSPENDED:
         return _(

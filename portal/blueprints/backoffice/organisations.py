@@ -1,14 +1,19 @@
 """Sponsor accounts as staff see them: search, profile, history, team; sanctions."""
 
-from flask import abort, render_template, request
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import clock, reference
 from portal.blueprints.backoffice import bp
+from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
-from portal.models import Membership, Organisation
+from portal.models import Category, Membership, Organisation
 from portal.permissions import Permission, staff_has, staff_requires
-from portal.services import audit, oversight
+from portal.services import audit, oversight, sanctions
 
 
 @bp.get("/organisations")
@@ -39,6 +44,9 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         mandates=oversight.mandates(organisation),
         history=oversight.history(organisation),
         forms=forms,
+        today=clock.today(),
+        effective_status=oversight.effective_status,
+        refusal=sanctions.refusal,
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
 
@@ -55,3 +63,126 @@ def organisation(organisation_id: int):
     )
     db.session.commit()
     return render_organisation(organisation)
+
+
+# --- sanctions: each a confirmation page with a required reason, then its letter -----------
+
+RECOGNITION_ACTIONS = {
+    "suspend": sanctions.suspend,
+    "extend": sanctions.extend,
+    "lift": sanctions.lift,
+    "withdraw": sanctions.withdraw,
+}
+
+
+def _done_message(action: str) -> str:
+    return {
+        "warning": _("The warning was recorded and the letter sent."),
+        "fine": _("The fine was recorded and the letter sent."),
+        "suspend": _(
+            "The recognition was suspended and the letter sent. The organisation is off the "
+            "public register for this category."
+        ),
+        "extend": _("The suspension was extended and the letter sent."),
+        "lift": _(
+            "The suspension was lifted and the letter sent. The organisation is back on the "
+            "public register for this category."
+        ),
+        "withdraw": _("The recognition was withdrawn and the letter sent."),
+    }[action]
+
+
+def _back(organisation: Organisation):
+    return redirect(url_for("backoffice.organisation", organisation_id=organisation.id))
+
+
+def _sanction_page(organisation, form, action, status=200, **context):
+    return render_template(
+        "backoffice/sanction.html",
+        organisation=organisation,
+        form=form,
+        action=action,
+        today=clock.today(),
+        periods=reference.sanction_periods(clock.today()),
+        suspension_end=sanctions.suspension_end,
+        one_day=timedelta(days=1),
+        **context,
+    ), status
+
+
+@bp.route("/organisations/<int:organisation_id>/warning", methods=["GET", "POST"])
+@staff_requires(Permission.STAFF_SANCTION_RECORD)
+def record_warning(organisation_id: int):
+    organisation = get_organisation_or_404(organisation_id)
+    form = WarningForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 400
+        return _sanction_page(organisation, form, "warning", status)
+    sanctions.record_warning(
+        organisation,
+        current_user,
+        form.reason.data,
+        category=Category(form.category.data) if form.category.data else None,
+    )
+    db.session.commit()
+    flash(_done_message("warning"), "success")
+    return _back(organisation)
+
+
+@bp.route("/organisations/<int:organisation_id>/fine", methods=["GET", "POST"])
+@staff_requires(Permission.STAFF_SANCTION_RECORD)
+def record_fine(organisation_id: int):
+    organisation = get_organisation_or_404(organisation_id)
+    form = FineForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 400
+        return _sanction_page(organisation, form, "fine", status)
+    sanctions.record_fine(
+        organisation,
+        current_user,
+        form.amount_cents,
+        form.reason.data,
+        category=Category(form.category.data) if form.category.data else None,
+    )
+    db.session.commit()
+    flash(_done_message("fine"), "success")
+    return _back(organisation)
+
+
+@bp.route(
+    "/organisations/<int:organisation_id>/recognitions/<category>/<action>",
+    methods=["GET", "POST"],
+)
+@staff_requires(Permission.STAFF_SANCTION_SUSPEND)
+def recognition_action(organisation_id: int, category: str, action: str):
+    organisation = get_organisation_or_404(organisation_id)
+    if action not in RECOGNITION_ACTIONS or category not in {c.value for c in Category}:
+        abort(404)
+    category = Category(category)
+    recognition = sanctions.get_recognition(organisation, category)
+    suspension = sanctions.open_suspension(recognition) if recognition is not None else None
+    context = {
+        "category": category,
+        "recognition": recognition,
+        "suspension": suspension,
+        "state": oversight.effective_status(recognition) if recognition is not None else None,
+        "refused": sanctions.refusal(action, recognition),
+    }
+    if request.method == "GET":
+        state = sanctions.state_token(recognition)
+        form = RecognitionActionForm(formdata=None, data={"state": state})
+        return _sanction_page(organisation, form, action, **context)
+    form = RecognitionActionForm()
+    if not form.validate_on_submit():
+        return _sanction_page(organisation, form, action, 400, **context)
+    try:
+        RECOGNITION_ACTIONS[action](
+            organisation, category, current_user, form.reason.data, form.state.data or ""
+        )
+    except sanctions.SanctionRefused as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+    else:
+        db.session.commit()
+        flash(_done_message(action), "success")
+    return _back(organisation)

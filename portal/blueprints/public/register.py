@@ -1,0 +1,93 @@
+"""The public register of recognised sponsors, per category: page, CSV and JSON. No sign-in."""
+
+import json
+
+from flask import Response, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal import clock
+from portal.blueprints.public import bp
+from portal.models import Category
+from portal.services import register
+from portal.services.csv_io import write_csv
+
+CATEGORIES = "<any(labour, research, study, exchange):category>"
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) <= 5 and 0 < int(raw) <= register.MAX_PAGE else 1
+
+
+@bp.get("/register")
+def register_index():
+    today = clock.today()
+    counts = {category: register.count(category, today) for category in Category}
+    return render_template("public/register_index.html", counts=counts)
+
+
+@bp.get(f"/register/{CATEGORIES}")
+def register_page(category: str):
+    category = Category(category)
+    today = clock.today()
+    q = register.clean_query(request.args.get("q"))
+    total = register.count(category, today, q)
+    pages = max(1, -(-total // register.PAGE_SIZE))
+    page = min(_page_number(), pages)
+    rows = register.entries(
+        category,
+        today,
+        q,
+        offset=(page - 1) * register.PAGE_SIZE,
+        limit=register.PAGE_SIZE,
+    )
+    return render_template(
+        "public/register.html",
+        category=category,
+        q=q,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        today=today,
+    )
+
+
+def _download_name(category: Category, extension: str) -> str:
+    return f"sponsor-register-{category.value}-{clock.today().isoformat()}.{extension}"
+
+
+@bp.get(f"/register/{CATEGORIES}.csv")
+def register_csv(category: str):
+    category = Category(category)
+    q = register.clean_query(request.args.get("q"))
+    rows = register.entries(category, clock.today(), q)
+    header = [_("Organisation name"), _("KvK number")]
+    return Response(
+        write_csv(header, ([row.name, row.kvk_number] for row in rows)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_download_name(category, "csv")}"'
+        },
+    )
+
+
+@bp.get(f"/register/{CATEGORIES}.json")
+def register_json(category: str):
+    category = Category(category)
+    today = clock.today()
+    q = register.clean_query(request.args.get("q"))
+    rows = register.entries(category, today, q)
+    body = {
+        "category": category.value,
+        "date": today.isoformat(),
+        "query": q,
+        "count": len(rows),
+        "url": url_for("public.register_page", category=category.value, _external=True),
+        "organisations": [{"name": row.name, "kvk_number": row.kvk_number} for row in rows],
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'inline; filename="{_download_name(category, "json")}"'},
+    )
