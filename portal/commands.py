@@ -76,6 +76,8 @@ def recount_unread(check: bool) -> None:
     rows = unread.recount()
     db.session.commit()
     click.echo(f"Recounted: {rows} counters.")
+
+
 sanctions_cli = click.Group("sanctions", help="Sanctions against sponsors.")
 
 

@@ -208,6 +208,8 @@ def _residence_case(organisation, user) -> None:
         residence.attach_documents(application, {purpose: upload}, user)
     with contextlib.suppress(residence.Incomplete):  # stays a draft
         residence.submit(application, user, today=today)
+
+
 # People, permits and reports (issue 5): per organisation key, (surname, given names,
 # nationality, category, permit kind, permit ends in N days from today or None, V-number).
 DEMO_PEOPLE = {

@@ -700,8 +700,13 @@ def decide(
         )
     )
     valid_until = requested_until(application) if grant else None
-    # Hook for permits: a granted residence application is where a Permit record would be
-    # created (holder, type, valid until). Permits are built on another branch; call it here.
+    if grant and valid_until is not None and application.person_id is not None:
+        # The permit shows in the sponsor's permits overview, with its extension window.
+        # (An open-ended contract gives no end date: rules.md names no maximum validity, so
+        # no permit is recorded until the IND's maximum is in the reference data.)
+        from portal.services import permits
+
+        permits.record_grant(application, clock.local_date(decided_at), valid_until)
     issue_letter(
         application.organisation,
         LetterKind.RESIDENCE_DECISION,
