@@ -168,3 +168,34 @@ def test_a_post_without_csrf_token_is_refused(client):
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 0
+
+
+def test_the_dashboard_says_when_a_decision_is_due_or_was_taken(client):
+    from datetime import UTC, date, datetime
+
+    user = member()
+    organisation = user.memberships[0].organisation
+    ApplicationFactory(
+        organisation=organisation,
+        created_by=user,
+        reference="ER-2026-000001-A",
+        status=ApplicationStatus.SUBMITTED,
+        decision_deadline=date(2027, 2, 1),
+    )
+    ApplicationFactory(
+        organisation=organisation,
+        created_by=user,
+        category=Category.STUDY,
+        reference="ER-2026-000002-B",
+        status=ApplicationStatus.GRANTED,
+        decision_deadline=date(2027, 1, 15),
+        decided_at=datetime(2026, 11, 20, 10, 0, tzinfo=UTC),
+    )
+    db.session.flush()
+    sign_in(client, user)
+    rows = {
+        tr.find("a").get_text(strip=True): tr.find_all("td")[-1].get_text(strip=True)
+        for tr in get_page(client, "/dashboard").soup.select("tbody tr")
+    }
+    assert rows["ER-2026-000001-A"] == "due by 1 February 2027"
+    assert rows["ER-2026-000002-B"] == "decided on 20 November 2026"
