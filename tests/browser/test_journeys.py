@@ -9,12 +9,13 @@ import hashlib
 import io
 import re
 import shutil
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from tests.browser.checks import describe, run_axe, run_vnu
-from tests.browser.conftest import AXE_JS, VNU_JAR, require
+from tests.browser.conftest import AXE_JS, DEMO_PASSWORD, VNU_JAR, require
 
 MAX_TABS = 80
 
@@ -53,6 +54,22 @@ class Keyboard:
     def fill(self, label: str, text: str) -> None:
         self.tab_to(self.page.get_by_label(label, exact=True))
         self.page.keyboard.type(text)
+
+    def fill_date(self, label: str, day: date) -> None:
+        """A date field (a date picker in Chromium): Tab to it, then set the date; typing into
+        the picker's segments depends on the browser's locale."""
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        field.fill(day.isoformat())
+
+    def select(self, label: str, option: str) -> None:
+        """Tab to a drop-down and choose by typing the option's first letters, as people do."""
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        self.page.keyboard.type(option)
+        if field.evaluate("el => el.options[el.selectedIndex].text") != option:
+            field.select_option(label=option)  # type-ahead is timing-dependent in headless mode
+        assert field.evaluate("el => el.options[el.selectedIndex].text") == option
 
     def choose(self, group: str, option: str) -> None:
         """Tab into a radio group, arrow to the option, Space to select it."""
@@ -195,3 +212,220 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     )
     errors = run_vnu({**employer.pages, **reviewer.pages}, tmp_path)
     assert not errors, "\n".join(f"{where} {message}" for where, message in errors)
+
+
+# --- shared steps ---------------------------------------------------------------------
+
+
+def small_pdf(path) -> str:
+    """A small, valid one-page PDF on disk, as a person would pick it in the file chooser."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with open(path, "wb") as file:
+        writer.write(file)
+    return str(path)
+
+
+def sponsor_sign_in(person: "Keyboard", live_server, email: str) -> None:
+    """Sign in by keyboard as a sponsor user, in English. Administrators set up two-step
+    verification at their first sign-in (issue 8); after that they enter a code."""
+    import pyotp
+
+    page = person.page
+    page.goto("/language/en?next=/sign-in")
+    person.fill("E-mail address", email)
+    person.fill("Password", DEMO_PASSWORD)
+    person.submit_with_enter()
+    if "/sign-in/set-up-code" in page.url:
+        person.check_page("set up two-step verification")
+        secret = page.locator("#totp-secret").inner_text().strip()
+        person.fill("Code from your authenticator app", pyotp.TOTP(secret).now())
+        person.submit_with_enter()
+        person.check_page("recovery codes")
+        person.activate(page.get_by_role("link", name="I have saved my recovery codes, continue"))
+    elif "/sign-in/code" in page.url:
+        person.fill("Code from your authenticator app", live_server.totp_code(email))
+        person.submit_with_enter()
+    assert page.url.endswith("/dashboard"), page.url
+
+
+def staff_sign_in(person: "Keyboard", live_server, email: str) -> None:
+    """Sign in by keyboard to the back office, in Dutch: password, then the TOTP code."""
+    page = person.page
+    page.goto("/language/nl?next=/backoffice/sign-in")
+    person.fill("E-mailadres", email)
+    person.fill("Wachtwoord", DEMO_PASSWORD)
+    person.submit_with_enter()
+    person.fill("Code uit uw authenticator-app", live_server.totp_code(email))
+    person.submit_with_enter()
+    assert "/backoffice" in page.url and "sign-in" not in page.url, page.url
+
+
+def assert_clean(tmp_path, *people: "Keyboard") -> None:
+    """Every page the people saw: 0 axe-core violations and 0 Nu HTML Checker errors."""
+    violations = [v for person in people for v in person.violations]
+    assert not violations, "\n".join(violations)
+    pages = {where: html for person in people for where, html in person.pages.items()}
+    errors = run_vnu(pages, tmp_path)
+    assert not errors, "\n".join(f"{where} {message}" for where, message in errors)
+
+
+# --- an employer files a highly skilled migrant application ---------------------------------
+
+
+def test_employer_files_a_highly_skilled_migrant_application(
+    browser_context, live_server, tmp_path
+):
+    """The demo employer (recognised for labour) adds a person to the people register, starts
+    the application from the person's page, fills the task list (one salary below the
+    threshold first, then the fix), uploads the documents, checks, declares and submits; the
+    reference, the decision deadline and the acknowledgement letter follow."""
+    _tools()
+    from portal import clock
+    from portal.reference.residence import salary_threshold
+
+    today = clock.today()
+    born = date(today.year - 27, 4, 12)  # under 30: the lower threshold applies
+    threshold = salary_threshold("hsm_under_30", today).monthly_cents
+    expected_threshold = f"€{threshold // 100:,}.{threshold % 100:02d}"
+
+    page = browser_context.new_page()
+    employer = Keyboard(page)
+    sponsor_sign_in(employer, live_server, "employer@demo.example")
+
+    # --- the people register: a name with a diacritic and an apostrophe ----------------
+    employer.activate(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="People")
+    )
+    employer.check_page("people register")
+    employer.activate(page.get_by_role("link", name="Add a person"))
+    employer.check_page("add a person")
+    employer.fill("Given names", "Zoë")
+    employer.fill("Surname", "O'Connor")
+    employer.fill_date("Date of birth", born)
+    employer.fill("Place of birth", "Montréal")
+    employer.select("Country of birth", "Canada")
+    employer.select("Nationality", "Canada")
+    employer.choose("Sex, as in the passport", "Female (F)")
+    employer.choose("Sponsored under", "Labour")
+    employer.fill("Passport number", "HK482913")
+    employer.fill_date("Passport date of issue", date(today.year - 2, 6, 1))
+    employer.fill_date("Passport date of expiry", date(today.year + 8, 5, 31))
+    employer.activate(page.get_by_role("button", name="Save"))
+    assert "Zoë O'Connor has been added to the register." in page.get_by_role("status").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Zoë O'Connor"
+    employer.check_page("person")
+
+    # --- the application, started from the person ---------------------------------------
+    employer.activate(
+        page.get_by_role("link", name="Start a residence application for Zoë O'Connor")
+    )
+    assert "Zoë O'Connor" in page.locator("#about-person").inner_text()
+    employer.check_page("start a residence application")
+    employer.choose(
+        "Which application do you want to make?", "Highly skilled migrant: residence only"
+    )
+    employer.activate(page.get_by_role("button", name="Continue"))
+    employer.check_page("task list")
+
+    employer.activate(page.get_by_role("link", name="The person"))
+    # Filled in from the register: the person's details are not typed again.
+    assert page.get_by_label("Surname", exact=True).input_value() == "O'Connor"
+    assert page.get_by_label("Given names", exact=True).input_value() == "Zoë"
+    employer.check_page("the person")
+    employer.choose("Civil status", "Unmarried")
+    employer.activate(page.get_by_role("button", name="Save and continue"))
+
+    # The job: a salary below the threshold first.
+    assert page.get_by_role("heading", level=1).inner_text() == "The job"
+    employer.check_page("the job")
+    start = today + timedelta(days=60)
+    employer.fill("Job title", "Data engineer")
+    employer.fill("Start date of the employment", start.strftime("%d-%m-%Y"))
+    employer.fill("End date of the contract", (start + timedelta(days=730)).strftime("%d-%m-%Y"))
+    employer.fill("Hours per week", "40")
+    employer.fill("Gross monthly salary in euros", "4.100,00")
+    employer.choose("Does the reduced salary criterion apply?", "No")
+    employer.activate(page.get_by_role("button", name="Save and continue"))
+    assert page.title().startswith("Error:")
+    summary = page.get_by_role("alert").inner_text()
+    assert "€4,100.00" in summary and expected_threshold in summary, summary
+    # What was typed is still there, in every field.
+    assert page.get_by_label("Job title", exact=True).input_value() == "Data engineer"
+    assert page.get_by_label("Hours per week", exact=True).input_value() == "40"
+    salary = page.get_by_label("Gross monthly salary in euros", exact=True)
+    assert salary.input_value() == "4.100,00"
+    employer.check_page("the job with the salary below the threshold")
+    # The error summary's link leads to the field.
+    employer.tab_to(page.get_by_role("alert").get_by_role("link").first)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'monthly_salary'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("5.688,00")
+    employer.activate(page.get_by_role("button", name="Save and continue"))
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Highly skilled migrant: residence only"
+    )
+    for section in ("The person", "The job"):
+        status = page.locator("li", has=page.get_by_role("link", name=section)).inner_text()
+        assert "Completed" in status, status
+
+    # --- the documents ------------------------------------------------------------------
+    employer.activate(page.get_by_role("link", name="Documents"))
+    employer.check_page("documents")
+    for label, filename in (
+        ("Copy of the passport", "passport.pdf"),
+        ("Employment contract", "contract.pdf"),
+    ):
+        employer.choose("Which document is this?", label)
+        file_input = page.get_by_label("The file", exact=True)
+        employer.tab_to(file_input)  # reachable by keyboard; the file chooser is the system's
+        file_input.set_input_files(small_pdf(tmp_path / filename))
+        employer.activate(page.get_by_role("button", name="Upload"))
+        assert f"{label} has been uploaded." in page.get_by_role("status").inner_text()
+    assert "Still needed" not in page.locator("#required-documents").inner_text()
+    employer.check_page("documents uploaded")
+    employer.activate(page.get_by_role("link", name="Back to the application"))
+
+    # --- check, declare, submit ---------------------------------------------------------
+    employer.activate(page.get_by_role("link", name="Check your answers and submit"))
+    employer.check_page("check your answers")
+    answers = page.locator("main").inner_text()
+    assert "Zoë" in answers and "O'Connor" in answers and "€5,688.00" in answers
+    assert expected_threshold in page.locator("#outcome").inner_text()
+    employer.tick(
+        "I declare that the information given is correct and complete, and that the person "
+        "meets the conditions for this residence permit."
+    )
+    employer.activate(page.get_by_role("button", name="Submit application"))
+    notice = page.get_by_role("status").inner_text()
+    reference = re.search(r"Your reference is (\S+)\.", notice).group(1)
+    assert page.get_by_role("heading", level=1).inner_text() == f"Application {reference}"
+    from portal.services.residence_rules import statutory_deadline
+
+    deadline = page.locator("#deadline").inner_text()
+    days = (statutory_deadline(today) - today).days
+    assert f"{days} days left" in deadline, deadline
+    expected_deadline = deadline.split(" – ")[0].removeprefix("Statutory decision deadline").strip()
+    employer.check_page("application submitted")
+
+    # --- the acknowledgement in the inbox -----------------------------------------------
+    employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))
+    employer.check_page("inbox")
+    row = page.locator("tr", has_text="Zoë O'Connor")
+    employer.activate(
+        row.get_by_role(
+            "link",
+            name="Acknowledgement of receipt: residence application "
+            "(highly skilled migrant, residence)",
+        )
+    )
+    assert reference in page.locator("main").inner_text()
+    text = page.locator(".letter-text").inner_text()
+    assert "Zoë O'Connor" in text and reference in text and expected_deadline in text
+    employer.check_page("acknowledgement letter")
+
+    assert_clean(tmp_path, employer)
