@@ -71,6 +71,12 @@ class Keyboard:
             field.select_option(label=option)  # type-ahead is timing-dependent in headless mode
         assert field.evaluate("el => el.options[el.selectedIndex].text") == option
 
+    def choose_file(self, label: str, path: str) -> None:
+        """Tab to a file field; the file chooser is the system's, so the file is set directly."""
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        field.set_input_files(path)
+
     def choose(self, group: str, option: str) -> None:
         """Tab into a radio group, arrow to the option, Space to select it."""
         fieldset = self.page.get_by_role("group", name=group)
@@ -228,25 +234,42 @@ def small_pdf(path) -> str:
     return str(path)
 
 
-def sponsor_sign_in(person: "Keyboard", live_server, email: str) -> None:
-    """Sign in by keyboard as a sponsor user, in English. Administrators set up two-step
-    verification at their first sign-in (issue 8); after that they enter a code."""
+SIGN_IN_TEXT = {
+    "en": {
+        "email": "E-mail address",
+        "password": "Password",
+        "code": "Code from your authenticator app",
+        "saved": "I have saved my recovery codes, continue",
+    },
+    "nl": {
+        "email": "E-mailadres",
+        "password": "Wachtwoord",
+        "code": "Code uit uw authenticator-app",
+        "saved": "Ik heb mijn herstelcodes bewaard, verder",
+    },
+}
+
+
+def sponsor_sign_in(person: "Keyboard", live_server, email: str, lang: str = "en") -> None:
+    """Sign in by keyboard as a sponsor user. Administrators set up two-step verification at
+    their first sign-in (issue 8); after that they enter a code."""
     import pyotp
 
+    text = SIGN_IN_TEXT[lang]
     page = person.page
-    page.goto("/language/en?next=/sign-in")
-    person.fill("E-mail address", email)
-    person.fill("Password", DEMO_PASSWORD)
+    page.goto(f"/language/{lang}?next=/sign-in")
+    person.fill(text["email"], email)
+    person.fill(text["password"], DEMO_PASSWORD)
     person.submit_with_enter()
     if "/sign-in/set-up-code" in page.url:
         person.check_page("set up two-step verification")
         secret = page.locator("#totp-secret").inner_text().strip()
-        person.fill("Code from your authenticator app", pyotp.TOTP(secret).now())
+        person.fill(text["code"], pyotp.TOTP(secret).now())
         person.submit_with_enter()
         person.check_page("recovery codes")
-        person.activate(page.get_by_role("link", name="I have saved my recovery codes, continue"))
+        person.activate(page.get_by_role("link", name=text["saved"]))
     elif "/sign-in/code" in page.url:
-        person.fill("Code from your authenticator app", live_server.totp_code(email))
+        person.fill(text["code"], live_server.totp_code(email))
         person.submit_with_enter()
     assert page.url.endswith("/dashboard"), page.url
 
@@ -381,9 +404,7 @@ def test_employer_files_a_highly_skilled_migrant_application(
         ("Employment contract", "contract.pdf"),
     ):
         employer.choose("Which document is this?", label)
-        file_input = page.get_by_label("The file", exact=True)
-        employer.tab_to(file_input)  # reachable by keyboard; the file chooser is the system's
-        file_input.set_input_files(small_pdf(tmp_path / filename))
+        employer.choose_file("The file", small_pdf(tmp_path / filename))
         employer.activate(page.get_by_role("button", name="Upload"))
         assert f"{label} has been uploaded." in page.get_by_role("status").inner_text()
     assert "Still needed" not in page.locator("#required-documents").inner_text()
@@ -429,3 +450,139 @@ def test_employer_files_a_highly_skilled_migrant_application(
     employer.check_page("acknowledgement letter")
 
     assert_clean(tmp_path, employer)
+
+
+# --- a university registers students in bulk ------------------------------------------------
+
+
+def _students_csv(path, template: str, rows: list[dict]) -> str:
+    """The students as Dutch Excel saves 'CSV UTF-8': semicolons, dd-mm-yyyy, a BOM."""
+    import csv
+
+    header = next(csv.reader(io.StringIO(template.lstrip("\ufeff"))))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    return str(path)
+
+
+def test_university_registers_students_in_bulk(browser_context, live_server, tmp_path):
+    """The demo university, in Dutch: downloads the template, uploads 4 students with one
+    impossible date of birth, reads the problem by row and column, uploads the corrected file,
+    confirms, and finds the students in the people register."""
+    import csv
+
+    _tools()
+    page = browser_context.new_page()
+    university = Keyboard(page)
+    sponsor_sign_in(university, live_server, "university@demo.example", lang="nl")
+    university.activate(
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+            "link", name="Studenten registreren"
+        )
+    )
+    university.check_page("register students")
+
+    # The template downloads, with the columns and one example row.
+    link = page.get_by_role("link", name="Download het sjabloon (CSV, met één voorbeeldrij)")
+    university.tab_to(link)
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    assert info.value.suggested_filename == "students-template.csv"
+    template = info.value.path().read_text(encoding="utf-8")
+    header, example = list(csv.reader(io.StringIO(template.lstrip("\ufeff"))))
+    assert {"surname", "date_of_birth", "passport_number", "programme"} <= set(header)
+    example = dict(zip(header, example, strict=True))
+    assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", example["date_of_birth"])  # dd-mm-yyyy
+
+    students = [
+        {**example, "surname": "Nguyễn", "given_names": "Thị Mai", "passport_number": "C7301001"},
+        {
+            **example,
+            "surname": "D'Souza",
+            "given_names": "Ananya",
+            "nationality": "IN",
+            "country_of_birth": "IN",
+            "place_of_birth": "Mumbai",
+            "embassy_country": "IN",
+            "embassy_city": "New Delhi",
+            "passport_number": "N7301002",
+            "email": "ananya@example.com",
+        },
+        {
+            **example,
+            "surname": "Kowalczyk-Øberg",
+            "given_names": "Jan",
+            "nationality": "UA",
+            "country_of_birth": "UA",
+            "place_of_birth": "Lviv",
+            "embassy_country": "PL",
+            "embassy_city": "Warsaw",
+            "passport_number": "FX730103",
+            "email": "jan@example.com",
+        },
+        {
+            **example,
+            "surname": "Osei",
+            "given_names": "Kwame",
+            "nationality": "GH",
+            "country_of_birth": "GH",
+            "place_of_birth": "Accra",
+            "embassy_country": "GH",
+            "embassy_city": "Accra",
+            "passport_number": "G7301004",
+            "email": "kwame@example.com",
+            "date_of_birth": "31-02-2006",
+        },
+    ]
+    university.choose_file(
+        "Het bestand met uw studenten (CSV)",
+        _students_csv(tmp_path / "studenten.csv", template, students),
+    )
+    university.activate(page.get_by_role("button", name="Uploaden en controleren"))
+    page.wait_for_selector("#counts", timeout=30_000)  # a queue may check it in the background
+    assert page.locator("#valid-count").inner_text() == "3"
+    assert page.locator("#error-count").inner_text() == "1"
+    problems = page.get_by_role("table", name="Problemen per rij")
+    cells = problems.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:3] == ["5", "date_of_birth", "31-02-2006"], cells  # the header is row 1
+    assert "31-02-2006 is geen bestaande datum" in cells[3], cells
+    assert page.locator("#confirm").count() == 0  # nothing to confirm while a row is wrong
+    university.check_page("preview with a problem")
+
+    # The corrected file.
+    students[3]["date_of_birth"] = "28-02-2006"
+    university.activate(page.get_by_role("link", name="Upload een verbeterd bestand"))
+    university.choose_file(
+        "Het bestand met uw studenten (CSV)",
+        _students_csv(tmp_path / "studenten-verbeterd.csv", template, students),
+    )
+    university.activate(page.get_by_role("button", name="Uploaden en controleren"))
+    page.wait_for_selector("#counts", timeout=30_000)
+    assert page.locator("#valid-count").inner_text() == "4"
+    assert page.locator("#error-count").inner_text() == "0"
+    valid = page.get_by_role("table", name="Rijen zonder problemen").inner_text()
+    assert "Thị Mai Nguyễn" in valid and "Kwame Osei" in valid
+    university.check_page("preview without problems")
+    university.activate(page.get_by_role("button", name="4 studenten registreren"))
+    page.wait_for_selector("#imported", timeout=30_000)
+    assert "4" in page.locator("#imported").inner_text()
+    university.check_page("students registered")
+
+    # The students in the people register.
+    university.activate(page.get_by_role("link", name="Naar het personenregister"))
+    register = page.locator("#people").inner_text()
+    for name in ("Nguyễn, Thị Mai", "D'Souza, Ananya", "Kowalczyk-Øberg, Jan", "Osei, Kwame"):
+        assert name in register, register
+    university.check_page("people register")
+    university.fill("Zoeken", "D'Souza")
+    university.submit_with_enter()
+    assert page.locator("#people tbody tr").count() == 1
+    university.activate(page.get_by_role("link", name="D'Souza, Ananya"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Ananya D'Souza"
+    university.check_page("student in the register")
+
+    assert_clean(tmp_path, university)
