@@ -586,3 +586,97 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
     university.check_page("student in the register")
 
     assert_clean(tmp_path, university)
+
+
+# --- a sponsor answers a request for information --------------------------------------------
+
+
+def _demo_residence_case(live_server) -> str:
+    """The reference of the demo employer's submitted residence case (portal/demo.py)."""
+    from sqlalchemy import create_engine, select
+
+    from portal.models import Application, ApplicationKind, Organisation
+
+    engine = create_engine(live_server.database_url)
+    try:
+        with engine.connect() as connection:
+            reference = connection.scalar(
+                select(Application.reference)
+                .join(Organisation, Organisation.id == Application.organisation_id)
+                .where(
+                    Organisation.legal_name == "Brightwave Technologies B.V.",
+                    Application.kind == ApplicationKind.HSM_RESIDENCE,
+                )
+                .order_by(Application.id)
+                .limit(1)
+            )
+    finally:
+        engine.dispose()
+    require(reference is not None, "the demo residence case is a draft (no thresholds this year)")
+    return reference
+
+
+def test_sponsor_answers_a_request_for_information(
+    browser_context, second_context, live_server, tmp_path
+):
+    """A reviewer asks for information on the demo employer's submitted residence case; the
+    employer opens the letter in the inbox and answers it by keyboard with a message and a
+    document; the reviewer reads the reply in the back office."""
+    _tools()
+    reference = _demo_residence_case(live_server)
+
+    # --- the reviewer asks, in Dutch ------------------------------------------------------
+    staff_page = second_context.new_page()
+    reviewer = Keyboard(staff_page)
+    staff_sign_in(reviewer, live_server, "reviewer@demo.example")
+    reviewer.activate(staff_page.get_by_role("link", name=reference))
+    reviewer.check_page("case")
+    reviewer.fill("Wat de referent moet sturen", "Stuur de ondertekende arbeidsovereenkomst.")
+    respond_by = staff_page.get_by_label("Reageren vóór", exact=True).input_value()
+    reviewer.activate(
+        staff_page.get_by_role("button", name="Verzoek versturen en termijn opschorten")
+    )
+    assert "termijn" in staff_page.get_by_role("status").inner_text()
+    assert "Wacht op antwoord" in staff_page.locator("main").inner_text()
+    reviewer.check_page("case with the clock stopped")
+
+    # --- the employer answers from the letter, in English -----------------------------------
+    page = browser_context.new_page()
+    employer = Keyboard(page)
+    sponsor_sign_in(employer, live_server, "employer@demo.example")
+    employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))
+    subject = f"Request for information about your application {reference}"
+    row = page.locator("tr", has=page.get_by_role("link", name=subject))
+    assert "Needs action" in row.inner_text()
+    assert "Priya Raghunathan" in row.inner_text()  # the person the case is about
+    employer.check_page("inbox with a request")
+    employer.activate(row.get_by_role("link", name=subject))
+    assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator(".letter-text").inner_text()
+    assert date.fromisoformat(respond_by).strftime("%-d %B %Y") in page.locator("main").inner_text()
+    employer.check_page("request letter")
+    employer.fill("Your message", "Here is the contract, signed by both parties.")
+    employer.choose_file(
+        "Documents (PDF, JPEG or PNG, at most 10 MB each)",
+        small_pdf(tmp_path / "signed contract.pdf"),
+    )
+    employer.activate(page.get_by_role("button", name="Send the answer"))
+    assert (
+        f"Your reply has been added to case {reference}."
+        in page.get_by_role("status").first.inner_text()
+    )
+    assert "signed contract.pdf" in page.locator("#replies").inner_text()
+    assert page.locator("#reply-answered").is_visible()  # no second answer to the same request
+    employer.check_page("request letter answered")
+
+    # --- the reviewer reads the reply -------------------------------------------------------
+    staff_page.reload()
+    assert "Wacht op antwoord" not in staff_page.locator("main").inner_text()
+    reviewer.activate(
+        staff_page.get_by_role("link", name="De antwoorden van de referent en hun documenten")
+    )
+    replies = staff_page.locator("#replies").inner_text()
+    assert "Here is the contract, signed by both parties." in replies
+    assert "signed contract.pdf" in replies
+    reviewer.check_page("replies")
+
+    assert_clean(tmp_path, employer, reviewer)
