@@ -1,8 +1,15 @@
 """Journeys in a real browser, by keyboard where a keyboard user would use it.
 
-An employer signs up and applies for recognition; a reviewer signs in with password and TOTP and
-grants it; the employer finds the decision in the inbox and downloads the PDF. Every page on the
-way passes axe-core and the Nu HTML Checker.
+1. An employer signs up and applies for recognition; a reviewer signs in with password and TOTP
+   and grants it; the employer finds the decision in the inbox and downloads the PDF.
+2. The demo employer adds a person to the people register and files a highly skilled migrant
+   application for them (a salary below the threshold, then the fix), with documents.
+3. The demo university registers students in bulk from a CSV file (a problem, then the fix).
+4. A reviewer asks for information on a residence case; the sponsor answers from the letter.
+
+The pages on the way pass axe-core and the Nu HTML Checker. The accessibility statement lists
+these journeys (portal/blueprints/public/routes.py: ACCESSIBILITY_JOURNEYS): add a new one there.
+Journeys 2 to 4 change the demo organisations' data on the live server; each stands on its own.
 """
 
 import hashlib
