@@ -160,9 +160,34 @@ def load() -> bool:
                 service.submit_application(
                     application, user, today=clock.today() - timedelta(days=days_ago)
                 )
+                if key == INFORMATION_REQUESTED_FROM:
+                    _request_information(application, staff[StaffRole.REVIEWER])
     db.session.flush()
     _load_duties(created)
     return True
+
+
+# An open request for information, so that a letter with its reply form is there to see.
+INFORMATION_REQUESTED_FROM = "starter"
+
+
+def _request_information(application, reviewer) -> None:
+    from portal import reference
+    from portal.services import casework
+
+    db.session.flush()
+    today = clock.today()
+    casework.request_information(
+        application,
+        reviewer,
+        message=(
+            "Stuur een recent uittreksel uit het Handelsregister en de verklaring dat u de "
+            "gedragscode naleeft."
+        ),
+        respond_by=today + timedelta(days=reference.information_request_period(today).default_days),
+        expected_version=application.version,
+        today=today,
+    )
 
 
 DEMO_PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"

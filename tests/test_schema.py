@@ -43,3 +43,24 @@ def test_demo_data_loads_once(app):
             db.select(Recognition).where(Recognition.organisation_id == employer.id)
         )
     ] == ["labour"]
+
+
+def test_demo_data_has_a_request_for_information_to_answer(app, client):
+    """The crawl (tests/browser/test_pages.py) sees a letter with its reply form, and that
+    form in its error state, only if the demo data has an open request."""
+    from portal.models import ApplicationStatus, Letter, LetterKind
+    from tests.conftest import get_page
+    from tests.helpers import sign_in
+
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    letter = db.session.scalar(
+        db.select(Letter).where(Letter.kind == LetterKind.REQUEST_FOR_INFORMATION)
+    )
+    assert letter.organisation.legal_name == "Nova Robotics B.V."
+    assert letter.application.status == ApplicationStatus.INFORMATION_REQUESTED
+    assert letter.respond_by > letter.issued_at.date()
+    client.get("/language/en")
+    starter = db.session.scalar(db.select(User).where(User.email == "starter@demo.example"))
+    sign_in(client, starter, password="demo-portal-2026")
+    page = get_page(client, f"/inbox/{letter.id}")
+    assert page.soup.find("form", action=f"/inbox/{letter.id}/reply") is not None

@@ -270,6 +270,7 @@ def request_information(
         application=application,
         respond_by=respond_by,
         actor=actor,
+        person=_person_of(application),
         message=message,
     )
     suspension.letter_id = letter.id
@@ -429,3 +430,13 @@ def reject_refusal(application: Application, actor: User, expected_version: int)
         details={"proposed_by": proposer_id},
     )
     return application
+
+
+def _person_of(application: Application) -> dict | None:
+    """The person a residence case is about (names and V-number, as sent), for its letters:
+    printed on the letter and kept for the inbox's person column and filter."""
+    if not application.kind.is_residence:
+        return None
+    from portal.services import residence
+
+    return residence.person_of(application)

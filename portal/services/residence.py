@@ -524,7 +524,7 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         LetterKind.ACKNOWLEDGEMENT,
         application=application,
         actor=actor,
-        person_name=person_name(application),
+        person=person_of(application),  # printed, and kept for the inbox's person column
     )
     audit.record(
         "application.submitted",

@@ -230,3 +230,16 @@ def test_answering_a_request_for_information_restarts_the_clock(app, client):
     )
     assert response.status_code == 302
     assert len(db.session.scalars(select(CaseReply)).all()) == 1
+
+
+def test_the_letter_page_with_its_reply_form_has_unique_ids(client, request_letter):
+    """Regression (found by the browser journey): the reply form and the "Mark as unread"
+    form both had id="csrf_token" on a letter that can be answered: invalid HTML."""
+    page = get_page(client, f"/inbox/{request_letter.id}")
+    forms = [f for f in page.soup.find_all("form", method="post") if "/inbox/" in f["action"]]
+    assert len(forms) == 2  # mark as unread, and the reply
+    ids = [element["id"] for element in page.soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    # Both forms still carry their token and the reply is accepted with it.
+    assert all(form.find("input", attrs={"name": "csrf_token"}) for form in forms)
+    assert send_reply(client, request_letter, "Here it is.").status_code == 302

@@ -474,3 +474,26 @@ def test_no_input_makes_a_server_error(client, kind):
                 assert "<script>alert" not in response.get_data(as_text=True)
     assert client.get(f"{tasks_url}/check").status_code == 200
     assert client.get(tasks_url).status_code == 200
+
+
+def test_the_acknowledgement_names_the_person_in_the_inbox_and_its_filter(client):
+    """Regression (found by the browser journey): the acknowledgement of a residence
+    application printed the person's name but did not keep it on the letter, so the inbox's
+    person column was empty and filtering on the person did not find it."""
+    user = member()
+    recognise(user)
+    sign_in(client, user)
+    person = {**PERSON, "v_number": "1234567890"}
+    tasks_url = fill_in(client, person=person)
+    assert submit(client, tasks_url).status_code == 302
+    letter = db.session.scalar(db.select(Letter))
+    assert letter.person_name == "Zoë 李 O'Brien-Núñez"
+    assert letter.v_number == "1234567890"
+
+    inbox = get_page(client, "/inbox")
+    row = inbox.soup.find("a", string=letter.subject).find_parent("tr")
+    assert "Zoë 李 O'Brien-Núñez (1234567890)" in row.get_text(" ", strip=True)
+    found = get_page(client, "/inbox?person=O'Brien")
+    assert found.soup.find("a", string=letter.subject) is not None
+    assert get_page(client, "/inbox?person=1234567890").soup.find("a", string=letter.subject)
+    assert get_page(client, "/inbox?person=Someone").soup.find("a", string=letter.subject) is None

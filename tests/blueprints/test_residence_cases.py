@@ -581,3 +581,31 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
     assert letters == kinds and len(letters) == 3
     assert "Granted" in page.soup.select_one("#case-summary").get_text(" ", strip=True)
     assert "Nothing: this application has been decided." in page.text
+
+
+def test_a_request_for_information_on_a_residence_case_names_the_person(client):
+    """Regression (found by the browser journey): the request for information about a
+    residence case did not say which person it concerned, on the letter or in the inbox."""
+    user, case = submitted_residence(client)
+    reviewer = UserFactory(reviewer=True)
+    staff_sign_in(client, reviewer)
+    asked = act(
+        client,
+        case,
+        "/request-information",
+        **{
+            "request-message": "Send the signed employment contract.",
+            "request-respond_by": (TODAY + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert asked.status_code == 302
+    letter = db.session.scalar(
+        db.select(Letter).where(Letter.kind == LetterKind.REQUEST_FOR_INFORMATION)
+    )
+    assert letter.person_name == "Zoë 李 O'Brien-Núñez"
+    assert letter.v_number == "1234567890"
+    assert "O'Brien-Núñez" in pdf_text(letter)  # 李 prints as a box: DejaVu has no CJK
+    staff_sign_out(client)
+    sign_in(client, user)
+    row = get_page(client, "/inbox").soup.find("a", string=letter.subject).find_parent("tr")
+    assert "O'Brien-Núñez (1234567890)" in row.get_text(" ", strip=True)

@@ -224,10 +224,24 @@ class Crawler:
                 signature = (form["method"], shape(form["action"]), tuple(form["fields"]))
                 forms_to_try.setdefault(signature, (path, form["index"]))
         # Error states last, so that a form that does succeed cannot change the crawl.
-        for (_method, action, _fields), (path, index) in forms_to_try.items():
-            self.goto(path)
-            self.check(self.submit_empty(index), f"empty form → {action}")
+        for signature, (path, _index) in forms_to_try.items():
+            response = self.goto(path)
+            index = self._form_index(signature)
+            if index is None:
+                assert response is not None and response.status < 500, f"{path}: server error"
+                # An earlier empty form changed this page: an emptied person section makes a
+                # draft's travel section (entry only) no longer apply, so its page is a 404.
+                continue
+            self.check(self.submit_empty(index), f"empty form → {signature[1]}")
         return self.checked
+
+    def _form_index(self, signature: tuple) -> int | None:
+        """The index of the page's form with this signature now, or None if it is gone."""
+        for form in self.page.evaluate(_FORMS_JS):
+            found = (form["method"], shape(form["action"]), tuple(form["fields"]))
+            if found == signature:
+                return form["index"]
+        return None
 
 
 def crawl(chromium, server: LiveServer, role: str, lang: str) -> list[CheckedPage]:

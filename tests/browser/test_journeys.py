@@ -1,20 +1,28 @@
 """Journeys in a real browser, by keyboard where a keyboard user would use it.
 
-An employer signs up and applies for recognition; a reviewer signs in with password and TOTP and
-grants it; the employer finds the decision in the inbox and downloads the PDF. Every page on the
-way passes axe-core and the Nu HTML Checker.
+1. An employer signs up and applies for recognition; a reviewer signs in with password and TOTP
+   and grants it; the employer finds the decision in the inbox and downloads the PDF.
+2. The demo employer adds a person to the people register and files a highly skilled migrant
+   application for them (a salary below the threshold, then the fix), with documents.
+3. The demo university registers students in bulk from a CSV file (a problem, then the fix).
+4. A reviewer asks for information on a residence case; the sponsor answers from the letter.
+
+The pages on the way pass axe-core and the Nu HTML Checker. The accessibility statement lists
+these journeys (portal/blueprints/public/routes.py: ACCESSIBILITY_JOURNEYS): add a new one there.
+Journeys 2 to 4 change the demo organisations' data on the live server; each stands on its own.
 """
 
 import hashlib
 import io
 import re
 import shutil
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from tests.browser.checks import describe, run_axe, run_vnu
-from tests.browser.conftest import AXE_JS, VNU_JAR, require
+from tests.browser.conftest import AXE_JS, DEMO_PASSWORD, VNU_JAR, require
 
 MAX_TABS = 80
 
@@ -53,6 +61,28 @@ class Keyboard:
     def fill(self, label: str, text: str) -> None:
         self.tab_to(self.page.get_by_label(label, exact=True))
         self.page.keyboard.type(text)
+
+    def fill_date(self, label: str, day: date) -> None:
+        """A date field (a date picker in Chromium): Tab to it, then set the date; typing into
+        the picker's segments depends on the browser's locale."""
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        field.fill(day.isoformat())
+
+    def select(self, label: str, option: str) -> None:
+        """Tab to a drop-down and choose by typing the option's first letters, as people do."""
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        self.page.keyboard.type(option)
+        if field.evaluate("el => el.options[el.selectedIndex].text") != option:
+            field.select_option(label=option)  # type-ahead is timing-dependent in headless mode
+        assert field.evaluate("el => el.options[el.selectedIndex].text") == option
+
+    def choose_file(self, label: str, path: str) -> None:
+        """Tab to a file field; the file chooser is the system's, so the file is set directly."""
+        field = self.page.get_by_label(label, exact=True)
+        self.tab_to(field)
+        field.set_input_files(path)
 
     def choose(self, group: str, option: str) -> None:
         """Tab into a radio group, arrow to the option, Space to select it."""
@@ -195,3 +225,465 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     )
     errors = run_vnu({**employer.pages, **reviewer.pages}, tmp_path)
     assert not errors, "\n".join(f"{where} {message}" for where, message in errors)
+
+
+# --- shared steps ---------------------------------------------------------------------
+
+
+def small_pdf(path) -> str:
+    """A small, valid one-page PDF on disk, as a person would pick it in the file chooser."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with open(path, "wb") as file:
+        writer.write(file)
+    return str(path)
+
+
+SIGN_IN_TEXT = {
+    "en": {
+        "email": "E-mail address",
+        "password": "Password",
+        "code": "Code from your authenticator app",
+        "saved": "I have saved my recovery codes, continue",
+    },
+    "nl": {
+        "email": "E-mailadres",
+        "password": "Wachtwoord",
+        "code": "Code uit uw authenticator-app",
+        "saved": "Ik heb mijn herstelcodes bewaard, verder",
+    },
+}
+
+
+def sponsor_sign_in(person: "Keyboard", live_server, email: str, lang: str = "en") -> None:
+    """Sign in by keyboard as a sponsor user. Administrators set up two-step verification at
+    their first sign-in (issue 8); after that they enter a code."""
+    import pyotp
+
+    text = SIGN_IN_TEXT[lang]
+    page = person.page
+    page.goto(f"/language/{lang}?next=/sign-in")
+    person.fill(text["email"], email)
+    person.fill(text["password"], DEMO_PASSWORD)
+    person.submit_with_enter()
+    if "/sign-in/set-up-code" in page.url:
+        person.check_page("set up two-step verification")
+        secret = page.locator("#totp-secret").inner_text().strip()
+        person.fill(text["code"], pyotp.TOTP(secret).now())
+        person.submit_with_enter()
+        person.check_page("recovery codes")
+        person.activate(page.get_by_role("link", name=text["saved"]))
+    elif "/sign-in/code" in page.url:
+        person.fill(text["code"], live_server.totp_code(email))
+        person.submit_with_enter()
+    assert page.url.endswith("/dashboard"), page.url
+
+
+def staff_sign_in(person: "Keyboard", live_server, email: str) -> None:
+    """Sign in by keyboard to the back office, in Dutch: password, then the TOTP code."""
+    page = person.page
+    page.goto("/language/nl?next=/backoffice/sign-in")
+    person.fill("E-mailadres", email)
+    person.fill("Wachtwoord", DEMO_PASSWORD)
+    person.submit_with_enter()
+    person.fill("Code uit uw authenticator-app", live_server.totp_code(email))
+    person.submit_with_enter()
+    assert "/backoffice" in page.url and "sign-in" not in page.url, page.url
+
+
+def assert_clean(tmp_path, *people: "Keyboard") -> None:
+    """Every page the people saw: 0 axe-core violations and 0 Nu HTML Checker errors."""
+    violations = [v for person in people for v in person.violations]
+    assert not violations, "\n".join(violations)
+    pages = {where: html for person in people for where, html in person.pages.items()}
+    errors = run_vnu(pages, tmp_path)
+    assert not errors, "\n".join(f"{where} {message}" for where, message in errors)
+
+
+# --- an employer files a highly skilled migrant application ---------------------------------
+
+
+def test_employer_files_a_highly_skilled_migrant_application(
+    browser_context, live_server, tmp_path
+):
+    """The demo employer (recognised for labour) adds a person to the people register, starts
+    the application from the person's page, fills the task list (one salary below the
+    threshold first, then the fix), uploads the documents, checks, declares and submits; the
+    reference, the decision deadline and the acknowledgement letter follow."""
+    _tools()
+    from portal import clock
+    from portal.reference.residence import salary_threshold
+
+    today = clock.today()
+    born = date(today.year - 27, 4, 12)  # under 30: the lower threshold applies
+    threshold = salary_threshold("hsm_under_30", today).monthly_cents
+    expected_threshold = f"€{threshold // 100:,}.{threshold % 100:02d}"
+
+    page = browser_context.new_page()
+    employer = Keyboard(page)
+    sponsor_sign_in(employer, live_server, "employer@demo.example")
+
+    # --- the people register: a name with a diacritic and an apostrophe ----------------
+    employer.activate(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="People")
+    )
+    employer.check_page("people register")
+    employer.activate(page.get_by_role("link", name="Add a person"))
+    employer.check_page("add a person")
+    employer.fill("Given names", "Zoë")
+    employer.fill("Surname", "O'Connor")
+    employer.fill_date("Date of birth", born)
+    employer.fill("Place of birth", "Montréal")
+    employer.select("Country of birth", "Canada")
+    employer.select("Nationality", "Canada")
+    employer.choose("Sex, as in the passport", "Female (F)")
+    employer.choose("Sponsored under", "Labour")
+    employer.fill("Passport number", "HK482913")
+    employer.fill_date("Passport date of issue", date(today.year - 2, 6, 1))
+    employer.fill_date("Passport date of expiry", date(today.year + 8, 5, 31))
+    employer.activate(page.get_by_role("button", name="Save"))
+    assert "Zoë O'Connor has been added to the register." in page.get_by_role("status").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "Zoë O'Connor"
+    employer.check_page("person")
+
+    # --- the application, started from the person ---------------------------------------
+    employer.activate(
+        page.get_by_role("link", name="Start a residence application for Zoë O'Connor")
+    )
+    assert "Zoë O'Connor" in page.locator("#about-person").inner_text()
+    employer.check_page("start a residence application")
+    employer.choose(
+        "Which application do you want to make?", "Highly skilled migrant: residence only"
+    )
+    employer.activate(page.get_by_role("button", name="Continue"))
+    employer.check_page("task list")
+
+    employer.activate(page.get_by_role("link", name="The person"))
+    # Filled in from the register: the person's details are not typed again.
+    assert page.get_by_label("Surname", exact=True).input_value() == "O'Connor"
+    assert page.get_by_label("Given names", exact=True).input_value() == "Zoë"
+    employer.check_page("the person")
+    employer.choose("Civil status", "Unmarried")
+    employer.activate(page.get_by_role("button", name="Save and continue"))
+
+    # The job: a salary below the threshold first.
+    assert page.get_by_role("heading", level=1).inner_text() == "The job"
+    employer.check_page("the job")
+    start = today + timedelta(days=60)
+    employer.fill("Job title", "Data engineer")
+    employer.fill("Start date of the employment", start.strftime("%d-%m-%Y"))
+    employer.fill("End date of the contract", (start + timedelta(days=730)).strftime("%d-%m-%Y"))
+    employer.fill("Hours per week", "40")
+    employer.fill("Gross monthly salary in euros", "4.100,00")
+    employer.choose("Does the reduced salary criterion apply?", "No")
+    employer.activate(page.get_by_role("button", name="Save and continue"))
+    assert page.title().startswith("Error:")
+    summary = page.get_by_role("alert").inner_text()
+    assert "€4,100.00" in summary and expected_threshold in summary, summary
+    # What was typed is still there, in every field.
+    assert page.get_by_label("Job title", exact=True).input_value() == "Data engineer"
+    assert page.get_by_label("Hours per week", exact=True).input_value() == "40"
+    salary = page.get_by_label("Gross monthly salary in euros", exact=True)
+    assert salary.input_value() == "4.100,00"
+    employer.check_page("the job with the salary below the threshold")
+    # The error summary's link leads to the field.
+    employer.tab_to(page.get_by_role("alert").get_by_role("link").first)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'monthly_salary'")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("5.688,00")
+    employer.activate(page.get_by_role("button", name="Save and continue"))
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Highly skilled migrant: residence only"
+    )
+    for section in ("The person", "The job"):
+        status = page.locator("li", has=page.get_by_role("link", name=section)).inner_text()
+        assert "Completed" in status, status
+
+    # --- the documents ------------------------------------------------------------------
+    employer.activate(page.get_by_role("link", name="Documents"))
+    employer.check_page("documents")
+    for label, filename in (
+        ("Copy of the passport", "passport.pdf"),
+        ("Employment contract", "contract.pdf"),
+    ):
+        employer.choose("Which document is this?", label)
+        employer.choose_file("The file", small_pdf(tmp_path / filename))
+        employer.activate(page.get_by_role("button", name="Upload"))
+        assert f"{label} has been uploaded." in page.get_by_role("status").inner_text()
+    assert "Still needed" not in page.locator("#required-documents").inner_text()
+    employer.check_page("documents uploaded")
+    employer.activate(page.get_by_role("link", name="Back to the application"))
+
+    # --- check, declare, submit ---------------------------------------------------------
+    employer.activate(page.get_by_role("link", name="Check your answers and submit"))
+    employer.check_page("check your answers")
+    answers = page.locator("main").inner_text()
+    assert "Zoë" in answers and "O'Connor" in answers and "€5,688.00" in answers
+    assert expected_threshold in page.locator("#outcome").inner_text()
+    employer.tick(
+        "I declare that the information given is correct and complete, and that the person "
+        "meets the conditions for this residence permit."
+    )
+    employer.activate(page.get_by_role("button", name="Submit application"))
+    notice = page.get_by_role("status").inner_text()
+    reference = re.search(r"Your reference is (\S+)\.", notice).group(1)
+    assert page.get_by_role("heading", level=1).inner_text() == f"Application {reference}"
+    from portal.services.residence_rules import statutory_deadline
+
+    deadline = page.locator("#deadline").inner_text()
+    days = (statutory_deadline(today) - today).days
+    assert f"{days} days left" in deadline, deadline
+    expected_deadline = deadline.split(" – ")[0].removeprefix("Statutory decision deadline").strip()
+    employer.check_page("application submitted")
+
+    # --- the acknowledgement in the inbox -----------------------------------------------
+    employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))
+    employer.check_page("inbox")
+    row = page.locator("tr", has_text="Zoë O'Connor")
+    employer.activate(
+        row.get_by_role(
+            "link",
+            name="Acknowledgement of receipt: residence application "
+            "(highly skilled migrant, residence)",
+        )
+    )
+    assert reference in page.locator("main").inner_text()
+    text = page.locator(".letter-text").inner_text()
+    assert "Zoë O'Connor" in text and reference in text and expected_deadline in text
+    employer.check_page("acknowledgement letter")
+
+    assert_clean(tmp_path, employer)
+
+
+# --- a university registers students in bulk ------------------------------------------------
+
+
+def _students_csv(path, template: str, rows: list[dict]) -> str:
+    """The students as Dutch Excel saves 'CSV UTF-8': semicolons, dd-mm-yyyy, a BOM."""
+    import csv
+
+    header = next(csv.reader(io.StringIO(template.lstrip("\ufeff"))))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    return str(path)
+
+
+def test_university_registers_students_in_bulk(browser_context, live_server, tmp_path):
+    """The demo university, in Dutch: downloads the template, uploads 4 students with one
+    impossible date of birth, reads the problem by row and column, uploads the corrected file,
+    confirms, and finds the students in the people register."""
+    import csv
+
+    _tools()
+    page = browser_context.new_page()
+    university = Keyboard(page)
+    sponsor_sign_in(university, live_server, "university@demo.example", lang="nl")
+    university.activate(
+        page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+            "link", name="Studenten registreren"
+        )
+    )
+    university.check_page("register students")
+
+    # The template downloads, with the columns and one example row.
+    link = page.get_by_role("link", name="Download het sjabloon (CSV, met één voorbeeldrij)")
+    university.tab_to(link)
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    assert info.value.suggested_filename == "students-template.csv"
+    template = info.value.path().read_text(encoding="utf-8")
+    header, example = list(csv.reader(io.StringIO(template.lstrip("\ufeff"))))
+    assert {"surname", "date_of_birth", "passport_number", "programme"} <= set(header)
+    example = dict(zip(header, example, strict=True))
+    assert re.fullmatch(r"\d{2}-\d{2}-\d{4}", example["date_of_birth"])  # dd-mm-yyyy
+
+    students = [
+        {**example, "surname": "Nguyễn", "given_names": "Thị Mai", "passport_number": "C7301001"},
+        {
+            **example,
+            "surname": "D'Souza",
+            "given_names": "Ananya",
+            "nationality": "IN",
+            "country_of_birth": "IN",
+            "place_of_birth": "Mumbai",
+            "embassy_country": "IN",
+            "embassy_city": "New Delhi",
+            "passport_number": "N7301002",
+            "email": "ananya@example.com",
+        },
+        {
+            **example,
+            "surname": "Kowalczyk-Øberg",
+            "given_names": "Jan",
+            "nationality": "UA",
+            "country_of_birth": "UA",
+            "place_of_birth": "Lviv",
+            "embassy_country": "PL",
+            "embassy_city": "Warsaw",
+            "passport_number": "FX730103",
+            "email": "jan@example.com",
+        },
+        {
+            **example,
+            "surname": "Osei",
+            "given_names": "Kwame",
+            "nationality": "GH",
+            "country_of_birth": "GH",
+            "place_of_birth": "Accra",
+            "embassy_country": "GH",
+            "embassy_city": "Accra",
+            "passport_number": "G7301004",
+            "email": "kwame@example.com",
+            "date_of_birth": "31-02-2006",
+        },
+    ]
+    university.choose_file(
+        "Het bestand met uw studenten (CSV)",
+        _students_csv(tmp_path / "studenten.csv", template, students),
+    )
+    university.activate(page.get_by_role("button", name="Uploaden en controleren"))
+    page.wait_for_selector("#counts", timeout=30_000)  # a queue may check it in the background
+    assert page.locator("#valid-count").inner_text() == "3"
+    assert page.locator("#error-count").inner_text() == "1"
+    problems = page.get_by_role("table", name="Problemen per rij")
+    cells = problems.locator("tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:3] == ["5", "date_of_birth", "31-02-2006"], cells  # the header is row 1
+    assert "31-02-2006 is geen bestaande datum" in cells[3], cells
+    assert page.locator("#confirm").count() == 0  # nothing to confirm while a row is wrong
+    university.check_page("preview with a problem")
+
+    # The corrected file.
+    students[3]["date_of_birth"] = "28-02-2006"
+    university.activate(page.get_by_role("link", name="Upload een verbeterd bestand"))
+    university.choose_file(
+        "Het bestand met uw studenten (CSV)",
+        _students_csv(tmp_path / "studenten-verbeterd.csv", template, students),
+    )
+    university.activate(page.get_by_role("button", name="Uploaden en controleren"))
+    page.wait_for_selector("#counts", timeout=30_000)
+    assert page.locator("#valid-count").inner_text() == "4"
+    assert page.locator("#error-count").inner_text() == "0"
+    valid = page.get_by_role("table", name="Rijen zonder problemen").inner_text()
+    assert "Thị Mai Nguyễn" in valid and "Kwame Osei" in valid
+    university.check_page("preview without problems")
+    university.activate(page.get_by_role("button", name="4 studenten registreren"))
+    page.wait_for_selector("#imported", timeout=30_000)
+    assert "4" in page.locator("#imported").inner_text()
+    university.check_page("students registered")
+
+    # The students in the people register.
+    university.activate(page.get_by_role("link", name="Naar het personenregister"))
+    register = page.locator("#people").inner_text()
+    for name in ("Nguyễn, Thị Mai", "D'Souza, Ananya", "Kowalczyk-Øberg, Jan", "Osei, Kwame"):
+        assert name in register, register
+    university.check_page("people register")
+    university.fill("Zoeken", "D'Souza")
+    university.submit_with_enter()
+    assert page.locator("#people tbody tr").count() == 1
+    university.activate(page.get_by_role("link", name="D'Souza, Ananya"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Ananya D'Souza"
+    university.check_page("student in the register")
+
+    assert_clean(tmp_path, university)
+
+
+# --- a sponsor answers a request for information --------------------------------------------
+
+
+def _demo_residence_case(live_server) -> str:
+    """The reference of the demo employer's submitted residence case (portal/demo.py)."""
+    from sqlalchemy import create_engine, select
+
+    from portal.models import Application, ApplicationKind, Organisation
+
+    engine = create_engine(live_server.database_url)
+    try:
+        with engine.connect() as connection:
+            reference = connection.scalar(
+                select(Application.reference)
+                .join(Organisation, Organisation.id == Application.organisation_id)
+                .where(
+                    Organisation.legal_name == "Brightwave Technologies B.V.",
+                    Application.kind == ApplicationKind.HSM_RESIDENCE,
+                )
+                .order_by(Application.id)
+                .limit(1)
+            )
+    finally:
+        engine.dispose()
+    require(reference is not None, "the demo residence case is a draft (no thresholds this year)")
+    return reference
+
+
+def test_sponsor_answers_a_request_for_information(
+    browser_context, second_context, live_server, tmp_path
+):
+    """A reviewer asks for information on the demo employer's submitted residence case; the
+    employer opens the letter in the inbox and answers it by keyboard with a message and a
+    document; the reviewer reads the reply in the back office."""
+    _tools()
+    reference = _demo_residence_case(live_server)
+
+    # --- the reviewer asks, in Dutch ------------------------------------------------------
+    staff_page = second_context.new_page()
+    reviewer = Keyboard(staff_page)
+    staff_sign_in(reviewer, live_server, "reviewer@demo.example")
+    reviewer.activate(staff_page.get_by_role("link", name=reference))
+    reviewer.check_page("case")
+    reviewer.fill("Wat de referent moet sturen", "Stuur de ondertekende arbeidsovereenkomst.")
+    respond_by = staff_page.get_by_label("Reageren vóór", exact=True).input_value()
+    reviewer.activate(
+        staff_page.get_by_role("button", name="Verzoek versturen en termijn opschorten")
+    )
+    assert "termijn" in staff_page.get_by_role("status").inner_text()
+    assert "Wacht op antwoord" in staff_page.locator("main").inner_text()
+    reviewer.check_page("case with the clock stopped")
+
+    # --- the employer answers from the letter, in English -----------------------------------
+    page = browser_context.new_page()
+    employer = Keyboard(page)
+    sponsor_sign_in(employer, live_server, "employer@demo.example")
+    employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))
+    subject = f"Request for information about your application {reference}"
+    row = page.locator("tr", has=page.get_by_role("link", name=subject))
+    assert "Needs action" in row.inner_text()
+    assert "Priya Raghunathan" in row.inner_text()  # the person the case is about
+    employer.check_page("inbox with a request")
+    employer.activate(row.get_by_role("link", name=subject))
+    assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator(".letter-text").inner_text()
+    assert date.fromisoformat(respond_by).strftime("%-d %B %Y") in page.locator("main").inner_text()
+    employer.check_page("request letter")
+    employer.fill("Your message", "Here is the contract, signed by both parties.")
+    employer.choose_file(
+        "Documents (PDF, JPEG or PNG, at most 10 MB each)",
+        small_pdf(tmp_path / "signed contract.pdf"),
+    )
+    employer.activate(page.get_by_role("button", name="Send the answer"))
+    assert (
+        f"Your reply has been added to case {reference}."
+        in page.get_by_role("status").first.inner_text()
+    )
+    assert "signed contract.pdf" in page.locator("#replies").inner_text()
+    assert page.locator("#reply-answered").is_visible()  # no second answer to the same request
+    employer.check_page("request letter answered")
+
+    # --- the reviewer reads the reply -------------------------------------------------------
+    staff_page.reload()
+    assert "Wacht op antwoord" not in staff_page.locator("main").inner_text()
+    reviewer.activate(
+        staff_page.get_by_role("link", name="De antwoorden van de referent en hun documenten")
+    )
+    replies = staff_page.locator("#replies").inner_text()
+    assert "Here is the contract, signed by both parties." in replies
+    assert "signed contract.pdf" in replies
+    reviewer.check_page("replies")
+
+    assert_clean(tmp_path, employer, reviewer)

@@ -1,7 +1,9 @@
 from datetime import date
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.blueprints.public import bp
@@ -34,17 +36,48 @@ def set_language(code: str):
     return redirect(safe_next(request.args.get("next"), url_for("public.home")))
 
 
-# The accessibility statement: when it was last drawn up, and where to report a problem.
+# The accessibility statement's facts, in one place: when it was last reviewed, where to report
+# a problem, which tools check the pages (tests/blueprints/test_public.py compares the versions
+# with package-lock.json) and which browser journeys run (the same test compares them with
+# tests/browser/test_journeys.py). Change them together with the checks.
 STATEMENT_REVIEWED_ON = date(2026, 11, 29)
 ACCESSIBILITY_CONTACT = "toegankelijkheid@sponsorportal.ind.example"
+ACCESSIBILITY_TOOLS = {"axe_core": "4.14.1", "vnu_jar": "24.10.17"}
+ACCESSIBILITY_JOURNEYS = {
+    "test_employer_signs_up_applies_and_downloads_the_granted_decision": _l(
+        "An employer creates an account and applies for recognition as a sponsor; an IND "
+        "reviewer grants it; the employer downloads the decision letter from the inbox."
+    ),
+    "test_employer_files_a_highly_skilled_migrant_application": _l(
+        "An employer adds a person to the people register and files a highly skilled migrant "
+        "application for them: a salary below the threshold is corrected on the way, the "
+        "documents are uploaded, and the acknowledgement arrives in the inbox."
+    ),
+    "test_university_registers_students_in_bulk": _l(
+        "A university downloads the template, uploads a file of students with a mistake, reads "
+        "the problem, uploads the corrected file and registers the students."
+    ),
+    "test_sponsor_answers_a_request_for_information": _l(
+        "An IND reviewer asks for more information; the sponsor answers the letter with a "
+        "message and a document; the reviewer reads the reply."
+    ),
+}
 
 
 @bp.get("/accessibility")
 def accessibility():
+    config = current_app.config
     return render_template(
         "public/accessibility.html",
         reviewed_on=STATEMENT_REVIEWED_ON,
         contact_email=ACCESSIBILITY_CONTACT,
+        tools=SimpleNamespace(**ACCESSIBILITY_TOOLS),
+        journeys=list(ACCESSIBILITY_JOURNEYS.values()),
+        session_limits=SimpleNamespace(
+            idle_minutes=config["SESSION_IDLE_TIMEOUT"] // 60,
+            warning_minutes=-(-config["SESSION_IDLE_WARNING"] // 60),
+            absolute_hours=int(current_app.permanent_session_lifetime.total_seconds() // 3600),
+        ),
     )
 
 
