@@ -105,7 +105,7 @@ def test_the_statement_lists_exactly_the_browser_journeys_that_run(client, page)
 def test_the_statement_names_the_known_gaps_with_the_session_limits_in_force(app, client, page):
     client.get("/language/en")
     gaps = page(client, "/accessibility").soup.find(id="gaps").get_text(" ", strip=True)
-    assert "printed as empty boxes" in gaps and "DejaVu" in gaps and "Chinese" in gaps
+    assert "Noto and Droid Sans Fallback" in gaps and "Chinese, Devanagari and Thai" in gaps
     assert "reloads itself every few seconds" in gaps
     assert "browser's own date field" in gaps
     assert "After 20 minutes without activity" in gaps and "2 minutes before" in gaps
