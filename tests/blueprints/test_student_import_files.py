@@ -1,0 +1,71 @@
+"""Bulk student registration (issue 5): files as spreadsheets really write them, through HTTP.
+UTF-8 without a BOM is read; UTF-16 and Windows-1252 are explained; a row whose values run past
+the last column (an unquoted comma or semicolon inside a value) is explained, not silently
+shifted or cut; trailing empty cells are harmless."""
+
+from portal.models import Application, ImportBatch
+from tests.blueprints.test_student_import import (
+    confirm,
+    count,
+    csv_bytes,
+    fixed_day,  # noqa: F401 - autouse fixture: the same fixed day
+    student,
+    university,
+    upload,
+    uploaded,
+)
+from tests.conftest import Page
+from tests.helpers import sign_in
+
+
+def test_utf8_without_bom_and_semicolons_is_read(client):
+    user, org = university()
+    sign_in(client, user)
+    data = csv_bytes([student(1, surname="Ørsted"), student(2)], delimiter=";", bom=False)
+    assert not data.startswith(b"\xef\xbb\xbf")
+    url, page = uploaded(client, data)
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "2"
+    assert "Ørsted" in page.soup.find(id="valid-rows").get_text()
+    assert confirm(client, url).status_code == 302
+    assert count(Application, organisation_id=org.id) == 2
+
+
+def test_utf16_and_windows_1252_are_explained_and_nothing_is_stored(client):
+    user, _org = university()
+    sign_in(client, user)
+    text = csv_bytes(
+        [student(1, surname="Müller", given_names="Jörg", place_of_birth="Köln")], bom=False
+    ).decode()
+    for data, says in (
+        (text.encode("utf-16"), "saved as UTF-16"),
+        (text.replace(",", "\t").encode("utf-16"), "saved as UTF-16"),  # Excel's "Unicode text"
+        (text.encode("cp1252"), "not in UTF-8 (line 2)"),
+    ):
+        response = upload(client, data)
+        assert response.status_code == 400
+        assert says in Page(response).field_error("file")
+    assert count(ImportBatch) == 0
+
+
+def test_a_row_with_values_past_the_last_column_is_explained(client):
+    user, org = university()
+    sign_in(client, user)
+    rows = [student(n) for n in range(1, 5)]
+    data = csv_bytes(rows, delimiter=";")
+    # Row 3 has an unquoted semicolon in a value; row 5 has an extra value at the end.
+    data = data.replace(b"BSc Computer Science;", b"BSc; Computer Science;", 2)
+    data = data.replace(b"BSc; Computer Science;", b"BSc Computer Science;", 1)
+    lines = data.split(b"\r\n")
+    lines[4] += b";a note"
+    response = upload(client, b"\r\n".join(lines))
+    assert response.status_code == 400
+    error = Page(response).field_error("file")
+    assert "Rows 3, 5 have more values than the header has columns (20)" in error
+    assert "must be in quotes" in error
+    assert count(ImportBatch) == 0
+    # Empty cells past the last column (as spreadsheets sometimes write them) do no harm.
+    lines = csv_bytes(rows, delimiter=";").split(b"\r\n")
+    padded = b"\r\n".join(line + b";;" if line else line for line in lines)
+    _url, page = uploaded(client, padded)
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "4"
+    assert count(Application, organisation_id=org.id) == 0
