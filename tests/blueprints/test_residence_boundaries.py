@@ -203,3 +203,50 @@ def test_a_submitted_residence_application_joins_the_back_office_queue(client, a
     link = page.soup.find("a", string=submitted.reference)
     assert link["href"] == f"/backoffice/cases/{submitted.id}"
     assert get_page(staff, link["href"]).status == 200
+
+
+# --- the sponsor's case page while the clock is stopped -------------------------------------
+
+
+def test_while_the_clock_is_stopped_the_sponsor_sees_it_and_where_the_deadline_would_move(
+    client, app, monkeypatch
+):
+    from datetime import timedelta
+
+    from tests.backoffice_support import act
+
+    submitted_on = date(2026, 11, 29)
+    on(monkeypatch, submitted_on)
+    user = member()
+    recognise(user)
+    sign_in(client, user)
+    response = submit(client, fill_in(client))
+    case_url = response.headers["Location"]
+    case = db.session.scalar(db.select(Application))
+    assert case.decision_deadline == date(2027, 2, 27)
+
+    staff = app.test_client()
+    staff.get("/language/en")
+    staff_sign_in(staff, UserFactory(reviewer=True))
+    asked = act(
+        staff,
+        case,
+        "/request-information",
+        **{
+            "request-message": "Send the signed contract.",
+            "request-respond_by": (submitted_on + timedelta(days=14)).isoformat(),
+        },
+    )
+    assert asked.status_code == 302
+
+    # Three days later: no countdown, but the stopped clock and the deadline a reply would give.
+    on(monkeypatch, submitted_on + timedelta(days=3))
+    deadline = get_page(client, case_url).soup.select_one("#deadline").get_text(" ", strip=True)
+    assert "Clock stopped" in deadline and "since 29 November 2026" in deadline
+    assert "at most until 13 December 2026" in deadline
+    assert "it would become 2 March 2027" in deadline  # 27 February + 3 days
+    assert "days left" not in deadline
+    # Past the respond-by date the clock runs again: the move stops growing at 14 days.
+    on(monkeypatch, submitted_on + timedelta(days=30))
+    deadline = get_page(client, case_url).soup.select_one("#deadline").get_text(" ", strip=True)
+    assert "it would become 13 March 2027" in deadline
