@@ -69,3 +69,33 @@ def test_a_row_with_values_past_the_last_column_is_explained(client):
     _url, page = uploaded(client, padded)
     assert page.soup.find(id="valid-count").get_text(strip=True) == "4"
     assert count(Application, organisation_id=org.id) == 0
+
+
+def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypatch):
+    """What the self-refreshing progress page reads (with a queue, the check runs in a worker):
+    done_rows grows chunk by chunk, each step committed, before the preview is ready."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import ImportStatus
+    from portal.services import student_import
+
+    monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 2)
+    seen = []
+    commit = db.session.commit
+
+    def recording_commit():
+        commit()
+        batch = db.session.scalar(select(ImportBatch))
+        if batch is not None:
+            seen.append((batch.status, batch.done_rows))
+
+    monkeypatch.setattr(db.session, "commit", recording_commit)
+    user, _org = university()
+    sign_in(client, user)
+    response = upload(client, csv_bytes([student(n) for n in range(1, 6)]))
+    assert response.status_code == 302
+    checking = [done for status, done in seen if status == ImportStatus.VALIDATING]
+    assert checking == [0, 2, 4, 5]  # stored, then one commit per chunk of 2
+    assert seen[-1] == (ImportStatus.VALIDATED, 5)
+    assert student_import.valid_rows(db.session.scalar(select(ImportBatch))) != []
