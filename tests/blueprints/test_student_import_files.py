@@ -99,3 +99,20 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
     assert checking == [0, 2, 4, 5]  # stored, then one commit per chunk of 2
     assert seen[-1] == (ImportStatus.VALIDATED, 5)
     assert student_import.valid_rows(db.session.scalar(select(ImportBatch))) != []
+
+
+def test_a_body_over_the_request_limit_gets_an_explained_413_and_nothing_is_stored(
+    app, client, monkeypatch
+):
+    """Past MAX_CONTENT_LENGTH (above the import's own limit) the request itself is refused:
+    a page that says the file is too large, never a server error."""
+    user, _org = university()
+    sign_in(client, user)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    big = csv_bytes([student(n, programme="x" * 190) for n in range(1, 400)])
+    assert len(big) > 64 * 1024
+    response = upload(client, big)
+    assert response.status_code == 413
+    page = Page(response)
+    assert "The file is too large" in page.text and "Choose a smaller file" in page.text
+    assert count(ImportBatch) == 0
