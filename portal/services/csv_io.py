@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,9 +100,13 @@ def read_csv(
 
     table = CsvTable(columns=expected, delimiter=delimiter)
     index = {name: columns.index(name) for name in expected}
+    overflowing: list[int] = []  # lines with values beyond the last column: shifted cells
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):
+                continue
+            if any(cell.strip() for cell in row[len(header) :]):
+                overflowing.append(reader.line_num)
                 continue
             if len(table.rows) >= max_rows:
                 raise CsvRejected(
@@ -116,6 +121,21 @@ def read_csv(
         raise CsvRejected(
             _("Line %(line)d cannot be read: %(reason)s.", line=reader.line_num, reason=str(error))
         ) from error
+    if overflowing:
+        shown = ", ".join(str(line) for line in overflowing[:10])
+        raise CsvRejected(
+            ngettext(
+                "Row %(rows)s has more values than the header has columns (%(columns)d). A value "
+                "that contains a comma or semicolon must be in quotes; remove values beyond the "
+                "last column.",
+                "Rows %(rows)s have more values than the header has columns (%(columns)d). A "
+                "value that contains a comma or semicolon must be in quotes; remove values "
+                "beyond the last column.",
+                len(overflowing),
+                rows=shown + (" …" if len(overflowing) > 10 else ""),
+                columns=len(header),
+            )
+        )
     if not table.rows:
         raise CsvRejected(_("The file has a header but no rows."))
     return table

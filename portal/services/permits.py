@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Application, Permit, Person
+from portal.models import Application, ApplicationKind, Permit, Person
+from portal.models.application import OPEN_STATUSES
 from portal.services import residence_rules
 
 STATES = ("valid", "extension", "expired")
@@ -100,3 +101,21 @@ def current_permit_of(person: Person) -> Permit | None:
         .order_by(Permit.ends_on.desc(), Permit.id.desc())
         .limit(1)
     )
+
+
+def open_applications(organisation_id: int, person_ids) -> dict[int, Application]:
+    """The latest open residence application (a draft included) about each of these people:
+    where one is under way, the overview links it rather than offering to start another."""
+    if not person_ids:
+        return {}
+    found = db.session.scalars(
+        select(Application)
+        .where(
+            Application.organisation_id == organisation_id,
+            Application.person_id.in_(sorted(person_ids)),
+            Application.kind != ApplicationKind.RECOGNITION,
+            Application.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Application.created_at, Application.id)
+    )
+    return {application.person_id: application for application in found}

@@ -92,3 +92,14 @@ def test_written_csv_reads_back_with_bom_and_neutralised_cells():
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows == [["name", "note"], ["Zoë", "'=1+1"], ["A,B", "ok"]]
+
+
+def test_values_past_the_last_column_are_explained_and_empty_ones_ignored():
+    with pytest.raises(
+        CsvRejected, match=r"Row 3 has more values than the header has columns \(3\)"
+    ):
+        read(b"surname,given_names,date_of_birth\nA,B,C\nO'Brien, Jr.,B,C\n")
+    many = b"surname,given_names,date_of_birth\n" + b"A,B,C,D\n" * 12
+    with pytest.raises(CsvRejected, match=r"Rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 …"):
+        read(many, max_rows=20)
+    assert len(read(b"surname,given_names,date_of_birth,,\nA,B,C,,\nA,B,C, \n").rows) == 2

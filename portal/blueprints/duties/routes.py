@@ -230,9 +230,11 @@ def permits_index():
     pages = max(1, -(-len(rows) // PERMITS_PAGE_SIZE))
     raw = request.args.get("page", "1")
     page = min(int(raw), pages) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+    rows = rows[(page - 1) * PERMITS_PAGE_SIZE : page * PERMITS_PAGE_SIZE]
     return render_template(
         "duties/permits.html",
-        rows=rows[(page - 1) * PERMITS_PAGE_SIZE : page * PERMITS_PAGE_SIZE],
+        rows=rows,
+        under_way=permits.open_applications(g.organisation.id, {r.person.id for r in rows}),
         state=state,
         filters=PERMIT_FILTERS,
         counts=counts,

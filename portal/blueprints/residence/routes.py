@@ -27,6 +27,7 @@ from portal.models import (
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
 from portal.services import residence as service
 from portal.services import residence_rules as rules
+from portal.services import statutory_clock
 from portal.services.documents import max_bytes
 
 
@@ -329,6 +330,12 @@ def render_case(application: Application):
         .order_by(Letter.issued_at, Letter.id)
     ).all()
     rtype = service.residence_type(application)
+    today = clock.today()
+    suspension = (
+        statutory_clock.open_suspension(application)
+        if application.status == ApplicationStatus.INFORMATION_REQUESTED
+        else None
+    )
     return render_template(
         "residence/show.html",
         application=application,
@@ -340,6 +347,8 @@ def render_case(application: Application):
         requested_until=service.requested_until(application),
         documents=service.documents_of(application),
         document_label=service.document_label,
-        today=clock.today(),
+        today=today,
         display=service.display_value,
+        suspension=suspension,
+        projected_deadline=statutory_clock.projected_deadline(application, suspension, today),
     )
