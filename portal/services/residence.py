@@ -29,7 +29,7 @@ from portal.models.base import utcnow
 from portal.services import audit
 from portal.services import residence_rules as rules
 from portal.services.applications import NotADraft, _transition
-from portal.services.letters import issue_letter
+from portal.services.letters import issue_fee_letter, issue_letter
 from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 from portal.services.residence_types import (
@@ -525,6 +525,9 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         application=application,
         actor=actor,
         person_name=person_name(application),
+    )
+    issue_fee_letter(
+        application, actor=actor, person=application.person or {"name": person_name(application)}
     )
     audit.record(
         "application.submitted",
