@@ -12,6 +12,7 @@ from portal.models import (
     Category,
     CheckItem,
     CheckOutcome,
+    OrgRole,
     Recognition,
     RecognitionStatus,
     ReportKind,
@@ -20,7 +21,14 @@ from portal.models import (
 from portal.services import reports, sanctions
 from tests.backoffice_support import submit, submitted_case
 from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    MandateFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    member,
+)
 from tests.helpers import staff_sign_in
 
 
@@ -138,3 +146,32 @@ def test_a_note_too_long_is_told_and_kept(client):
     assert response.status_code == 400
     assert "Enter at most 2,000 characters" in Page(response).text
     assert db.session.scalar(db.select(db.func.count(ReviewCheck.application_id))) == 0
+
+
+# --- sponsor accounts (item 4): search, profile, team, mandates --------------------------------
+
+
+def test_sponsor_account_is_found_and_shows_profile_team_and_mandates(client):
+    owner = member(legal_name="Account Holder B.V.", kvk_number="87654321")
+    org = owner.memberships[0].organisation
+    MembershipFactory(organisation=org, user=UserFactory(name="Rita Reader"), role=OrgRole.READER)
+    agency = OrganisationFactory(legal_name="Relocation Agency B.V.", kvk_number="11223344")
+    MandateFactory(sponsor=org, intermediary=agency, categories=["labour", "research"])
+    db.session.commit()
+    staff_sign_in(client, UserFactory(reviewer=True))
+
+    for query in ("holder", "8765"):
+        found = get_page(client, "/backoffice/organisations", query_string={"q": query})
+        assert [a.get_text() for a in found.soup.select("tbody a")] == ["Account Holder B.V."]
+    page = get_page(client, f"/backoffice/organisations/{org.id}")
+    assert "87654321" in page.text  # the profile
+    team = page.soup.select("table tbody tr")
+    rows = [row.get_text(" ", strip=True) for row in team]
+    assert any("Rita Reader" in row and "Reader" in row for row in rows), rows
+    assert not any(" reader" in row for row in rows)  # the label, not the stored value
+    mandate = page.soup.select_one("#mandates li").get_text(" ", strip=True)
+    assert "Given to Relocation Agency B.V. (11223344)" in mandate
+    assert "Labour" in mandate and "Active" in mandate
+    # The agency's own account shows the mandate it holds.
+    page = get_page(client, f"/backoffice/organisations/{agency.id}")
+    assert "Held for Account Holder B.V." in page.soup.select_one("#mandates li").get_text()
