@@ -154,3 +154,11 @@ def test_letter_kind_renders_with_its_essentials(app, kind, language):
 def test_extension_window_opens_three_months_before_expiry():
     assert extension_window_opens(date(2027, 5, 31)) == date(2027, 2, 28)
     assert extension_window_opens(date(2027, 1, 15)) == date(2026, 10, 15)
+
+
+def test_every_letter_kind_has_a_rendering_test_in_both_languages():
+    """A new LetterKind must join CASES here (or the sanction letters' cases)."""
+    from tests.services.test_sanction_letters import CASES as SANCTION_CASES
+
+    covered = set(CASES) | {kind for _before, kind, _en, _nl in SANCTION_CASES.values()}
+    assert covered == set(LetterKind)
