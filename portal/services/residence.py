@@ -519,16 +519,16 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
             occurred_at=submitted_at,
         )
     )
+    # The person the letters concern, as sent: name and V-number on the letter, inbox filter.
+    concerned = person_of(application)
     issue_letter(
         organisation,
         LetterKind.ACKNOWLEDGEMENT,
         application=application,
         actor=actor,
-        person_name=person_name(application),
+        person=concerned,
     )
-    issue_fee_letter(
-        application, actor=actor, person=application.person or {"name": person_name(application)}
-    )
+    issue_fee_letter(application, actor=actor, person=concerned)
     audit.record(
         "application.submitted",
         actor=actor,

@@ -199,6 +199,7 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
         LetterKind.FEE_LETTER,
     ]
     assert "O'Brien-Núñez" in letters[0].body_text and application.reference in letters[0].body_text
+    assert "O'Brien-Núñez" in letters[0].person_name  # found by the inbox's person filter
     # The fee letter: amount, the IND's account and the payment reference, about the person.
     fee = letters[1].body_text
     assert "€423.00" in fee and "NL91 ABNA 0417 1643 00" in fee
