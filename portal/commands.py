@@ -1,4 +1,5 @@
-"""CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`."""
+"""CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`,
+`flask reminders send`."""
 
 import click
 import pyotp
@@ -93,3 +94,23 @@ def lift_expired() -> None:
     ended = sanctions.lift_expired()
     db.session.commit()
     click.echo(f"Recorded the end of {len(ended)} suspension(s).")
+
+
+reminders_cli = click.Group("reminders", help="Reminder letters to sponsors.")
+
+
+@reminders_cli.command("send")
+@with_appcontext
+def send_reminders() -> None:
+    """Issue the extension reminders and overdue-report reminders that are due.
+
+    Run daily. Safe to run again: each reminder goes out once per permit."""
+    from portal.services import reminders
+
+    sent = reminders.send_due()
+    db.session.commit()
+    extension = sum(1 for r in sent if r.kind.value == "extension_reminder")
+    click.echo(
+        f"Sent {extension} extension reminder(s) and {len(sent) - extension} "
+        "overdue-report reminder(s)."
+    )

@@ -66,7 +66,8 @@ def test_sign_up_apply_decide_and_download_the_letter(app, client):
     assert application.snapshot["organisation"]["legal_name"] == "Zuidas Quantum Labs B.V."
     assert (application.decision_deadline - application.submitted_at.date()).days in (89, 90, 91)
     assert "Acknowledgement of receipt" in case_page.text
-    assert "1 unread letter" in get_page(client, "/dashboard").text
+    assert "Fee to pay" in case_page.text
+    assert "2 unread letters" in get_page(client, "/dashboard").text
 
     # 3. IND staff: created with the CLI, signs in with password and second factor.
     result = app.test_cli_runner().invoke(

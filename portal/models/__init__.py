@@ -22,6 +22,7 @@ from portal.models.letter import (
 from portal.models.organisation import LegalForm, Organisation, OrganisationKind
 from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
+from portal.models.reminder import ReminderKind, ReminderSent
 from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
 from portal.models.sanction import Sanction, SanctionKind
 from portal.models.security import (
@@ -37,6 +38,8 @@ from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
     "InboxUnread",
+    "ReminderKind",
+    "ReminderSent",
     "AccountToken",
     "ExternalIdentity",
     "IdentityKind",

@@ -21,7 +21,7 @@ from portal.models import (
 from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.services import audit, statutory_clock
-from portal.services.letters import issue_letter
+from portal.services.letters import issue_fee_letter, issue_letter
 from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 
@@ -176,6 +176,7 @@ def submit_application(
         )
     )
     issue_letter(organisation, LetterKind.ACKNOWLEDGEMENT, application=application, actor=actor)
+    issue_fee_letter(application, actor=actor)
     audit.record(
         "application.submitted",
         actor=actor,

@@ -29,7 +29,7 @@ from portal.models.base import utcnow
 from portal.services import audit
 from portal.services import residence_rules as rules
 from portal.services.applications import NotADraft, _transition
-from portal.services.letters import issue_letter
+from portal.services.letters import issue_fee_letter, issue_letter
 from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 from portal.services.residence_types import (
@@ -519,13 +519,16 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
             occurred_at=submitted_at,
         )
     )
+    # The person the letters concern, as sent: name and V-number on the letter, inbox filter.
+    concerned = person_of(application)
     issue_letter(
         organisation,
         LetterKind.ACKNOWLEDGEMENT,
         application=application,
         actor=actor,
-        person=person_of(application),  # printed, and kept for the inbox's person column
+        person=concerned,
     )
+    issue_fee_letter(application, actor=actor, person=concerned)
     audit.record(
         "application.submitted",
         actor=actor,

@@ -66,8 +66,16 @@ def test_submission_stores_snapshot_deadline_reference_and_acknowledgement(clien
     submitted_on = application.submitted_at.date()
     assert abs((application.decision_deadline - submitted_on).days - 90) <= 1
     letters = db.session.scalars(db.select(Letter)).all()
-    assert [letter.kind for letter in letters] == [LetterKind.ACKNOWLEDGEMENT]
-    assert letters[0].application_id == application.id
+    assert [letter.kind for letter in letters] == [
+        LetterKind.ACKNOWLEDGEMENT,
+        LetterKind.FEE_LETTER,
+    ]
+    assert letters[0].application_id == letters[1].application_id == application.id
+    # The fee letter says how to pay: amount, the IND's account, the payment reference.
+    fee = " ".join(letters[1].body_text.split())
+    assert "€2,539.00" in fee and "NL91 ABNA 0417 1643 00" in fee
+    assert f"Payment reference: {application.reference}" in fee
+    assert "recognition as a sponsor" in fee
     events = db.session.scalars(db.select(StatusEvent).order_by(StatusEvent.id)).all()
     assert [e.to_status for e in events] == [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED]
 
@@ -88,7 +96,7 @@ def test_double_submit_creates_one_application(client):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
-    assert db.session.scalar(db.select(db.func.count()).select_from(Letter)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(Letter)) == 2  # receipt, fee
     # Starting the same category again while it is being handled is refused.
     token = get_page(client, "/applications/recognition/new").csrf()
     page = Page(

@@ -7,7 +7,7 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Application, ApplicationStatus, AuditEvent, StatusEvent
+from portal.models import Application, ApplicationKind, ApplicationStatus, AuditEvent, StatusEvent
 from tests.backoffice_support import act, submit, submitted_case
 from tests.conftest import Page, get_page
 from tests.factories import UserFactory
@@ -150,3 +150,17 @@ def test_deadline_days_are_legal_dates(client):
     page = get_page(client, f"/backoffice/cases/{case.id}")
     assert "3 days left" in page.text
     assert case.decision_deadline == clock.today() + timedelta(days=3)
+
+
+def test_recognition_and_residence_cases_in_one_queue_filtered_by_type(client):
+    submitted_case(days_left=30, legal_name="Recognition B.V.")
+    residence = submitted_case(days_left=10, legal_name="Residence B.V.")
+    residence.kind = ApplicationKind.HSM_RESIDENCE
+    db.session.flush()
+    staff_sign_in(client, UserFactory(reviewer=True))
+    assert queue_rows(client) == ["Residence B.V.", "Recognition B.V."]
+    assert queue_rows(client, "?kind=hsm_residence") == ["Residence B.V."]
+    assert queue_rows(client, "?kind=recognition") == ["Recognition B.V."]
+    assert queue_rows(client, "?kind=eu_blue_card") == []
+    row = get_page(client, "/backoffice/").soup.select("tbody tr")[0].get_text(" ", strip=True)
+    assert "10 days left" in row and "Highly skilled migrant" in row

@@ -49,6 +49,9 @@ MATRIX = [
     ("supervisor", "POST", "/backoffice/cases/{case}/decision", 302),
     ("administrator", "POST", "/backoffice/cases/{case}/decision", 403),
     ("administrator", "POST", "/backoffice/cases/{case}/refusal", 403),
+    ("reviewer", "POST", "/backoffice/cases/{case}/checklist", 302),
+    ("supervisor", "POST", "/backoffice/cases/{case}/checklist", 302),
+    ("administrator", "POST", "/backoffice/cases/{case}/checklist", 403),
     ("reviewer", "POST", "/backoffice/staff/{staff}/active", 403),
     ("supervisor", "POST", "/backoffice/staff/{staff}/active", 403),
 ]
@@ -63,6 +66,10 @@ VALID_DATA = {
     },
     "decision": lambda case: {"decision-version": case.version, "decision-outcome": "grant"},
     "refusal": lambda case: {"refusal-version": case.version, "refusal-verdict": "approve"},
+    "checklist": lambda case: {
+        "checklist-version": case.version,
+        "checklist-fee_paid_outcome": "met",
+    },
 }
 
 

@@ -194,8 +194,17 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
     assert application.snapshot["answers"]["person"]["passport_number"] == "PA1234567"
     assert application.snapshot["salary_threshold_cents"] == 594200
     letters = db.session.scalars(db.select(Letter)).all()
-    assert [letter.kind for letter in letters] == [LetterKind.ACKNOWLEDGEMENT]
+    assert [letter.kind for letter in letters] == [
+        LetterKind.ACKNOWLEDGEMENT,
+        LetterKind.FEE_LETTER,
+    ]
     assert "O'Brien-Núñez" in letters[0].body_text and application.reference in letters[0].body_text
+    assert "O'Brien-Núñez" in letters[0].person_name  # found by the inbox's person filter
+    # The fee letter: amount, the IND's account and the payment reference, about the person.
+    fee = letters[1].body_text
+    assert "€423.00" in fee and "NL91 ABNA 0417 1643 00" in fee
+    assert f"Payment reference: {application.reference}" in " ".join(fee.split())
+    assert "O'Brien-Núñez" in letters[1].person_name and letters[1].respond_by is None
 
     case = get_page(client, first.headers["Location"])
     summary = case.soup.select_one("#case-summary").get_text(" ", strip=True)

@@ -412,7 +412,7 @@ def test_granting_a_residence_case_sends_the_decision_letter_and_no_recognition(
         client, page, "/decision", follow_redirects=True, **{"decision-outcome": "grant"}
     )
     assert "already been decided" in Page(again).text
-    assert count(Letter) == 2  # acknowledgement and decision
+    assert count(Letter) == 3  # acknowledgement, fee letter and decision
 
 
 def test_a_residence_refusal_needs_a_second_reviewer(client):
@@ -578,7 +578,8 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
         letter.subject
         for letter in db.session.scalars(db.select(Letter).order_by(Letter.issued_at, Letter.id))
     ]
-    assert letters == kinds and len(letters) == 3
+    assert letters == kinds and len(letters) == 4
+    assert letters[1].startswith("Fee to pay: ")
     assert "Granted" in page.soup.select_one("#case-summary").get_text(" ", strip=True)
     assert "Nothing: this application has been decided." in page.text
 

@@ -2,11 +2,15 @@
 
 import io
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
+from babel.dates import format_date
 from pypdf import PdfReader
 
-from portal.models import LetterKind
+from portal import clock
+from portal.formatting import BABEL_LOCALES
+from portal.models import LetterKind, ReportKind
 from portal.services.letters import extension_window_opens, issue_letter
 from tests.factories import ApplicationFactory, member
 
@@ -31,6 +35,46 @@ def _application(organisation):
 
 # kind → (context, essentials in English, essentials in Dutch)
 CASES = {
+    LetterKind.ACKNOWLEDGEMENT: (
+        lambda app: {"application": app},
+        ["Acknowledgement of receipt", "ER-2026-000123-K", "€5,080.00", "1 March 2027"],
+        ["Ontvangstbevestiging", "ER-2026-000123-K", "€ 5.080,00", "1 maart 2027"],
+    ),
+    LetterKind.RECOGNITION_GRANTED: (
+        lambda app: {"application": app, "reason": None},
+        ["recognition as a sponsor granted (labour)", "ER-2026-000123-K"],
+        ["erkenning als referent verleend", "ER-2026-000123-K"],
+    ),
+    LetterKind.RECOGNITION_REFUSED: (
+        lambda app: {"application": app, "reason": "No Trade Register entry."},
+        ["recognition as a sponsor refused (labour)", "No Trade Register entry.", "within 6 weeks"],
+        ["erkenning als referent geweigerd", "No Trade Register entry.", "binnen 6 weken"],
+    ),
+    LetterKind.REQUEST_FOR_INFORMATION: (
+        lambda app: {
+            "application": app,
+            "respond_by": date(2026, 12, 27),
+            "message": "Send the annual accounts for 2025.",
+        },
+        ["ER-2026-000123-K", "27 December 2026", "Send the annual accounts for 2025."],
+        ["ER-2026-000123-K", "27 december 2026", "Send the annual accounts for 2025."],
+    ),
+    LetterKind.REPORT_ACKNOWLEDGEMENT: (
+        lambda app: {
+            "person": PERSON,
+            "report": SimpleNamespace(
+                kind=ReportKind.EMPLOYMENT_ENDED,
+                event_date=date(2026, 10, 1),
+                due_on=date(2026, 10, 29),
+                filed_on=date(2026, 11, 2),
+                details="Last working day 30 September.",
+                late=True,
+                days_late=4,
+            ),
+        },
+        ["1 October 2026", "29 October 2026", "Last working day 30 September.", "1234567890"],
+        ["1 oktober 2026", "29 oktober 2026", "Last working day 30 September.", "1234567890"],
+    ),
     LetterKind.FEE_LETTER: (
         lambda app: {
             "application": app,
@@ -95,12 +139,14 @@ def test_letter_kind_renders_with_its_essentials(app, kind, language):
     assert "Fjord & Tulip Research B.V." in text  # addressee
     assert organisation.kvk_number in text
     assert ("Pagina 1 van" if language == "nl" else "Page 1 of") in text
+    issued_on = clock.local_date(letter.issued_at)
+    assert format_date(issued_on, "long", locale=BABEL_LOCALES.get(language, language)) in text
     for essential in essentials_en if language == "en" else essentials_nl:
         assert essential in text, (essential, text)
     if "person" in context_for(None):
         assert letter.person_name == "Aiko Tanaka-Ødegård"
         assert letter.v_number == "1234567890"
-    if kind in (LetterKind.FEE_LETTER, LetterKind.RESIDENCE_DECISION):
+    if kind in (LetterKind.FEE_LETTER, LetterKind.RESIDENCE_DECISION, LetterKind.ACKNOWLEDGEMENT):
         assert "ER-2026-000123-K" in text
         assert letter.category == "labour"
 
@@ -108,3 +154,11 @@ def test_letter_kind_renders_with_its_essentials(app, kind, language):
 def test_extension_window_opens_three_months_before_expiry():
     assert extension_window_opens(date(2027, 5, 31)) == date(2027, 2, 28)
     assert extension_window_opens(date(2027, 1, 15)) == date(2026, 10, 15)
+
+
+def test_every_letter_kind_has_a_rendering_test_in_both_languages():
+    """A new LetterKind must join CASES here (or the sanction letters' cases)."""
+    from tests.services.test_sanction_letters import CASES as SANCTION_CASES
+
+    covered = set(CASES) | {kind for _before, kind, _en, _nl in SANCTION_CASES.values()}
+    assert covered == set(LetterKind)
