@@ -27,7 +27,7 @@ from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckItem
 from portal.services.casework import QUEUE_STATUSES
-from portal.services.passwords import weakness
+from portal.validators import MAX_200, require_strong_password
 
 
 class CodeForm(BaseForm):
@@ -240,22 +240,11 @@ class QueueFilterForm(FlaskForm):
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in STAFF_ROLE.items()]
 
-WEAK_PASSWORD_MESSAGES = {
-    "short": _l("Enter a password of at least 12 characters"),
-    "common": _l("This password is commonly used. Choose another one"),
-    "guessable": _l(
-        "This password is easy to guess. Use a longer mix of words, numbers or symbols"
-    ),
-}
-
 
 class StaffCreateForm(BaseForm):
     name = StringField(
         _l("Full name"),
-        validators=[
-            DataRequired(_l("Enter the full name")),
-            Length(max=200, message=_l("Enter at most 200 characters")),
-        ],
+        validators=[DataRequired(_l("Enter the full name")), MAX_200],
     )
     email = EmailField(
         _l("E-mail address"),
@@ -276,9 +265,7 @@ class StaffCreateForm(BaseForm):
     )
 
     def validate_password(self, field):
-        reason = weakness(field.data, [self.email.data or "", self.name.data or ""])
-        if reason:
-            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+        require_strong_password(field.data, [self.email.data or "", self.name.data or ""])
 
 
 class StaffRoleForm(BaseForm):
