@@ -20,9 +20,10 @@ from portal.models import (
     RecognitionStatus,
     StatusEvent,
 )
+from tests import factories
 from tests.conftest import Page, get_page
 from tests.factories import ApplicationFactory, MembershipFactory, member
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sign_out
 
 TODAY = date(2026, 11, 29)
 
@@ -57,16 +58,9 @@ def english_on_a_fixed_day(client, monkeypatch):
 
 
 def recognise(user, category=Category.LABOUR, status=RecognitionStatus.GRANTED):
+    """The user's organisation, recognised for `category`."""
     organisation = user.memberships[0].organisation
-    db.session.add(
-        Recognition(
-            organisation_id=organisation.id,
-            category=category,
-            status=status,
-            granted_on=date(2025, 1, 1),
-        )
-    )
-    db.session.flush()
+    factories.recognise(organisation, category, status)
     return organisation
 
 
@@ -318,7 +312,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
     sign_in(client, user)
     tasks_url = start(client, "hsm_residence")
     save(client, tasks_url, "person", PERSON)
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+    sign_out(client)
 
     sign_in(client, colleague)
     page = get_page(client, f"{tasks_url}/sections/person")
@@ -326,7 +320,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
     assert save(client, tasks_url, "job", JOB).status_code == 302
     upload_required(client, tasks_url, "hsm_residence")
     assert submit(client, tasks_url).status_code == 302
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+    sign_out(client)
 
     sign_in(client, reader)
     application = db.session.scalar(db.select(Application))

@@ -22,6 +22,7 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
+from tests import factories
 from tests.backoffice_support import act
 from tests.backoffice_support import submit as submit_form
 from tests.blueprints.test_residence import (
@@ -39,7 +40,7 @@ from tests.blueprints.test_residence import (
 )
 from tests.conftest import Page, get_page
 from tests.factories import ApplicationFactory, PersonFactory, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.helpers import sign_in, sign_out, staff_sign_in, staff_sign_out
 
 TODAY = date(2026, 11, 29)
 
@@ -55,15 +56,6 @@ def pdf_text(letter) -> str:
     text = "\n".join(page.extract_text() for page in reader.pages)
     # pypdf reads some fonts (a name in CJK script) as UTF-16 code units: drop the NULs.
     return text.replace("\x00", "").replace("\xa0", " ").replace("\u202f", " ")
-
-
-def sign_out(client):
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
-
-
-def staff_sign_out(client):
-    page = get_page(client, "/backoffice/")
-    client.post("/backoffice/sign-out", data={"csrf_token": page.csrf()})
 
 
 def count(model) -> int:
@@ -286,16 +278,7 @@ def test_a_suspension_that_has_ended_allows_filing_again_and_a_withdrawal_does_n
         (Category.STUDY, RecognitionStatus.SUSPENDED, TODAY),
         (Category.RESEARCH, RecognitionStatus.WITHDRAWN, None),
     ):
-        db.session.add(
-            Recognition(
-                organisation_id=organisation.id,
-                category=category,
-                status=status,
-                granted_on=date(2025, 1, 1),
-                suspended_until=until,
-            )
-        )
-    db.session.flush()
+        factories.recognise(organisation, category, status, suspended_until=until)
     sign_in(client, user)
     page = get_page(client, "/applications/residence/new")
 
