@@ -258,15 +258,26 @@ def submit_application(
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
-    issue_letter(organisation, LetterKind.ACKNOWLEDGEMENT, application=application, actor=actor)
+    acknowledge_submission(application, actor)
+    return application
+
+
+def acknowledge_submission(application: Application, actor: User, **letter_context) -> None:
+    """A case just submitted: the acknowledgement letter and the audit event."""
+    issue_letter(
+        application.organisation,
+        LetterKind.ACKNOWLEDGEMENT,
+        application=application,
+        actor=actor,
+        **letter_context,
+    )
     audit.record(
         "application.submitted",
         actor=actor,
-        organisation=organisation,
+        organisation=application.organisation,
         target=application,
-        details={"reference": application.reference, "fee_cents": fee.cents},
+        details={"reference": application.reference, "fee_cents": application.fee_cents},
     )
-    return application
 
 
 def decide(

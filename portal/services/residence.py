@@ -30,6 +30,7 @@ from portal.services import residence_rules as rules
 from portal.services.applications import (
     NotADraft,
     NotDecidable,
+    acknowledge_submission,
     audit_decision,
     record_decision,
     record_transition,
@@ -512,20 +513,7 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
-    issue_letter(
-        organisation,
-        LetterKind.ACKNOWLEDGEMENT,
-        application=application,
-        actor=actor,
-        person_name=person_name(application),
-    )
-    audit.record(
-        "application.submitted",
-        actor=actor,
-        organisation=organisation,
-        target=application,
-        details={"reference": application.reference, "fee_cents": application.fee_cents},
-    )
+    acknowledge_submission(application, actor, person_name=person_name(application))
     return application
 
 
