@@ -15,6 +15,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Regexp,
     ValidationError,
 )
 
@@ -136,6 +137,12 @@ def email_address(required_message) -> list:
         Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
         Length(max=254),
     ]
+
+
+def authenticator_code() -> list:
+    """The validators of a 6-digit code from an authenticator app (TOTP)."""
+    message = _l("Enter the 6-digit code from your authenticator app")
+    return [InputRequired(message), Regexp(r"^\d{6}$", message=message)]
 
 
 # --- fields asked the same way in several forms ---------------------------------------------

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from portal.forms import BaseForm
 from portal.labels import ORGANISATION_KIND
@@ -9,6 +9,7 @@ from portal.validators import (
     MAX_200,
     DutchPostcode,
     KvkNumber,
+    authenticator_code,
     compact,
     email_address,
     letter_language_field,
@@ -75,10 +76,7 @@ class SignInForm(BaseForm):
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app"),
-        validators=[
-            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from your authenticator app")),
-        ],
+        validators=authenticator_code(),
         filters=[lambda v: v.replace(" ", "") if isinstance(v, str) else v],
     )
 

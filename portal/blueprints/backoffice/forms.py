@@ -19,7 +19,6 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
@@ -27,16 +26,13 @@ from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckItem
 from portal.services.casework import QUEUE_STATUSES
-from portal.validators import MAX_200, require_strong_password
+from portal.validators import MAX_200, authenticator_code, require_strong_password
 
 
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app"),
-        validators=[
-            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from your authenticator app")),
-        ],
+        validators=authenticator_code(),
     )
 
 
