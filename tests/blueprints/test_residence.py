@@ -71,6 +71,15 @@ def start(client, kind: str) -> str:
     return response.headers["Location"]
 
 
+def new_draft(client, kind: str = "hsm_residence") -> tuple[str, object]:
+    """A recognised sponsor's administrator, signed in, starts a draft of `kind`: its task
+    list URL, and the user."""
+    user = member()
+    recognise(user)
+    sign_in(client, user)
+    return start(client, kind), user
+
+
 def save(client, tasks_url: str, key: str, data: dict, **extra):
     url = f"{tasks_url}/sections/{key}"
     token = get_page(client, url).csrf()
@@ -204,10 +213,7 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
 
 
 def test_salary_below_threshold_is_explained_and_values_are_kept(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     page = Page(save(client, tasks_url, "job", {**JOB, "monthly_salary": "5.000"}))
     assert page.status == 400
@@ -224,10 +230,7 @@ def test_salary_below_threshold_is_explained_and_values_are_kept(client):
 
 
 def test_under_30_the_lower_threshold_applies_from_age_on_the_application_date(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_entry")
+    tasks_url, _user = new_draft(client, "hsm_entry")
     # 30th birthday is tomorrow: still under 30 on the application date.
     save(client, tasks_url, "person", {**PERSON, "date_of_birth": "30-11-1996"})
     response = save(client, tasks_url, "job", {**JOB, "monthly_salary": "4357"})
@@ -250,10 +253,7 @@ def test_under_30_the_lower_threshold_applies_from_age_on_the_application_date(c
     ],
 )
 def test_bad_person_data_is_explained_next_to_the_field(client, typed, field, says):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     page = Page(save(client, tasks_url, "person", {**PERSON, **typed}))
     assert page.status == 400
     assert says in page.field_error(field)
@@ -262,10 +262,7 @@ def test_bad_person_data_is_explained_next_to_the_field(client, typed, field, sa
 
 
 def test_names_in_any_script_are_kept_exactly(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     names = {"surname": "Ōtsuka-D'Angelo", "given_names": "Мария Ἀθηνᾶ محمد"}
     assert save(client, tasks_url, "person", {**PERSON, **names}).status_code == 302
     page = get_page(client, f"{tasks_url}/sections/person")
@@ -274,10 +271,7 @@ def test_names_in_any_script_are_kept_exactly(client):
 
 
 def test_salary_typed_ambiguously_is_refused_with_how_to_write_it(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     page = Page(save(client, tasks_url, "job", {**JOB, "monthly_salary": "5.942.00"}))
     assert page.status == 400
@@ -294,10 +288,7 @@ def test_salary_typed_ambiguously_is_refused_with_how_to_write_it(client):
     ],
 )
 def test_extension_window_is_checked_while_filling_in(client, expires, status, says):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_extension")
+    tasks_url, _user = new_draft(client, "hsm_extension")
     page = Page(save(client, tasks_url, "person", {**PERSON, "current_permit_expires": expires}))
     assert page.status == status
     if says:
@@ -334,10 +325,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
 
 
 def test_nothing_is_submitted_while_a_section_is_incomplete(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     check = get_page(client, f"{tasks_url}/check")
     assert "The job" in check.soup.select_one("#incomplete").text
@@ -365,10 +353,7 @@ def test_the_declaration_is_required(client):
 
 
 def test_a_type_without_a_known_fee_says_so_and_can_still_be_submitted(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_extension")
+    tasks_url, _user = new_draft(client, "hsm_extension")
     save(client, tasks_url, "person", {**PERSON, "current_permit_expires": "31-01-2027"})
     save(client, tasks_url, "job", JOB)
     upload_required(client, tasks_url, "hsm_extension")
@@ -403,10 +388,7 @@ def test_recognition_cases_are_not_residence_cases(client):
 
 
 def test_the_task_list_and_questions_speak_dutch(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_entry")
+    tasks_url, _user = new_draft(client, "hsm_entry")
     client.get("/language/nl")
     tasks = get_page(client, tasks_url)
     assert "Kennismigrant: toegang en verblijf" in tasks.text
