@@ -12,7 +12,7 @@ from flask import abort, flash, g, has_request_context, redirect, request, sessi
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import true
+from sqlalchemy import select, true
 
 from portal import clock
 from portal.extensions import db
@@ -292,6 +292,21 @@ def current_context() -> ActingContext | None:
         )
     g.context = context
     return context
+
+
+def scoped_or_404(model, row_id: int):
+    """A row of `model` (with organisation_id and category) of the organisation acted for,
+    within the mandate's categories; anyone else's id, or one out of scope, is a 404."""
+    row = db.session.scalar(
+        select(model).where(
+            model.id == row_id,
+            model.organisation_id == g.organisation.id,
+            g.context.in_scope(model.category),
+        )
+    )
+    if row is None:
+        abort(404)
+    return row
 
 
 def requires(permission: Permission):

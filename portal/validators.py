@@ -1,5 +1,5 @@
-"""Field validators shared by every form that asks for the same thing (sign-up, profile,
-people). Each message says what to do."""
+"""Field validators, and fields, shared by every form that asks for the same thing (sign-up,
+profile, people, team, staff accounts). Each message says what to do."""
 
 import re
 
@@ -8,13 +8,36 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn
 from stdnum.nl import postcode as nl_postcode
-from wtforms.validators import ValidationError
+from wtforms import RadioField, SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Regexp,
+    ValidationError,
+)
 
 from portal.countries import CODES
+from portal.forms import WholeNumberField
+from portal.labels import LANGUAGE
+from portal.services.passwords import weakness
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,25}$")
 DIGITS = re.compile(r"^\d+$")
+
+MAX_200 = Length(max=200, message=_l("Enter at most 200 characters"))
+MAX_100 = Length(max=100, message=_l("Enter at most 100 characters"))
+
+WEAK_PASSWORD_MESSAGES = {
+    "short": _l("Enter a password of at least 12 characters"),
+    "common": _l("This password is commonly used. Choose another one"),
+    "guessable": _l(
+        "This password is easy to guess. Use a longer mix of words, numbers or symbols"
+    ),
+}
 
 
 def compact(value):
@@ -97,3 +120,49 @@ class Digits:
     def __call__(self, form, field):
         if field.data and (not DIGITS.match(field.data) or len(field.data) > self.max_length):
             raise ValidationError(self.message)
+
+
+def require_strong_password(password: str | None, user_inputs) -> None:
+    """A new password's check: too short, too common, or guessable from `user_inputs` (the
+    person's e-mail address, name, organisation) raises the message that says what to do."""
+    reason = weakness(password or "", list(user_inputs))
+    if reason:
+        raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+
+
+def email_address(required_message) -> list:
+    """The validators of a required e-mail address field."""
+    return [
+        DataRequired(required_message),
+        Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
+        Length(max=254),
+    ]
+
+
+def authenticator_code() -> list:
+    """The validators of a 6-digit code from an authenticator app (TOTP)."""
+    message = _l("Enter the 6-digit code from your authenticator app")
+    return [InputRequired(message), Regexp(r"^\d{6}$", message=message)]
+
+
+# --- fields asked the same way in several forms ---------------------------------------------
+
+
+def persons_employed_field() -> WholeNumberField:
+    message = _l("Enter the number of persons employed, as a whole number")
+    return WholeNumberField(
+        _l("Number of persons employed"),
+        invalid_message=message,
+        validators=[
+            InputRequired(message),
+            NumberRange(min=0, max=10_000_000, message=_l("Enter a number of 0 or more")),
+        ],
+    )
+
+
+def letter_language_field() -> RadioField:
+    return RadioField(
+        _l("Language for letters"),
+        choices=[SelectChoice(code, label) for code, label in LANGUAGE.items()],
+        validators=[InputRequired(_l("Choose the language for letters"))],
+    )

@@ -19,6 +19,8 @@ from portal.models import (
     OrganisationKind,
     OrgRole,
     Person,
+    Recognition,
+    RecognitionStatus,
     Sex,
     StaffRole,
     User,
@@ -95,6 +97,26 @@ def member(role: OrgRole = OrgRole.ADMINISTRATOR, **organisation) -> User:
     membership = MembershipFactory(organisation=org, role=role)
     db.session.refresh(membership.user)
     return membership.user
+
+
+def recognise(
+    organisation: Organisation,
+    category=Category.LABOUR,
+    status: RecognitionStatus = RecognitionStatus.GRANTED,
+    granted_on=datetime.date(2025, 1, 1),
+    **values,
+) -> Recognition:
+    """The organisation's recognition for `category` (granted by default), flushed."""
+    recognition = Recognition(
+        organisation_id=organisation.id,
+        category=category,
+        status=status,
+        granted_on=granted_on,
+        **values,
+    )
+    db.session.add(recognition)
+    db.session.flush()
+    return recognition
 
 
 class PersonFactory(Base):

@@ -52,6 +52,15 @@ def staff_sign_in(client, user, password: str = PASSWORD):
     return second_step(client, user, response)
 
 
+def sign_out(client):
+    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+
+
+def staff_sign_out(client):
+    page = get_page(client, "/backoffice/")
+    client.post("/backoffice/sign-out", data={"csrf_token": page.csrf()})
+
+
 def act_under_mandate(client, mandate):
     """A signed-in intermediary user chooses, in the switcher, to act for the sponsor."""
     page = get_page(client, "/organisation/switch")

@@ -1,6 +1,6 @@
 """Recognition applications: draft → submitted → granted / refused."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -111,11 +111,7 @@ def start_recognition_application(
     )
     db.session.add(application)
     db.session.flush()
-    db.session.add(
-        StatusEvent(
-            application_id=application.id, to_status=ApplicationStatus.DRAFT, actor_id=actor.id
-        )
-    )
+    status_event(application, None, ApplicationStatus.DRAFT, actor)
     audit.record("application.started", actor=actor, organisation=organisation, target=application)
     return application
 
@@ -123,25 +119,119 @@ def start_recognition_application(
 def _transition(
     application: Application,
     allowed,
-    to_status: ApplicationStatus,
+    to_status: ApplicationStatus | None,
     *,
     expected_version: int | None = None,
     **values,
 ) -> bool:
     """Move the case only if it is still in an allowed state (and, when given, still at the
-    version the actor saw); a concurrent move loses. Every move bumps the version."""
+    version the actor saw); a concurrent move loses. Every move bumps the version.
+    With `to_status` None the status stays and only `values` change."""
     statement = update(Application).where(
         Application.id == application.id, Application.status.in_(allowed)
     )
     if expected_version is not None:
         statement = statement.where(Application.version == expected_version)
+    if to_status is not None:
+        values = {"status": to_status, **values}
     result = db.session.execute(
-        statement.values(
-            status=to_status, version=Application.version + 1, **values
-        ).execution_options(synchronize_session=False)
+        statement.values(version=Application.version + 1, **values).execution_options(
+            synchronize_session=False
+        )
     )
     db.session.refresh(application)
     return result.rowcount == 1
+
+
+def status_event(
+    application: Application,
+    from_status: ApplicationStatus | None,
+    to_status: ApplicationStatus,
+    actor: User,
+    *,
+    note: str | None = None,
+    occurred_at=None,
+) -> None:
+    """One step of the case's timeline (and of the process-mining log); by default stamped now."""
+    stamp = {"occurred_at": occurred_at} if occurred_at is not None else {}
+    db.session.add(
+        StatusEvent(
+            application_id=application.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.id,
+            note=note,
+            **stamp,
+        )
+    )
+
+
+def record_transition(
+    application: Application,
+    from_statuses,
+    to_status: ApplicationStatus,
+    actor: User,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
+    occurred_at=None,
+    **values,
+) -> bool:
+    """Move the case by compare-and-set (`_transition`) and write its status event.
+
+    Returns False, and writes nothing, when the case is no longer in one of `from_statuses`
+    (or no longer at `expected_version`): the caller raises what fits. The event's from-status
+    is the only allowed one, or else the status the actor saw.
+    """
+    from_statuses = tuple(from_statuses)
+    from_status = from_statuses[0] if len(from_statuses) == 1 else application.status
+    if not _transition(
+        application, from_statuses, to_status, expected_version=expected_version, **values
+    ):
+        return False
+    status_event(application, from_status, to_status, actor, note=note, occurred_at=occurred_at)
+    return True
+
+
+def record_decision(
+    application: Application,
+    actor: User,
+    *,
+    grant: bool,
+    reason: str,
+    note: str | None,
+    expected_version: int | None = None,
+) -> datetime:
+    """A decision's status change (granted or refused) with its event; returns when it was
+    decided. Raises NotDecidable when the case is not open for a decision, StaleCase when
+    someone else changed it after the actor saw it."""
+    decided_at = utcnow()
+    if not record_transition(
+        application,
+        DECIDABLE_STATUSES,
+        ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED,
+        actor,
+        note=note,
+        expected_version=expected_version,
+        occurred_at=decided_at,
+        decided_at=decided_at,
+        decided_by_id=actor.id,
+        decision_reason=reason,
+    ):
+        if application.status not in DECIDABLE_STATUSES:
+            raise NotDecidable(application.status)
+        raise StaleCase(application.version)
+    return decided_at
+
+
+def audit_decision(application: Application, actor: User, *, grant: bool, reason: str) -> None:
+    audit.record(
+        "application.granted" if grant else "application.refused",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"reason": reason},
+    )
 
 
 def submit_application(
@@ -153,10 +243,12 @@ def submit_application(
     organisation = application.organisation
     fee = fee_for(organisation, application.category, today)
     period = reference.decision_period_days(application.kind.value, today)
-    if not _transition(
+    if not record_transition(
         application,
         (ApplicationStatus.DRAFT,),
         ApplicationStatus.SUBMITTED,
+        actor,
+        occurred_at=submitted_at,
         submitted_at=submitted_at,
         submitted_by_id=actor.id,
         fee_cents=fee.cents,
@@ -166,25 +258,28 @@ def submit_application(
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
-    db.session.add(
-        StatusEvent(
-            application_id=application.id,
-            from_status=ApplicationStatus.DRAFT,
-            to_status=ApplicationStatus.SUBMITTED,
-            actor_id=actor.id,
-            occurred_at=submitted_at,
-        )
+    acknowledge_submission(application, actor)
+    return application
+
+
+def acknowledge_submission(application: Application, actor: User, person=None) -> None:
+    """A case just submitted: the acknowledgement and fee letters (about `person`, when the
+    case concerns one: name and V-number printed and kept for the inbox) and the audit event."""
+    issue_letter(
+        application.organisation,
+        LetterKind.ACKNOWLEDGEMENT,
+        application=application,
+        actor=actor,
+        person=person,
     )
-    issue_letter(organisation, LetterKind.ACKNOWLEDGEMENT, application=application, actor=actor)
-    issue_fee_letter(application, actor=actor)
+    issue_fee_letter(application, actor=actor, person=person)
     audit.record(
         "application.submitted",
         actor=actor,
-        organisation=organisation,
+        organisation=application.organisation,
         target=application,
-        details={"reference": application.reference, "fee_cents": fee.cents},
+        details={"reference": application.reference, "fee_cents": application.fee_cents},
     )
-    return application
 
 
 def decide(
@@ -202,30 +297,13 @@ def decide(
     """
     if application.kind.is_residence:  # decided by portal.services.residence, never here
         raise NotDecidable(application.kind)
-    decided_at = utcnow()
-    from_status = application.status
-    to_status = ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED
-    if not _transition(
+    decided_at = record_decision(
         application,
-        DECIDABLE_STATUSES,
-        to_status,
+        actor,
+        grant=grant,
+        reason=reason,
+        note=reason,
         expected_version=expected_version,
-        decided_at=decided_at,
-        decided_by_id=actor.id,
-        decision_reason=reason,
-    ):
-        if application.status not in DECIDABLE_STATUSES:
-            raise NotDecidable(application.status)
-        raise StaleCase(application.version)
-    db.session.add(
-        StatusEvent(
-            application_id=application.id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.id,
-            occurred_at=decided_at,
-            note=reason,
-        )
     )
     organisation = application.organisation
     if grant:
@@ -246,13 +324,7 @@ def decide(
         recognition.suspended_until = None
     kind = LetterKind.RECOGNITION_GRANTED if grant else LetterKind.RECOGNITION_REFUSED
     issue_letter(organisation, kind, application=application, actor=actor, reason=reason)
-    audit.record(
-        "application.granted" if grant else "application.refused",
-        actor=actor,
-        organisation=organisation,
-        target=application,
-        details={"reason": reason},
-    )
+    audit_decision(application, actor, grant=grant, reason=reason)
     db.session.flush()
     return application
 
@@ -282,10 +354,12 @@ def receive_reply(
         raise NotAwaitingReply(application.reference)
     days = statutory_clock.suspended_days(suspension, today)
     new_deadline = application.decision_deadline + timedelta(days=days)
-    if not _transition(
+    if not record_transition(
         application,
         (ApplicationStatus.INFORMATION_REQUESTED,),
         ApplicationStatus.IN_REVIEW,
+        actor,
+        note=message,
         expected_version=expected_version,
         decision_deadline=new_deadline,
     ):
@@ -296,15 +370,6 @@ def receive_reply(
     suspension.ended_by_id = actor.id
     suspension.reply_text = message
     suspension.suspended_days = days
-    db.session.add(
-        StatusEvent(
-            application_id=application.id,
-            from_status=ApplicationStatus.INFORMATION_REQUESTED,
-            to_status=ApplicationStatus.IN_REVIEW,
-            actor_id=actor.id,
-            note=message,
-        )
-    )
     audit.record(
         "application.reply_received",
         actor=actor,

@@ -6,7 +6,7 @@ case's version, so the second of two staff acting at once is told and nothing is
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from portal import clock, reference
 from portal.extensions import db
@@ -19,13 +19,18 @@ from portal.models import (
     LetterKind,
     ReviewCheck,
     StaffRole,
-    StatusEvent,
     User,
 )
 from portal.models.application import DECIDABLE_STATUSES
 from portal.models.base import utcnow
 from portal.services import audit, statutory_clock
-from portal.services.applications import NotDecidable, StaleCase, decide
+from portal.services.applications import (
+    NotDecidable,
+    StaleCase,
+    _transition,
+    decide,
+    status_event,
+)
 from portal.services.letters import issue_letter
 
 # Cases staff work on: submitted and not yet decided.
@@ -141,37 +146,12 @@ def case_handlers():
 
 def _change(application: Application, expected_version: int, allowed, **values) -> None:
     """Apply values if the case is still at the version the actor saw and in an allowed state."""
-    if application.version != expected_version:
+    if application.version != expected_version or not _transition(
+        application, allowed, None, expected_version=expected_version, **values
+    ):
         if application.status not in allowed:
             raise NotAllowedNow(application.status)
         raise StaleCase(application.version)
-    result = db.session.execute(
-        update(Application)
-        .where(
-            Application.id == application.id,
-            Application.version == expected_version,
-            Application.status.in_(allowed),
-        )
-        .values(version=Application.version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(application)
-    if result.rowcount != 1:
-        if application.status not in allowed:
-            raise NotAllowedNow(application.status)
-        raise StaleCase(application.version)
-
-
-def _status_event(application, from_status, to_status, actor, note=None) -> None:
-    db.session.add(
-        StatusEvent(
-            application_id=application.id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.id,
-            note=note,
-        )
-    )
 
 
 def _assign(application: Application, actor: User, assignee: User | None, expected_version: int):
@@ -190,7 +170,7 @@ def _assign(application: Application, actor: User, assignee: User | None, expect
         status=to_status,
     )
     if to_status != from_status:
-        _status_event(application, from_status, to_status, actor)
+        status_event(application, from_status, to_status, actor)
 
 
 def claim(application: Application, actor: User, expected_version: int) -> Application:
@@ -261,7 +241,7 @@ def request_information(
         requested_by_id=actor.id,
     )
     db.session.add(suspension)
-    _status_event(
+    status_event(
         application, from_status, ApplicationStatus.INFORMATION_REQUESTED, actor, note=message
     )
     letter = issue_letter(

@@ -8,7 +8,7 @@ and every cell that a spreadsheet would run as a formula (= + - @, tab, CR) neut
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -147,8 +147,9 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """Stream a CSV (UTF-8 with BOM) line by line; every cell neutralised."""
+def csv_line_writer() -> Callable[[Iterable], str]:
+    """A function that makes one CSV line (CRLF) of a row, every cell neutralised: for
+    streaming a CSV line by line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -158,6 +159,12 @@ def write_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         writer.writerow([neutralise(cell) for cell in cells])
         return buffer.getvalue()
 
+    return line
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """Stream a CSV (UTF-8 with BOM) line by line; every cell neutralised."""
+    line = csv_line_writer()
     yield "\ufeff" + line(header)
     for row in rows:
         yield line(row)

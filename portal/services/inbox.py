@@ -19,12 +19,12 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Application, Letter, LetterKind, LetterRead
 from portal.services import unread
+from portal.services.csv_io import neutralise
 
 PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 200
 MAX_SEARCH_TERMS = 8
 ZIP_MAX_LETTERS = 1000
-CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -190,14 +190,6 @@ def selected_letter_ids(organisation_id: int, ids: list[int]) -> list[int] | Non
     return sorted(found, reverse=True)
 
 
-def neutralise_cell(value) -> str:
-    """A spreadsheet must not read a cell as a formula: prefix = + - @ (and tab, CR) with '."""
-    text = "" if value is None else str(value)
-    if text.startswith(CSV_DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
-
-
 class _Sink(io.RawIOBase):
     """An unseekable stream the ZIP writer writes into; we hand out what it wrote."""
 
@@ -252,7 +244,7 @@ def zip_stream(ids: list[int], batch: int = 20):
                 archive.writestr(info, letter.pdf)
                 writer.writerow(
                     [
-                        neutralise_cell(v)
+                        neutralise(v)
                         for v in (
                             name,
                             letter.reference,

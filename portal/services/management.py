@@ -5,8 +5,6 @@ over a result bounded by the period (decisions per hour or per day), and works o
 PostgreSQL alike. The event log is streamed: a few hundred cases in memory at a time.
 """
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +17,7 @@ from portal.extensions import db
 from portal.models import Application, ApplicationKind, ApplicationStatus, StatusEvent, User
 from portal.services.audit_log import local_midnight
 from portal.services.casework import QUEUE_STATUSES
-from portal.services.csv_io import neutralise
+from portal.services.csv_io import csv_line_writer
 
 DEFAULT_WEEKS = 12
 MAX_PERIOD_DAYS = 3 * 366
@@ -319,15 +317,7 @@ EVENT_LOG_COLUMNS = ["case_id", "activity", "timestamp", "resource", "role", "ki
 def event_log_csv(start: date | None, end: date | None) -> Iterator[str]:
     """The event log as CSV for process-mining tools: UTF-8 without a BOM (tools read the
     first column name literally), one row per event, cells neutralised all the same."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def line(cells) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([neutralise(cell) for cell in cells])
-        return buffer.getvalue()
-
+    line = csv_line_writer()
     yield line(EVENT_LOG_COLUMNS)
     for trace in event_log(start, end):
         yield "".join(

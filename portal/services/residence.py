@@ -22,14 +22,21 @@ from portal.models import (
     LetterKind,
     Organisation,
     RecognitionStatus,
-    StatusEvent,
     User,
 )
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services import residence_rules as rules
-from portal.services.applications import NotADraft, _transition
-from portal.services.letters import issue_fee_letter, issue_letter
+from portal.services.applications import (
+    NotADraft,
+    NotDecidable,
+    acknowledge_submission,
+    audit_decision,
+    record_decision,
+    record_transition,
+    status_event,
+)
+from portal.services.letters import issue_letter
 from portal.services.oversight import effective_status
 from portal.services.references import make_reference
 from portal.services.residence_types import (
@@ -120,13 +127,7 @@ def start_many(
     db.session.add_all(applications)
     db.session.flush()
     for application in applications:
-        db.session.add(
-            StatusEvent(
-                application_id=application.id,
-                to_status=ApplicationStatus.DRAFT,
-                actor_id=actor.id,
-            )
-        )
+        status_event(application, None, ApplicationStatus.DRAFT, actor)
         audit.record(
             "application.started", actor=actor, organisation=organisation, target=application
         )
@@ -497,10 +498,12 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         raise Incomplete({**{k: {} for k in missing}, **checked.errors})
     fee = rules.fee(application.kind.value, today)
     submitted_at = utcnow()
-    if not _transition(
+    if not record_transition(
         application,
         (ApplicationStatus.DRAFT,),
         ApplicationStatus.SUBMITTED,
+        actor,
+        occurred_at=submitted_at,
         submitted_at=submitted_at,
         submitted_by_id=actor.id,
         fee_cents=fee.cents if fee else None,
@@ -510,32 +513,8 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
-    db.session.add(
-        StatusEvent(
-            application_id=application.id,
-            from_status=ApplicationStatus.DRAFT,
-            to_status=ApplicationStatus.SUBMITTED,
-            actor_id=actor.id,
-            occurred_at=submitted_at,
-        )
-    )
     # The person the letters concern, as sent: name and V-number on the letter, inbox filter.
-    concerned = person_of(application)
-    issue_letter(
-        organisation,
-        LetterKind.ACKNOWLEDGEMENT,
-        application=application,
-        actor=actor,
-        person=concerned,
-    )
-    issue_fee_letter(application, actor=actor, person=concerned)
-    audit.record(
-        "application.submitted",
-        actor=actor,
-        organisation=organisation,
-        target=application,
-        details={"reference": application.reference, "fee_cents": application.fee_cents},
-    )
+    acknowledge_submission(application, actor, person=person_of(application))
     return application
 
 
@@ -672,35 +651,15 @@ def decide(
     Never a sponsor recognition (that is applications.decide, for recognition cases). The
     back office refuses only through casework's four-eyes steps, which call this.
     """
-    from portal.models.application import DECIDABLE_STATUSES
-    from portal.services.applications import NotDecidable, StaleCase
-
     if not application.kind.is_residence:
         raise NotDecidable(application.kind)
-    decided_at = utcnow()
-    from_status = application.status
-    to_status = ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED
-    if not _transition(
+    decided_at = record_decision(
         application,
-        DECIDABLE_STATUSES,
-        to_status,
+        actor,
+        grant=grant,
+        reason=reason,
+        note=reason or None,
         expected_version=expected_version,
-        decided_at=decided_at,
-        decided_by_id=actor.id,
-        decision_reason=reason,
-    ):
-        if application.status not in DECIDABLE_STATUSES:
-            raise NotDecidable(application.status)
-        raise StaleCase(application.version)
-    db.session.add(
-        StatusEvent(
-            application_id=application.id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_id=actor.id,
-            occurred_at=decided_at,
-            note=reason or None,
-        )
     )
     valid_until = requested_until(application) if grant else None
     if grant and valid_until is not None and application.person_id is not None:
@@ -721,12 +680,6 @@ def decide(
         purpose=permit_name(application.kind),
         valid_until=valid_until,
     )
-    audit.record(
-        "application.granted" if grant else "application.refused",
-        actor=actor,
-        organisation=application.organisation,
-        target=application,
-        details={"reason": reason},
-    )
+    audit_decision(application, actor, grant=grant, reason=reason)
     db.session.flush()
     return application

@@ -234,42 +234,49 @@ _JOB_FIELDS = (
     ),
 )
 
-_HSM_JOB = Section(
-    "job",
-    _l("The job"),
-    _JOB_FIELDS
-    + (
-        Field(
-            "reduced_criterion",
-            "choice",
-            _l("Does the reduced salary criterion apply?"),
-            _l("Say whether the reduced salary criterion applies"),
-            hint=_l(
-                "Yes if the person graduated in the Netherlands less than 3 years ago, or is "
-                "in the search year for highly educated persons"
-            ),
-            choices=YES_NO,
+
+def _job(question: Field) -> Section:
+    """The job section: the shared job fields and the type's own salary-threshold question."""
+    return Section("job", _l("The job"), (*_JOB_FIELDS, question))
+
+
+_HSM_JOB = _job(
+    Field(
+        "reduced_criterion",
+        "choice",
+        _l("Does the reduced salary criterion apply?"),
+        _l("Say whether the reduced salary criterion applies"),
+        hint=_l(
+            "Yes if the person graduated in the Netherlands less than 3 years ago, or is "
+            "in the search year for highly educated persons"
         ),
-    ),
+        choices=YES_NO,
+    )
 )
 
-_BLUE_CARD_JOB = Section(
-    "job",
-    _l("The job"),
-    _JOB_FIELDS
-    + (
-        Field(
-            "recent_graduate",
-            "choice",
-            _l("Did the person graduate less than 3 years ago?"),
-            _l("Say whether the person graduated less than 3 years ago"),
-            hint=_l("A lower salary threshold applies to recent graduates"),
-            choices=YES_NO,
-        ),
-    ),
+_BLUE_CARD_JOB = _job(
+    Field(
+        "recent_graduate",
+        "choice",
+        _l("Did the person graduate less than 3 years ago?"),
+        _l("Say whether the person graduated less than 3 years ago"),
+        hint=_l("A lower salary threshold applies to recent graduates"),
+        choices=YES_NO,
+    )
 )
 
-_RESEARCH = Section(
+
+def _stay(key: str, title, fields: tuple[Field, ...], start_label, end_label) -> Section:
+    """A section about what the person comes for, ending with its period: the permit is
+    requested until the end date."""
+    return Section(
+        key,
+        title,
+        (*fields, *_dates(start_label, end_label, _l("The permit is requested until this date"))),
+    )
+
+
+_RESEARCH = _stay(
     "research",
     _l("The research"),
     (
@@ -279,30 +286,22 @@ _RESEARCH = Section(
             _l("Title of the research"),
             _l("Enter the title of the research"),
         ),
-        *_dates(
-            _l("Start date of the hosting agreement"),
-            _l("End date of the hosting agreement"),
-            _l("The permit is requested until this date"),
-        ),
     ),
+    _l("Start date of the hosting agreement"),
+    _l("End date of the hosting agreement"),
 )
 
-_STUDY = Section(
+_STUDY = _stay(
     "study",
     _l("The study"),
-    (
-        Field("programme", "text", _l("Study programme"), _l("Enter the study programme")),
-        *_dates(
-            _l("Start date of the study"),
-            _l("Expected end date of the study"),
-            _l("The permit is requested until this date"),
-        ),
-    ),
+    (Field("programme", "text", _l("Study programme"), _l("Enter the study programme")),),
+    _l("Start date of the study"),
+    _l("Expected end date of the study"),
 )
 
 
 def _exchange(title) -> Section:
-    return Section(
+    return _stay(
         "exchange",
         _l("The exchange"),
         (
@@ -313,12 +312,9 @@ def _exchange(title) -> Section:
                 _l("Host family or host organisation"),
                 _l("Enter the host family or host organisation"),
             ),
-            *_dates(
-                _l("Start date of the exchange"),
-                _l("End date of the exchange"),
-                _l("The permit is requested until this date"),
-            ),
         ),
+        _l("Start date of the exchange"),
+        _l("End date of the exchange"),
     )
 
 

@@ -164,6 +164,30 @@ def _record(action: str, actor, organisation, sanction: Sanction, **details):
     )
 
 
+def _impose(
+    organisation: Organisation,
+    actor,
+    kind: SanctionKind,
+    category: Category | None,
+    reason: str,
+    starts_on: date,
+    **values,
+) -> Sanction:
+    """A new sanction imposed by `actor`, flushed so it has its id (and reference)."""
+    sanction = Sanction(
+        organisation_id=organisation.id,
+        kind=kind,
+        category=category,
+        reason=reason,
+        starts_on=starts_on,
+        imposed_by_id=actor.id,
+        **values,
+    )
+    db.session.add(sanction)
+    db.session.flush()
+    return sanction
+
+
 # --- warning and fine: no change to any recognition -------------------------------------
 
 
@@ -172,17 +196,15 @@ def record_warning(
 ) -> Sanction:
     today = clock.today()
     periods = reference.sanction_periods(today)
-    sanction = Sanction(
-        organisation_id=organisation.id,
-        kind=SanctionKind.WARNING,
-        category=category,
-        reason=reason,
-        starts_on=today,
+    sanction = _impose(
+        organisation,
+        actor,
+        SanctionKind.WARNING,
+        category,
+        reason,
+        today,
         ends_on=suspension_end(today, 12 * periods.warning_valid_years),
-        imposed_by_id=actor.id,
     )
-    db.session.add(sanction)
-    db.session.flush()
     _record("staff.sanction.warning_recorded", actor, organisation, sanction)
     _letter(organisation, LetterKind.WARNING, sanction, actor, reason=reason)
     return sanction
@@ -197,17 +219,15 @@ def record_fine(
 ) -> Sanction:
     if amount_cents <= 0:
         raise ValueError("a fine has a positive amount")
-    sanction = Sanction(
-        organisation_id=organisation.id,
-        kind=SanctionKind.FINE,
-        category=category,
-        reason=reason,
+    sanction = _impose(
+        organisation,
+        actor,
+        SanctionKind.FINE,
+        category,
+        reason,
+        clock.today(),
         amount_cents=amount_cents,
-        starts_on=clock.today(),
-        imposed_by_id=actor.id,
     )
-    db.session.add(sanction)
-    db.session.flush()
     _record(
         "staff.sanction.fine_recorded", actor, organisation, sanction, amount_cents=amount_cents
     )
@@ -265,17 +285,9 @@ def suspend(
     _compare_and_set(
         recognition, expected, status=RecognitionStatus.SUSPENDED, suspended_until=ends_on
     )
-    sanction = Sanction(
-        organisation_id=organisation.id,
-        kind=SanctionKind.SUSPENSION,
-        category=category,
-        reason=reason,
-        starts_on=today,
-        ends_on=ends_on,
-        imposed_by_id=actor.id,
+    sanction = _impose(
+        organisation, actor, SanctionKind.SUSPENSION, category, reason, today, ends_on=ends_on
     )
-    db.session.add(sanction)
-    db.session.flush()
     _record("staff.recognition.suspended", actor, organisation, sanction, ends_on=str(ends_on))
     _letter(organisation, LetterKind.SUSPENSION, sanction, actor, reason=reason, extended=False)
     return sanction
@@ -346,16 +358,7 @@ def withdraw(
     _compare_and_set(
         recognition, expected, status=RecognitionStatus.WITHDRAWN, suspended_until=None
     )
-    sanction = Sanction(
-        organisation_id=organisation.id,
-        kind=SanctionKind.WITHDRAWAL,
-        category=category,
-        reason=reason,
-        starts_on=today,
-        imposed_by_id=actor.id,
-    )
-    db.session.add(sanction)
-    db.session.flush()
+    sanction = _impose(organisation, actor, SanctionKind.WITHDRAWAL, category, reason, today)
     _record("staff.recognition.withdrawn", actor, organisation, sanction)
     _letter(organisation, LetterKind.WITHDRAWAL, sanction, actor, reason=reason)
     return sanction

@@ -10,12 +10,10 @@ from portal.models import (
     Letter,
     LetterKind,
     OrgRole,
-    Recognition,
-    RecognitionStatus,
     StatusEvent,
 )
 from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, member
+from tests.factories import ApplicationFactory, member, recognise
 from tests.helpers import sign_in
 
 
@@ -126,15 +124,7 @@ def test_no_category_chosen_is_explained(client):
 def test_recognised_category_cannot_be_applied_for_again(client):
     user = member()
     organisation = user.memberships[0].organisation
-    db.session.add(
-        Recognition(
-            organisation_id=organisation.id,
-            category=Category.LABOUR,
-            status=RecognitionStatus.GRANTED,
-            granted_on=db.func.current_date(),
-        )
-    )
-    db.session.flush()
+    recognise(organisation, Category.LABOUR, granted_on=db.func.current_date())
     sign_in(client, user)
     page = get_page(client, "/applications/recognition/new")
     assert page.soup.find("input", attrs={"value": "labour"}).has_attr("disabled")

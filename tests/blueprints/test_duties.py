@@ -17,8 +17,6 @@ from portal.models import (
     OrganisationKind,
     OrgRole,
     Permit,
-    Recognition,
-    RecognitionStatus,
     Report,
     ReportKind,
     StudyProgressDeclaration,
@@ -34,8 +32,9 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
     member,
+    recognise,
 )
-from tests.helpers import act_under_mandate, sign_in, staff_sign_in
+from tests.helpers import act_under_mandate, sign_in, sign_out, staff_sign_in
 
 TODAY = date(2027, 3, 10)
 
@@ -54,18 +53,6 @@ def today(monkeypatch):
 @pytest.fixture(autouse=True)
 def english(client, today):
     client.get("/language/en")
-
-
-def recognise(organisation, category=Category.LABOUR):
-    db.session.add(
-        Recognition(
-            organisation_id=organisation.id,
-            category=category,
-            status=RecognitionStatus.GRANTED,
-            granted_on=date(2025, 1, 1),
-        )
-    )
-    db.session.flush()
 
 
 def employer(role=OrgRole.ADMINISTRATOR, **kwargs):
@@ -194,7 +181,7 @@ def test_kinds_offered_follow_the_recognition_categories(client):
     offered = [i["value"] for i in get_page(client, "/reports/new").soup.select("input[name=kind]")]
     assert "student_deregistered" in offered and "insufficient_study_progress" in offered
     assert "salary_below_criterion" not in offered and "bankruptcy" in offered
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+    sign_out(client)
     user, _organisation = employer()
     sign_in(client, user)
     offered = [i["value"] for i in get_page(client, "/reports/new").soup.select("input[name=kind]")]

@@ -14,9 +14,8 @@ from portal.models import (
     ChangeReportStatus,
     Organisation,
     OrgRole,
-    Recognition,
-    RecognitionStatus,
 )
+from tests import factories
 from tests.conftest import Page, get_page
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, member
 from tests.helpers import sign_in, staff_sign_in
@@ -61,15 +60,7 @@ def save_profile(client, **changes) -> Page:
 
 
 def recognise(organisation, category="labour"):
-    db.session.add(
-        Recognition(
-            organisation_id=organisation.id,
-            category=category,
-            status=RecognitionStatus.GRANTED,
-            granted_on=clock.today(),
-        )
-    )
-    db.session.flush()
+    factories.recognise(organisation, category, granted_on=clock.today())
 
 
 def test_administrator_edits_the_whole_profile(client):

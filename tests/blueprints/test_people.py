@@ -17,7 +17,7 @@ from portal.models import (
     Person,
 )
 from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, PersonFactory, member
+from tests.factories import ApplicationFactory, PersonFactory, member, recognise
 from tests.helpers import sign_in
 
 GOOD = {
@@ -338,18 +338,10 @@ def test_another_organisations_person_is_a_404(client):
 
 
 def test_a_residence_application_starts_from_the_person_and_is_prefilled(client):
-    from portal.models import Recognition, RecognitionStatus
 
     user = member()
     organisation = user.memberships[0].organisation
-    db.session.add(
-        Recognition(
-            organisation_id=organisation.id,
-            category="labour",
-            status=RecognitionStatus.GRANTED,
-            granted_on=date(2025, 1, 1),
-        )
-    )
+    recognise(organisation, "labour")
     person = PersonFactory(
         organisation=organisation,
         given_names="Zoë",

@@ -10,11 +10,11 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Category, Recognition, RecognitionStatus
+from portal.models import Category, RecognitionStatus
 from portal.services import register, sanctions
 from tests.backoffice_support import act, submitted_case
 from tests.conftest import get_page
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, recognise
 from tests.helpers import staff_sign_in
 
 TODAY = date(2026, 11, 29)
@@ -34,16 +34,7 @@ def listed(
     **organisation,
 ):
     org = OrganisationFactory(legal_name=name, **organisation)
-    db.session.add(
-        Recognition(
-            organisation_id=org.id,
-            category=category,
-            status=status,
-            granted_on=date(2025, 1, 1),
-            suspended_until=suspended_until,
-        )
-    )
-    db.session.flush()
+    recognise(org, category, status, suspended_until=suspended_until)
     return org
 
 

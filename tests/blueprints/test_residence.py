@@ -20,9 +20,10 @@ from portal.models import (
     RecognitionStatus,
     StatusEvent,
 )
+from tests import factories
 from tests.conftest import Page, get_page
 from tests.factories import ApplicationFactory, MembershipFactory, member
-from tests.helpers import sign_in
+from tests.helpers import sign_in, sign_out
 
 TODAY = date(2026, 11, 29)
 
@@ -57,16 +58,9 @@ def english_on_a_fixed_day(client, monkeypatch):
 
 
 def recognise(user, category=Category.LABOUR, status=RecognitionStatus.GRANTED):
+    """The user's organisation, recognised for `category`."""
     organisation = user.memberships[0].organisation
-    db.session.add(
-        Recognition(
-            organisation_id=organisation.id,
-            category=category,
-            status=status,
-            granted_on=date(2025, 1, 1),
-        )
-    )
-    db.session.flush()
+    factories.recognise(organisation, category, status)
     return organisation
 
 
@@ -75,6 +69,15 @@ def start(client, kind: str) -> str:
     response = client.post("/applications/residence/new", data={"csrf_token": token, "kind": kind})
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     return response.headers["Location"]
+
+
+def new_draft(client, kind: str = "hsm_residence") -> tuple[str, object]:
+    """A recognised sponsor's administrator, signed in, starts a draft of `kind`: its task
+    list URL, and the user."""
+    user = member()
+    recognise(user)
+    sign_in(client, user)
+    return start(client, kind), user
 
 
 def save(client, tasks_url: str, key: str, data: dict, **extra):
@@ -219,10 +222,7 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
 
 
 def test_salary_below_threshold_is_explained_and_values_are_kept(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     page = Page(save(client, tasks_url, "job", {**JOB, "monthly_salary": "5.000"}))
     assert page.status == 400
@@ -239,10 +239,7 @@ def test_salary_below_threshold_is_explained_and_values_are_kept(client):
 
 
 def test_under_30_the_lower_threshold_applies_from_age_on_the_application_date(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_entry")
+    tasks_url, _user = new_draft(client, "hsm_entry")
     # 30th birthday is tomorrow: still under 30 on the application date.
     save(client, tasks_url, "person", {**PERSON, "date_of_birth": "30-11-1996"})
     response = save(client, tasks_url, "job", {**JOB, "monthly_salary": "4357"})
@@ -265,10 +262,7 @@ def test_under_30_the_lower_threshold_applies_from_age_on_the_application_date(c
     ],
 )
 def test_bad_person_data_is_explained_next_to_the_field(client, typed, field, says):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     page = Page(save(client, tasks_url, "person", {**PERSON, **typed}))
     assert page.status == 400
     assert says in page.field_error(field)
@@ -277,10 +271,7 @@ def test_bad_person_data_is_explained_next_to_the_field(client, typed, field, sa
 
 
 def test_names_in_any_script_are_kept_exactly(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     names = {"surname": "Ōtsuka-D'Angelo", "given_names": "Мария Ἀθηνᾶ محمد"}
     assert save(client, tasks_url, "person", {**PERSON, **names}).status_code == 302
     page = get_page(client, f"{tasks_url}/sections/person")
@@ -289,10 +280,7 @@ def test_names_in_any_script_are_kept_exactly(client):
 
 
 def test_salary_typed_ambiguously_is_refused_with_how_to_write_it(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     page = Page(save(client, tasks_url, "job", {**JOB, "monthly_salary": "5.942.00"}))
     assert page.status == 400
@@ -309,10 +297,7 @@ def test_salary_typed_ambiguously_is_refused_with_how_to_write_it(client):
     ],
 )
 def test_extension_window_is_checked_while_filling_in(client, expires, status, says):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_extension")
+    tasks_url, _user = new_draft(client, "hsm_extension")
     page = Page(save(client, tasks_url, "person", {**PERSON, "current_permit_expires": expires}))
     assert page.status == status
     if says:
@@ -327,7 +312,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
     sign_in(client, user)
     tasks_url = start(client, "hsm_residence")
     save(client, tasks_url, "person", PERSON)
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+    sign_out(client)
 
     sign_in(client, colleague)
     page = get_page(client, f"{tasks_url}/sections/person")
@@ -335,7 +320,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
     assert save(client, tasks_url, "job", JOB).status_code == 302
     upload_required(client, tasks_url, "hsm_residence")
     assert submit(client, tasks_url).status_code == 302
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+    sign_out(client)
 
     sign_in(client, reader)
     application = db.session.scalar(db.select(Application))
@@ -349,10 +334,7 @@ def test_a_colleague_resumes_the_draft_and_a_reader_cannot_edit(client):
 
 
 def test_nothing_is_submitted_while_a_section_is_incomplete(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     check = get_page(client, f"{tasks_url}/check")
     assert "The job" in check.soup.select_one("#incomplete").text
@@ -380,10 +362,7 @@ def test_the_declaration_is_required(client):
 
 
 def test_a_type_without_a_known_fee_says_so_and_can_still_be_submitted(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_extension")
+    tasks_url, _user = new_draft(client, "hsm_extension")
     save(client, tasks_url, "person", {**PERSON, "current_permit_expires": "31-01-2027"})
     save(client, tasks_url, "job", JOB)
     upload_required(client, tasks_url, "hsm_extension")
@@ -418,10 +397,7 @@ def test_recognition_cases_are_not_residence_cases(client):
 
 
 def test_the_task_list_and_questions_speak_dutch(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_entry")
+    tasks_url, _user = new_draft(client, "hsm_entry")
     client.get("/language/nl")
     tasks = get_page(client, tasks_url)
     assert "Kennismigrant: toegang en verblijf" in tasks.text

@@ -22,6 +22,7 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
+from tests import factories
 from tests.backoffice_support import act
 from tests.backoffice_support import submit as submit_form
 from tests.blueprints.test_residence import (
@@ -30,16 +31,16 @@ from tests.blueprints.test_residence import (
     PERSON,
     PNG,
     fill_in,
+    new_draft,
     recognise,
     save,
-    start,
     submit,
     upload,
     upload_required,
 )
 from tests.conftest import Page, get_page
 from tests.factories import ApplicationFactory, PersonFactory, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.helpers import sign_in, sign_out, staff_sign_in, staff_sign_out
 
 TODAY = date(2026, 11, 29)
 
@@ -57,15 +58,6 @@ def pdf_text(letter) -> str:
     return text.replace("\x00", "").replace("\xa0", " ").replace("\u202f", " ")
 
 
-def sign_out(client):
-    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
-
-
-def staff_sign_out(client):
-    page = get_page(client, "/backoffice/")
-    client.post("/backoffice/sign-out", data={"csrf_token": page.csrf()})
-
-
 def count(model) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
@@ -78,10 +70,7 @@ def task_status(client, tasks_url: str, key: str) -> str:
 
 
 def test_documents_are_uploaded_per_type_listed_and_removed_on_a_draft(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, user = new_draft(client)
     assert task_status(client, tasks_url, "documents") == "Not yet started"
     page = get_page(client, f"{tasks_url}/sections/documents")
     form = page.soup.find("form", enctype="multipart/form-data")
@@ -142,10 +131,7 @@ def test_a_bad_file_is_explained_next_to_the_field_and_nothing_is_stored(
     client, app, monkeypatch, content, filename, says
 ):
     monkeypatch.setitem(app.config, "DOCUMENT_MAX_BYTES", 2048)
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     page = Page(upload(client, tasks_url, "passport", content, filename))
     assert page.status == 400
     assert says in page.field_error("file")
@@ -156,10 +142,7 @@ def test_a_bad_file_is_explained_next_to_the_field_and_nothing_is_stored(
 
 
 def test_a_file_without_a_telling_name_is_judged_by_its_content(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     assert upload(client, tasks_url, "passport", PNG, "scan from the office").status_code == 302
     assert upload(client, tasks_url, "contract", PDF, "contract.v2.PDF").status_code == 302
     types = db.session.scalars(db.select(Document.content_type).order_by(Document.id)).all()
@@ -170,10 +153,7 @@ def test_an_application_holds_a_limited_number_of_documents(client, monkeypatch)
     from portal.services import residence
 
     monkeypatch.setattr(residence, "MAX_DOCUMENTS", 2)
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     assert upload(client, tasks_url, "passport").status_code == 302
     assert upload(client, tasks_url, "passport").status_code == 302
     page = Page(upload(client, tasks_url, "contract"))
@@ -182,10 +162,7 @@ def test_an_application_holds_a_limited_number_of_documents(client, monkeypatch)
 
 
 def test_an_upload_needs_a_file_and_a_document_type(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     url = f"{tasks_url}/sections/documents"
     token = get_page(client, url).csrf()
     page = Page(
@@ -208,10 +185,7 @@ def test_an_upload_needs_a_file_and_a_document_type(client):
 
 
 def test_nothing_is_submitted_without_the_required_documents(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     save(client, tasks_url, "job", JOB)
     upload(client, tasks_url, "passport")
@@ -286,16 +260,7 @@ def test_a_suspension_that_has_ended_allows_filing_again_and_a_withdrawal_does_n
         (Category.STUDY, RecognitionStatus.SUSPENDED, TODAY),
         (Category.RESEARCH, RecognitionStatus.WITHDRAWN, None),
     ):
-        db.session.add(
-            Recognition(
-                organisation_id=organisation.id,
-                category=category,
-                status=status,
-                granted_on=date(2025, 1, 1),
-                suspended_until=until,
-            )
-        )
-    db.session.flush()
+        factories.recognise(organisation, category, status, suspended_until=until)
     sign_in(client, user)
     page = get_page(client, "/applications/residence/new")
 
@@ -319,10 +284,7 @@ def test_a_suspension_that_has_ended_allows_filing_again_and_a_withdrawal_does_n
 
 
 def test_an_impossible_start_date_is_refused_and_what_was_typed_kept(client):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     save(client, tasks_url, "person", PERSON)
     page = Page(save(client, tasks_url, "job", {**JOB, "start_date": "31-02-2026"}))
     assert page.status == 400
@@ -333,10 +295,7 @@ def test_an_impossible_start_date_is_refused_and_what_was_typed_kept(client):
 
 @pytest.mark.parametrize("typed", ["5.688,00", "5,688.00", "5688", "€ 5.688"])
 def test_a_salary_typed_the_dutch_or_the_english_way_is_read_the_same(client, typed):
-    user = member()
-    recognise(user)
-    sign_in(client, user)
-    tasks_url = start(client, "hsm_residence")
+    tasks_url, _user = new_draft(client)
     # Under 30 on the application date: the threshold is €4,357.00.
     save(client, tasks_url, "person", {**PERSON, "date_of_birth": "01-01-2000"})
     assert save(client, tasks_url, "job", {**JOB, "monthly_salary": typed}).status_code == 302

@@ -21,7 +21,7 @@ from portal.models import (
 )
 from portal.services import sanctions
 from tests.conftest import Page, get_page
-from tests.factories import UserFactory, member
+from tests.factories import UserFactory, member, recognise
 from tests.helpers import sign_in, staff_sign_in
 
 TODAY = date(2026, 11, 29)
@@ -37,15 +37,7 @@ def recognised(category=Category.LABOUR, **organisation):
     """A sponsor user whose organisation holds a granted recognition for `category`."""
     user = member(legal_name=organisation.pop("legal_name", "Kanaal & Zonen B.V."), **organisation)
     org = user.memberships[0].organisation
-    db.session.add(
-        Recognition(
-            organisation_id=org.id,
-            category=category,
-            status=RecognitionStatus.GRANTED,
-            granted_on=date(2025, 1, 1),
-        )
-    )
-    db.session.flush()
+    recognise(org, category)
     return user, org
 
 

@@ -29,7 +29,7 @@ from portal.models import (
 from portal.services import residence
 from portal.services.student_import import COLUMNS, example_row
 from tests.conftest import Page, get_page
-from tests.factories import MembershipFactory, PersonFactory, member
+from tests.factories import MembershipFactory, PersonFactory, member, recognise
 from tests.helpers import sign_in
 
 TODAY = date(2026, 11, 29)
@@ -46,15 +46,7 @@ def university(role=OrgRole.ADMINISTRATOR, status=RecognitionStatus.GRANTED, **o
     user = member(role, kind=OrganisationKind.HIGHER_EDUCATION, **organisation)
     org = user.memberships[0].organisation
     if status is not None:
-        db.session.add(
-            Recognition(
-                organisation_id=org.id,
-                category=Category.STUDY,
-                status=status,
-                granted_on=date(2025, 1, 1),
-            )
-        )
-        db.session.flush()
+        recognise(org, Category.STUDY, status)
     return user, org
 
 
@@ -492,15 +484,7 @@ def test_an_organisation_not_allowed_is_refused_with_the_reason(client, kind, st
     user = member(OrgRole.ADMINISTRATOR, kind=kind)
     org = user.memberships[0].organisation
     if status is not None:
-        db.session.add(
-            Recognition(
-                organisation_id=org.id,
-                category=Category.STUDY,
-                status=status,
-                granted_on=date(2025, 1, 1),
-            )
-        )
-        db.session.flush()
+        recognise(org, Category.STUDY, status)
     sign_in(client, user)
     page = get_page(client, URL)
     assert reason in page.soup.find(id="refusal").get_text()

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Category, Letter, LetterKind, Recognition, RecognitionStatus
+from portal.models import Category, Letter, LetterKind
 from portal.services import sanctions
-from tests.factories import UserFactory, member
+from tests.factories import UserFactory, member, recognise
 from tests.services.test_letter_kinds import pdf_text
 
 TODAY = date(2026, 11, 29)
@@ -24,15 +24,7 @@ def fixed_day(monkeypatch):
 def organisation_in(language):
     user = member(preferred_language=language, legal_name="Fjord & Tulip Research B.V.")
     org = user.memberships[0].organisation
-    db.session.add(
-        Recognition(
-            organisation_id=org.id,
-            category=Category.RESEARCH,
-            status=RecognitionStatus.GRANTED,
-            granted_on=date(2025, 1, 1),
-        )
-    )
-    db.session.flush()
+    recognise(org, Category.RESEARCH)
     return org
 
 

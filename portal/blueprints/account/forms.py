@@ -1,30 +1,23 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    NumberRange,
-    Regexp,
-    ValidationError,
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from portal.forms import BaseForm
+from portal.labels import ORGANISATION_KIND
+from portal.validators import (
+    MAX_100,
+    MAX_200,
+    DutchPostcode,
+    KvkNumber,
+    authenticator_code,
+    compact,
+    email_address,
+    letter_language_field,
+    persons_employed_field,
+    require_strong_password,
 )
 
-from portal.forms import BaseForm, WholeNumberField
-from portal.labels import LANGUAGE, ORGANISATION_KIND
-from portal.services.passwords import weakness
-from portal.validators import DutchPostcode, KvkNumber, compact
-
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND.items()]
-LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LANGUAGE.items()]
-
-WEAK_PASSWORD_MESSAGES = {
-    "short": _l("Enter a password of at least 12 characters"),
-    "common": _l("This password is commonly used. Choose another one"),
-    "guessable": _l(
-        "This password is easy to guess. Use a longer mix of words, numbers or symbols"
-    ),
-}
 
 
 class SignUpForm(BaseForm):
@@ -35,77 +28,42 @@ class SignUpForm(BaseForm):
     )
     legal_name = StringField(
         _l("Legal name"),
-        validators=[
-            DataRequired(_l("Enter the legal name as registered with the KvK")),
-            Length(max=200, message=_l("Enter at most 200 characters")),
-        ],
+        validators=[DataRequired(_l("Enter the legal name as registered with the KvK")), MAX_200],
     )
     street_address = StringField(
         _l("Street and house number"),
-        validators=[
-            DataRequired(_l("Enter the street and house number")),
-            Length(max=200, message=_l("Enter at most 200 characters")),
-        ],
+        validators=[DataRequired(_l("Enter the street and house number")), MAX_200],
     )
     postcode = StringField(
         _l("Postcode"), validators=[DataRequired(_l("Enter the postcode")), DutchPostcode()]
     )
     city = StringField(
-        _l("Town or city"),
-        validators=[
-            DataRequired(_l("Enter the town or city")),
-            Length(max=100, message=_l("Enter at most 100 characters")),
-        ],
+        _l("Town or city"), validators=[DataRequired(_l("Enter the town or city")), MAX_100]
     )
     organisation_email = EmailField(
         _l("Contact e-mail address of the organisation"),
-        validators=[
-            DataRequired(_l("Enter the organisation's contact e-mail address")),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
-            Length(max=254),
-        ],
+        validators=email_address(_l("Enter the organisation's contact e-mail address")),
     )
-    persons_employed = WholeNumberField(
-        _l("Number of persons employed"),
-        invalid_message=_l("Enter the number of persons employed, as a whole number"),
-        validators=[
-            InputRequired(_l("Enter the number of persons employed, as a whole number")),
-            NumberRange(min=0, max=10_000_000, message=_l("Enter a number of 0 or more")),
-        ],
-    )
+    persons_employed = persons_employed_field()
     kind = RadioField(
         _l("Kind of organisation"),
         choices=KIND_CHOICES,
         validators=[InputRequired(_l("Choose the kind of organisation"))],
     )
-    preferred_language = RadioField(
-        _l("Language for letters"),
-        choices=LANGUAGE_CHOICES,
-        validators=[InputRequired(_l("Choose the language for letters"))],
-    )
+    preferred_language = letter_language_field()
     admin_name = StringField(
         _l("Your full name"),
-        validators=[
-            DataRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Enter at most 200 characters")),
-        ],
+        validators=[DataRequired(_l("Enter your full name")), MAX_200],
     )
     admin_email = EmailField(
-        _l("Your e-mail address"),
-        validators=[
-            DataRequired(_l("Enter your e-mail address")),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
-            Length(max=254),
-        ],
+        _l("Your e-mail address"), validators=email_address(_l("Enter your e-mail address"))
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password"))])
 
     def validate_password(self, field):
-        reason = weakness(
-            field.data or "", [self.admin_email.data or "", self.legal_name.data or ""]
+        require_strong_password(
+            field.data, [self.admin_email.data or "", self.legal_name.data or ""]
         )
-        if reason:
-            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
 
 
 class SignInForm(BaseForm):
@@ -118,10 +76,7 @@ class SignInForm(BaseForm):
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app"),
-        validators=[
-            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from your authenticator app")),
-        ],
+        validators=authenticator_code(),
         filters=[lambda v: v.replace(" ", "") if isinstance(v, str) else v],
     )
 
@@ -155,9 +110,7 @@ class NewPasswordForm(BaseForm):
         self.user_inputs = list(user_inputs)
 
     def validate_password(self, field):
-        reason = weakness(field.data or "", self.user_inputs)
-        if reason:
-            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+        require_strong_password(field.data, self.user_inputs)
 
     def validate_confirm(self, field):
         if field.data != self.password.data:
@@ -166,23 +119,13 @@ class NewPasswordForm(BaseForm):
 
 class ResetRequestForm(BaseForm):
     email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(_l("Enter your e-mail address")),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
-            Length(max=254),
-        ],
+        _l("E-mail address"), validators=email_address(_l("Enter your e-mail address"))
     )
 
 
 class ChangeEmailForm(BaseForm):
     email = EmailField(
-        _l("New e-mail address"),
-        validators=[
-            DataRequired(_l("Enter the new e-mail address")),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
-            Length(max=254),
-        ],
+        _l("New e-mail address"), validators=email_address(_l("Enter the new e-mail address"))
     )
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Enter your password"))]

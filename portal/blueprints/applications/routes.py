@@ -1,4 +1,4 @@
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,23 +8,20 @@ from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Category, Letter
-from portal.permissions import MANDATE_SCOPE_MESSAGE, OutsideMandate, Permission, requires
+from portal.permissions import (
+    MANDATE_SCOPE_MESSAGE,
+    OutsideMandate,
+    Permission,
+    requires,
+    scoped_or_404,
+)
 from portal.services import applications as service
 
 
 def get_application_or_404(application_id: int) -> Application:
     """Load a case of the current organisation only (and, under a mandate, of its categories);
     anyone else's id is a 404."""
-    application = db.session.scalar(
-        select(Application).where(
-            Application.id == application_id,
-            Application.organisation_id == g.organisation.id,
-            g.context.in_scope(Application.category),
-        )
-    )
-    if application is None:
-        abort(404)
-    return application
+    return scoped_or_404(Application, application_id)
 
 
 @bp.route("/recognition/new", methods=["GET", "POST"])

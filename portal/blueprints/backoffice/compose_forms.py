@@ -4,6 +4,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from portal.blueprints.inbox.forms import DayField
 from portal.forms import BaseForm
+from portal.validators import MAX_200
 
 COMPOSABLE = ("general_message", "extension_reminder", "reminder_overdue_report")
 
@@ -27,7 +28,7 @@ class ComposeForm(BaseForm):
     )
     title = StringField(
         _l("Subject (general message)"),
-        validators=[Length(max=200, message=_l("Enter at most 200 characters"))],
+        validators=[MAX_200],
     )
     message = TextAreaField(
         _l("Text (general message)"),
@@ -39,7 +40,7 @@ class ComposeForm(BaseForm):
     )
     person_name = StringField(
         _l("Name of the person concerned (optional)"),
-        validators=[Length(max=200, message=_l("Enter at most 200 characters"))],
+        validators=[MAX_200],
     )
     v_number = StringField(
         _l("V-number (optional)"),
@@ -54,7 +55,7 @@ class ComposeForm(BaseForm):
     )
     report_subject = StringField(
         _l("What must be reported (overdue report)"),
-        validators=[Length(max=200, message=_l("Enter at most 200 characters"))],
+        validators=[MAX_200],
     )
     event_date = DayField(
         _l("Date of the change (overdue report)"), validators=[Optional()], format="%Y-%m-%d"

@@ -19,7 +19,6 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
@@ -27,16 +26,13 @@ from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckItem
 from portal.services.casework import QUEUE_STATUSES
-from portal.services.passwords import weakness
+from portal.validators import MAX_200, authenticator_code, require_strong_password
 
 
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app"),
-        validators=[
-            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
-            Regexp(r"^\d{6}$", message=_l("Enter the 6-digit code from your authenticator app")),
-        ],
+        validators=authenticator_code(),
     )
 
 
@@ -240,22 +236,11 @@ class QueueFilterForm(FlaskForm):
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in STAFF_ROLE.items()]
 
-WEAK_PASSWORD_MESSAGES = {
-    "short": _l("Enter a password of at least 12 characters"),
-    "common": _l("This password is commonly used. Choose another one"),
-    "guessable": _l(
-        "This password is easy to guess. Use a longer mix of words, numbers or symbols"
-    ),
-}
-
 
 class StaffCreateForm(BaseForm):
     name = StringField(
         _l("Full name"),
-        validators=[
-            DataRequired(_l("Enter the full name")),
-            Length(max=200, message=_l("Enter at most 200 characters")),
-        ],
+        validators=[DataRequired(_l("Enter the full name")), MAX_200],
     )
     email = EmailField(
         _l("E-mail address"),
@@ -276,9 +261,7 @@ class StaffCreateForm(BaseForm):
     )
 
     def validate_password(self, field):
-        reason = weakness(field.data, [self.email.data or "", self.name.data or ""])
-        if reason:
-            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+        require_strong_password(field.data, [self.email.data or "", self.name.data or ""])
 
 
 class StaffRoleForm(BaseForm):

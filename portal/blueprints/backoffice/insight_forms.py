@@ -9,6 +9,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from portal.blueprints.inbox.forms import DayField
 from portal.forms import BaseForm
 from portal.services.management import MAX_PERIOD_DAYS
+from portal.validators import MAX_200
 
 
 class PeriodForm(BaseForm):
@@ -33,7 +34,7 @@ class AuditSearchForm(PeriodForm):
     )
     organisation = StringField(
         _l("Organisation (name or KvK number)"),
-        validators=[Length(max=200, message=_l("Enter at most 200 characters"))],
+        validators=[MAX_200],
     )
     action = StringField(
         _l("Action (or its start, for example staff.case)"),

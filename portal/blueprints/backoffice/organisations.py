@@ -110,43 +110,38 @@ def _sanction_page(organisation, form, action, status=200, **context):
     ), status
 
 
+def _record_sanction(organisation_id: int, form_class, action: str, record):
+    """Warning and fine: the page with the form, then `record(organisation, form, category)`
+    (the category is optional: a warning or fine may concern the organisation as a whole)."""
+    organisation = get_organisation_or_404(organisation_id)
+    form = form_class()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 400
+        return _sanction_page(organisation, form, action, status)
+    record(organisation, form, Category(form.category.data) if form.category.data else None)
+    db.session.commit()
+    flash(_done_message(action), "success")
+    return _back(organisation)
+
+
 @bp.route("/organisations/<int:organisation_id>/warning", methods=["GET", "POST"])
 @staff_requires(Permission.STAFF_SANCTION_RECORD)
 def record_warning(organisation_id: int):
-    organisation = get_organisation_or_404(organisation_id)
-    form = WarningForm()
-    if request.method == "GET" or not form.validate_on_submit():
-        status = 200 if request.method == "GET" else 400
-        return _sanction_page(organisation, form, "warning", status)
-    sanctions.record_warning(
-        organisation,
-        current_user,
-        form.reason.data,
-        category=Category(form.category.data) if form.category.data else None,
-    )
-    db.session.commit()
-    flash(_done_message("warning"), "success")
-    return _back(organisation)
+    def record(organisation, form, category):
+        sanctions.record_warning(organisation, current_user, form.reason.data, category=category)
+
+    return _record_sanction(organisation_id, WarningForm, "warning", record)
 
 
 @bp.route("/organisations/<int:organisation_id>/fine", methods=["GET", "POST"])
 @staff_requires(Permission.STAFF_SANCTION_RECORD)
 def record_fine(organisation_id: int):
-    organisation = get_organisation_or_404(organisation_id)
-    form = FineForm()
-    if request.method == "GET" or not form.validate_on_submit():
-        status = 200 if request.method == "GET" else 400
-        return _sanction_page(organisation, form, "fine", status)
-    sanctions.record_fine(
-        organisation,
-        current_user,
-        form.amount_cents,
-        form.reason.data,
-        category=Category(form.category.data) if form.category.data else None,
-    )
-    db.session.commit()
-    flash(_done_message("fine"), "success")
-    return _back(organisation)
+    def record(organisation, form, category):
+        sanctions.record_fine(
+            organisation, current_user, form.amount_cents, form.reason.data, category=category
+        )
+
+    return _record_sanction(organisation_id, FineForm, "fine", record)
 
 
 @bp.route(

@@ -13,7 +13,7 @@ from portal.forms import EmptyForm
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
 from portal.models import Person, Report, ReportKind
 from portal.models.duty import ORGANISATION_REPORTS, about_person
-from portal.permissions import Permission, requires
+from portal.permissions import Permission, requires, scoped_or_404
 from portal.services import audit, duty_overview, permits, reports
 from portal.services.csv_io import write_csv
 from portal.services.residence_rules import HSM_KINDS
@@ -24,16 +24,7 @@ PERMIT_FILTERS = ("all", *permits.STATES)
 
 def get_report_or_404(report_id: int) -> Report:
     """A report of the organisation acted for, within the mandate's scope; else 404."""
-    report = db.session.scalar(
-        select(Report).where(
-            Report.id == report_id,
-            Report.organisation_id == g.organisation.id,
-            g.context.in_scope(Report.category),
-        )
-    )
-    if report is None:
-        abort(404)
-    return report
+    return scoped_or_404(Report, report_id)
 
 
 def _scoped_person(raw) -> Person | None:

@@ -12,8 +12,8 @@ from portal.extensions import db
 from portal.permissions import Permission, requires
 from portal.services import replies as service
 from portal.services.applications import NotAwaitingReply
+from portal.services.csv_io import neutralise
 from portal.services.documents import UploadRejected
-from portal.services.inbox import neutralise_cell
 
 
 @bp.post("/<int:letter_id>/reply")
@@ -71,7 +71,7 @@ def document(document_id: int):
     found = service.document_of_organisation(document_id, g.organisation.id)
     if found is None:
         abort(404)
-    filename = neutralise_cell(found.filename).replace('"', "")
+    filename = neutralise(found.filename).replace('"', "")
     return Response(
         found.content,
         mimetype=found.content_type,

@@ -2,19 +2,18 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from portal.countries import country_select_choices
-from portal.forms import BaseForm, WholeNumberField
-from portal.labels import LANGUAGE
+from portal.forms import BaseForm
 from portal.models import LegalForm
 from portal.validators import (
+    MAX_100,
+    MAX_200,
     Country,
     Digits,
     DutchPostcode,
@@ -23,6 +22,9 @@ from portal.validators import (
     Phone,
     Rsin,
     compact,
+    email_address,
+    letter_language_field,
+    persons_employed_field,
     upper,
 )
 
@@ -40,8 +42,6 @@ LEGAL_FORM = {
     LegalForm.OTHER: _l("Other"),
 }
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
-MAX_200 = Length(max=200, message=_l("Enter at most 200 characters"))
-MAX_100 = Length(max=100, message=_l("Enter at most 100 characters"))
 
 
 class LegalIdentityForm(BaseForm):
@@ -100,20 +100,9 @@ class ProfileForm(LegalIdentityForm):
     phone = StringField(_l("Telephone number"), validators=[Optional(), Phone()])
     email = EmailField(
         _l("Contact e-mail address of the organisation"),
-        validators=[
-            DataRequired(_l("Enter the organisation's contact e-mail address")),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
-            Length(max=254),
-        ],
+        validators=email_address(_l("Enter the organisation's contact e-mail address")),
     )
-    persons_employed = WholeNumberField(
-        _l("Number of persons employed"),
-        invalid_message=_l("Enter the number of persons employed, as a whole number"),
-        validators=[
-            InputRequired(_l("Enter the number of persons employed, as a whole number")),
-            NumberRange(min=0, max=10_000_000, message=_l("Enter a number of 0 or more")),
-        ],
-    )
+    persons_employed = persons_employed_field()
     code_of_conduct_registered = RadioField(
         _l(
             "Is the institution registered in the register of the Code of Conduct for "
@@ -131,11 +120,7 @@ class ProfileForm(LegalIdentityForm):
         ],
     )
     iban = StringField(_l("IBAN"), filters=[compact, upper], validators=[Optional(), Iban()])
-    preferred_language = RadioField(
-        _l("Language for letters"),
-        choices=[SelectChoice(code, label) for code, label in LANGUAGE.items()],
-        validators=[InputRequired(_l("Choose the language for letters"))],
-    )
+    preferred_language = letter_language_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

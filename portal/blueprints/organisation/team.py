@@ -7,9 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired
 
-from portal.blueprints.account.forms import WEAK_PASSWORD_MESSAGES
 from portal.blueprints.organisation import bp
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm
@@ -17,7 +16,7 @@ from portal.labels import ORG_ROLE
 from portal.models import Invitation, Membership, OrgRole
 from portal.permissions import ORG_SESSION_KEY, Permission, requires
 from portal.services import team as service
-from portal.services.passwords import weakness
+from portal.validators import MAX_200, email_address, require_strong_password
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ORG_ROLE.items()]
 
@@ -25,11 +24,7 @@ ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ORG_ROLE.item
 class InviteForm(BaseForm):
     email = EmailField(
         _l("E-mail address of your colleague"),
-        validators=[
-            DataRequired(_l("Enter the e-mail address of the person you invite")),
-            Email(message=_l("Enter an e-mail address in the right format, like name@example.nl")),
-            Length(max=254),
-        ],
+        validators=email_address(_l("Enter the e-mail address of the person you invite")),
     )
     role = RadioField(
         _l("Role"),
@@ -47,10 +42,7 @@ class RoleForm(BaseForm):
 class JoinForm(BaseForm):
     name = StringField(
         _l("Your full name"),
-        validators=[
-            DataRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Enter at most 200 characters")),
-        ],
+        validators=[DataRequired(_l("Enter your full name")), MAX_200],
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password"))])
 
@@ -59,9 +51,7 @@ class JoinForm(BaseForm):
         self._email = email
 
     def validate_password(self, field):
-        reason = weakness(field.data or "", [self._email, self.name.data or ""])
-        if reason:
-            raise ValidationError(WEAK_PASSWORD_MESSAGES[reason])
+        require_strong_password(field.data, [self._email, self.name.data or ""])
 
 
 INVALID_REASONS = {

@@ -8,15 +8,13 @@ from portal.forms import BaseForm, DayField
 from portal.labels import CATEGORY
 from portal.models import Category, Sex
 from portal.services import person_rules as rules
-from portal.validators import Country, DutchPostcode, compact, upper
+from portal.validators import MAX_100, MAX_200, Country, DutchPostcode, compact, upper
 
 SEX = {
     Sex.FEMALE: _l("Female (F)"),
     Sex.MALE: _l("Male (M)"),
     Sex.UNSPECIFIED: _l("Unspecified (X)"),
 }
-MAX_200 = Length(max=200, message=rules.AT_MOST_200)
-MAX_100 = Length(max=100, message=rules.AT_MOST_100)
 
 
 class Rule:

@@ -17,7 +17,7 @@ from portal.forms import EmptyForm
 from portal.labels import CATEGORY
 from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
 from portal.models.person import PERSON_FIELDS
-from portal.permissions import Permission, requires
+from portal.permissions import Permission, requires, scoped_or_404
 from portal.services import history, permits, reports
 from portal.services import people as service
 
@@ -43,16 +43,7 @@ def display_value(field: str, value):
 
 def get_person_or_404(person_id: int) -> Person:
     """A person of the organisation acted for, within the mandate's scope; else 404."""
-    person = db.session.scalar(
-        select(Person).where(
-            Person.id == person_id,
-            Person.organisation_id == g.organisation.id,
-            g.context.in_scope(Person.category),
-        )
-    )
-    if person is None:
-        abort(404)
-    return person
+    return scoped_or_404(Person, person_id)
 
 
 def _categories():

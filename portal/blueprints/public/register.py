@@ -19,6 +19,11 @@ def _page_number() -> int:
     return int(raw) if raw.isdigit() and len(raw) <= 5 and 0 < int(raw) <= register.MAX_PAGE else 1
 
 
+def _request(category: str):
+    """A register request's category, today's date and its cleaned search text."""
+    return Category(category), clock.today(), register.clean_query(request.args.get("q"))
+
+
 @bp.get("/register")
 def register_index():
     today = clock.today()
@@ -28,9 +33,7 @@ def register_index():
 
 @bp.get(f"/register/{CATEGORIES}")
 def register_page(category: str):
-    category = Category(category)
-    today = clock.today()
-    q = register.clean_query(request.args.get("q"))
+    category, today, q = _request(category)
     total = register.count(category, today, q)
     pages = max(1, -(-total // register.PAGE_SIZE))
     page = min(_page_number(), pages)
@@ -59,9 +62,8 @@ def _download_name(category: Category, extension: str) -> str:
 
 @bp.get(f"/register/{CATEGORIES}.csv")
 def register_csv(category: str):
-    category = Category(category)
-    q = register.clean_query(request.args.get("q"))
-    rows = register.entries(category, clock.today(), q)
+    category, today, q = _request(category)
+    rows = register.entries(category, today, q)
     header = [_("Organisation name"), _("KvK number")]
     return Response(
         write_csv(header, ([row.name, row.kvk_number] for row in rows)),
@@ -74,9 +76,7 @@ def register_csv(category: str):
 
 @bp.get(f"/register/{CATEGORIES}.json")
 def register_json(category: str):
-    category = Category(category)
-    today = clock.today()
-    q = register.clean_query(request.args.get("q"))
+    category, today, q = _request(category)
     rows = register.entries(category, today, q)
     body = {
         "category": category.value,
