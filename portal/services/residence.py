@@ -163,10 +163,15 @@ def country_choices() -> list[tuple[str, str]]:
 _COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
 
 
+def _visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, control or format characters."""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
 def parse_field(field: Field, raw: str, today: date):
     """(value, None) or (None, message). Empty optional fields are (None, None)."""
     text = (raw or "").strip()
-    if not text:
+    if not _visible(text):  # empty, or only invisible characters (zero-width, direction marks)
         return None, (str(field.missing) if field.required else None)
     if any(unicodedata.category(c) == "Cc" for c in text) or len(text) > 200:
         return None, _("Enter at most 200 characters, without control characters")

@@ -27,6 +27,8 @@ def test_only_the_current_permit_of_each_person_is_shown(client):
     page = get_page(client, "/permits")
     assert [r["id"] for r in page.soup.select("#permits tbody tr")] == [f"permit-{new.id}"]
     assert "permit--valid" in page.soup.find(id=f"permit-{new.id}")["class"]
+    # The window is named from the reference data (3 months in 2026).
+    assert "from 3 months before the end" in page.text or "vanaf 3 maanden" in page.text
 
 
 def test_an_extension_under_way_is_linked_not_offered_again(client):

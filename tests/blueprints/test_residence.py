@@ -270,6 +270,15 @@ def test_bad_person_data_is_explained_next_to_the_field(client, typed, field, sa
     assert page.soup.select_one(".error-summary") is not None
 
 
+def test_text_of_only_invisible_characters_does_not_fill_a_required_field(client):
+    tasks_url, _user = new_draft(client)
+    typed = {**PERSON, "place_of_birth": "\u202e\u200b\u2060"}
+    page = Page(save(client, tasks_url, "person", typed))
+    assert page.status == 400
+    assert "Enter the place of birth" in page.field_error("place_of_birth")
+    assert page.value("surname") == PERSON["surname"]
+
+
 def test_names_in_any_script_are_kept_exactly(client):
     tasks_url, _user = new_draft(client)
     names = {"surname": "Ōtsuka-D'Angelo", "given_names": "Мария Ἀθηνᾶ محمد"}

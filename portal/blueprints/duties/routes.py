@@ -14,6 +14,7 @@ from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
 from portal.models import Person, Report, ReportKind
 from portal.models.duty import ORGANISATION_REPORTS, about_person
 from portal.permissions import Permission, requires, scoped_or_404
+from portal.reference.residence import extension_window_months
 from portal.services import audit, duty_overview, permits, reports
 from portal.services.csv_io import write_csv
 from portal.services.residence_rules import HSM_KINDS
@@ -233,6 +234,7 @@ def permits_index():
         pages=pages,
         today=today,
         extendable=set(HSM_KINDS),
+        window_months=extension_window_months(today),
         can_apply=g.context.can(Permission.APPLICATION_CREATE),
         button_form=EmptyForm(),
     )
