@@ -4,7 +4,7 @@ builds its own app, so nothing from the request's memory is needed."""
 
 import importlib
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 
 def queue_configured() -> bool:
@@ -29,7 +29,11 @@ def _resolve(path: str):
 
 
 def run_task(path: str, *args) -> None:
-    """Entry point in the RQ worker (`rq worker portal`): a fresh app context per task."""
+    """Entry point in the RQ worker (`rq worker portal`): a fresh app context per task, or the
+    app of a worker started inside one (the tests run a SimpleWorker in their own app)."""
+    if has_app_context():
+        _resolve(path)(*args)
+        return
     from portal import create_app
 
     app = create_app()

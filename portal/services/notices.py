@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from portal import tasks
 from portal.extensions import db
 from portal.models import Letter, LetterNoticeSubscription, Membership, Organisation, User
 from portal.services import audit
-from portal.services.mail import send_mail
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "pending_letter_notices"
@@ -92,11 +92,12 @@ def queue_letter_notice(letter: Letter, organisation: Organisation) -> None:
 
 
 def send_pending(session: Session) -> None:
+    """Send (or, with a queue configured, hand to the worker) the notices of a commit."""
     pending = session.info.pop(PENDING_KEY, None)
     for to, subject, body in pending or ():
         try:
-            send_mail(to, subject, body)
-        except Exception:  # any mail failure: the letter is kept and the request goes on
+            tasks.enqueue("portal.services.mail:send_mail", to, subject, body)
+        except Exception:  # any mail or queue failure: the letter is kept, the request goes on
             log.exception("letter notice to %s could not be sent", to)
 
 
