@@ -190,3 +190,41 @@ def smtp_server(app):
     finally:
         app.config.update(saved)
         controller.stop()
+
+
+@pytest.fixture
+def move_today(monkeypatch):
+    """A setter for 'today' (Amsterdam) during the test: move_today(date(2027, 3, 10))."""
+    from portal import clock
+
+    def set_today(day):
+        monkeypatch.setattr(clock, "today", lambda: day)
+
+    return set_today
+
+
+@pytest.fixture
+def rq_queue(app):
+    """The background queue (RQ) on the Redis at 127.0.0.1, database 15, configured as
+    REDIS_URL for the test. Yields (queue, work): work() runs the queued jobs in this process,
+    in the test's app. Skipped without Redis, except in CI (.ci/run starts it)."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    from rq import Queue, SimpleWorker
+
+    url = "redis://127.0.0.1:6379/15"
+    redis = Redis.from_url(url)
+    try:
+        redis.ping()
+    except RedisDown:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not running on 127.0.0.1:6379: .ci/run starts it")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    queue = Queue("portal", connection=redis)
+    queue.empty()
+    app.config["REDIS_URL"] = url
+    try:
+        yield queue, lambda: SimpleWorker([queue], connection=redis).work(burst=True)
+    finally:
+        app.config["REDIS_URL"] = None
+        queue.empty()

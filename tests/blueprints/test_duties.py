@@ -5,7 +5,6 @@ from datetime import UTC, date
 
 import pytest
 
-from portal import clock
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -40,14 +39,9 @@ TODAY = date(2027, 3, 10)
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Move 'today' (Amsterdam) for the test; returns a setter."""
-
-    def set_today(day: date):
-        monkeypatch.setattr(clock, "today", lambda: day)
-
-    set_today(TODAY)
-    return set_today
+def today(move_today):
+    move_today(TODAY)
+    return move_today
 
 
 @pytest.fixture(autouse=True)

@@ -116,36 +116,16 @@ def test_no_notice_when_the_letter_is_rolled_back(client, smtp_server):
 
 
 def test_with_a_queue_configured_notices_are_sent_by_the_worker_not_the_request(
-    app, client, smtp_server
+    client, smtp_server, rq_queue
 ):
-    import os
-
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue, SimpleWorker
-
-    url = "redis://127.0.0.1:6379/15"
-    redis = Redis.from_url(url)
-    try:
-        redis.ping()
-    except RedisDown:
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379: .ci/run starts it")
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    queue = Queue("portal", connection=redis)
-    queue.empty()
+    queue, work = rq_queue
     user = member()
     sign_in(client, user)
     opt_in(client)
-    app.config["REDIS_URL"] = url
-    try:
-        issue_general(user.memberships[0].organisation)
-        assert smtp_server.messages == []  # the request only queued it
-        assert queue.count == 1
-        SimpleWorker([queue], connection=redis).work(burst=True)
-    finally:
-        app.config["REDIS_URL"] = None
-        queue.empty()
+    issue_general(user.memberships[0].organisation)
+    assert smtp_server.messages == []  # the request only queued it
+    assert queue.count == 1
+    work()
     (message,) = smtp_server.messages
     assert message["To"] == user.email
     assert "1234567890" not in message.get_payload()  # still never the letter's content

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal import clock
 from portal.extensions import db
 from portal.models import Letter, LetterKind, ReminderSent
 from tests.blueprints.test_duties import clock_moment, employer, permit
@@ -18,12 +17,9 @@ TODAY = date(2027, 3, 10)
 
 
 @pytest.fixture
-def today(monkeypatch):
-    def set_today(day: date):
-        monkeypatch.setattr(clock, "today", lambda: day)
-
-    set_today(TODAY)
-    return set_today
+def today(move_today):
+    move_today(TODAY)
+    return move_today
 
 
 def send(app) -> str:

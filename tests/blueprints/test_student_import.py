@@ -543,41 +543,21 @@ def test_another_organisations_batch_is_not_found(client):
     assert f'href="{url}"' not in get_page(client, URL).html
 
 
-def test_with_a_queue_the_check_and_the_import_run_in_the_worker_with_progress(app, client):
-    import os
-
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue, SimpleWorker
-
-    url = "redis://127.0.0.1:6379/15"
-    redis = Redis.from_url(url)
-    try:
-        redis.ping()
-    except RedisDown:
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379: .ci/run starts it")
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    queue = Queue("portal", connection=redis)
-    queue.empty()
+def test_with_a_queue_the_check_and_the_import_run_in_the_worker_with_progress(client, rq_queue):
+    queue, work = rq_queue
     user, org = university()
     sign_in(client, user)
-    app.config["REDIS_URL"] = url
-    try:
-        batch_url, page = uploaded(client, csv_bytes([student(1), student(2)]))
-        # The request only stored the file: the page shows progress and refreshes itself.
-        assert page.soup.find("meta", attrs={"http-equiv": "refresh"}) is not None
-        assert page.soup.find(id="confirm") is None
-        assert queue.count == 1
-        SimpleWorker([queue], connection=redis).work(burst=True)
-        page = get_page(client, batch_url)
-        assert page.soup.find(id="valid-count").get_text(strip=True) == "2"
-        assert confirm(client, batch_url).status_code == 302
-        assert count(Person, organisation_id=org.id) == 0  # not in the request
-        SimpleWorker([queue], connection=redis).work(burst=True)
-    finally:
-        app.config["REDIS_URL"] = None
-        queue.empty()
+    batch_url, page = uploaded(client, csv_bytes([student(1), student(2)]))
+    # The request only stored the file: the page shows progress and refreshes itself.
+    assert page.soup.find("meta", attrs={"http-equiv": "refresh"}) is not None
+    assert page.soup.find(id="confirm") is None
+    assert queue.count == 1
+    work()
+    page = get_page(client, batch_url)
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "2"
+    assert confirm(client, batch_url).status_code == 302
+    assert count(Person, organisation_id=org.id) == 0  # not in the request
+    work()
     db.session.expire_all()
     assert count(Person, organisation_id=org.id) == 2
     assert count(Application, organisation_id=org.id) == 2
