@@ -40,7 +40,7 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
-    # Progressive lockout (portal/services/lockout.py): after N failures, pause BASE seconds,
+    # Progressive lockout (portal/identity/lockout.py): after N failures, pause BASE seconds,
     # doubling with each further failure up to MAX.
     LOCKOUT_ACCOUNT_THRESHOLD = int(os.environ.get("LOCKOUT_ACCOUNT_THRESHOLD", "5"))
     LOCKOUT_ADDRESS_THRESHOLD = int(os.environ.get("LOCKOUT_ADDRESS_THRESHOLD", "30"))
@@ -55,7 +55,7 @@ class Config:
     PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
     EMAIL_CHANGE_TTL = int(os.environ.get("EMAIL_CHANGE_TTL", str(24 * 60 * 60)))
 
-    # OpenID Connect (portal/services/oidc.py). A provider is used only when its issuer is set.
+    # OpenID Connect (portal/identity/oidc.py). A provider is used only when its issuer is set.
     OIDC_SPONSOR_ISSUER = os.environ.get("OIDC_SPONSOR_ISSUER")
     OIDC_SPONSOR_CLIENT_ID = os.environ.get("OIDC_SPONSOR_CLIENT_ID")
     OIDC_SPONSOR_CLIENT_SECRET = os.environ.get("OIDC_SPONSOR_CLIENT_SECRET")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_csv(rows: int, today: date) -> bytes:
-    from portal.services.student_import import COLUMNS, example_row
+    from portal.bulk.student_import import COLUMNS, example_row
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")  # as Dutch Excel writes
@@ -51,6 +51,7 @@ def child(rows: int, database_url: str, trace: bool) -> dict:
     from sqlalchemy import func, select, text
 
     from portal import clock, create_app
+    from portal.bulk import student_import
     from portal.extensions import db
     from portal.models import (
         Application,
@@ -65,7 +66,6 @@ def child(rows: int, database_url: str, trace: bool) -> dict:
         RecognitionStatus,
         User,
     )
-    from portal.services import student_import
     from portal.setup import MIGRATIONS_DIR
 
     app = create_app("development")

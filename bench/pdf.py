@@ -3,7 +3,7 @@
     .venv/bin/python bench/pdf.py [--letters 60]
 
 Runs on a throwaway SQLite database with the demo data, issuing letters of every kind through
-`portal.services.letters.issue_letter` (what the portal does when it decides or acknowledges),
+`portal.letters.issuing.issue_letter` (what the portal does when it decides or acknowledges),
 and the WeasyPrint part (`render_pdf`) inside it. The first letter (font loading) is
 not counted (the demo data has loaded the fonts). Prints figures, no pass/fail.
 """
@@ -44,8 +44,8 @@ def main() -> None:
     from portal import create_app
     from portal.demo import load
     from portal.extensions import db
+    from portal.letters import issuing as letters
     from portal.models import Application, LetterKind
-    from portal.services import letters
     from portal.setup import MIGRATIONS_DIR
 
     # Time WeasyPrint inside issue_letter: the real function, wrapped with a clock.

@@ -113,7 +113,7 @@ def seed(database_url: str, letters: int) -> dict:
         if read:
             db.session.execute(insert(LetterRead), read)
         # A bulk insert bypasses the ORM events that keep the unread counters: count once.
-        from portal.services import unread
+        from portal.letters import unread
 
         unread.recount()
         db.session.commit()
@@ -197,7 +197,7 @@ def sign_in(base: str, email: str, password: str) -> str:
     html = response.read().decode()
     if "/sign-in/set-up-code" in response.geturl():
         # Organisation administrators must set up a second factor at their first sign-in.
-        from portal.services.second_factor import totp
+        from portal.identity.second_factor import totp
 
         secret = re.search(r'id="totp-secret"[^>]*>\s*([A-Z2-7 ]+?)\s*<', html).group(1)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)

@@ -6,9 +6,9 @@ import pyotp
 from flask.cli import with_appcontext
 
 from portal.extensions import db
+from portal.identity import accounts
+from portal.identity.passwords import weakness
 from portal.models import StaffRole
-from portal.services import accounts
-from portal.services.passwords import weakness
 
 staff_cli = click.Group("staff", help="Manage IND staff accounts.")
 demo_cli = click.Group("demo", help="Demo data for local use (never in production).")
@@ -68,7 +68,7 @@ inbox_cli = click.Group("inbox", help="Inbox maintenance.")
 @with_appcontext
 def recount_unread(check: bool) -> None:
     """Rebuild the unread counters from the letters and read marks (after a bulk load)."""
-    from portal.services import unread
+    from portal.letters import unread
 
     differences = unread.drift()
     click.echo(f"{len(differences)} unread counters differ from the letters.")
@@ -89,7 +89,7 @@ def lift_expired() -> None:
 
     Not needed for the rules to work (every check uses dates); it keeps the records and the
     organisations' letters up to date. Safe to run daily and again."""
-    from portal.services import sanctions
+    from portal.oversight import sanctions
 
     ended = sanctions.lift_expired()
     db.session.commit()
@@ -105,7 +105,7 @@ def send_reminders() -> None:
     """Issue the extension reminders and overdue-report reminders that are due.
 
     Run daily. Safe to run again: each reminder goes out once per permit."""
-    from portal.services import reminders
+    from portal.duties import reminders
 
     sent = reminders.send_due()
     db.session.commit()

@@ -12,7 +12,10 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from portal import clock
+from portal.cases import lifecycle as service
+from portal.duties import reports
 from portal.extensions import db
+from portal.identity import accounts
 from portal.models import (
     ApplicationKind,
     Category,
@@ -23,8 +26,7 @@ from portal.models import (
     Sex,
     StaffRole,
 )
-from portal.services import accounts, reports, sanctions
-from portal.services import applications as service
+from portal.oversight import sanctions
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - demo data only, documented
@@ -173,7 +175,7 @@ INFORMATION_REQUESTED_FROM = "starter"
 
 def _request_information(application, reviewer) -> None:
     from portal import reference
-    from portal.services import casework
+    from portal.cases import casework
 
     db.session.flush()
     today = clock.today()
@@ -196,7 +198,7 @@ DEMO_PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
 def _residence_case(organisation, user) -> None:
     """A submitted highly skilled migrant application with its documents (a draft when the
     rules of the current year are not in the reference data)."""
-    from portal.services import residence
+    from portal.residence import applications as residence
 
     today = clock.today()
 
@@ -326,6 +328,6 @@ def print_sign_ins(echo) -> None:
         echo(f"  {email:<28} IND {role.value}  → http://127.0.0.1:5000/backoffice/sign-in")
     echo(f"  Staff second factor: TOTP secret {DEMO_TOTP_SECRET} (any authenticator app,")
     echo(
-        '  or: .venv/bin/python -c "from portal.services.second_factor import totp; '
+        '  or: .venv/bin/python -c "from portal.identity.second_factor import totp; '
         f"print(totp('{DEMO_TOTP_SECRET}').now())\")"
     )

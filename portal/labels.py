@@ -17,7 +17,7 @@ from portal.models import (
     SanctionKind,
     StaffRole,
 )
-from portal.services.residence_types import TYPES as RESIDENCE_TYPES
+from portal.residence.types import TYPES as RESIDENCE_TYPES
 
 CATEGORY = {
     Category.LABOUR: _l("Labour"),

@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "account.sign_in"
     login_manager.session_protection = "strong"
 
-    from portal import session_policy
+    from portal.identity import sessions as session_policy
     from portal.models import User
 
     @login_manager.user_loader
@@ -63,7 +63,7 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from portal import session_policy
+    from portal.identity import sessions as session_policy
 
     session_policy.init_app(app)
     csp = (

@@ -1,30 +1,45 @@
 """Background work: an RQ queue on Redis when REDIS_URL is set, run inline otherwise (the
-embedded default). A task is a dotted path to a function and plain arguments: the worker
-builds its own app, so nothing from the request's memory is needed."""
+embedded default). A task is a module-level function and plain arguments: the worker builds
+its own app, so nothing from the request's memory is needed."""
 
 import importlib
+from collections.abc import Callable
 
 from flask import current_app, has_app_context
+
+# Jobs queued before the domain packages replaced portal/services/ name their function by its
+# old path. Kept for one release, so that a queue drained after a deploy still finds them.
+LEGACY_PATHS = {
+    "portal.services.mail": "portal.mail",
+    "portal.services.student_import": "portal.bulk.student_import",
+}
 
 
 def queue_configured() -> bool:
     return bool(current_app.config.get("REDIS_URL"))
 
 
-def enqueue(path: str, *args) -> None:
-    """Run `module:function(*args)` in the worker when a queue is configured, else now."""
+def task_path(function: Callable) -> str:
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def enqueue(function: Callable, *args) -> None:
+    """Run `function(*args)` in the worker when a queue is configured, else now."""
     if queue_configured():
         from redis import Redis  # only needed where a queue is configured
         from rq import Queue
 
         connection = Redis.from_url(current_app.config["REDIS_URL"])
-        Queue("portal", connection=connection).enqueue(run_task, path, *args, job_timeout=3600)
+        Queue("portal", connection=connection).enqueue(
+            run_task, task_path(function), *args, job_timeout=3600
+        )
         return
-    _resolve(path)(*args)
+    function(*args)
 
 
 def _resolve(path: str):
     module, _colon, name = path.partition(":")
+    module = LEGACY_PATHS.get(module, module)
     return getattr(importlib.import_module(module), name)
 
 

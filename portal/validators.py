@@ -21,8 +21,8 @@ from wtforms.validators import (
 
 from portal.countries import CODES
 from portal.forms import WholeNumberField
+from portal.identity.passwords import weakness
 from portal.labels import LANGUAGE
-from portal.services.passwords import weakness
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,25}$")

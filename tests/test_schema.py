@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 
 from portal.demo import DEMO_TOTP_SECRET
 from portal.extensions import db
+from portal.identity.second_factor import totp
 from portal.models import Application, Organisation, Recognition, User
-from portal.services.second_factor import totp
 
 
 def test_models_and_migrations_agree(app):

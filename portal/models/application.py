@@ -11,7 +11,7 @@ from portal.models.recognition import Category
 
 class ApplicationKind(StrEnum):
     RECOGNITION = "recognition"
-    # Residence applications a sponsor files for a person (portal/services/residence_types.py).
+    # Residence applications a sponsor files for a person (portal/residence/types.py).
     HSM_ENTRY = "hsm_entry"
     HSM_RESIDENCE = "hsm_residence"
     HSM_EXTENSION = "hsm_extension"

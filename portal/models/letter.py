@@ -29,7 +29,7 @@ class LetterKind(StrEnum):
 
 
 # Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,
-# unused, on SQLite, where search is a bounded LIKE walk (see portal/services/inbox.py).
+# unused, on SQLite, where search is a bounded LIKE walk (see portal/letters/inbox.py).
 SearchVector = TSVECTOR().with_variant(Text(), "sqlite")
 
 
@@ -86,7 +86,7 @@ class LetterRead(db.Model):
 class InboxUnread(db.Model):
     """How many letters of an organisation one user has not read, per category ('' = none).
 
-    Kept up to date as letters are issued and read (portal/services/unread.py), so the inbox
+    Kept up to date as letters are issued and read (portal/letters/unread.py), so the inbox
     and the dashboard show exact unread counts without counting 50,000 letters per page.
     """
 

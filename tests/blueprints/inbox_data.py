@@ -4,8 +4,8 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from portal.extensions import db
+from portal.letters.issuing import search_vector_expression
 from portal.models import Letter, LetterKind
-from portal.services.letters import search_vector_expression
 
 BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

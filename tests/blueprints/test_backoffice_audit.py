@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from portal import clock
+from portal import audit, clock
 from portal.extensions import db
 from portal.models import AuditEvent, AuditImmutable, ChangeReport, Document
-from portal.services import audit
 from tests.backoffice_support import submitted_case
 from tests.conftest import get_page
 from tests.factories import UserFactory, member

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from portal import clock
+from portal.cases import lifecycle as applications
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -18,7 +19,6 @@ from portal.models import (
     LetterKind,
     StatusEvent,
 )
-from portal.services import applications
 from tests.backoffice_support import act, submit, submitted_case
 from tests.conftest import Page, get_page
 from tests.factories import UserFactory

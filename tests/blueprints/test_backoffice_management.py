@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
+from portal.backoffice import management
+from portal.cases import casework
+from portal.cases import lifecycle as applications
 from portal.extensions import db
 from portal.models import (
     ApplicationKind,
@@ -19,7 +22,6 @@ from portal.models import (
     StaffRole,
 )
 from portal.models.base import utcnow
-from portal.services import applications, casework, management
 from tests.conftest import get_page
 from tests.factories import ApplicationFactory, UserFactory, member
 from tests.helpers import sign_in, staff_sign_in

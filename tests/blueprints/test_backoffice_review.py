@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from portal.duties import reports
 from portal.extensions import db
 from portal.models import (
     ApplicationStatus,
@@ -18,7 +19,7 @@ from portal.models import (
     ReportKind,
     ReviewCheck,
 )
-from portal.services import reports, sanctions
+from portal.oversight import sanctions
 from tests.backoffice_support import submit, submitted_case
 from tests.conftest import Page, get_page
 from tests.factories import (

@@ -5,6 +5,7 @@ from datetime import UTC, date
 
 import pytest
 
+from portal.duties import reports
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -21,7 +22,7 @@ from portal.models import (
     StudyProgressDeclaration,
 )
 from portal.models.base import utcnow
-from portal.services import permits, reports
+from portal.people import permits
 from tests.conftest import Page, get_page
 from tests.factories import (
     ApplicationFactory,

@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from portal.extensions import db
+from portal.letters.issuing import issue_letter
 from portal.models import Letter, LetterKind
-from portal.services.letters import issue_letter
 from tests.conftest import get_page
 from tests.factories import ApplicationFactory, member
 from tests.helpers import sign_in

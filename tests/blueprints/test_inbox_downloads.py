@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from portal.services import inbox as inbox_service
+from portal.letters import inbox as inbox_service
 from tests.blueprints.inbox_data import add_letter, days
 from tests.conftest import get_page
 from tests.factories import member

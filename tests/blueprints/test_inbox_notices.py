@@ -5,8 +5,8 @@ import socket
 import pytest
 
 from portal.extensions import db
+from portal.letters.issuing import issue_letter
 from portal.models import Letter, LetterKind
-from portal.services.letters import issue_letter
 from tests.conftest import get_page
 from tests.factories import MembershipFactory, member
 from tests.helpers import sign_in

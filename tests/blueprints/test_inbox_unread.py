@@ -3,9 +3,9 @@
 from sqlalchemy import select, update
 
 from portal.extensions import db
+from portal.letters import unread
+from portal.letters.issuing import issue_letter
 from portal.models import InboxUnread, LetterKind, OrgRole
-from portal.services import unread
-from portal.services.letters import issue_letter
 from tests.blueprints.inbox_data import add_letter
 from tests.conftest import get_page
 from tests.factories import MembershipFactory, UserFactory, member

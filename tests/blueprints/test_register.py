@@ -11,7 +11,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import Category, RecognitionStatus
-from portal.services import register, sanctions
+from portal.oversight import register, sanctions
 from tests.backoffice_support import act, submitted_case
 from tests.conftest import get_page
 from tests.factories import OrganisationFactory, UserFactory, recognise

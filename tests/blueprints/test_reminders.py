@@ -83,8 +83,8 @@ def test_overdue_report_reminder_after_expiry_and_the_reporting_period(app, toda
 
 
 def test_no_overdue_reminder_when_the_end_of_the_stay_was_reported(app, today):
+    from portal.duties import reports
     from portal.models import ReportKind
-    from portal.services import reports
 
     user, organisation = employer()
     left = permit(organisation, date(2027, 1, 1), "Left")

@@ -101,7 +101,7 @@ def upload(client, tasks_url: str, purpose: str, content=PDF, filename="document
 
 
 def upload_required(client, tasks_url: str, kind: str) -> None:
-    from portal.services.residence_types import TYPES
+    from portal.residence.types import TYPES
 
     for purpose in TYPES[kind].documents:
         response = upload(client, tasks_url, purpose, filename=f"{purpose}.pdf")
@@ -419,7 +419,7 @@ def test_the_task_list_and_questions_speak_dutch(client):
 
 
 def test_the_back_office_cannot_decide_a_residence_case_as_a_recognition(client):
-    from portal.services import applications as recognition
+    from portal.cases import lifecycle as recognition
 
     user = member()
     recognise(user)
@@ -447,7 +447,7 @@ NASTY = [
 
 @pytest.mark.parametrize("kind", ["hsm_entry", "eu_blue_card", "student"])
 def test_no_input_makes_a_server_error(client, kind):
-    from portal.services.residence_types import TYPES
+    from portal.residence.types import TYPES
 
     user = member()
     recognise(user)

@@ -150,7 +150,7 @@ def test_a_file_without_a_telling_name_is_judged_by_its_content(client):
 
 
 def test_an_application_holds_a_limited_number_of_documents(client, monkeypatch):
-    from portal.services import residence
+    from portal.residence import applications as residence
 
     monkeypatch.setattr(residence, "MAX_DOCUMENTS", 2)
     tasks_url, _user = new_draft(client)

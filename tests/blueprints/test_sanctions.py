@@ -19,7 +19,7 @@ from portal.models import (
     Sanction,
     SanctionKind,
 )
-from portal.services import sanctions
+from portal.oversight import sanctions
 from tests.conftest import Page, get_page
 from tests.factories import UserFactory, member, recognise
 from tests.helpers import sign_in, staff_sign_in

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, text
 
 from portal import clock
+from portal.bulk.student_import import COLUMNS, example_row
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -26,8 +27,7 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
-from portal.services import residence
-from portal.services.student_import import COLUMNS, example_row
+from portal.residence import applications as residence
 from tests.conftest import Page, get_page
 from tests.factories import MembershipFactory, PersonFactory, member, recognise
 from tests.helpers import sign_in

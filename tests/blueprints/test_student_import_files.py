@@ -76,9 +76,9 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
     done_rows grows chunk by chunk, each step committed, before the preview is ready."""
     from sqlalchemy import select
 
+    from portal.bulk import student_import
     from portal.extensions import db
     from portal.models import ImportStatus
-    from portal.services import student_import
 
     monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 2)
     seen = []

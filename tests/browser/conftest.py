@@ -87,8 +87,8 @@ class LiveServer:
 
         from sqlalchemy import create_engine, select
 
+        from portal.identity.second_factor import totp
         from portal.models import User
-        from portal.services.second_factor import totp
 
         engine = create_engine(self.database_url)
         try:

@@ -432,7 +432,7 @@ def test_employer_files_a_highly_skilled_migrant_application(
     notice = page.get_by_role("status").inner_text()
     reference = re.search(r"Your reference is (\S+)\.", notice).group(1)
     assert page.get_by_role("heading", level=1).inner_text() == f"Application {reference}"
-    from portal.services.residence_rules import statutory_deadline
+    from portal.residence.rules import statutory_deadline
 
     deadline = page.locator("#deadline").inner_text()
     days = (statutory_deadline(today) - today).days

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from portal.services.csv_io import CsvRejected, neutralise, read_csv, write_csv
+from portal.csv_io import CsvRejected, neutralise, read_csv, write_csv
 
 COLUMNS = ["surname", "given_names", "date_of_birth"]
 LIMITS = {"max_bytes": 1024 * 1024, "max_rows": 5}

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from portal.services.duties import (
+from portal.duties.deadlines import (
     days_late,
     duty_status,
     is_late,

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 
 from portal import clock
 from portal.formatting import BABEL_LOCALES
+from portal.letters.issuing import extension_window_opens, issue_letter
 from portal.models import LetterKind, ReportKind
-from portal.services.letters import extension_window_opens, issue_letter
 from tests.factories import ApplicationFactory, member
 
 PERSON = {"given_names": "Aiko", "surname": "Tanaka-Ødegård", "v_number": "1234567890"}

@@ -14,8 +14,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from portal.letters.issuing import issue_letter
 from portal.models import LetterKind
-from portal.services.letters import issue_letter
 from tests.factories import member
 
 

@@ -1,6 +1,6 @@
 """The e-mail boundary delivers over a real SMTP connection."""
 
-from portal.services.mail import send_mail
+from portal.mail import send_mail
 
 
 def test_mail_is_delivered_over_smtp(app, smtp_server):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models import Category, Recognition, RecognitionStatus
-from portal.services import oversight
+from portal.oversight import status as oversight
 from tests.factories import OrganisationFactory
 
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from portal import reference
+from portal.cases.references import is_valid_reference, make_reference
 from portal.models import Category
-from portal.services.references import is_valid_reference, make_reference
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from flask_babel import force_locale
 
 from portal.reference import residence as ref
-from portal.services import residence_rules as rules
+from portal.residence import rules
 
 BIRTH = date(1996, 3, 15)  # 30th birthday: 15 March 2026
 

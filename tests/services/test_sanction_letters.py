@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.extensions import db
 from portal.models import Category, Letter, LetterKind
-from portal.services import sanctions
+from portal.oversight import sanctions
 from tests.factories import UserFactory, member, recognise
 from tests.services.test_letter_kinds import pdf_text
 

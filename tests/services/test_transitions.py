@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from portal.cases.lifecycle import record_transition
 from portal.extensions import db
 from portal.models import ApplicationStatus, StatusEvent
 from portal.models.application import DECIDABLE_STATUSES
-from portal.services.applications import record_transition
 from tests.factories import ApplicationFactory, UserFactory
 
 

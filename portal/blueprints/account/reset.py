@@ -13,8 +13,9 @@ from portal.blueprints.account import bp
 from portal.blueprints.account.forms import NewPasswordForm, ResetRequestForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
+from portal.identity import accounts, lockout
+from portal.identity import tokens as account_tokens
 from portal.models import TokenPurpose
-from portal.services import account_tokens, accounts, lockout
 
 
 def _limit() -> str:

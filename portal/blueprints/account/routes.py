@@ -4,14 +4,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from portal import session_policy
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import SignInForm, SignUpForm
 from portal.blueprints.public.routes import safe_next
 from portal.extensions import db, limiter
+from portal.identity import accounts, federation, lockout, oidc
+from portal.identity import sessions as session_policy
 from portal.models import OrganisationKind
 from portal.permissions import ASSERTED_KVK_SESSION_KEY
-from portal.services import accounts, federation, lockout, oidc
 
 
 def _sign_in_limit() -> str:

@@ -5,14 +5,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import session_policy
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import ChangeEmailForm, CodeForm, PasswordConfirmForm
 from portal.blueprints.account.two_step import confirm_enrolment, render_enrolment
 from portal.extensions import db
 from portal.forms import EmptyForm
+from portal.identity import accounts, second_factor
+from portal.identity import sessions as session_policy
+from portal.identity import tokens as account_tokens
 from portal.permissions import signed_in
-from portal.services import account_tokens, accounts, second_factor
 
 
 def _render_settings(status=200, **forms):
@@ -59,7 +60,7 @@ def new_recovery_codes():
     if not current_user.totp_secret or not EmptyForm().validate_on_submit():
         return redirect(url_for("account.settings"))
     codes = second_factor.new_recovery_codes(current_user)
-    from portal.services import audit
+    from portal import audit
 
     audit.record("user.recovery_codes.renewed", actor=current_user, target=current_user)
     db.session.commit()

@@ -10,13 +10,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from portal import session_policy
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import CodeForm, RecoveryCodeForm
 from portal.blueprints.account.routes import locked_message, lockout_keys, start_session
 from portal.extensions import db, limiter
+from portal.identity import lockout, second_factor
+from portal.identity import sessions as session_policy
 from portal.models import User
-from portal.services import lockout, second_factor
 
 PENDING_KEY = "pending_sign_in"
 ENROL_SECRET_KEY = "enrol_secret"  # noqa: S105 - a session key

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
+from portal.cases import lifecycle as service
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Category, Letter
 from portal.permissions import (
@@ -15,7 +16,6 @@ from portal.permissions import (
     requires,
     scoped_or_404,
 )
-from portal.services import applications as service
 
 
 def get_application_or_404(application_id: int) -> Application:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from portal import clock, reference
+from portal import audit, clock, reference
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import (
     AssignForm,
@@ -19,12 +19,14 @@ from portal.blueprints.backoffice.forms import (
     RequestInformationForm,
     ResumeClockForm,
 )
+from portal.cases import casework
+from portal.cases import lifecycle as service
+from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
 from portal.models import Application, CheckOutcome, Letter, User
+from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
-from portal.services import applications as service
-from portal.services import audit, casework, oversight, residence
-from portal.services.applications import NotAwaitingReply, NotDecidable, StaleCase
+from portal.residence import applications as residence
 
 QUEUE_LIMIT = 200
 

@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import audit
 from portal.blueprints.backoffice import bp
 from portal.blueprints.organisation.forms import DecideChangeReportForm
 from portal.blueprints.organisation.routes import FIELD_LABELS, display_value
 from portal.extensions import db
 from portal.models import ChangeReport, ChangeReportStatus
+from portal.organisations import profile as service
 from portal.permissions import Permission, staff_requires
-from portal.services import audit
-from portal.services import profile as service
 
 
 def _render(report: ChangeReport, form, status: int = 200):

@@ -8,13 +8,13 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from portal import audit
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.compose_forms import ComposeForm
 from portal.extensions import db
+from portal.letters.issuing import extension_window_opens, issue_letter, render_letter
 from portal.models import Application, LetterKind, Organisation
 from portal.permissions import Permission, staff_requires
-from portal.services import audit
-from portal.services.letters import extension_window_opens, issue_letter, render_letter
 
 REPORT_PERIOD = timedelta(weeks=4)
 

@@ -22,10 +22,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.cases.casework import QUEUE_STATUSES
 from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckItem
-from portal.services.casework import QUEUE_STATUSES
 from portal.validators import MAX_200, authenticator_code, require_strong_password
 
 

@@ -5,13 +5,13 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import clock
+from portal import audit, clock
+from portal.backoffice import audit_log, management
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.insight_forms import AuditSearchForm, ManagementPeriodForm
+from portal.csv_io import write_csv
 from portal.extensions import db
 from portal.permissions import Permission, staff_requires
-from portal.services import audit, audit_log, management
-from portal.services.csv_io import write_csv
 
 
 def _download(chunks, mimetype: str, filename: str) -> Response:

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from portal.backoffice.management import MAX_PERIOD_DAYS
 from portal.blueprints.inbox.forms import DayField
 from portal.forms import BaseForm
-from portal.services.management import MAX_PERIOD_DAYS
 from portal.validators import MAX_200
 
 

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import clock, reference
+from portal import audit, clock, reference
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
+from portal.oversight import sanctions
+from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
-from portal.services import audit, oversight, sanctions
 
 
 @bp.get("/organisations")

@@ -6,12 +6,12 @@ from flask import Response, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import audit
 from portal.blueprints.backoffice import bp
+from portal.cases.replies import replies_for_case
 from portal.extensions import db
 from portal.models import Application, Document, Organisation
 from portal.permissions import Permission, staff_requires
-from portal.services import audit
-from portal.services.replies import replies_for_case
 
 
 @bp.get("/cases/<int:application_id>/replies")

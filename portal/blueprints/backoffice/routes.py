@@ -1,7 +1,6 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import session_policy
 from portal.blueprints.account import two_step
 from portal.blueprints.account.forms import SignInForm
 from portal.blueprints.account.routes import _email_key, _sign_in_limit, check_password_sign_in
@@ -9,7 +8,8 @@ from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import CodeForm
 from portal.blueprints.public.routes import safe_next
 from portal.extensions import limiter
-from portal.services import oidc
+from portal.identity import oidc
+from portal.identity import sessions as session_policy
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

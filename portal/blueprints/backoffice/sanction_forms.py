@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import BaseForm
 from portal.labels import CATEGORY
-from portal.services.residence_rules import InputNotUnderstood, parse_salary
+from portal.residence.rules import InputNotUnderstood, parse_salary
 
 REASON_VALIDATORS = [
     DataRequired(_l("Enter the reason. It is written into the letter to the organisation")),

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import StaffActiveForm, StaffCreateForm, StaffRoleForm
 from portal.extensions import db
+from portal.identity import accounts
 from portal.models import StaffRole, User
 from portal.permissions import Permission, staff_requires
-from portal.services import accounts
 
 
 def get_staff_or_404(user_id: int) -> User:

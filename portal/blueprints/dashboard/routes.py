@@ -3,11 +3,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.dashboard import bp
+from portal.cases.lifecycle import category_states
 from portal.extensions import db
+from portal.letters.issuing import unread_count
 from portal.models import Application, ApplicationStatus
 from portal.permissions import Permission, requires
-from portal.services.applications import category_states
-from portal.services.letters import unread_count
 
 
 @bp.get("/dashboard")

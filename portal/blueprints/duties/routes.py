@@ -5,19 +5,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import clock
+from portal import audit, clock
 from portal.blueprints.duties import bp
 from portal.blueprints.duties.forms import ReportForm, StudyProgressForm
+from portal.csv_io import write_csv
+from portal.duties import overview as duty_overview
+from portal.duties import reports
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
 from portal.models import Person, Report, ReportKind
 from portal.models.duty import ORGANISATION_REPORTS, about_person
+from portal.people import permits
 from portal.permissions import Permission, requires, scoped_or_404
 from portal.reference.residence import extension_window_months
-from portal.services import audit, duty_overview, permits, reports
-from portal.services.csv_io import write_csv
-from portal.services.residence_rules import HSM_KINDS
+from portal.residence.rules import HSM_KINDS
 
 PERMITS_PAGE_SIZE = 50
 PERMIT_FILTERS = ("all", *permits.STATES)

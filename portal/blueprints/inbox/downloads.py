@@ -24,9 +24,9 @@ from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, VerifyForm
 from portal.blueprints.inbox.helpers import inbox_filter, prepare_filter_form
 from portal.extensions import db
+from portal.letters import inbox as inbox_service
 from portal.models import Letter
 from portal.permissions import Permission, requires
-from portal.services import inbox as inbox_service
 
 SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 

@@ -6,8 +6,8 @@ from sqlalchemy.orm import undefer
 
 from portal.extensions import db
 from portal.labels import CATEGORY, LETTER_KIND
+from portal.letters.inbox import InboxFilter, search_terms
 from portal.models import Application, ApplicationKind, Category, Letter, LetterKind
-from portal.services.inbox import InboxFilter, search_terms
 
 
 def get_letter_or_404(letter_id: int, *, with_pdf: bool = False) -> Letter:

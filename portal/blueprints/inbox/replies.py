@@ -8,12 +8,12 @@ from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import ReplyForm
 from portal.blueprints.inbox.helpers import get_letter_or_404
 from portal.blueprints.inbox.routes import render_letter_page
+from portal.cases import replies as service
+from portal.cases.documents import UploadRejected
+from portal.cases.lifecycle import NotAwaitingReply
+from portal.csv_io import neutralise
 from portal.extensions import db
 from portal.permissions import Permission, requires
-from portal.services import replies as service
-from portal.services.applications import NotAwaitingReply
-from portal.services.csv_io import neutralise
-from portal.services.documents import UploadRejected
 
 
 @bp.post("/<int:letter_id>/reply")

@@ -12,12 +12,12 @@ from portal.blueprints.inbox.helpers import (
     inbox_filter,
     prepare_filter_form,
 )
+from portal.cases import replies as replies_service
 from portal.extensions import db
 from portal.forms import EmptyForm
+from portal.letters import inbox as inbox_service
+from portal.letters import issuing as service
 from portal.permissions import Permission, requires
-from portal.services import inbox as inbox_service
-from portal.services import letters as service
-from portal.services import replies as replies_service
 
 FILTER_FIELDS = (
     "q",

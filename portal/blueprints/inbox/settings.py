@@ -7,8 +7,8 @@ from flask_login import current_user
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import NoticeSettingsForm
 from portal.extensions import db
+from portal.letters import notices
 from portal.permissions import Permission, requires
-from portal.services import notices
 
 
 @bp.route("/notices", methods=["GET", "POST"])

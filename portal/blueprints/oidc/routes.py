@@ -9,13 +9,14 @@ import time
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from portal import session_policy
+from portal import audit
 from portal.blueprints.account.routes import start_session
 from portal.blueprints.oidc import bp
 from portal.blueprints.public.routes import safe_next
 from portal.extensions import db
+from portal.identity import federation, oidc
+from portal.identity import sessions as session_policy
 from portal.permissions import ASSERTED_KVK_SESSION_KEY
-from portal.services import audit, federation, oidc
 
 NEXT_KEY = "oidc_next"
 SIGN_UP_KEY = "oidc_sign_up"

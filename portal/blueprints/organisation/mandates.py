@@ -14,8 +14,8 @@ from portal.extensions import db
 from portal.forms import BaseForm, DayField, EmptyForm
 from portal.labels import CATEGORY
 from portal.models import Category, Mandate
+from portal.organisations import mandates as service
 from portal.permissions import Permission, requires
-from portal.services import mandates as service
 from portal.validators import KvkNumber, compact
 
 

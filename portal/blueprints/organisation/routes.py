@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.core import UnboundField
 
+from portal import history
 from portal.blueprints.organisation import bp
 from portal.blueprints.organisation.forms import LEGAL_FORM, ChangeReportForm, ProfileForm
 from portal.countries import country_name
@@ -14,9 +15,8 @@ from portal.extensions import db
 from portal.labels import LANGUAGE
 from portal.models import ChangeSubject, LegalForm
 from portal.models.organisation import LEGAL_IDENTITY_FIELDS, PROFILE_FIELDS
+from portal.organisations import profile as service
 from portal.permissions import Permission, requires
-from portal.services import history
-from portal.services import profile as service
 
 
 def field_labels(form_class, **overrides) -> dict:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired
 
+from portal import audit
 from portal.blueprints.organisation import bp
 from portal.extensions import db
 from portal.forms import BaseForm
@@ -18,7 +19,6 @@ from portal.permissions import (
     requires,
     usable_memberships,
 )
-from portal.services import audit
 
 
 class SwitchForm(BaseForm):

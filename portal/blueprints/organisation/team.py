@@ -14,8 +14,8 @@ from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm
 from portal.labels import ORG_ROLE
 from portal.models import Invitation, Membership, OrgRole
+from portal.organisations import team as service
 from portal.permissions import ORG_SESSION_KEY, Permission, requires
-from portal.services import team as service
 from portal.validators import MAX_200, email_address, require_strong_password
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ORG_ROLE.items()]

@@ -7,7 +7,7 @@ from portal.countries import country_select_choices
 from portal.forms import BaseForm, DayField
 from portal.labels import CATEGORY
 from portal.models import Category, Sex
-from portal.services import person_rules as rules
+from portal.people import rules
 from portal.validators import MAX_100, MAX_200, Country, DutchPostcode, compact, upper
 
 SEX = {
@@ -18,7 +18,7 @@ SEX = {
 
 
 class Rule:
-    """A register rule from portal/services/person_rules.py as a field validator."""
+    """A register rule from portal/people/rules.py as a field validator."""
 
     def __init__(self, check):
         self.check = check

@@ -8,18 +8,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock
+from portal import clock, history
 from portal.blueprints.people import bp
 from portal.blueprints.people.forms import SEX, ArchiveForm, PersonForm
 from portal.countries import CODES, country_choices, country_name
+from portal.duties import reports
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.labels import CATEGORY
 from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
 from portal.models.person import PERSON_FIELDS
+from portal.people import permits
+from portal.people import register as service
 from portal.permissions import Permission, requires, scoped_or_404
-from portal.services import history, permits, reports
-from portal.services import people as service
 
 FIELD_LABELS = {
     **{name: getattr(PersonForm, name).args[0] for name in PERSON_FIELDS},

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from portal import clock
 from portal.blueprints.public import bp
+from portal.csv_io import write_csv
 from portal.models import Category
-from portal.services import register
-from portal.services.csv_io import write_csv
+from portal.oversight import register
 
 CATEGORIES = "<any(labour, research, study, exchange):category>"
 

@@ -15,6 +15,8 @@ from portal.blueprints.residence.forms import (
     StartForm,
     section_form,
 )
+from portal.cases import clock as statutory_clock
+from portal.cases.documents import max_bytes
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -25,10 +27,8 @@ from portal.models import (
     Person,
 )
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
-from portal.services import residence as service
-from portal.services import residence_rules as rules
-from portal.services import statutory_clock
-from portal.services.documents import max_bytes
+from portal.residence import applications as service
+from portal.residence import rules
 
 
 def get_residence_or_404(application_id: int) -> Application:

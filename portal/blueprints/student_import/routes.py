@@ -21,12 +21,12 @@ from sqlalchemy import select
 from portal import clock
 from portal.blueprints.student_import import bp
 from portal.blueprints.student_import.forms import UploadForm
+from portal.bulk import student_import as service
+from portal.csv_io import CsvRejected, write_csv
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.models import Category, ImportBatch, ImportStatus
 from portal.permissions import Permission, requires
-from portal.services import student_import as service
-from portal.services.csv_io import CsvRejected, write_csv
 
 PAGE_SIZE = 100
 

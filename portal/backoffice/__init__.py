@@ -1,0 +1,1 @@
+"""Back-office insight: management information and the audit-log search."""

@@ -1,0 +1,1 @@
+"""Bulk work on many rows at once: the student registration import."""

@@ -1,0 +1,459 @@
+"""Bulk student registration: a university uploads a CSV, every row is checked with the same
+rules as the one-by-one forms (the people register's and the student application's), a preview
+shows the valid rows and every problem, and confirming creates the people and their student
+applications (drafts) in one transaction — all or nothing.
+
+The upload is stored as an ImportBatch; checking and importing run as background tasks
+(portal/tasks.py: RQ when configured, inline otherwise), chunk by chunk, with progress.
+"""
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import flag_modified
+
+from portal import audit, clock, tasks
+from portal.csv_io import read_csv
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationKind,
+    Category,
+    ImportBatch,
+    ImportStatus,
+    Organisation,
+    OrganisationKind,
+    RecognitionStatus,
+    Sex,
+    User,
+)
+from portal.models.application import OPEN_STATUSES
+from portal.models.base import utcnow
+from portal.oversight.status import effective_status
+from portal.people import register as people
+from portal.people import rules as person_rules
+from portal.residence import applications as residence
+
+STUDENT = residence.TYPES[ApplicationKind.STUDENT]
+LANGUAGES = ("en", "nl")
+# The file's columns: the student application's fields (same names), plus the register's e-mail.
+SECTIONS = {s.key: [f.name for f in s.fields] for s in STUDENT.sections}
+COLUMNS = [*SECTIONS["person"], "email", *SECTIONS["study"], *SECTIONS["travel"]]
+# Register field → column, where the names differ.
+REGISTER_COLUMN = {"passport_expires_on": "passport_expiry"}
+
+
+def example_row(today: date) -> dict[str, str]:
+    """The template's one example row: a student starting next September, entering from abroad."""
+    start = date(today.year + 1, 9, 1)
+
+    def day(value: date) -> str:
+        return value.strftime("%d-%m-%Y")
+
+    return {
+        "surname": "Nguyễn",
+        "given_names": "Thị Mai",
+        "date_of_birth": day(date(today.year - 19, 3, 27)),
+        "place_of_birth": "Hà Nội",
+        "country_of_birth": "VN",
+        "nationality": "VN",
+        "sex": "female",
+        "civil_status": "unmarried",
+        "v_number": "",
+        "passport_number": "C1234567",
+        "passport_issued_on": day(date(today.year - 1, 6, 1)),
+        "passport_expiry": day(date(today.year + 9, 6, 1)),
+        "procedure": "entry",
+        "email": "mai.nguyen@example.com",
+        "programme": "BSc Computer Science",
+        "start_date": day(start),
+        "end_date": day(date(start.year + 3, 8, 31)),
+        "embassy_country": "VN",
+        "embassy_city": "Hanoi",
+        "travel_date": day(date(start.year, 8, 15)),
+    }
+
+
+# Spreadsheets say F, M, X (or V for vrouw); the form's values are the words.
+SEX_LETTERS = {"f": "female", "v": "female", "m": "male", "x": "unspecified"}
+CHOICE_COLUMNS = ("sex", "civil_status", "procedure")
+COUNTRY_COLUMNS = ("country_of_birth", "nationality", "embassy_country")
+
+
+class NotAllowed(Exception):
+    """The organisation may not register students (message in .args[0])."""
+
+
+def refusal(organisation: Organisation) -> str | None:
+    """Why this organisation may not register students in bulk, or None."""
+    if organisation.kind != OrganisationKind.HIGHER_EDUCATION:
+        return _(
+            "Only higher education institutions recognised as a sponsor for study can register "
+            "students in bulk."
+        )
+    states = {r.category: effective_status(r) for r in organisation.recognitions}
+    state = states.get(Category.STUDY)
+    if state == RecognitionStatus.SUSPENDED:
+        return _(
+            "Your recognition as a sponsor for study is suspended: you cannot file student "
+            "applications until the suspension ends."
+        )
+    if state != RecognitionStatus.GRANTED:
+        return _(
+            "Your organisation is not recognised as a sponsor for study. Apply for recognition "
+            "first; then you can register students."
+        )
+    return None
+
+
+# --- reading one row with the forms' rules ------------------------------------------------
+
+
+def _typed(values: dict) -> dict[str, str]:
+    """A row's cells as the forms would receive them (choices as values, codes in capitals)."""
+    typed = {name: (values.get(name) or "").strip() for name in COLUMNS}
+    for name in CHOICE_COLUMNS:
+        typed[name] = typed[name].lower()
+    typed["sex"] = SEX_LETTERS.get(typed["sex"], typed["sex"])
+    for name in COUNTRY_COLUMNS:
+        typed[name] = typed[name].upper()
+    return typed
+
+
+def answers_for(typed: dict) -> dict[str, dict[str, str]]:
+    """The student application's draft answers, section by section, as typed."""
+    answers = {key: {name: typed[name] for name in names} for key, names in SECTIONS.items()}
+    if typed["procedure"] != "entry":
+        answers.pop("travel")
+    return answers
+
+
+def check_row(values: dict, today: date) -> tuple[dict, dict[str, str]]:
+    """(clean register data, {column: message}) for one row, in the current language."""
+    typed = _typed(values)
+    checked = residence.check(STUDENT, answers_for(typed), today)
+    errors: dict[str, str] = {}
+    for section_errors in checked.errors.values():
+        errors.update(section_errors)
+    person = checked.values.get("person", {})
+    data = {
+        "given_names": person.get("given_names") or "",
+        "surname": person.get("surname"),
+        "date_of_birth": person.get("date_of_birth"),
+        "place_of_birth": person.get("place_of_birth"),
+        "country_of_birth": person.get("country_of_birth"),
+        "nationality": person.get("nationality"),
+        "sex": person.get("sex"),
+        "category": Category.STUDY,
+        "passport_number": person.get("passport_number"),
+        "passport_issued_on": person.get("passport_issued_on"),
+        "passport_expires_on": person.get("passport_expiry"),
+        "v_number": person.get("v_number"),
+        "email": (typed["email"].lower() or None),
+    }
+    for field, message in person_rules.person_problems(data, today).items():
+        errors.setdefault(REGISTER_COLUMN.get(field, field), str(message))
+    ordered = {name: errors[name] for name in COLUMNS if name in errors}
+    return data, ordered
+
+
+def _register_data(data: dict) -> dict:
+    return {**data, "sex": Sex(data["sex"])}
+
+
+# --- the batch: upload, check in chunks, import in one transaction ------------------------
+
+
+def create_batch(
+    organisation: Organisation, actor: User, filename: str, data: bytes
+) -> ImportBatch:
+    """Read the file (raises CsvRejected) and store it with its rows, to be checked."""
+    config = current_app.config
+    table = read_csv(
+        data, COLUMNS, max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"]
+    )
+    batch = ImportBatch(
+        organisation_id=organisation.id,
+        created_by_id=actor.id,
+        filename=(filename or "upload.csv")[:255],
+        upload=data,
+        status=ImportStatus.VALIDATING,
+        total_rows=len(table.rows),
+        done_rows=0,
+        rows=[{"line": line, "values": values} for line, values in table.rows],
+    )
+    db.session.add(batch)
+    db.session.flush()
+    audit.record(
+        "student_import.uploaded",
+        actor=actor,
+        organisation=organisation,
+        target=batch,
+        details={"rows": batch.total_rows},
+    )
+    return batch
+
+
+def start_checking(batch: ImportBatch) -> None:
+    """After the upload is committed: check the rows (queued, or now)."""
+    tasks.enqueue(check_batch, batch.id)
+
+
+def _errors_in_both_languages(values: dict, today: date, first: dict[str, str], language: str):
+    errors = {language: first}
+    for other in LANGUAGES:
+        if other != language:
+            with force_locale(other):
+                errors[other] = check_row(values, today)[1]
+    return errors
+
+
+def check_batch(batch_id: int, today: date | None = None) -> None:
+    """Task: check every row, chunk by chunk, committing progress after each chunk."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != ImportStatus.VALIDATING:
+        return
+    try:
+        _check_rows(batch, today or clock.today())
+    except Exception:  # the check stopped: say so, rather than "being checked" for ever
+        db.session.rollback()
+        current_app.logger.exception("checking student import %s failed", batch_id)
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.status = ImportStatus.FAILED
+        batch.failure = "error"
+        batch.finished_at = utcnow()
+        db.session.commit()
+
+
+def _check_rows(batch: ImportBatch, today: date) -> None:
+    organisation_id = batch.organisation_id
+    chunk = current_app.config["IMPORT_CHUNK_ROWS"]
+    rows = [dict(row) for row in batch.rows]
+    seen: dict[tuple[str, str], int] = {}
+    error_rows = 0
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        results = []
+        with force_locale("en"):
+            for row in part:
+                results.append(check_row(row["values"], today))
+        linked = people.find_existing(
+            organisation_id,
+            {(data["nationality"], data["passport_number"]) for data, _e in results},
+        )
+        open_cases = _open_student_cases(organisation_id, set(linked.values()))
+        for row, (data, errors) in zip(part, results):
+            key = (data["nationality"], data["passport_number"])
+            extra = {}
+            if all(key):
+                if key in seen:
+                    extra["passport_number"] = (
+                        "duplicate",
+                        seen[key],
+                    )
+                else:
+                    seen[key] = row["line"]
+                    row["person_id"] = linked.get(key)
+                    if row["person_id"] in open_cases:
+                        extra["passport_number"] = ("open_case", None)
+            if errors or extra:
+                both = _errors_in_both_languages(row["values"], today, errors, "en")
+                for language in LANGUAGES:
+                    with force_locale(language):
+                        for column, (kind, line) in extra.items():
+                            both[language].setdefault(column, _duplicate_message(kind, line))
+                row["errors"] = both
+                row["person_id"] = None
+                error_rows += 1
+        batch.done_rows = min(start + chunk, len(rows))
+        batch.rows = rows
+        flag_modified(batch, "rows")
+        batch.error_rows = error_rows
+        db.session.commit()
+    batch.status = ImportStatus.VALIDATED
+    db.session.commit()
+
+
+def _duplicate_message(kind: str, line: int | None) -> str:
+    if kind == "duplicate":
+        return _(
+            "The same passport number and nationality as row %(line)d: register each student once",
+            line=line,
+        )
+    return _(
+        "This student is already in the register with a student application that is still "
+        "open: it was not added again"
+    )
+
+
+def _open_student_cases(organisation_id: int, person_ids: set[int]) -> set[int]:
+    if not person_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Application.person_id).where(
+                Application.organisation_id == organisation_id,
+                Application.kind == ApplicationKind.STUDENT,
+                Application.status.in_(OPEN_STATUSES),
+                Application.person_id.in_(sorted(person_ids)),
+            )
+        )
+    )
+
+
+def valid_rows(batch: ImportBatch) -> list[dict]:
+    return [row for row in batch.rows or [] if not row.get("errors")]
+
+
+def error_list(batch: ImportBatch, language: str) -> list[tuple[int, str, str, str]]:
+    """Every problem as (row, column, value, message), in file order."""
+    problems = []
+    for row in batch.rows or []:
+        errors = (row.get("errors") or {}).get(language) or {}
+        for column, message in errors.items():
+            problems.append((row["line"], column, row["values"].get(column, ""), message))
+    return problems
+
+
+class AlreadyConfirmed(Exception):
+    pass
+
+
+def confirm(batch: ImportBatch, actor: User) -> None:
+    """Mark a checked, error-free batch for import (compare-and-set: once), then import it."""
+    claimed = db.session.execute(
+        update(ImportBatch)
+        .where(
+            ImportBatch.id == batch.id,
+            ImportBatch.status == ImportStatus.VALIDATED,
+            ImportBatch.error_rows == 0,
+        )
+        .values(status=ImportStatus.IMPORTING, done_rows=0, confirmed_by_id=actor.id)
+    )
+    if claimed.rowcount != 1:
+        raise AlreadyConfirmed(batch.id)
+    audit.record(
+        "student_import.confirmed",
+        actor=actor,
+        organisation=batch.organisation,
+        target=batch,
+        details={"rows": batch.total_rows},
+    )
+
+
+def start_importing(batch: ImportBatch, actor: User) -> None:
+    tasks.enqueue(import_batch, batch.id, actor.id)
+
+
+def _report_progress(batch_id: int, done: int) -> None:
+    """From a worker: progress on a connection of its own, outside the import's transaction."""
+    if not tasks.queue_configured() or db.engine.dialect.name == "sqlite":
+        return  # inline nobody is waiting; SQLite has one writer, and it is the import
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(ImportBatch).where(ImportBatch.id == batch_id).values(done_rows=done)
+        )
+
+
+def import_batch(batch_id: int, actor_id: int) -> None:
+    """Task: create the people (or link them) and their draft applications in ONE transaction.
+
+    Any failure rolls everything back and marks the batch failed: nothing is half-imported.
+    """
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status != ImportStatus.IMPORTING:
+        return
+    try:
+        with force_locale("en"):  # a worker has no request to take the language from
+            result = _import_rows(batch, db.session.get(User, actor_id))
+        db.session.flush()
+    except Exception as error:  # any failure: nothing may stay half-imported
+        db.session.rollback()
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.status = ImportStatus.FAILED
+        batch.failure = "not_allowed" if isinstance(error, residence.NotAllowed) else "error"
+        batch.finished_at = utcnow()
+        current_app.logger.exception("student import %s failed: nothing imported", batch_id)
+        db.session.commit()
+        return
+    batch.status = ImportStatus.IMPORTED
+    batch.done_rows = batch.total_rows
+    batch.result = result
+    batch.finished_at = utcnow()
+    db.session.commit()
+
+
+def _import_rows(batch: ImportBatch, actor: User) -> dict:
+    organisation = batch.organisation
+    if refusal(organisation) is not None:
+        raise residence.NotAllowed(ApplicationKind.STUDENT)
+    today = clock.today()
+    chunk = current_app.config["IMPORT_CHUNK_ROWS"]
+    created = linked = 0
+    rows = valid_rows(batch)
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        checked = []
+        for row in part:
+            data, errors = check_row(row["values"], today)
+            if errors:  # a rule changed since the preview (a date passed): stop, import nothing
+                raise ValueError(f"row {row['line']} is no longer valid")
+            checked.append(data)
+        # Who is in the register now (also anyone added one by one since the preview).
+        keys = {(data["nationality"], data["passport_number"]) for data in checked}
+        existing = people.find_existing(organisation.id, keys)
+        new = [
+            data
+            for data in checked
+            if (data["nationality"], data["passport_number"]) not in existing
+        ]
+        for person in people.create_people(organisation, [_register_data(d) for d in new], actor):
+            existing[(person.nationality, person.passport_number)] = person.id
+        created += len(new)
+        linked += len(part) - len(new)
+        residence.start_many(
+            organisation,
+            ApplicationKind.STUDENT,
+            actor,
+            [
+                {
+                    "person_id": existing[(data["nationality"], data["passport_number"])],
+                    "answers": answers_for(_typed(row["values"])),
+                }
+                for row, data in zip(part, checked)
+            ],
+        )
+        db.session.flush()
+        _report_progress(batch.id, start + len(part))
+    audit.record(
+        "student_import.imported",
+        actor=actor,
+        organisation=organisation,
+        target=batch,
+        details={"created": created, "linked": linked, "applications": len(rows)},
+    )
+    return {"created": created, "linked": linked, "applications": len(rows)}
+
+
+def column_help() -> list[tuple[str, str, bool]]:
+    """(column, what to put in it, required) for the upload page, from the forms' labels."""
+    fields = {f.name: f for s in STUDENT.sections for f in s.fields}
+    rows = []
+    for name in COLUMNS:
+        if name == "email":
+            rows.append((name, _("E-mail address"), False))
+            continue
+        field = fields[name]
+        label = str(field.label)
+        if field.choices:
+            label += " (" + ", ".join(value for value, _label in field.choices) + ")"
+        elif field.kind == "country":
+            label += " " + _("(two-letter ISO code, like NL)")
+        elif field.kind == "date":
+            label += " " + _("(27-03-2005 or 2005-03-27)")
+        required = field.required and not (SECTIONS["travel"].count(name))
+        rows.append((name, label, required))
+    return rows

@@ -1,0 +1,422 @@
+"""Back-office casework: the work queue, claiming and assigning, requests for information,
+the review checklist and the four-eyes refusal. Every change is a compare-and-set on the
+case's version, so the second of two staff acting at once is told and nothing is overwritten.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal import audit, clock, reference
+from portal.cases import clock as statutory_clock
+from portal.cases.lifecycle import (
+    NotDecidable,
+    StaleCase,
+    _transition,
+    decide,
+    status_event,
+)
+from portal.extensions import db
+from portal.letters.issuing import issue_letter
+from portal.models import (
+    Application,
+    ApplicationStatus,
+    CheckItem,
+    CheckOutcome,
+    ClockSuspension,
+    LetterKind,
+    ReviewCheck,
+    StaffRole,
+    User,
+)
+from portal.models.application import DECIDABLE_STATUSES
+from portal.models.base import utcnow
+
+# Cases staff work on: submitted and not yet decided.
+QUEUE_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.INFORMATION_REQUESTED,
+)
+DECIDED_STATUSES = (
+    ApplicationStatus.GRANTED,
+    ApplicationStatus.REFUSED,
+    ApplicationStatus.WITHDRAWN,
+)
+AT_RISK_DAYS = 14
+CASE_HANDLERS = (StaffRole.REVIEWER, StaffRole.SUPERVISOR)
+
+
+class NotAllowedNow(Exception):
+    """The case is not in a state that allows this action."""
+
+
+class OwnRefusal(Exception):
+    """Four eyes: the reviewer who proposed a refusal cannot approve it."""
+
+
+class RefusalPending(Exception):
+    """A refusal awaits a second reviewer; grant or ask only after it is rejected."""
+
+
+class NotACaseHandler(Exception):
+    """Cases are assigned only to active reviewers and supervisors."""
+
+
+# --- the queue --------------------------------------------------------------------------
+
+
+@dataclass
+class QueueFilter:
+    kind: str | None = None
+    category: str | None = None
+    status: str | None = None
+    assigned: str | None = None  # "me", "unassigned", or None for all
+    due: str | None = None  # "at_risk", "overdue", or None for all
+
+
+def queue_query(filters: QueueFilter, user: User, today: date):
+    """Open cases, nearest statutory deadline first; generic over Application.kind."""
+    query = select(Application).where(Application.status.in_(QUEUE_STATUSES))
+    if filters.kind:
+        query = query.where(Application.kind == filters.kind)
+    if filters.category:
+        query = query.where(Application.category == filters.category)
+    if filters.status:
+        query = query.where(Application.status == filters.status)
+    if filters.assigned == "me":
+        query = query.where(Application.assigned_to_id == user.id)
+    elif filters.assigned == "unassigned":
+        query = query.where(Application.assigned_to_id.is_(None))
+    running = Application.status != ApplicationStatus.INFORMATION_REQUESTED
+    if filters.due == "overdue":
+        query = query.where(running, Application.decision_deadline < today)
+    elif filters.due == "at_risk":
+        query = query.where(
+            running,
+            Application.decision_deadline >= today,
+            Application.decision_deadline <= today + timedelta(days=AT_RISK_DAYS),
+        )
+    return query.order_by(Application.decision_deadline, Application.id)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """What an overdue case could cost in penalties (Awb 4:17) if a notice of default came."""
+
+    accrued_cents: int  # had the notice arrived the day after the deadline
+    maximum_cents: int
+    penalty_from_if_notified_today: date
+
+
+def penalty_exposure(application: Application, today: date) -> Exposure | None:
+    """For an overdue case whose clock runs: the penalty a notice of default would bring."""
+    deadline = application.decision_deadline
+    if (
+        deadline is None
+        or deadline >= today
+        or application.status not in QUEUE_STATUSES
+        or application.status == ApplicationStatus.INFORMATION_REQUESTED
+    ):
+        return None
+    rules = reference.late_decision_penalty(today)
+    days_since_earliest_notice = (today - deadline).days - 1
+    return Exposure(
+        accrued_cents=rules.cents_after(days_since_earliest_notice),
+        maximum_cents=rules.maximum_cents,
+        penalty_from_if_notified_today=today + timedelta(days=rules.grace_days),
+    )
+
+
+def projected_deadline(application: Application, suspension, today: date):
+    return statutory_clock.projected_deadline(application, suspension, today)
+
+
+def case_handlers():
+    return db.session.scalars(
+        select(User)
+        .where(User.staff_role.in_(CASE_HANDLERS), User.active.is_(True))
+        .order_by(User.name)
+    ).all()
+
+
+# --- compare-and-set on the version -------------------------------------------------------
+
+
+def _change(application: Application, expected_version: int, allowed, **values) -> None:
+    """Apply values if the case is still at the version the actor saw and in an allowed state."""
+    if application.version != expected_version or not _transition(
+        application, allowed, None, expected_version=expected_version, **values
+    ):
+        if application.status not in allowed:
+            raise NotAllowedNow(application.status)
+        raise StaleCase(application.version)
+
+
+def _assign(application: Application, actor: User, assignee: User | None, expected_version: int):
+    from_status = application.status
+    to_status = (
+        ApplicationStatus.IN_REVIEW
+        if assignee is not None and from_status == ApplicationStatus.SUBMITTED
+        else from_status
+    )
+    _change(
+        application,
+        expected_version,
+        QUEUE_STATUSES,
+        assigned_to_id=assignee.id if assignee else None,
+        assigned_at=utcnow() if assignee else None,
+        status=to_status,
+    )
+    if to_status != from_status:
+        status_event(application, from_status, to_status, actor)
+
+
+def claim(application: Application, actor: User, expected_version: int) -> Application:
+    """A reviewer takes an unassigned case; a submitted case goes into review."""
+    if application.assigned_to_id is not None and application.version == expected_version:
+        raise NotAllowedNow("assigned")
+    _assign(application, actor, actor, expected_version)
+    audit.record(
+        "application.claimed",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+    )
+    return application
+
+
+def assign(
+    application: Application, actor: User, assignee: User | None, expected_version: int
+) -> Application:
+    """A supervisor assigns, reassigns or (with None) releases a case."""
+    if assignee is not None and (not assignee.active or assignee.staff_role not in CASE_HANDLERS):
+        raise NotACaseHandler(assignee.id)
+    previous = application.assigned_to_id
+    _assign(application, actor, assignee, expected_version)
+    audit.record(
+        "application.assigned",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"from": previous, "to": assignee.id if assignee else None},
+    )
+    return application
+
+
+# --- request for information -----------------------------------------------------------------
+
+
+def request_information(
+    application: Application,
+    actor: User,
+    *,
+    message: str,
+    respond_by: date,
+    expected_version: int,
+    today: date | None = None,
+) -> ClockSuspension:
+    """Ask the sponsor for information: the letter goes out and the statutory clock stops.
+
+    The clock runs again through applications.receive_reply().
+    """
+    today = today or clock.today()
+    if respond_by <= today:
+        raise ValueError("respond_by must be after today")
+    if application.refusal_proposed_by_id is not None and application.version == expected_version:
+        raise RefusalPending(application.reference)
+    from_status = application.status
+    _change(
+        application,
+        expected_version,
+        DECIDABLE_STATUSES,
+        status=ApplicationStatus.INFORMATION_REQUESTED,
+    )
+    suspension = ClockSuspension(
+        application_id=application.id,
+        started_on=today,
+        respond_by=respond_by,
+        request_text=message,
+        requested_by_id=actor.id,
+    )
+    db.session.add(suspension)
+    status_event(
+        application, from_status, ApplicationStatus.INFORMATION_REQUESTED, actor, note=message
+    )
+    letter = issue_letter(
+        application.organisation,
+        LetterKind.REQUEST_FOR_INFORMATION,
+        application=application,
+        respond_by=respond_by,
+        actor=actor,
+        person=_person_of(application),
+        message=message,
+    )
+    suspension.letter_id = letter.id
+    audit.record(
+        "application.information_requested",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"respond_by": respond_by.isoformat()},
+    )
+    db.session.flush()
+    return suspension
+
+
+def open_suspension(application: Application) -> ClockSuspension | None:
+    return statutory_clock.open_suspension(application)
+
+
+# --- checklist -------------------------------------------------------------------------------
+
+
+def checklist(application: Application) -> dict[CheckItem, ReviewCheck | None]:
+    found = {
+        check.item: check
+        for check in db.session.scalars(
+            select(ReviewCheck).where(ReviewCheck.application_id == application.id)
+        )
+    }
+    return {item: found.get(item) for item in CheckItem}
+
+
+def save_checklist(
+    application: Application,
+    actor: User,
+    entries: dict[CheckItem, tuple[CheckOutcome | None, str]],
+    expected_version: int,
+) -> None:
+    """Record the checklist outcomes and notes (only what changed is stamped with the actor)."""
+    _change(application, expected_version, QUEUE_STATUSES)
+    current = checklist(application)
+    changed = []
+    for item, (outcome, note) in entries.items():
+        check = current.get(item)
+        note = note or None
+        if check is None:
+            if outcome is None and note is None:
+                continue
+            check = ReviewCheck(application_id=application.id, item=item, checked_by_id=actor.id)
+            db.session.add(check)
+        elif check.outcome == outcome and check.note == note:
+            continue
+        check.outcome = outcome
+        check.note = note
+        check.checked_by_id = actor.id
+        check.checked_at = utcnow()
+        changed.append(item.value)
+    audit.record(
+        "application.checklist_saved",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"changed": changed},
+    )
+    db.session.flush()
+
+
+# --- decisions: grant, and refusal with four eyes --------------------------------------------
+
+
+def _decide(application: Application, actor: User, **kwargs):
+    """The decision primitive for the kind of case: a recognition (which records the sponsor's
+    recognition) or a residence application (the decision letter about the person only)."""
+    if application.kind.is_residence:
+        from portal.residence import applications as residence
+
+        return residence.decide(application, actor, **kwargs)
+    return decide(application, actor, **kwargs)
+
+
+def grant(application: Application, actor: User, reason: str, expected_version: int):
+    if application.refusal_proposed_by_id is not None and application.version == expected_version:
+        raise RefusalPending(application.reference)
+    return _decide(application, actor, grant=True, reason=reason, expected_version=expected_version)
+
+
+def propose_refusal(application: Application, actor: User, reason: str, expected_version: int):
+    """First pair of eyes: the refusal waits for a second reviewer."""
+    if application.refusal_proposed_by_id is not None and application.version == expected_version:
+        raise RefusalPending(application.reference)
+    try:
+        _change(
+            application,
+            expected_version,
+            DECIDABLE_STATUSES,
+            refusal_proposed_by_id=actor.id,
+            refusal_proposed_at=utcnow(),
+            refusal_proposed_reason=reason,
+        )
+    except NotAllowedNow as error:
+        raise NotDecidable(application.status) from error
+    audit.record(
+        "application.refusal_proposed",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"reason": reason},
+    )
+    return application
+
+
+def approve_refusal(application: Application, actor: User, expected_version: int):
+    """Second pair of eyes: someone other than the proposer refuses; the letter goes out."""
+    if application.version != expected_version:
+        if application.status not in DECIDABLE_STATUSES:
+            raise NotDecidable(application.status)
+        raise StaleCase(application.version)
+    if application.refusal_proposed_by_id is None:
+        raise NotAllowedNow("no refusal proposed")
+    if application.refusal_proposed_by_id == actor.id:
+        raise OwnRefusal(application.reference)
+    proposer_id = application.refusal_proposed_by_id
+    _decide(
+        application,
+        actor,
+        grant=False,
+        reason=application.refusal_proposed_reason,
+        expected_version=expected_version,
+    )
+    audit.record(
+        "application.refusal_approved",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"proposed_by": proposer_id},
+    )
+    return application
+
+
+def reject_refusal(application: Application, actor: User, expected_version: int):
+    """The second reviewer does not agree (or the proposer withdraws): the case stays open."""
+    if application.refusal_proposed_by_id is None and application.version == expected_version:
+        raise NotAllowedNow("no refusal proposed")
+    proposer_id = application.refusal_proposed_by_id
+    _change(
+        application,
+        expected_version,
+        DECIDABLE_STATUSES,
+        refusal_proposed_by_id=None,
+        refusal_proposed_at=None,
+        refusal_proposed_reason=None,
+    )
+    audit.record(
+        "application.refusal_rejected",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"proposed_by": proposer_id},
+    )
+    return application
+
+
+def _person_of(application: Application) -> dict | None:
+    """The person a residence case is about (names and V-number, as sent), for its letters:
+    printed on the letter and kept for the inbox's person column and filter."""
+    if not application.kind.is_residence:
+        return None
+    from portal.residence import applications as residence
+
+    return residence.person_of(application)

@@ -1,0 +1,390 @@
+"""Recognition applications: draft → submitted → granted / refused."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from portal import audit, clock, reference
+from portal.cases import clock as statutory_clock
+from portal.cases.references import make_reference
+from portal.extensions import db
+from portal.letters.issuing import issue_fee_letter, issue_letter
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    Category,
+    LetterKind,
+    Organisation,
+    Recognition,
+    RecognitionStatus,
+    StatusEvent,
+    User,
+)
+from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
+from portal.models.base import utcnow
+from portal.oversight.status import effective_status
+
+
+class AlreadyRecognised(Exception):
+    pass
+
+
+class ApplicationAlreadyOpen(Exception):
+    def __init__(self, application: Application):
+        super().__init__(application.reference or application.id)
+        self.application = application
+
+
+class NotADraft(Exception):
+    """The application was submitted already (double click, back button, replay)."""
+
+
+class NotDecidable(Exception):
+    """The case was decided already, or is not in a state that can be decided."""
+
+
+class StaleCase(Exception):
+    """Someone else changed the case after the actor loaded it: nothing was changed."""
+
+
+class NotAwaitingReply(Exception):
+    """No request for information is open on this case (answered already, or never asked)."""
+
+
+class FeeUnknown(Exception):
+    def __init__(self, on: date):
+        super().__init__(on.isoformat())
+        self.on = on
+
+
+def category_states(organisation: Organisation) -> dict[Category, str]:
+    """For each category: 'granted', 'suspended', 'withdrawn', 'applied' or 'none'."""
+    states = dict.fromkeys(Category, "none")
+    open_categories = db.session.scalars(
+        select(Application.category).where(
+            Application.organisation_id == organisation.id,
+            Application.kind == ApplicationKind.RECOGNITION,
+            Application.status.in_(OPEN_STATUSES[1:]),
+        )
+    )
+    for category in open_categories:
+        states[category] = "applied"
+    for recognition in organisation.recognitions:
+        # A suspension whose last day has passed counts as granted (oversight.effective_status).
+        states[recognition.category] = effective_status(recognition).value
+    return states
+
+
+def fee_for(organisation: Organisation, category: Category, on: date) -> reference.Fee:
+    try:
+        return reference.recognition_fee(organisation.persons_employed, category, on)
+    except reference.ReferenceDataMissing as missing:
+        raise FeeUnknown(on) from missing
+
+
+def start_recognition_application(
+    organisation: Organisation, category: Category, actor: User
+) -> Application:
+    """Open a draft for a category, or return the open draft for it."""
+    states = category_states(organisation)
+    if states[category] in ("granted", "suspended"):
+        raise AlreadyRecognised(category)
+    existing = db.session.scalar(
+        select(Application).where(
+            Application.organisation_id == organisation.id,
+            Application.kind == ApplicationKind.RECOGNITION,
+            Application.category == category,
+            Application.status.in_(OPEN_STATUSES),
+        )
+    )
+    if existing is not None:
+        if existing.status == ApplicationStatus.DRAFT:
+            return existing
+        raise ApplicationAlreadyOpen(existing)
+    application = Application(
+        kind=ApplicationKind.RECOGNITION,
+        category=category,
+        organisation_id=organisation.id,
+        status=ApplicationStatus.DRAFT,
+        created_by_id=actor.id,
+    )
+    db.session.add(application)
+    db.session.flush()
+    status_event(application, None, ApplicationStatus.DRAFT, actor)
+    audit.record("application.started", actor=actor, organisation=organisation, target=application)
+    return application
+
+
+def _transition(
+    application: Application,
+    allowed,
+    to_status: ApplicationStatus | None,
+    *,
+    expected_version: int | None = None,
+    **values,
+) -> bool:
+    """Move the case only if it is still in an allowed state (and, when given, still at the
+    version the actor saw); a concurrent move loses. Every move bumps the version.
+    With `to_status` None the status stays and only `values` change."""
+    statement = update(Application).where(
+        Application.id == application.id, Application.status.in_(allowed)
+    )
+    if expected_version is not None:
+        statement = statement.where(Application.version == expected_version)
+    if to_status is not None:
+        values = {"status": to_status, **values}
+    result = db.session.execute(
+        statement.values(version=Application.version + 1, **values).execution_options(
+            synchronize_session=False
+        )
+    )
+    db.session.refresh(application)
+    return result.rowcount == 1
+
+
+def status_event(
+    application: Application,
+    from_status: ApplicationStatus | None,
+    to_status: ApplicationStatus,
+    actor: User,
+    *,
+    note: str | None = None,
+    occurred_at=None,
+) -> None:
+    """One step of the case's timeline (and of the process-mining log); by default stamped now."""
+    stamp = {"occurred_at": occurred_at} if occurred_at is not None else {}
+    db.session.add(
+        StatusEvent(
+            application_id=application.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor.id,
+            note=note,
+            **stamp,
+        )
+    )
+
+
+def record_transition(
+    application: Application,
+    from_statuses,
+    to_status: ApplicationStatus,
+    actor: User,
+    *,
+    note: str | None = None,
+    expected_version: int | None = None,
+    occurred_at=None,
+    **values,
+) -> bool:
+    """Move the case by compare-and-set (`_transition`) and write its status event.
+
+    Returns False, and writes nothing, when the case is no longer in one of `from_statuses`
+    (or no longer at `expected_version`): the caller raises what fits. The event's from-status
+    is the only allowed one, or else the status the actor saw.
+    """
+    from_statuses = tuple(from_statuses)
+    from_status = from_statuses[0] if len(from_statuses) == 1 else application.status
+    if not _transition(
+        application, from_statuses, to_status, expected_version=expected_version, **values
+    ):
+        return False
+    status_event(application, from_status, to_status, actor, note=note, occurred_at=occurred_at)
+    return True
+
+
+def record_decision(
+    application: Application,
+    actor: User,
+    *,
+    grant: bool,
+    reason: str,
+    note: str | None,
+    expected_version: int | None = None,
+) -> datetime:
+    """A decision's status change (granted or refused) with its event; returns when it was
+    decided. Raises NotDecidable when the case is not open for a decision, StaleCase when
+    someone else changed it after the actor saw it."""
+    decided_at = utcnow()
+    if not record_transition(
+        application,
+        DECIDABLE_STATUSES,
+        ApplicationStatus.GRANTED if grant else ApplicationStatus.REFUSED,
+        actor,
+        note=note,
+        expected_version=expected_version,
+        occurred_at=decided_at,
+        decided_at=decided_at,
+        decided_by_id=actor.id,
+        decision_reason=reason,
+    ):
+        if application.status not in DECIDABLE_STATUSES:
+            raise NotDecidable(application.status)
+        raise StaleCase(application.version)
+    return decided_at
+
+
+def audit_decision(application: Application, actor: User, *, grant: bool, reason: str) -> None:
+    audit.record(
+        "application.granted" if grant else "application.refused",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"reason": reason},
+    )
+
+
+def submit_application(
+    application: Application, actor: User, today: date | None = None
+) -> Application:
+    """Submit a draft: fee, snapshot, reference, statutory deadline, acknowledgement letter."""
+    submitted_at = utcnow()
+    today = today or clock.today()
+    organisation = application.organisation
+    fee = fee_for(organisation, application.category, today)
+    period = reference.decision_period_days(application.kind.value, today)
+    if not record_transition(
+        application,
+        (ApplicationStatus.DRAFT,),
+        ApplicationStatus.SUBMITTED,
+        actor,
+        occurred_at=submitted_at,
+        submitted_at=submitted_at,
+        submitted_by_id=actor.id,
+        fee_cents=fee.cents,
+        fee_reduced=fee.reduced,
+        snapshot={"organisation": organisation.snapshot(), "category": application.category.value},
+        decision_deadline=today + timedelta(days=period),
+        reference=make_reference(application.kind.value, today.year, application.id),
+    ):
+        raise NotADraft(application.reference)
+    acknowledge_submission(application, actor)
+    return application
+
+
+def acknowledge_submission(application: Application, actor: User, person=None) -> None:
+    """A case just submitted: the acknowledgement and fee letters (about `person`, when the
+    case concerns one: name and V-number printed and kept for the inbox) and the audit event."""
+    issue_letter(
+        application.organisation,
+        LetterKind.ACKNOWLEDGEMENT,
+        application=application,
+        actor=actor,
+        person=person,
+    )
+    issue_fee_letter(application, actor=actor, person=person)
+    audit.record(
+        "application.submitted",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"reference": application.reference, "fee_cents": application.fee_cents},
+    )
+
+
+def decide(
+    application: Application,
+    actor: User,
+    *,
+    grant: bool,
+    reason: str,
+    expected_version: int | None = None,
+) -> Application:
+    """Grant or refuse a recognition application; record the recognition; issue the letter.
+
+    This is the primitive: the back office refuses only through the four-eyes steps in
+    portal.cases.casework (propose_refusal → approve_refusal by someone else).
+    """
+    if application.kind.is_residence:  # decided by portal.residence.applications, never here
+        raise NotDecidable(application.kind)
+    decided_at = record_decision(
+        application,
+        actor,
+        grant=grant,
+        reason=reason,
+        note=reason,
+        expected_version=expected_version,
+    )
+    organisation = application.organisation
+    if grant:
+        recognition = db.session.scalar(
+            select(Recognition).where(
+                Recognition.organisation_id == organisation.id,
+                Recognition.category == application.category,
+            )
+        )
+        if recognition is None:
+            recognition = Recognition(
+                organisation_id=organisation.id, category=application.category
+            )
+            db.session.add(recognition)
+        recognition.status = RecognitionStatus.GRANTED
+        recognition.granted_on = clock.local_date(decided_at)
+        recognition.application_id = application.id
+        recognition.suspended_until = None
+    kind = LetterKind.RECOGNITION_GRANTED if grant else LetterKind.RECOGNITION_REFUSED
+    issue_letter(organisation, kind, application=application, actor=actor, reason=reason)
+    audit_decision(application, actor, grant=grant, reason=reason)
+    db.session.flush()
+    return application
+
+
+def receive_reply(
+    application: Application,
+    actor: User,
+    message: str,
+    *,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """The sponsor answered a request for information: the statutory clock runs again.
+
+    Call this when the reply arrives (the sponsor's "answer from the letter", or staff
+    registering a reply that came by post). It ends the open clock suspension and moves
+    the decision deadline by the suspended days — counted from the request to the reply,
+    never past the respond-by date (Awb 4:15) — and puts the case back in review.
+    Raises NotAwaitingReply when no information is requested (already answered, double
+    submit); StaleCase when `expected_version` is given and the case has changed since.
+    The caller commits.
+    """
+    today = today or clock.today()
+    db.session.refresh(application)
+    suspension = statutory_clock.open_suspension(application)
+    if application.status != ApplicationStatus.INFORMATION_REQUESTED or suspension is None:
+        raise NotAwaitingReply(application.reference)
+    days = statutory_clock.suspended_days(suspension, today)
+    new_deadline = application.decision_deadline + timedelta(days=days)
+    if not record_transition(
+        application,
+        (ApplicationStatus.INFORMATION_REQUESTED,),
+        ApplicationStatus.IN_REVIEW,
+        actor,
+        note=message,
+        expected_version=expected_version,
+        decision_deadline=new_deadline,
+    ):
+        if application.status != ApplicationStatus.INFORMATION_REQUESTED:
+            raise NotAwaitingReply(application.reference)
+        raise StaleCase(application.version)
+    suspension.ended_on = today
+    suspension.ended_by_id = actor.id
+    suspension.reply_text = message
+    suspension.suspended_days = days
+    audit.record(
+        "application.reply_received",
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"suspended_days": days, "decision_deadline": new_deadline.isoformat()},
+    )
+    db.session.flush()
+    return application
+
+
+def review_queue():
+    """Submitted recognition cases, nearest statutory deadline first."""
+    return (
+        select(Application)
+        .where(Application.status.in_(DECIDABLE_STATUSES))
+        .order_by(Application.decision_deadline, Application.id)
+    )

@@ -1,0 +1,2 @@
+"""Who someone is: accounts, sign-in tokens, passwords, second factor, lockout,
+federation (OIDC) and sessions."""

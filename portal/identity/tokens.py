@@ -1,0 +1,157 @@
+"""Single-use, expiring links sent by e-mail: password reset and confirming a new address.
+
+Only the SHA-256 of a token is stored; the token itself is only in the e-mail. A token works
+once, until it expires; asking for a new reset link makes the older ones useless.
+"""
+
+import hashlib
+import secrets
+import smtplib
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from portal import audit
+from portal.extensions import db
+from portal.identity import accounts
+from portal.mail import send_mail
+from portal.models import AccountToken, TokenPurpose, User
+from portal.models.base import utcnow
+
+
+class TokenInvalid(Exception):
+    """Unknown, used or expired."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(user: User, purpose: TokenPurpose, ttl_seconds: int, new_email=None) -> str:
+    # Older unused tokens for the same purpose stop working.
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        AccountToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_hash(token),
+            new_email=new_email,
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl_seconds),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def find(token: str, purpose: TokenPurpose) -> AccountToken:
+    """The usable token row, or TokenInvalid."""
+    if not token or len(token) > 100:
+        raise TokenInvalid
+    row = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == _hash(token), AccountToken.purpose == purpose
+        )
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        raise TokenInvalid
+    return row
+
+
+def _link(endpoint_path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + endpoint_path
+
+
+def _language(user: User) -> str:
+    for membership in user.memberships:
+        return membership.organisation.preferred_language
+    return "nl"
+
+
+def _send(to: str, template: str, language: str, **context) -> None:
+    with force_locale(language):
+        subject = render_template(f"account/mail/{template}.subject.txt", **context).strip()
+        body = render_template(f"account/mail/{template}.txt", **context)
+    try:
+        send_mail(to, subject, body)
+    except (smtplib.SMTPException, OSError):
+        # The page says the same whether or not mail went out; the operator sees the log.
+        current_app.logger.exception("could not send %s e-mail", template)
+
+
+def request_password_reset(email: str, language: str) -> None:
+    """Send a reset link if an account has this address; the caller says the same either way."""
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        return
+    ttl = current_app.config["PASSWORD_RESET_TTL"]
+    token = _issue(user, TokenPurpose.PASSWORD_RESET, ttl)
+    audit.record("user.password_reset.requested", target=user)
+    _send(
+        user.email,
+        "password_reset",
+        language,
+        name=user.name,
+        link=_link(f"/password-reset/{token}"),
+        minutes=ttl // 60,
+    )
+
+
+def reset_password(token: str, password: str) -> User:
+    row = find(token, TokenPurpose.PASSWORD_RESET)
+    row.used_at = utcnow()
+    accounts.set_password(row.user, password)
+    audit.record("user.password_reset.completed", actor=row.user, target=row.user)
+    return row.user
+
+
+def request_email_change(user: User, new_email: str, language: str) -> None:
+    """Send a confirmation link to the new address (or, if it is taken, say so to it)."""
+    new_email = accounts.normalise_email(new_email)
+    if accounts.find_user_by_email(new_email) is not None:
+        _send(new_email, "email_taken", language)
+        return
+    ttl = current_app.config["EMAIL_CHANGE_TTL"]
+    token = _issue(user, TokenPurpose.EMAIL_CHANGE, ttl, new_email=new_email)
+    audit.record("user.email_change.requested", actor=user, target=user)
+    _send(
+        new_email,
+        "confirm_email",
+        language,
+        name=user.name,
+        link=_link(f"/email/confirm/{token}"),
+        hours=ttl // 3600,
+    )
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def confirm_email_change(token: str, language: str) -> User:
+    row = find(token, TokenPurpose.EMAIL_CHANGE)
+    if accounts.find_user_by_email(row.new_email) is not None:
+        row.used_at = utcnow()
+        raise EmailTaken(row.new_email)
+    user = row.user
+    old_email = user.email
+    user.email = row.new_email
+    row.used_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "user.email.changed", actor=user, target=user, details={"from": old_email, "to": user.email}
+    )
+    _send(old_email, "email_changed", language, name=user.name, new_email=user.email)
+    return user

@@ -1,0 +1,1 @@
+"""Letters: issuing, rendering to PDF, the inbox, unread counters and e-mail notices."""

@@ -1,0 +1,111 @@
+"""E-mail notices: 'a letter arrived', to the users who opted in — never the letter itself.
+
+Notices are composed when the letter is issued and sent only after the transaction commits,
+so a rolled-back letter sends nothing, and a failing mail server loses neither the letter nor
+the request: the failure is logged and the letter waits in the inbox as always.
+"""
+
+import logging
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from portal import audit, mail, tasks
+from portal.extensions import db
+from portal.models import Letter, LetterNoticeSubscription, Membership, Organisation, User
+
+log = logging.getLogger(__name__)
+PENDING_KEY = "pending_letter_notices"
+
+
+def is_subscribed(user: User, organisation: Organisation) -> bool:
+    return db.session.get(LetterNoticeSubscription, (user.id, organisation.id)) is not None
+
+
+def set_subscription(user: User, organisation: Organisation, wanted: bool) -> None:
+    current = db.session.get(LetterNoticeSubscription, (user.id, organisation.id))
+    if wanted and current is None:
+        db.session.add(LetterNoticeSubscription(user_id=user.id, organisation_id=organisation.id))
+    elif not wanted and current is not None:
+        db.session.delete(current)
+    else:
+        return
+    audit.record(
+        "letter_notice.subscribed" if wanted else "letter_notice.unsubscribed",
+        actor=user,
+        organisation=organisation,
+        target=user,
+    )
+
+
+def recipients(organisation: Organisation) -> list[str]:
+    """E-mail addresses of the organisation's members who opted in."""
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .join(
+                LetterNoticeSubscription,
+                (LetterNoticeSubscription.user_id == User.id)
+                & (LetterNoticeSubscription.organisation_id == Membership.organisation_id),
+            )
+            .where(Membership.organisation_id == organisation.id)
+            .order_by(User.id)
+        )
+    )
+
+
+def compose(letter: Letter, organisation: Organisation) -> tuple[str, str]:
+    """Subject and body of the notice, in the organisation's language: no letter content."""
+    link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/inbox/{letter.id}"
+    with force_locale(organisation.preferred_language):
+        subject = _("A new letter from the IND is in your inbox")
+        body = "\n\n".join(
+            [
+                _(
+                    "A new letter for %(organisation)s has arrived in the inbox of the "
+                    "IND Sponsor Portal.",
+                    organisation=organisation.legal_name,
+                ),
+                _("Sign in to read it: %(link)s", link=link),
+                _(
+                    "For your security this e-mail never contains the letter itself. "
+                    "You receive it because you asked to be told when a letter arrives; "
+                    "you can turn this off under E-mail notices in the portal."
+                ),
+            ]
+        )
+    return subject, body
+
+
+def queue_letter_notice(letter: Letter, organisation: Organisation) -> None:
+    addresses = recipients(organisation)
+    if not addresses:
+        return
+    subject, body = compose(letter, organisation)
+    pending = db.session.info.setdefault(PENDING_KEY, [])
+    pending.extend((address, subject, body) for address in addresses)
+
+
+def send_pending(session: Session) -> None:
+    """Send (or, with a queue configured, hand to the worker) the notices of a commit."""
+    pending = session.info.pop(PENDING_KEY, None)
+    for to, subject, body in pending or ():
+        try:
+            tasks.enqueue(mail.send_mail, to, subject, body)
+        except Exception:  # any mail or queue failure: the letter is kept, the request goes on
+            log.exception("letter notice to %s could not be sent", to)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.get(PENDING_KEY):
+        send_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)

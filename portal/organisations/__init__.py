@@ -1,0 +1,1 @@
+"""The organisation: its profile, team and mandates."""

@@ -1,0 +1,1 @@
+"""Oversight of sponsors: recognition status, sanctions, the public register."""

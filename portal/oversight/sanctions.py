@@ -1,0 +1,416 @@
+"""Sanctions against a sponsor: warning, fine, suspension (extend, lift) and withdrawal.
+
+Each records a Sanction, changes the recognition where it applies, writes an audit event and
+issues the letter to the organisation. Services flush, never commit; the view commits.
+
+Recognition changes are compare-and-set: the form carries the state of the recognition it was
+shown with (`state_token`) and the UPDATE only matches a row still in that state, so a stale
+form or a colleague acting at the same moment changes nothing (`StaleRecognition`).
+
+A suspension ends by itself on the day after `ends_on` (every check uses dates, see
+`oversight.in_force_clause`); `lift_expired` records those endings with their letter.
+"""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from portal import audit, clock, reference
+from portal.extensions import db
+from portal.letters.issuing import issue_letter
+from portal.models import (
+    Category,
+    LetterKind,
+    Organisation,
+    Recognition,
+    RecognitionStatus,
+    Sanction,
+    SanctionKind,
+)
+from portal.oversight import status as oversight
+from portal.residence.rules import add_months
+
+
+class SanctionRefused(Exception):
+    """The action does not fit the recognition's current state; nothing was changed."""
+
+    message = _l("That cannot be done in the recognition's current state. Nothing was changed.")
+
+
+class NotRecognised(SanctionRefused):
+    message = _l(
+        "The organisation holds no recognition in force for this category. Nothing was changed."
+    )
+
+
+class AlreadySuspended(SanctionRefused):
+    message = _l("This recognition is already suspended. Nothing was changed.")
+
+
+class NotSuspended(SanctionRefused):
+    message = _l("This recognition is not suspended. Nothing was changed.")
+
+
+class NoMoreExtensions(SanctionRefused):
+    message = _l(
+        "This suspension has already been extended as often as allowed. Nothing was changed."
+    )
+
+
+class AlreadyWithdrawn(SanctionRefused):
+    message = _l("This recognition has already been withdrawn. Nothing was changed.")
+
+
+class StaleRecognition(SanctionRefused):
+    message = _l(
+        "Someone else changed this recognition while you were working on it. Nothing was "
+        "changed: check the organisation as it is now and act again if still needed."
+    )
+
+
+def sanction_reference(sanction: Sanction) -> str:
+    """The sanction's reference as printed in its letters."""
+    return f"SN-{sanction.starts_on.year}-{sanction.id:06d}"
+
+
+def suspension_end(starts_on: date, months: int) -> date:
+    """The last day of a period of `months` from `starts_on` (inclusive): the day before the
+    corresponding day, or the last day of the month when that month has no such day
+    (29 November + 3 months: up to and including 28 February)."""
+    corresponding = add_months(starts_on, months)
+    if corresponding.day < starts_on.day:  # clamped to the end of a shorter month
+        return corresponding
+    return corresponding - timedelta(days=1)
+
+
+def state_token(recognition: Recognition | None) -> str:
+    """The recognition's state as a form carries it: status and end of the suspension."""
+    if recognition is None:
+        return "none"
+    until = recognition.suspended_until.isoformat() if recognition.suspended_until else ""
+    return f"{recognition.status.value}:{until}"
+
+
+def get_recognition(organisation: Organisation, category: Category) -> Recognition | None:
+    return db.session.scalar(
+        select(Recognition).where(
+            Recognition.organisation_id == organisation.id, Recognition.category == category
+        )
+    )
+
+
+def open_suspension(recognition: Recognition) -> Sanction | None:
+    """The suspension sanction the recognition is (or was last) suspended under, not lifted."""
+    return db.session.scalar(
+        select(Sanction)
+        .where(
+            Sanction.organisation_id == recognition.organisation_id,
+            Sanction.kind == SanctionKind.SUSPENSION,
+            Sanction.category == recognition.category,
+            Sanction.lifted_on.is_(None),
+        )
+        .order_by(Sanction.id.desc())
+        .limit(1)
+    )
+
+
+def _compare_and_set(recognition: Recognition, expected: str, **values) -> None:
+    """Change the recognition only if it is still in the state the actor saw."""
+    if expected != state_token(recognition):
+        raise StaleRecognition
+    until = recognition.suspended_until
+    result = db.session.execute(
+        update(Recognition)
+        .where(
+            Recognition.id == recognition.id,
+            Recognition.status == recognition.status,
+            Recognition.suspended_until.is_(None)
+            if until is None
+            else Recognition.suspended_until == until,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleRecognition
+    db.session.refresh(recognition)
+
+
+def _letter(organisation, kind, sanction, actor, **context):
+    return issue_letter(
+        organisation,
+        kind,
+        actor=actor,
+        category=sanction.category.value if sanction.category else None,
+        sanction=sanction,
+        sanction_reference=sanction_reference(sanction),
+        **context,
+    )
+
+
+def _record(action: str, actor, organisation, sanction: Sanction, **details):
+    audit.record(
+        action,
+        actor=actor,
+        organisation=organisation,
+        target=sanction,
+        details={
+            "kind": sanction.kind.value,
+            "category": sanction.category.value if sanction.category else None,
+            "reference": sanction_reference(sanction),
+            **details,
+        },
+    )
+
+
+def _impose(
+    organisation: Organisation,
+    actor,
+    kind: SanctionKind,
+    category: Category | None,
+    reason: str,
+    starts_on: date,
+    **values,
+) -> Sanction:
+    """A new sanction imposed by `actor`, flushed so it has its id (and reference)."""
+    sanction = Sanction(
+        organisation_id=organisation.id,
+        kind=kind,
+        category=category,
+        reason=reason,
+        starts_on=starts_on,
+        imposed_by_id=actor.id,
+        **values,
+    )
+    db.session.add(sanction)
+    db.session.flush()
+    return sanction
+
+
+# --- warning and fine: no change to any recognition -------------------------------------
+
+
+def record_warning(
+    organisation: Organisation, actor, reason: str, category: Category | None = None
+) -> Sanction:
+    today = clock.today()
+    periods = reference.sanction_periods(today)
+    sanction = _impose(
+        organisation,
+        actor,
+        SanctionKind.WARNING,
+        category,
+        reason,
+        today,
+        ends_on=suspension_end(today, 12 * periods.warning_valid_years),
+    )
+    _record("staff.sanction.warning_recorded", actor, organisation, sanction)
+    _letter(organisation, LetterKind.WARNING, sanction, actor, reason=reason)
+    return sanction
+
+
+def record_fine(
+    organisation: Organisation,
+    actor,
+    amount_cents: int,
+    reason: str,
+    category: Category | None = None,
+) -> Sanction:
+    if amount_cents <= 0:
+        raise ValueError("a fine has a positive amount")
+    sanction = _impose(
+        organisation,
+        actor,
+        SanctionKind.FINE,
+        category,
+        reason,
+        clock.today(),
+        amount_cents=amount_cents,
+    )
+    _record(
+        "staff.sanction.fine_recorded", actor, organisation, sanction, amount_cents=amount_cents
+    )
+    _letter(organisation, LetterKind.FINE, sanction, actor, reason=reason)
+    return sanction
+
+
+# --- suspension, extension, lifting, withdrawal ------------------------------------------
+
+
+def refusal(action: str, recognition: Recognition | None, today: date | None = None):
+    """Why `action` (suspend, extend, lift, withdraw) cannot be done now, or None."""
+    today = today or clock.today()
+    if recognition is None:
+        return NotRecognised
+    state = oversight.effective_status(recognition, today)
+    if state == RecognitionStatus.WITHDRAWN:
+        return AlreadyWithdrawn
+    if action == "suspend":
+        return AlreadySuspended if state == RecognitionStatus.SUSPENDED else None
+    if action == "withdraw":
+        return None
+    suspension = open_suspension(recognition) if state == RecognitionStatus.SUSPENDED else None
+    if suspension is None:  # not suspended (or suspended outside the portal: nothing to act on)
+        return NotSuspended
+    allowed = reference.sanction_periods(today).max_extensions
+    if action == "extend" and suspension.extensions >= allowed:
+        return NoMoreExtensions
+    return None
+
+
+def _checked(organisation: Organisation, category: Category, action: str, expected: str):
+    """The recognition, when the form was shown for its current state and the action fits."""
+    today = clock.today()
+    recognition = get_recognition(organisation, category)
+    if recognition is not None and expected != state_token(recognition):
+        raise StaleRecognition
+    refused = refusal(action, recognition, today)
+    if refused is not None:
+        raise refused
+    return recognition, today
+
+
+def suspend(
+    organisation: Organisation, category: Category, actor, reason: str, expected: str
+) -> Sanction:
+    """Suspend the recognition for the reference period: off the register, no new cases."""
+    recognition, today = _checked(organisation, category, "suspend", expected)
+    if recognition.status == RecognitionStatus.SUSPENDED:
+        # An earlier suspension ran out but was never recorded as ended: record that first.
+        _end_expired(recognition)
+        expected = state_token(recognition)
+    periods = reference.sanction_periods(today)
+    ends_on = suspension_end(today, periods.suspension_months)
+    _compare_and_set(
+        recognition, expected, status=RecognitionStatus.SUSPENDED, suspended_until=ends_on
+    )
+    sanction = _impose(
+        organisation, actor, SanctionKind.SUSPENSION, category, reason, today, ends_on=ends_on
+    )
+    _record("staff.recognition.suspended", actor, organisation, sanction, ends_on=str(ends_on))
+    _letter(organisation, LetterKind.SUSPENSION, sanction, actor, reason=reason, extended=False)
+    return sanction
+
+
+def extend(
+    organisation: Organisation, category: Category, actor, reason: str, expected: str
+) -> Sanction:
+    """Extend the current suspension by the reference period, at most as often as allowed."""
+    recognition, today = _checked(organisation, category, "extend", expected)
+    sanction = open_suspension(recognition)
+    periods = reference.sanction_periods(today)
+    previous_end = recognition.suspended_until
+    ends_on = suspension_end(previous_end + timedelta(days=1), periods.extension_months)
+    _compare_and_set(recognition, expected, suspended_until=ends_on)
+    sanction.ends_on = ends_on
+    sanction.extensions = sanction.extensions + 1
+    db.session.flush()
+    _record(
+        "staff.recognition.suspension_extended",
+        actor,
+        organisation,
+        sanction,
+        previous_end=str(previous_end),
+        ends_on=str(ends_on),
+        reason=reason,
+    )
+    _letter(
+        organisation,
+        LetterKind.SUSPENSION,
+        sanction,
+        actor,
+        reason=reason,
+        extended=True,
+        previous_end=previous_end,
+    )
+    return sanction
+
+
+def lift(
+    organisation: Organisation, category: Category, actor, reason: str, expected: str
+) -> Sanction:
+    """End the current suspension today: back on the register, new cases possible again."""
+    recognition, today = _checked(organisation, category, "lift", expected)
+    sanction = open_suspension(recognition)
+    _compare_and_set(recognition, expected, status=RecognitionStatus.GRANTED, suspended_until=None)
+    sanction.lifted_on = today
+    sanction.lifted_by_id = actor.id
+    db.session.flush()
+    _record("staff.recognition.suspension_lifted", actor, organisation, sanction, reason=reason)
+    _letter(
+        organisation,
+        LetterKind.SUSPENSION_LIFTED,
+        sanction,
+        actor,
+        reason=reason,
+        lifted_on=today,
+        expired=False,
+    )
+    return sanction
+
+
+def withdraw(
+    organisation: Organisation, category: Category, actor, reason: str, expected: str
+) -> Sanction:
+    """Withdraw the recognition (granted or suspended): off the register for good."""
+    recognition, today = _checked(organisation, category, "withdraw", expected)
+    _compare_and_set(
+        recognition, expected, status=RecognitionStatus.WITHDRAWN, suspended_until=None
+    )
+    sanction = _impose(organisation, actor, SanctionKind.WITHDRAWAL, category, reason, today)
+    _record("staff.recognition.withdrawn", actor, organisation, sanction)
+    _letter(organisation, LetterKind.WITHDRAWAL, sanction, actor, reason=reason)
+    return sanction
+
+
+# --- suspensions that ran out ------------------------------------------------------------
+
+
+def _end_expired(recognition: Recognition) -> Sanction | None:
+    """Record that a suspension ended by itself: status back to granted, letter sent."""
+    ended_on = recognition.suspended_until + timedelta(days=1)
+    _compare_and_set(
+        recognition,
+        state_token(recognition),
+        status=RecognitionStatus.GRANTED,
+        suspended_until=None,
+    )
+    sanction = open_suspension(recognition)
+    organisation = recognition.organisation
+    if sanction is None:
+        return None
+    sanction.lifted_on = ended_on
+    db.session.flush()
+    _record("sanctions.suspension_expired", None, organisation, sanction, ended_on=str(ended_on))
+    _letter(
+        organisation,
+        LetterKind.SUSPENSION_LIFTED,
+        sanction,
+        None,
+        reason=None,
+        lifted_on=ended_on,
+        expired=True,
+    )
+    return sanction
+
+
+def lift_expired(today: date | None = None) -> list[Sanction]:
+    """Record the end of every suspension whose last day has passed (`flask sanctions
+    lift-expired`). Safe to run again: a recorded ending is not recorded twice."""
+    today = today or clock.today()
+    recognitions = db.session.scalars(
+        select(Recognition)
+        .where(
+            Recognition.status == RecognitionStatus.SUSPENDED,
+            Recognition.suspended_until.is_not(None),
+            Recognition.suspended_until < today,
+        )
+        .order_by(Recognition.id)
+    ).all()
+    ended = []
+    for recognition in recognitions:
+        sanction = _end_expired(recognition)
+        if sanction is not None:
+            ended.append(sanction)
+    return ended

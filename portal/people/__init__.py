@@ -1,0 +1,1 @@
+"""Sponsored people: the register, the rules for a person, permits."""

@@ -1,0 +1,121 @@
+"""Residence permits held by sponsored people: recorded when granted, shown with their end date.
+
+A permit is in the extension window from N months before its end (residence_rules.
+extension_window, from reference data) up to and including its last day; past it, expired.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Application, ApplicationKind, Permit, Person
+from portal.models.application import OPEN_STATUSES
+from portal.residence import rules as residence_rules
+
+STATES = ("valid", "extension", "expired")
+
+
+class NotAboutAPerson(ValueError):
+    """A permit is for a person; the application names none."""
+
+
+def record_grant(
+    application: Application, start: date, end: date, permit_number: str | None = None
+) -> Permit:
+    """The permit a granted residence application gives (for the back office's grant path).
+
+    Flushes, never commits. Call it where a residence application is granted, with the
+    validity decided on.
+    """
+    if application.person_id is None:
+        raise NotAboutAPerson(application.id)
+    if end < start:
+        raise ValueError("a permit cannot end before it starts")
+    permit = Permit(
+        organisation_id=application.organisation_id,
+        person_id=application.person_id,
+        application_id=application.id,
+        kind=application.kind,
+        category=application.category,
+        permit_number=permit_number,
+        starts_on=start,
+        ends_on=end,
+    )
+    db.session.add(permit)
+    db.session.flush()
+    return permit
+
+
+def state_of(permit: Permit, today: date) -> str:
+    opens, closes = residence_rules.extension_window(permit.ends_on, today)
+    if today > closes:
+        return "expired"
+    if today >= opens:
+        return "extension"
+    return "valid"
+
+
+@dataclass(frozen=True)
+class PermitRow:
+    permit: Permit
+    person: Person
+    state: str
+    window_opens: date
+
+
+def current_permits(organisation_id: int, in_scope, today: date) -> list[PermitRow]:
+    """Every current (non-archived) sponsored person's latest permit, sorted by end date."""
+    rows = db.session.execute(
+        select(Permit, Person)
+        .join(Person, Permit.person_id == Person.id)
+        .where(
+            Permit.organisation_id == organisation_id,
+            Person.organisation_id == organisation_id,
+            Person.archived_at.is_(None),
+            in_scope(Person.category),
+        )
+        .order_by(Permit.person_id, Permit.ends_on.desc(), Permit.id.desc())
+    ).all()
+    latest: dict[int, tuple[Permit, Person]] = {}
+    for permit, person in rows:
+        latest.setdefault(person.id, (permit, person))
+    result = [
+        PermitRow(
+            permit,
+            person,
+            state_of(permit, today),
+            residence_rules.extension_window(permit.ends_on, today)[0],
+        )
+        for permit, person in latest.values()
+    ]
+    result.sort(key=lambda row: (row.permit.ends_on, row.permit.id))
+    return result
+
+
+def current_permit_of(person: Person) -> Permit | None:
+    return db.session.scalar(
+        select(Permit)
+        .where(Permit.person_id == person.id, Permit.organisation_id == person.organisation_id)
+        .order_by(Permit.ends_on.desc(), Permit.id.desc())
+        .limit(1)
+    )
+
+
+def open_applications(organisation_id: int, person_ids) -> dict[int, Application]:
+    """The latest open residence application (a draft included) about each of these people:
+    where one is under way, the overview links it rather than offering to start another."""
+    if not person_ids:
+        return {}
+    found = db.session.scalars(
+        select(Application)
+        .where(
+            Application.organisation_id == organisation_id,
+            Application.person_id.in_(sorted(person_ids)),
+            Application.kind != ApplicationKind.RECOGNITION,
+            Application.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Application.created_at, Application.id)
+    )
+    return {application.person_id: application for application in found}

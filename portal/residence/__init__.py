@@ -1,0 +1,1 @@
+"""Residence applications: types as data, the rules, drafts, submission and decision."""

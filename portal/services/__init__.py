@@ -1,1 +1,0 @@
-"""Business rules: plain functions over the session. They flush; the request commits."""
