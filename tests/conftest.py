@@ -6,11 +6,9 @@ on SQLite (default) and on PostgreSQL when TEST_DATABASE_URL is set.
 
 import contextvars
 import os
-import re
 import socket
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -20,6 +18,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from portal import create_app
 from portal.extensions import db
 from portal.setup import MIGRATIONS_DIR
+from tests.support.pages import get_page, post_form
 
 
 @pytest.fixture(scope="session")
@@ -97,54 +96,7 @@ def client(app):
     return app.test_client()
 
 
-# --- page helpers ------------------------------------------------------------------
-
-
-class Page:
-    def __init__(self, response):
-        self.response = response
-        self.status = response.status_code
-        self.html = response.get_data(as_text=True)
-        self.soup = BeautifulSoup(self.html, "html.parser")
-
-    @property
-    def text(self) -> str:
-        return re.sub(r"\s+", " ", self.soup.get_text(" ")).strip()
-
-    def csrf(self) -> str:
-        field = self.soup.find("input", attrs={"name": "csrf_token"})
-        assert field is not None, "page has no CSRF token"
-        return field["value"]
-
-    def field_error(self, field_id: str) -> str | None:
-        node = self.soup.find(id=f"{field_id}-error")
-        return re.sub(r"\s+", " ", node.get_text(" ")).strip() if node else None
-
-    def value(self, field_id: str) -> str | None:
-        node = self.soup.find(id=field_id)
-        if node is None:
-            return None
-        if node.name == "textarea":
-            return node.get_text()
-        return node.get("value")
-
-    def checked(self, field_id: str) -> bool:
-        node = self.soup.find(id=field_id)
-        return node is not None and node.has_attr("checked")
-
-
-def get_page(client, url, expected_status=200, **kwargs) -> Page:
-    page = Page(client.get(url, **kwargs))
-    assert page.status == expected_status, (page.status, page.text[:500])
-    return page
-
-
-def post_form(client, url, data, *, form_url=None, follow_redirects=False, **kwargs):
-    """GET the form page for its CSRF token, then POST the data as a browser would."""
-    token = get_page(client, form_url or url).csrf()
-    return client.post(
-        url, data={"csrf_token": token, **data}, follow_redirects=follow_redirects, **kwargs
-    )
+# --- page helpers (tests/support/pages.py) ------------------------------------------
 
 
 @pytest.fixture

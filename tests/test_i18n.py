@@ -6,9 +6,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from tests.conftest import get_page
-from tests.factories import member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import member
+from tests.support.pages import get_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILE = ROOT / "portal/translations/nl/LC_MESSAGES/messages.po"

@@ -23,8 +23,8 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.permissions import MANDATE_SESSION_KEY
-from tests.conftest import get_page
-from tests.factories import (
+from tests.support.auth import act_under_mandate, sign_in, staff_sign_in
+from tests.support.factories import (
     ApplicationFactory,
     MandateFactory,
     MembershipFactory,
@@ -32,7 +32,7 @@ from tests.factories import (
     UserFactory,
     member,
 )
-from tests.helpers import act_under_mandate, sign_in, staff_sign_in
+from tests.support.pages import get_page
 
 ACTORS = (
     "administrator",

@@ -49,8 +49,8 @@ def test_demo_data_has_a_request_for_information_to_answer(app, client):
     """The crawl (tests/browser/test_pages.py) sees a letter with its reply form, and that
     form in its error state, only if the demo data has an open request."""
     from portal.models import ApplicationStatus, Letter, LetterKind
-    from tests.conftest import get_page
-    from tests.helpers import sign_in
+    from tests.support.auth import sign_in
+    from tests.support.pages import get_page
 
     assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
     letter = db.session.scalar(

@@ -4,9 +4,9 @@ import pytest
 
 from config import DEFAULT_SECRET_KEY, ProductionConfig
 from portal import create_app
-from tests.conftest import get_page
-from tests.factories import member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import member
+from tests.support.pages import get_page
 
 
 @pytest.mark.parametrize(

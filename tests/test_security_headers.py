@@ -8,9 +8,9 @@ from config import ProductionConfig, TestConfig
 from portal import create_app
 from portal.extensions import db
 from portal.models import Letter, LetterKind, OrgRole
-from tests.conftest import get_page
-from tests.factories import UserFactory, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import UserFactory, member
+from tests.support.pages import get_page
 
 
 def assert_secure_headers(response, *, hsts=False):

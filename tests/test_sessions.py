@@ -4,9 +4,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AuditEvent, OrgRole, User
-from tests.conftest import get_page
-from tests.factories import UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import UserFactory, member
+from tests.support.pages import get_page
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.models import Application, Letter, User
-from tests.conftest import get_page
+from tests.support.pages import get_page
 
 SIGN_UP = {
     "kvk_number": "1234 5678",

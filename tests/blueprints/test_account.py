@@ -4,9 +4,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AuditEvent, Membership, Organisation, OrgRole, User
-from tests.conftest import Page, get_page
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import PASSWORD, OrganisationFactory, UserFactory, member
+from tests.support.pages import Page, get_page
 
 GOOD = {
     "kvk_number": "87651234",

@@ -12,9 +12,9 @@ from portal.models import (
     OrgRole,
     StatusEvent,
 )
-from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, member, recognise
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import ApplicationFactory, member, recognise
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

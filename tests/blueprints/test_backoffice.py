@@ -19,10 +19,10 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
-from tests.backoffice_support import act, submit, submitted_case
-from tests.conftest import Page, get_page
-from tests.factories import PASSWORD, ApplicationFactory, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.casework import act, submit, submitted_case
+from tests.support.factories import PASSWORD, ApplicationFactory, UserFactory, member
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,10 @@ from sqlalchemy.exc import DBAPIError
 from portal import audit, clock
 from portal.extensions import db
 from portal.models import AuditEvent, AuditImmutable, ChangeReport, Document
-from tests.backoffice_support import submitted_case
-from tests.conftest import get_page
-from tests.factories import UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.casework import submitted_case
+from tests.support.factories import UserFactory, member
+from tests.support.pages import get_page
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, Letter, LetterKind, StaffRole
-from tests.conftest import Page, get_page
-from tests.factories import TOTP_SECRET, ApplicationFactory, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
-from tests.services.test_letter_kinds import pdf_text
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import TOTP_SECRET, ApplicationFactory, UserFactory, member
+from tests.support.letters import pdf_text
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture

@@ -19,10 +19,10 @@ from portal.models import (
     LetterKind,
     StatusEvent,
 )
-from tests.backoffice_support import act, submit, submitted_case
-from tests.conftest import Page, get_page
-from tests.factories import UserFactory
-from tests.helpers import staff_sign_in
+from tests.support.auth import staff_sign_in
+from tests.support.casework import act, submit, submitted_case
+from tests.support.factories import UserFactory
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

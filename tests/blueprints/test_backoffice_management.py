@@ -22,9 +22,9 @@ from portal.models import (
     StaffRole,
 )
 from portal.models.base import utcnow
-from tests.conftest import get_page
-from tests.factories import ApplicationFactory, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import ApplicationFactory, UserFactory, member
+from tests.support.pages import get_page
 
 XES = "{http://www.xes-standard.org/}"
 URLS = (

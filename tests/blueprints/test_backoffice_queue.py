@@ -8,10 +8,10 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import Application, ApplicationKind, ApplicationStatus, AuditEvent, StatusEvent
-from tests.backoffice_support import act, submit, submitted_case
-from tests.conftest import Page, get_page
-from tests.factories import UserFactory
-from tests.helpers import staff_sign_in
+from tests.support.auth import staff_sign_in
+from tests.support.casework import act, submit, submitted_case
+from tests.support.factories import UserFactory
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

@@ -20,9 +20,9 @@ from portal.models import (
     ReviewCheck,
 )
 from portal.oversight import sanctions
-from tests.backoffice_support import submit, submitted_case
-from tests.conftest import Page, get_page
-from tests.factories import (
+from tests.support.auth import staff_sign_in
+from tests.support.casework import submit, submitted_case
+from tests.support.factories import (
     ApplicationFactory,
     MandateFactory,
     MembershipFactory,
@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
     member,
 )
-from tests.helpers import staff_sign_in
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

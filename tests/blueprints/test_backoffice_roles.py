@@ -5,10 +5,10 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Application, AuditEvent, StaffRole, User
-from tests.backoffice_support import submit, submitted_case
-from tests.conftest import Page, get_page
-from tests.factories import PASSWORD, UserFactory
-from tests.helpers import staff_sign_in
+from tests.support.auth import staff_sign_in
+from tests.support.casework import submit, submitted_case
+from tests.support.factories import PASSWORD, UserFactory
+from tests.support.pages import Page, get_page
 
 ROLES = {
     "reviewer": {"reviewer": True},

@@ -1,7 +1,7 @@
 """Duties (issue 5): reports of changes with their 4-week due date, the duties dashboard, the
 permits overview with the extension window, and scoped CSV exports."""
 
-from datetime import UTC, date
+from datetime import date
 
 import pytest
 
@@ -16,15 +16,15 @@ from portal.models import (
     LetterKind,
     OrganisationKind,
     OrgRole,
-    Permit,
     Report,
     ReportKind,
     StudyProgressDeclaration,
 )
 from portal.models.base import utcnow
 from portal.people import permits
-from tests.conftest import Page, get_page
-from tests.factories import (
+from tests.support.auth import act_under_mandate, sign_in, sign_out, staff_sign_in
+from tests.support.duties import TODAY, clock_moment, employer, permit
+from tests.support.factories import (
     ApplicationFactory,
     MandateFactory,
     MembershipFactory,
@@ -34,9 +34,7 @@ from tests.factories import (
     member,
     recognise,
 )
-from tests.helpers import act_under_mandate, sign_in, sign_out, staff_sign_in
-
-TODAY = date(2027, 3, 10)
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture
@@ -48,13 +46,6 @@ def today(move_today):
 @pytest.fixture(autouse=True)
 def english(client, today):
     client.get("/language/en")
-
-
-def employer(role=OrgRole.ADMINISTRATOR, **kwargs):
-    user = member(role, **kwargs)
-    organisation = user.memberships[0].organisation
-    recognise(organisation)
-    return user, organisation
 
 
 def file(client, **data) -> Page:
@@ -279,21 +270,6 @@ def test_mandate_sees_and_files_only_within_its_categories(client):
 # --- permits: the extension window ---------------------------------------------------------
 
 
-def permit(organisation, ends_on, surname, kind=ApplicationKind.HSM_RESIDENCE, **person):
-    holder = PersonFactory(organisation=organisation, surname=surname, **person)
-    found = Permit(
-        organisation_id=organisation.id,
-        person_id=holder.id,
-        kind=kind,
-        category=holder.category,
-        starts_on=date(2024, 1, 1),
-        ends_on=ends_on,
-    )
-    db.session.add(found)
-    db.session.flush()
-    return found
-
-
 def test_extension_window_first_and_last_day_on_the_permits_overview(client):
     user, organisation = employer()
     opens_today = permit(organisation, date(2027, 6, 10), "Opens")  # window opens 10 March
@@ -465,12 +441,6 @@ def test_extension_duties_due_overdue_and_done(client):
     assert "application submitted" in rows[done.person.full_name]
     assert "Done" in rows[left.person.full_name]
     assert "the stay ended" in rows[left.person.full_name]
-
-
-def clock_moment(day: date):
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
 # --- exports -------------------------------------------------------------------------------

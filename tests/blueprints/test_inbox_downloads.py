@@ -8,10 +8,10 @@ import zipfile
 import pytest
 
 from portal.letters import inbox as inbox_service
-from tests.blueprints.inbox_data import add_letter, days
-from tests.conftest import get_page
-from tests.factories import member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import member
+from tests.support.letters import add_letter, days
+from tests.support.pages import get_page
 
 
 @pytest.fixture(autouse=True)
@@ -169,7 +169,7 @@ def test_verify_bad_input_says_what_to_do(client, user, value):
 
 
 def get_result(response) -> str:
-    from tests.conftest import Page
+    from tests.support.pages import Page
 
     page = Page(response)
     assert page.status == 200, page.text[:300]

@@ -6,10 +6,10 @@ import pytest
 
 from portal import clock
 from portal.models import LetterKind
-from tests.blueprints.inbox_data import add_letter, days
-from tests.conftest import get_page
-from tests.factories import ApplicationFactory, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import ApplicationFactory, member
+from tests.support.letters import add_letter, days
+from tests.support.pages import get_page
 
 
 @pytest.fixture(autouse=True)
@@ -205,7 +205,7 @@ def test_unread_counts_per_category_and_read_state_per_user(client, inbox, app):
     ]
 
     # Someone else in the same organisation still has all four unread.
-    from tests.factories import MembershipFactory
+    from tests.support.factories import MembershipFactory
 
     colleague = MembershipFactory(organisation=inbox.memberships[0].organisation).user
     other = app.test_client()

@@ -7,9 +7,9 @@ import pytest
 from portal.extensions import db
 from portal.letters.issuing import issue_letter
 from portal.models import Letter, LetterKind
-from tests.conftest import get_page
-from tests.factories import MembershipFactory, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import MembershipFactory, member
+from tests.support.pages import get_page
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import ApplicationStatus, CaseReply, Document
-from tests.blueprints.inbox_data import add_letter, days
-from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, OrgRole, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import ApplicationFactory, OrgRole, UserFactory, member
+from tests.support.letters import add_letter, days
+from tests.support.pages import Page, get_page
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -126,7 +126,7 @@ def test_reply_after_the_case_is_decided_is_refused_with_a_reason(client, reques
 
 
 def test_a_reader_cannot_reply(app, request_letter):
-    from tests.factories import MembershipFactory
+    from tests.support.factories import MembershipFactory
 
     reader = MembershipFactory(organisation=request_letter.organisation, role=OrgRole.READER).user
     other = app.test_client()
@@ -179,7 +179,7 @@ def test_answering_a_request_for_information_restarts_the_clock(app, client):
     """End to end: staff ask (back office), the sponsor answers from the letter, the clock runs."""
     from portal import clock
     from portal.models import Application, ClockSuspension, Letter, LetterKind
-    from tests.backoffice_support import act, submitted_case
+    from tests.support.casework import act, submitted_case
 
     case = submitted_case(days_left=30)
     sponsor = case.organisation.memberships[0].user

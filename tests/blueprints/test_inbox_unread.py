@@ -6,10 +6,10 @@ from portal.extensions import db
 from portal.letters import unread
 from portal.letters.issuing import issue_letter
 from portal.models import InboxUnread, LetterKind, OrgRole
-from tests.blueprints.inbox_data import add_letter
-from tests.conftest import get_page
-from tests.factories import MembershipFactory, UserFactory, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import MembershipFactory, UserFactory, member
+from tests.support.letters import add_letter
+from tests.support.pages import get_page
 
 
 def test_counts_follow_letters_reads_and_unreads_per_category(client):

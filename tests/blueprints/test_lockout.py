@@ -7,9 +7,9 @@ import pytest
 from portal.extensions import db
 from portal.models import OrgRole, SignInThrottle
 from portal.models.base import utcnow
-from tests.conftest import Page, get_page
-from tests.factories import PASSWORD, TOTP_SECRET, member
-from tests.helpers import totp_code
+from tests.support.auth import totp_code
+from tests.support.factories import PASSWORD, TOTP_SECRET, member
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +118,7 @@ def test_wrong_codes_count_towards_the_lockout(client):
 
 
 def test_staff_sign_in_is_locked_out_too(client):
-    from tests.factories import UserFactory
+    from tests.support.factories import UserFactory
 
     staff = UserFactory(reviewer=True)
     for _ in range(5):

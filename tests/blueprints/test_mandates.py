@@ -15,9 +15,9 @@ from portal.models import (
     OrgRole,
     Person,
 )
-from tests.conftest import Page, get_page
-from tests.factories import MandateFactory, OrganisationFactory, PersonFactory, member
-from tests.helpers import act_under_mandate, sign_in
+from tests.support.auth import act_under_mandate, sign_in
+from tests.support.factories import MandateFactory, OrganisationFactory, PersonFactory, member
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ def test_bad_mandates_are_explained_and_kept(client, changes, field, message):
 
 
 def intermediary_user(mandate, role=OrgRole.SUBMITTER):
-    from tests.factories import MembershipFactory
+    from tests.support.factories import MembershipFactory
 
     membership = MembershipFactory(organisation=mandate.intermediary, role=role)
     db.session.refresh(membership.user)

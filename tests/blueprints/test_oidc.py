@@ -22,8 +22,8 @@ from portal.models import (
     StaffRole,
     User,
 )
-from tests.conftest import Page, get_page
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.support.pages import Page, get_page
 
 KVK = "12345678"
 OIDC_KEYS = (

@@ -15,10 +15,10 @@ from portal.models import (
     Organisation,
     OrgRole,
 )
-from tests import factories
-from tests.conftest import Page, get_page
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support import factories
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import MembershipFactory, OrganisationFactory, UserFactory, member
+from tests.support.pages import Page, get_page
 
 GOOD = {
     "legal_name": "Ñandú Research B.V.",

@@ -8,9 +8,9 @@ import pytest
 from portal.extensions import db
 from portal.models import AccountToken, AuditEvent, OrgRole, User
 from portal.models.base import utcnow
-from tests.conftest import Page, get_page
-from tests.factories import PASSWORD, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import PASSWORD, member
+from tests.support.pages import Page, get_page
 
 NEW_PASSWORD = "violet harbour stapler 2027"
 

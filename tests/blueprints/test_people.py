@@ -16,9 +16,9 @@ from portal.models import (
     OrgRole,
     Person,
 )
-from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, PersonFactory, member, recognise
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import ApplicationFactory, PersonFactory, member, recognise
+from tests.support.pages import Page, get_page
 
 GOOD = {
     "given_names": "Zoë Ann",

@@ -3,11 +3,19 @@ permit only, and an extension already under way is linked instead of offering a 
 
 from datetime import date
 
+import pytest
+
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Permit
-from tests.blueprints.test_duties import employer, english, permit, today  # noqa: F401
-from tests.conftest import get_page
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.duties import TODAY, employer, permit
+from tests.support.pages import get_page
+
+
+@pytest.fixture(autouse=True)
+def english_on_the_day(client, move_today):
+    move_today(TODAY)
+    client.get("/language/en")
 
 
 def test_only_the_current_permit_of_each_person_is_shown(client):

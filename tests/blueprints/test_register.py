@@ -12,10 +12,10 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Category, RecognitionStatus
 from portal.oversight import register, sanctions
-from tests.backoffice_support import act, submitted_case
-from tests.conftest import get_page
-from tests.factories import OrganisationFactory, UserFactory, recognise
-from tests.helpers import staff_sign_in
+from tests.support.auth import staff_sign_in
+from tests.support.casework import act, submitted_case
+from tests.support.factories import OrganisationFactory, UserFactory, recognise
+from tests.support.pages import get_page
 
 TODAY = date(2026, 11, 29)
 

@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Letter, LetterKind, ReminderSent
-from tests.blueprints.test_duties import clock_moment, employer, permit
-from tests.conftest import get_page
-from tests.factories import ApplicationFactory
-from tests.helpers import sign_in
-from tests.services.test_letter_kinds import pdf_text
+from tests.support.auth import sign_in
+from tests.support.duties import clock_moment, employer, permit
+from tests.support.factories import ApplicationFactory
+from tests.support.letters import pdf_text
+from tests.support.pages import get_page
 
 TODAY = date(2027, 3, 10)
 

@@ -10,7 +10,10 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Document
-from tests.blueprints.test_residence import (
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import UserFactory, member
+from tests.support.pages import Page, get_page
+from tests.support.residence import (
     JOB,
     PDF,
     PERSON,
@@ -20,9 +23,6 @@ from tests.blueprints.test_residence import (
     start,
     submit,
 )
-from tests.conftest import Page, get_page
-from tests.factories import UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -213,7 +213,7 @@ def test_while_the_clock_is_stopped_the_sponsor_sees_it_and_where_the_deadline_w
 ):
     from datetime import timedelta
 
-    from tests.backoffice_support import act
+    from tests.support.casework import act
 
     submitted_on = date(2026, 11, 29)
     on(monkeypatch, submitted_on)

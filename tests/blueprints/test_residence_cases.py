@@ -22,10 +22,13 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
-from tests import factories
-from tests.backoffice_support import act
-from tests.backoffice_support import submit as submit_form
-from tests.blueprints.test_residence import (
+from tests.support import factories
+from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
+from tests.support.casework import act
+from tests.support.casework import submit as submit_form
+from tests.support.factories import ApplicationFactory, PersonFactory, UserFactory, member
+from tests.support.pages import Page, get_page
+from tests.support.residence import (
     JOB,
     PDF,
     PERSON,
@@ -38,9 +41,6 @@ from tests.blueprints.test_residence import (
     upload,
     upload_required,
 )
-from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, PersonFactory, UserFactory, member
-from tests.helpers import sign_in, sign_out, staff_sign_in, staff_sign_out
 
 TODAY = date(2026, 11, 29)
 

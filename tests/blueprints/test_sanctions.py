@@ -20,9 +20,9 @@ from portal.models import (
     SanctionKind,
 )
 from portal.oversight import sanctions
-from tests.conftest import Page, get_page
-from tests.factories import UserFactory, member, recognise
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import UserFactory, member, recognise
+from tests.support.pages import Page, get_page
 
 TODAY = date(2026, 11, 29)
 
@@ -533,8 +533,8 @@ def test_demo_warning_shows_on_the_organisation_page(client, app):
 
 
 def test_a_draft_from_before_the_suspension_cannot_be_submitted_during_it(client, monkeypatch):
-    from tests.blueprints.test_residence import fill_in
-    from tests.blueprints.test_residence import submit as submit_application
+    from tests.support.residence import fill_in
+    from tests.support.residence import submit as submit_application
 
     monkeypatch.setattr(clock, "today", lambda: date(2026, 8, 3))
     sponsor, org = recognised()

@@ -5,9 +5,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AuditEvent, OrgRole, RecoveryCode, User
-from tests.conftest import Page, get_page
-from tests.factories import PASSWORD, TOTP_SECRET, UserFactory, member
-from tests.helpers import sign_in, staff_sign_in, totp_code
+from tests.support.auth import sign_in, staff_sign_in, totp_code
+from tests.support.factories import PASSWORD, TOTP_SECRET, UserFactory, member
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

@@ -3,19 +3,27 @@ UTF-8 without a BOM is read; UTF-16 and Windows-1252 are explained; a row whose 
 the last column (an unquoted comma or semicolon inside a value) is explained, not silently
 shifted or cut; trailing empty cells are harmless."""
 
+import pytest
+
 from portal.models import Application, ImportBatch
-from tests.blueprints.test_student_import import (
+from tests.support.auth import sign_in
+from tests.support.pages import Page
+from tests.support.student_import import (
+    TODAY,
     confirm,
     count,
     csv_bytes,
-    fixed_day,  # noqa: F401 - autouse fixture: the same fixed day
     student,
     university,
     upload,
     uploaded,
 )
-from tests.conftest import Page
-from tests.helpers import sign_in
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(client, move_today):
+    move_today(TODAY)
+    client.get("/language/en")
 
 
 def test_utf8_without_bom_and_semicolons_is_read(client):

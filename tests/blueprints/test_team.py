@@ -9,9 +9,9 @@ import pytest
 from portal.extensions import db
 from portal.models import AuditEvent, Invitation, Membership, OrgRole, User
 from portal.models.base import utcnow
-from tests.conftest import Page, get_page
-from tests.factories import MembershipFactory, member
-from tests.helpers import sign_in
+from tests.support.auth import sign_in
+from tests.support.factories import MembershipFactory, member
+from tests.support.pages import Page, get_page
 
 
 @pytest.fixture(autouse=True)

@@ -1,26 +1,19 @@
 """Every letter kind in both languages: rendered to PDF, text extracted, essentials present."""
 
-import io
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from babel.dates import format_date
-from pypdf import PdfReader
 
 from portal import clock
 from portal.formatting import BABEL_LOCALES
 from portal.letters.issuing import extension_window_opens, issue_letter
 from portal.models import LetterKind, ReportKind
-from tests.factories import ApplicationFactory, member
+from tests.support.factories import ApplicationFactory, member
+from tests.support.letters import pdf_text
 
 PERSON = {"given_names": "Aiko", "surname": "Tanaka-Ødegård", "v_number": "1234567890"}
-
-
-def pdf_text(letter) -> str:
-    reader = PdfReader(io.BytesIO(letter.pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
 def _application(organisation):
@@ -158,7 +151,7 @@ def test_extension_window_opens_three_months_before_expiry():
 
 def test_every_letter_kind_has_a_rendering_test_in_both_languages():
     """A new LetterKind must join CASES here (or the sanction letters' cases)."""
-    from tests.services.test_sanction_letters import CASES as SANCTION_CASES
+    from tests.support.sanction_letters import CASES as SANCTION_CASES
 
     covered = set(CASES) | {kind for _before, kind, _en, _nl in SANCTION_CASES.values()}
     assert covered == set(LetterKind)

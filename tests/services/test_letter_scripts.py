@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from portal.letters.issuing import issue_letter
 from portal.models import LetterKind
-from tests.factories import member
+from tests.support.factories import member
 
 
 def installed_families() -> str:

@@ -6,7 +6,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Category, Recognition, RecognitionStatus
 from portal.oversight import status as oversight
-from tests.factories import OrganisationFactory
+from tests.support.factories import OrganisationFactory
 
 
 def test_recognition_in_force_follows_suspension_and_withdrawal(app):

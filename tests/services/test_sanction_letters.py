@@ -10,8 +10,9 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Category, Letter, LetterKind
 from portal.oversight import sanctions
-from tests.factories import UserFactory, member, recognise
-from tests.services.test_letter_kinds import pdf_text
+from tests.support.factories import UserFactory, member, recognise
+from tests.support.letters import pdf_text
+from tests.support.sanction_letters import CASES
 
 TODAY = date(2026, 11, 29)
 
@@ -53,51 +54,6 @@ def do(step, org, staff):
         "withdraw": sanctions.withdraw,
     }[step]
     return action(org, Category.RESEARCH, staff, reason, state(org))
-
-
-# step → (steps before, letter kind, English essentials, Dutch essentials)
-CASES = {
-    "warning": (
-        [],
-        LetterKind.WARNING,
-        ["Warning to a recognised sponsor (research)", "29 November 2026", "28 November 2028"],
-        [
-            "Waarschuwing aan een erkend referent (onderzoek)",
-            "29 november 2026",
-            "28 november 2028",
-        ],
-    ),
-    "fine": (
-        [],
-        LetterKind.FINE,
-        ["administrative fine", "€8,250.00", "NL91 ABNA 0417 1643 00", "within 6 weeks"],
-        ["bestuurlijke boete", "€ 8.250,00", "NL91 ABNA 0417 1643 00", "binnen 6 weken"],
-    ),
-    "suspend": (
-        [],
-        LetterKind.SUSPENSION,
-        ["suspended (research)", "29 November 2026", "28 February 2027", "public register"],
-        ["geschorst (onderzoek)", "29 november 2026", "28 februari 2027", "openbaar register"],
-    ),
-    "extend": (
-        ["suspend"],
-        LetterKind.SUSPENSION,
-        ["extended (research)", "28 February 2027", "31 May 2027"],
-        ["verlengd (onderzoek)", "28 februari 2027", "31 mei 2027"],
-    ),
-    "lift": (
-        ["suspend"],
-        LetterKind.SUSPENSION_LIFTED,
-        ["lifted (research)", "in force again from", "29 November 2026"],
-        ["opgeheven (onderzoek)", "weer van kracht vanaf", "29 november 2026"],
-    ),
-    "withdraw": (
-        [],
-        LetterKind.WITHDRAWAL,
-        ["withdrawn (research)", "Withdrawn from", "29 November 2026", "apply anew"],
-        ["ingetrokken (onderzoek)", "Ingetrokken vanaf", "29 november 2026", "nieuwe aanvraag"],
-    ),
-}
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])

@@ -8,7 +8,7 @@ from portal.cases.lifecycle import record_transition
 from portal.extensions import db
 from portal.models import ApplicationStatus, StatusEvent
 from portal.models.application import DECIDABLE_STATUSES
-from tests.factories import ApplicationFactory, UserFactory
+from tests.support.factories import ApplicationFactory, UserFactory
 
 
 def events(application):

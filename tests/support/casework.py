@@ -5,8 +5,8 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus
-from tests.conftest import Page, get_page
-from tests.factories import ApplicationFactory, member
+from tests.support.factories import ApplicationFactory, member
+from tests.support.pages import Page, get_page
 
 
 def submitted_case(days_left: int = 30, category: str = "labour", **organisation) -> Application:

@@ -1,7 +1,10 @@
 """Letters inserted directly (no PDF rendering) for inbox tests of volume, filters and search."""
 
 import hashlib
+import io
 from datetime import UTC, datetime, timedelta
+
+from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.letters.issuing import search_vector_expression
@@ -32,3 +35,10 @@ def add_letter(organisation, *, subject="A letter", body="", at=None, pdf=None, 
 
 def days(n: int) -> datetime:
     return BASE + timedelta(days=n)
+
+
+def pdf_text(letter) -> str:
+    """The text of a letter's PDF as a reader would copy it (no-break spaces as spaces)."""
+    reader = PdfReader(io.BytesIO(letter.pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return text.replace("\xa0", " ").replace("\u202f", " ")

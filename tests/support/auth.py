@@ -4,8 +4,8 @@ import time
 
 import pyotp
 
-from tests.conftest import get_page
-from tests.factories import PASSWORD
+from tests.support.factories import PASSWORD
+from tests.support.pages import get_page
 
 
 def totp_code(user) -> str:

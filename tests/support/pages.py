@@ -1,0 +1,52 @@
+"""Pages as a user sees them: GET a page and parse it, POST a form with its CSRF token."""
+
+import re
+
+from bs4 import BeautifulSoup
+
+
+class Page:
+    def __init__(self, response):
+        self.response = response
+        self.status = response.status_code
+        self.html = response.get_data(as_text=True)
+        self.soup = BeautifulSoup(self.html, "html.parser")
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", self.soup.get_text(" ")).strip()
+
+    def csrf(self) -> str:
+        field = self.soup.find("input", attrs={"name": "csrf_token"})
+        assert field is not None, "page has no CSRF token"
+        return field["value"]
+
+    def field_error(self, field_id: str) -> str | None:
+        node = self.soup.find(id=f"{field_id}-error")
+        return re.sub(r"\s+", " ", node.get_text(" ")).strip() if node else None
+
+    def value(self, field_id: str) -> str | None:
+        node = self.soup.find(id=field_id)
+        if node is None:
+            return None
+        if node.name == "textarea":
+            return node.get_text()
+        return node.get("value")
+
+    def checked(self, field_id: str) -> bool:
+        node = self.soup.find(id=field_id)
+        return node is not None and node.has_attr("checked")
+
+
+def get_page(client, url, expected_status=200, **kwargs) -> Page:
+    page = Page(client.get(url, **kwargs))
+    assert page.status == expected_status, (page.status, page.text[:500])
+    return page
+
+
+def post_form(client, url, data, *, form_url=None, follow_redirects=False, **kwargs):
+    """GET the form page for its CSRF token, then POST the data as a browser would."""
+    token = get_page(client, form_url or url).csrf()
+    return client.post(
+        url, data={"csrf_token": token, **data}, follow_redirects=follow_redirects, **kwargs
+    )
