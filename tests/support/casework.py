@@ -1,32 +1,21 @@
 """Helpers for back-office tests: a submitted case, and submitting a form as a browser would."""
 
-from datetime import timedelta
-
-from portal import clock
-from portal.extensions import db
-from portal.models import Application, ApplicationStatus
+from portal.models import Application
 from tests.support.factories import ApplicationFactory, member
 from tests.support.pages import Page, get_page
 
 
 def submitted_case(days_left: int = 30, category: str = "labour", **organisation) -> Application:
+    """A recognition application submitted by a member of a new organisation."""
     user = member(**organisation)
     org = user.memberships[0].organisation
-    case = ApplicationFactory(
+    return ApplicationFactory(
+        submitted=True,
         organisation=org,
         category=category,
         created_by=user,
-        submitted_by=user,
-        status=ApplicationStatus.SUBMITTED,
-        submitted_at=db.func.now(),
-        fee_cents=508000,
-        fee_reduced=False,
-        decision_deadline=clock.today() + timedelta(days=days_left),
-        snapshot={"organisation": org.snapshot(), "category": category},
+        days_left=days_left,
     )
-    case.reference = f"ER-2026-{case.id:06d}-A"
-    db.session.flush()
-    return case
 
 
 def form_fields(page: Page, action_suffix: str) -> tuple[str, dict]:

@@ -2,13 +2,12 @@
 
 from datetime import UTC, date, datetime
 
-from portal.extensions import db
 from portal.models import (
     ApplicationKind,
     OrgRole,
-    Permit,
 )
 from tests.support.factories import (
+    PermitFactory,
     PersonFactory,
     member,
     recognise,
@@ -25,18 +24,9 @@ def employer(role=OrgRole.ADMINISTRATOR, **kwargs):
 
 
 def permit(organisation, ends_on, surname, kind=ApplicationKind.HSM_RESIDENCE, **person):
+    """A permit until `ends_on` of a new person called `surname` (from 1 January 2024)."""
     holder = PersonFactory(organisation=organisation, surname=surname, **person)
-    found = Permit(
-        organisation_id=organisation.id,
-        person_id=holder.id,
-        kind=kind,
-        category=holder.category,
-        starts_on=date(2024, 1, 1),
-        ends_on=ends_on,
-    )
-    db.session.add(found)
-    db.session.flush()
-    return found
+    return PermitFactory(person=holder, kind=kind, ends_on=ends_on)
 
 
 def clock_moment(day: date):

@@ -1,6 +1,7 @@
 """factory_boy factories with states, on the test transaction's session."""
 
 import datetime
+import hashlib
 
 import factory
 import pyotp
@@ -8,16 +9,20 @@ from argon2 import PasswordHasher
 
 from portal import clock
 from portal.extensions import db
+from portal.letters.issuing import search_vector_expression
 from portal.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
     Category,
+    Letter,
+    LetterKind,
     Mandate,
     Membership,
     Organisation,
     OrganisationKind,
     OrgRole,
+    Permit,
     Person,
     Recognition,
     RecognitionStatus,
@@ -30,6 +35,10 @@ PASSWORD = "a-long-test-password-2026"
 TOTP_SECRET = pyotp.random_base32()
 # Cheap argon2 parameters for test users keep the suite fast; verifying reads them from the hash.
 _PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 class Base(factory.alchemy.SQLAlchemyModelFactory):
@@ -81,6 +90,9 @@ class MembershipFactory(Base):
 
 
 class ApplicationFactory(Base):
+    """A draft by default; `submitted=True` gives a case in the queue (reference, deadline, fee,
+    snapshot), with `days_left` to its statutory deadline."""
+
     class Meta:
         model = Application
 
@@ -89,6 +101,23 @@ class ApplicationFactory(Base):
     status = ApplicationStatus.DRAFT
     organisation = factory.SubFactory(OrganisationFactory)
     created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        days_left = 30
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED,
+            submitted_by=factory.SelfAttribute("created_by"),
+            submitted_at=factory.LazyFunction(lambda: db.func.now()),
+            reference=factory.Sequence(lambda n: f"ER-2026-{900000 + n:06d}-A"),
+            fee_cents=508000,
+            fee_reduced=False,
+            decision_deadline=factory.LazyAttribute(
+                lambda o: clock.today() + datetime.timedelta(days=o.days_left)
+            ),
+            snapshot=factory.LazyAttribute(
+                lambda o: {"organisation": o.organisation.snapshot(), "category": o.category}
+            ),
+        )
 
 
 def member(role: OrgRole = OrgRole.ADMINISTRATOR, **organisation) -> User:
@@ -147,3 +176,37 @@ class MandateFactory(Base):
     valid_from = factory.LazyFunction(lambda: clock.today() - datetime.timedelta(days=1))
     valid_until = None
     granted_by = factory.SubFactory(UserFactory)
+
+
+class PermitFactory(Base):
+    """A residence permit held by a sponsored person (valid 2024 → 2030 unless told)."""
+
+    class Meta:
+        model = Permit
+
+    person = factory.SubFactory(PersonFactory)
+    organisation_id = factory.SelfAttribute("person.organisation_id")
+    kind = ApplicationKind.HSM_RESIDENCE
+    category = factory.SelfAttribute("person.category")
+    starts_on = datetime.date(2024, 1, 1)
+    ends_on = datetime.date(2030, 1, 1)
+
+
+class LetterFactory(Base):
+    """A letter in an inbox without rendering a PDF (a stand-in PDF; its hash is right)."""
+
+    class Meta:
+        model = Letter
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = LetterKind.GENERAL_MESSAGE
+    subject = factory.Sequence(lambda n: f"Letter {n}")
+    language = "en"
+    body_text = ""
+    pdf = factory.LazyAttribute(lambda o: f"%PDF-1.7 {o.subject} {o.body_text}".encode())
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.pdf).hexdigest())
+
+    # On PostgreSQL the inbox searches a tsvector written when a letter is issued.
+    search_vector = factory.LazyAttribute(
+        lambda o: search_vector_expression(o.subject, o.body_text) if _postgres() else None
+    )
