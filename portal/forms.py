@@ -70,3 +70,16 @@ class DayField(DateField):
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
+
+
+DATE_MESSAGE = _l("Enter a date as year-month-day, for example 2026-11-29")
+
+
+class IsoDateField(DateField):
+    """A date field (give it format="%Y-%m-%d") whose 'not a date' message says what to do."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(DATE_MESSAGE) from error

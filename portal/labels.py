@@ -10,6 +10,7 @@ from portal.models import (
     CheckItem,
     CheckOutcome,
     ImportStatus,
+    LegalForm,
     LetterKind,
     OrganisationKind,
     OrgRole,
@@ -184,3 +185,18 @@ class Labels:
     report_kind = REPORT_KIND
     permit_state = PERMIT_STATE
     duty_state = DUTY_STATE
+
+
+LEGAL_FORM = {
+    LegalForm.BV: _l("Private limited company (B.V.)"),
+    LegalForm.NV: _l("Public limited company (N.V.)"),
+    LegalForm.FOUNDATION: _l("Foundation (stichting)"),
+    LegalForm.ASSOCIATION: _l("Association (vereniging)"),
+    LegalForm.COOPERATIVE: _l("Cooperative (coöperatie)"),
+    LegalForm.GENERAL_PARTNERSHIP: _l("General partnership (v.o.f.)"),
+    LegalForm.LIMITED_PARTNERSHIP: _l("Limited partnership (c.v.)"),
+    LegalForm.SOLE_PROPRIETORSHIP: _l("Sole proprietorship (eenmanszaak)"),
+    LegalForm.PUBLIC_BODY: _l("Public body"),
+    LegalForm.FOREIGN: _l("Foreign legal entity"),
+    LegalForm.OTHER: _l("Other"),
+}

@@ -13,7 +13,7 @@ from xml.sax.saxutils import quoteattr
 from sqlalchemy import case, func, select
 
 from portal.backoffice.audit_log import local_midnight
-from portal.cases.casework import QUEUE_STATUSES
+from portal.cases.work_queue import QUEUE_STATUSES
 from portal.clock import AMSTERDAM
 from portal.csv_io import csv_line_writer
 from portal.extensions import db

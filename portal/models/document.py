@@ -28,7 +28,7 @@ class Document(db.Model):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("case_reply.id"), index=True)
     # What the document is for a residence application ("passport", "contract", ...: the keys
-    # of portal/services/residence_types.DOCUMENT_KINDS); None for documents sent with a reply.
+    # of portal/residence/types.DOCUMENT_KINDS); None for documents sent with a reply.
     purpose: Mapped[str | None] = mapped_column(String(30))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(50))

@@ -66,13 +66,6 @@ class SignUpForm(BaseForm):
         )
 
 
-class SignInForm(BaseForm):
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address"))]
-    )
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password"))])
-
-
 class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app"),

@@ -1,73 +1,30 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from portal.blueprints.account import bp
-from portal.blueprints.account.forms import SignInForm, SignUpForm
-from portal.blueprints.public.routes import safe_next
+from portal.blueprints.account.forms import SignUpForm
 from portal.extensions import db, limiter
-from portal.identity import accounts, federation, lockout, oidc
+from portal.identity import accounts, federation, oidc
 from portal.identity import sessions as session_policy
+from portal.identity.forms import SignInForm
+from portal.identity.sign_in import (
+    SIGN_UP_KEY,
+    begin,
+    check_password_sign_in,
+    email_key,
+    pending_sign_up,
+    sign_in_limit,
+    start_session,
+)
 from portal.models import OrganisationKind
 from portal.permissions import ASSERTED_KVK_SESSION_KEY
-
-
-def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
-
-
-def _email_key() -> str:
-    return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
-
-
-def start_session(user) -> None:
-    """A fresh session at sign-in (no fixation), keeping only the language choice."""
-    session_policy.begin(user)
-    accounts.record_sign_in(user)
-
-
-def lockout_keys(email: str) -> tuple[lockout.Key, lockout.Key]:
-    return lockout.account_key(email), lockout.address_key(request.remote_addr)
-
-
-def locked_message(seconds: int) -> str:
-    minutes = max(1, -(-seconds // 60))
-    return ngettext(
-        "Signing in is paused after several failed attempts. Try again in %(num)d minute, "
-        "or reset your password.",
-        "Signing in is paused after several failed attempts. Try again in %(num)d minutes, "
-        "or reset your password.",
-        minutes,
-    )
-
-
-def check_password_sign_in(form, *, staff: bool):
-    """(user, status): the user when the password is right and nothing is locked.
-
-    The same messages whether or not an account exists; failures count per account and address.
-    """
-    keys = lockout_keys(form.email.data)
-    locked = lockout.seconds_locked(*keys)
-    if locked:
-        form.password.errors = list(form.password.errors) + [locked_message(locked)]
-        return None, 429
-    user = accounts.authenticate(form.email.data, form.password.data, staff=staff)
-    if user is None:
-        lockout.record_failure(*keys)
-        db.session.commit()
-        form.password.errors = list(form.password.errors) + [
-            _("The e-mail address or password is not right.")
-        ]
-        return None, 400
-    return user, 200
+from portal.redirects import safe_next
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
-    from portal.blueprints.oidc.routes import SIGN_UP_KEY, pending_sign_up
-
     form = SignUpForm()
     pending = pending_sign_up()  # after a first eHerkenning sign-in: the KvK number is fixed
     if pending:
@@ -124,8 +81,8 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(sign_in_limit, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"], key_func=email_key)
 def sign_in():
     if current_user.is_authenticated and not current_user.is_staff:
         return redirect(url_for("dashboard.index"))
@@ -135,7 +92,7 @@ def sign_in():
         user, status = check_password_sign_in(form, staff=False)
         if user is not None:
             target = safe_next(request.args.get("next"), url_for("dashboard.index"))
-            return two_step.begin(user, target, staff=False)
+            return begin(user, target, staff=False)
     return render_template("account/sign_in.html", form=form, oidc=oidc), status
 
 
@@ -144,6 +101,3 @@ def sign_out():
     session_policy.end()
     flash(_("You have signed out."), "success")
     return redirect(url_for("account.sign_in"))
-
-
-from portal.blueprints.account import two_step  # noqa: E402

@@ -14,6 +14,7 @@ from portal.identity import accounts, second_factor
 from portal.identity import sessions as session_policy
 from portal.identity import tokens as account_tokens
 from portal.permissions import signed_in
+from portal.redirects import safe_next
 
 
 def _render_settings(status=200, **forms):
@@ -148,8 +149,6 @@ def session_status():
 @bp.post("/account/session")
 @signed_in
 def stay_signed_in():
-    from portal.blueprints.public.routes import safe_next
-
     EmptyForm().validate_on_submit()
     session_policy.touch()
     flash(_("You are still signed in."), "success")

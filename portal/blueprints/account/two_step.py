@@ -1,86 +1,38 @@
 """The second step of a password sign-in: a TOTP code or a recovery code, or enrolment.
 
-Between the password and the second step the session holds only who is signing in (not signed
-in yet), for a few minutes. Staff use the code page in the back office; the rest is shared.
+The flow itself (what waits in the session, the code check) is `portal.identity.sign_in`;
+staff use the code page in the back office; the rest is shared.
 """
 
-import time
-
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import CodeForm, RecoveryCodeForm
-from portal.blueprints.account.routes import locked_message, lockout_keys, start_session
 from portal.extensions import db, limiter
 from portal.identity import lockout, second_factor
-from portal.identity import sessions as session_policy
+from portal.identity.sign_in import (
+    check_code,
+    default_target,
+    finish,
+    locked_message,
+    lockout_keys,
+    pending_user,
+    sign_in_limit,
+    start_session,
+)
 from portal.models import User
 
-PENDING_KEY = "pending_sign_in"
 ENROL_SECRET_KEY = "enrol_secret"  # noqa: S105 - a session key
-PENDING_SECONDS = 10 * 60
-
-
-def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
-
-
-def default_target(user: User) -> str:
-    return url_for("backoffice.queue") if user.is_staff else url_for("dashboard.index")
-
-
-def begin(user: User, target: str, *, staff: bool):
-    """After a right password: sign in, or ask for the code, or make the user set one up."""
-    if not user.totp_secret and not user.requires_second_factor:
-        return finish(user, target)
-    session_policy.reset_session()
-    session[PENDING_KEY] = {"uid": user.id, "next": target, "at": int(time.time())}
-    if user.totp_secret:
-        return redirect(url_for("backoffice.sign_in_code" if staff else "account.sign_in_code"))
-    return redirect(url_for("account.set_up_second_factor"))
-
-
-def pending_user() -> tuple[User | None, str]:
-    data = session.get(PENDING_KEY)
-    if not isinstance(data, dict) or time.time() - data.get("at", 0) > PENDING_SECONDS:
-        return None, ""
-    user = db.session.get(User, data.get("uid") or 0)
-    return user, data.get("next") or ""
-
-
-def finish(user: User, target: str | None = None):
-    target = target or default_target(user)
-    start_session(user)
-    lockout.record_success(lockout.account_key(user.email))
-    db.session.commit()
-    return redirect(target)
 
 
 def sign_in_start_over(user: User | None):
     return redirect(url_for("backoffice.sign_in" if user and user.is_staff else "account.sign_in"))
 
 
-def check_code(user: User, form: CodeForm) -> int:
-    """Status for the code form: 200 when the code is right, else the error is on the form."""
-    keys = lockout_keys(user.email)
-    locked = lockout.seconds_locked(*keys)
-    if locked:
-        form.code.errors = list(form.code.errors) + [locked_message(locked)]
-        return 429
-    if second_factor.verify_totp(user, form.code.data):
-        return 200
-    lockout.record_failure(*keys)
-    db.session.commit()
-    form.code.errors = list(form.code.errors) + [
-        _("The code is not right. Enter the current code from your authenticator app.")
-    ]
-    return 400
-
-
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def sign_in_code():
     user, target = pending_user()
     if user is None or not user.totp_secret:
@@ -95,7 +47,7 @@ def sign_in_code():
 
 
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def sign_in_recovery():
     user, target = pending_user()
     if user is None or not user.totp_secret:
@@ -161,7 +113,7 @@ def confirm_enrolment(user: User, form: CodeForm) -> list[str] | None:
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
 def set_up_second_factor():
     """Enrolment at sign-in, for users who must have a second factor and have none yet."""
     user, target = pending_user()

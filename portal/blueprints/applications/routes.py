@@ -16,6 +16,7 @@ from portal.permissions import (
     requires,
     scoped_or_404,
 )
+from portal.residence.case_page import case_page
 
 
 def get_application_or_404(application_id: int) -> Application:
@@ -111,11 +112,9 @@ def check(application_id: int):
 def show(application_id: int):
     application = get_application_or_404(application_id)
     if application.kind.is_residence:
-        from portal.blueprints.residence.routes import render_case
-
         if application.status == ApplicationStatus.DRAFT:
             return redirect(url_for("residence.tasks", application_id=application.id))
-        return render_case(application)
+        return render_template("residence/show.html", **case_page(application, g.organisation))
     letters = db.session.scalars(
         select(Letter)
         .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)

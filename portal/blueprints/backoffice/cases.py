@@ -19,7 +19,7 @@ from portal.blueprints.backoffice.forms import (
     RequestInformationForm,
     ResumeClockForm,
 )
-from portal.cases import casework
+from portal.cases import casework, work_queue
 from portal.cases import lifecycle as service
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
@@ -37,21 +37,21 @@ def queue():
     today = clock.today()
     form = QueueFilterForm(request.args)
     status = 200
-    filters = casework.QueueFilter()
+    filters = work_queue.QueueFilter()
     if request.args and not form.validate():
         status = 400
     elif request.args:
-        filters = casework.QueueFilter(
+        filters = work_queue.QueueFilter(
             kind=form.kind.data or None,
             category=form.category.data or None,
             status=form.status.data or None,
             assigned=form.assigned.data or None,
             due=form.due.data or None,
         )
-    query = casework.queue_query(filters, current_user, today)
+    query = work_queue.queue_query(filters, current_user, today)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     cases = db.session.scalars(query.limit(QUEUE_LIMIT)).all()
-    exposures = {case.id: casework.penalty_exposure(case, today) for case in cases}
+    exposures = {case.id: work_queue.penalty_exposure(case, today) for case in cases}
     return render_template(
         "backoffice/queue.html",
         form=form,
@@ -72,7 +72,7 @@ def get_case_or_404(application_id: int) -> Application:
 
 def _assign_choices():
     return [("", _("No one (back to the queue)"))] + [
-        (str(user.id), f"{user.name} ({user.email})") for user in casework.case_handlers()
+        (str(user.id), f"{user.name} ({user.email})") for user in work_queue.case_handlers()
     ]
 
 
@@ -139,11 +139,11 @@ def _render_case(application: Application, status: int = 200, **given):
         letters=letters,
         today=today,
         suspension=suspension,
-        projected_deadline=casework.projected_deadline(application, suspension, today),
-        exposure=casework.penalty_exposure(application, today),
+        projected_deadline=work_queue.projected_deadline(application, suspension, today),
+        exposure=work_queue.penalty_exposure(application, today),
         history=oversight.history(application.organisation, exclude=application),
         decidable=application.status in service.DECIDABLE_STATUSES,
-        open=application.status in casework.QUEUE_STATUSES,
+        open=application.status in work_queue.QUEUE_STATUSES,
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
 
@@ -214,7 +214,7 @@ def _act(application_id: int, name: str, form, action, done: str, then: str | No
         )
     except (casework.NotAllowedNow, casework.NotACaseHandler, NotAwaitingReply):
         db.session.rollback()
-        if get_case_or_404(application_id).status in casework.DECIDED_STATUSES:
+        if get_case_or_404(application_id).status in work_queue.DECIDED_STATUSES:
             flash(_("This case has already been decided. Nothing was changed."), "error")
         else:
             flash(

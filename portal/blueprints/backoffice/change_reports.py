@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.blueprints.backoffice import bp
-from portal.blueprints.organisation.forms import DecideChangeReportForm
-from portal.blueprints.organisation.routes import FIELD_LABELS, display_value
+from portal.blueprints.backoffice.forms import DecideChangeReportForm
 from portal.extensions import db
 from portal.models import ChangeReport, ChangeReportStatus
 from portal.organisations import profile as service
+from portal.organisations.profile_fields import FIELD_LABELS, display_value
 from portal.permissions import Permission, staff_requires
 
 

@@ -2,8 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.blueprints.inbox.forms import DayField
-from portal.forms import BaseForm
+from portal.forms import BaseForm, IsoDateField
 from portal.validators import MAX_200
 
 COMPOSABLE = ("general_message", "extension_reminder", "reminder_overdue_report")
@@ -49,15 +48,17 @@ class ComposeForm(BaseForm):
             Regexp(r"^\d{6,12}$", message=_l("Enter the V-number as digits only")),
         ],
     )
-    respond_by = DayField(_l("Respond by (optional)"), validators=[Optional()], format="%Y-%m-%d")
-    expires_on = DayField(
+    respond_by = IsoDateField(
+        _l("Respond by (optional)"), validators=[Optional()], format="%Y-%m-%d"
+    )
+    expires_on = IsoDateField(
         _l("Permit expires on (extension reminder)"), validators=[Optional()], format="%Y-%m-%d"
     )
     report_subject = StringField(
         _l("What must be reported (overdue report)"),
         validators=[MAX_200],
     )
-    event_date = DayField(
+    event_date = IsoDateField(
         _l("Date of the change (overdue report)"), validators=[Optional()], format="%Y-%m-%d"
     )
 

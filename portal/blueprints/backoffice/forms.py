@@ -22,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.cases.casework import QUEUE_STATUSES
+from portal.cases.work_queue import QUEUE_STATUSES
 from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckItem
@@ -270,3 +270,18 @@ class StaffRoleForm(BaseForm):
 
 class StaffActiveForm(BaseForm):
     pass
+
+
+class DecideChangeReportForm(BaseForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject"))],
+        validators=[InputRequired(_l("Choose accept or reject"))],
+    )
+    note = TextAreaField(
+        _l("Note to the organisation"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Enter at most 2000 characters")),
+        ],
+    )

@@ -12,7 +12,7 @@ from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
-from portal.oversight import sanctions
+from portal.oversight import sanction_refusals, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 
@@ -47,7 +47,7 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         forms=forms,
         today=clock.today(),
         effective_status=oversight.effective_status,
-        refusal=sanctions.refusal,
+        refusal=sanction_refusals.refusal,
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
 
@@ -156,13 +156,13 @@ def recognition_action(organisation_id: int, category: str, action: str):
         abort(404)
     category = Category(category)
     recognition = sanctions.get_recognition(organisation, category)
-    suspension = sanctions.open_suspension(recognition) if recognition is not None else None
+    suspension = sanction_refusals.open_suspension(recognition) if recognition is not None else None
     context = {
         "category": category,
         "recognition": recognition,
         "suspension": suspension,
         "state": oversight.effective_status(recognition) if recognition is not None else None,
-        "refused": sanctions.refusal(action, recognition),
+        "refused": sanction_refusals.refusal(action, recognition),
     }
     if request.method == "GET":
         state = sanctions.state_token(recognition)
@@ -175,7 +175,7 @@ def recognition_action(organisation_id: int, category: str, action: str):
         RECOGNITION_ACTIONS[action](
             organisation, category, current_user, form.reason.data, form.state.data or ""
         )
-    except sanctions.SanctionRefused as refused:
+    except sanction_refusals.SanctionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
     else:

@@ -1,21 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from portal.forms import BaseForm
-
-DATE_MESSAGE = _l("Enter a date as year-month-day, for example 2026-11-29")
-
-
-class DayField(DateField):
-    """A date field whose 'not a date' message says what to do."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(DATE_MESSAGE) from error
+from portal.forms import BaseForm, IsoDateField
 
 
 class FilterForm(BaseForm):
@@ -29,8 +17,8 @@ class FilterForm(BaseForm):
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     person = StringField(_l("Person (name or V-number)"))
     application = StringField(_l("Case reference"))
-    period_from = DayField(_l("Issued from"), validators=[Optional()], format="%Y-%m-%d")
-    period_to = DayField(
+    period_from = IsoDateField(_l("Issued from"), validators=[Optional()], format="%Y-%m-%d")
+    period_to = IsoDateField(
         _l("Issued up to and including"), validators=[Optional()], format="%Y-%m-%d"
     )
     needs_action = BooleanField(_l("Only letters that need action (respond-by date still open)"))

@@ -10,17 +10,15 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
-from portal.blueprints.account.routes import start_session
 from portal.blueprints.oidc import bp
-from portal.blueprints.public.routes import safe_next
 from portal.extensions import db
 from portal.identity import federation, oidc
 from portal.identity import sessions as session_policy
+from portal.identity.sign_in import SIGN_UP_KEY, start_session
 from portal.permissions import ASSERTED_KVK_SESSION_KEY
+from portal.redirects import safe_next
 
 NEXT_KEY = "oidc_next"
-SIGN_UP_KEY = "oidc_sign_up"
-SIGN_UP_SECONDS = 30 * 60
 FORBIDDEN_REASONS = {"acr", "role", "wrong_account", "inactive"}
 NOT_COMPLETED = _l("The sign-in could not be completed")
 TITLES = {
@@ -102,14 +100,6 @@ def sponsor_callback():
     session[ASSERTED_KVK_SESSION_KEY] = kvk_number
     db.session.commit()
     return redirect(next_url or url_for("dashboard.index"))
-
-
-def pending_sign_up() -> dict | None:
-    """The eHerkenning identity waiting for sign-up of its organisation, if recent."""
-    data = session.get(SIGN_UP_KEY)
-    if not isinstance(data, dict) or time.time() - data.get("at", 0) > SIGN_UP_SECONDS:
-        return None
-    return data
 
 
 @bp.get("/staff")

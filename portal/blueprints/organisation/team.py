@@ -192,7 +192,7 @@ def revoke_invitation(invitation_id: int):
 def invitation(token: str):
     """Public: the secret token in the link is the proof. Never shows whose token it is when
     the link is not valid."""
-    from portal.blueprints.account.routes import start_session
+    from portal.identity.sign_in import start_session
 
     try:
         found = service.find_invitation(token)

@@ -1,22 +1,12 @@
 from datetime import date
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.blueprints.public import bp
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths; anything else goes to the default."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
+from portal.redirects import safe_next
 
 
 @bp.get("/")

@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, InputRequired
 
 from portal.forms import BaseForm
 from portal.residence.applications import country_choices
-from portal.residence.types import DOCUMENT_KINDS, TYPES, ResidenceType, Section
+from portal.residence.question_shapes import ResidenceType, Section
+from portal.residence.types import DOCUMENT_KINDS, TYPES
 
 
 class StartForm(BaseForm):

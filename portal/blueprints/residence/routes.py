@@ -6,7 +6,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import clock
-from portal.blueprints.applications.routes import get_application_or_404
 from portal.blueprints.residence import bp
 from portal.blueprints.residence.forms import (
     DeclarationForm,
@@ -15,7 +14,6 @@ from portal.blueprints.residence.forms import (
     StartForm,
     section_form,
 )
-from portal.cases import clock as statutory_clock
 from portal.cases.documents import max_bytes
 from portal.extensions import db
 from portal.models import (
@@ -23,16 +21,15 @@ from portal.models import (
     ApplicationKind,
     ApplicationStatus,
     Document,
-    Letter,
     Person,
 )
-from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
+from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires, scoped_or_404
 from portal.residence import applications as service
 from portal.residence import rules
 
 
 def get_residence_or_404(application_id: int) -> Application:
-    application = get_application_or_404(application_id)
+    application = scoped_or_404(Application, application_id)
     if not application.kind.is_residence:
         abort(404)
     return application
@@ -319,36 +316,4 @@ def document(application_id: int, document_id: int):
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },
-    )
-
-
-def render_case(application: Application):
-    """The case page of a residence application (applications.show delegates here)."""
-    letters = db.session.scalars(
-        select(Letter)
-        .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)
-        .order_by(Letter.issued_at, Letter.id)
-    ).all()
-    rtype = service.residence_type(application)
-    today = clock.today()
-    suspension = (
-        statutory_clock.open_suspension(application)
-        if application.status == ApplicationStatus.INFORMATION_REQUESTED
-        else None
-    )
-    return render_template(
-        "residence/show.html",
-        application=application,
-        rtype=rtype,
-        letters=letters,
-        waiting=service.waiting_for(application, letters),
-        moved_days=service.deadline_moved_days(application),
-        person_name=service.person_name(application),
-        requested_until=service.requested_until(application),
-        documents=service.documents_of(application),
-        document_label=service.document_label,
-        today=today,
-        display=service.display_value,
-        suspension=suspension,
-        projected_deadline=statutory_clock.projected_deadline(application, suspension, today),
     )

@@ -1,8 +1,9 @@
+"""The organisation profile's forms: legal identity, the whole profile, a change report."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     Optional,
     ValidationError,
@@ -10,7 +11,7 @@ from wtforms.validators import (
 
 from portal.countries import country_select_choices
 from portal.forms import BaseForm
-from portal.models import LegalForm
+from portal.labels import LEGAL_FORM
 from portal.validators import (
     MAX_100,
     MAX_200,
@@ -28,19 +29,6 @@ from portal.validators import (
     upper,
 )
 
-LEGAL_FORM = {
-    LegalForm.BV: _l("Private limited company (B.V.)"),
-    LegalForm.NV: _l("Public limited company (N.V.)"),
-    LegalForm.FOUNDATION: _l("Foundation (stichting)"),
-    LegalForm.ASSOCIATION: _l("Association (vereniging)"),
-    LegalForm.COOPERATIVE: _l("Cooperative (coöperatie)"),
-    LegalForm.GENERAL_PARTNERSHIP: _l("General partnership (v.o.f.)"),
-    LegalForm.LIMITED_PARTNERSHIP: _l("Limited partnership (c.v.)"),
-    LegalForm.SOLE_PROPRIETORSHIP: _l("Sole proprietorship (eenmanszaak)"),
-    LegalForm.PUBLIC_BODY: _l("Public body"),
-    LegalForm.FOREIGN: _l("Foreign legal entity"),
-    LegalForm.OTHER: _l("Other"),
-}
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
@@ -156,21 +144,6 @@ class ChangeReportForm(LegalIdentityForm):
         _l("What changed, and since when?"),
         validators=[
             DataRequired(_l("Explain what changed and since when")),
-            Length(max=2000, message=_l("Enter at most 2000 characters")),
-        ],
-    )
-
-
-class DecideChangeReportForm(BaseForm):
-    decision = RadioField(
-        _l("Decision"),
-        choices=[SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject"))],
-        validators=[InputRequired(_l("Choose accept or reject"))],
-    )
-    note = TextAreaField(
-        _l("Note to the organisation"),
-        validators=[
-            Optional(),
             Length(max=2000, message=_l("Enter at most 2000 characters")),
         ],
     )

@@ -1,0 +1,100 @@
+"""The back office's work queue: which cases are open, filters and order (statutory deadline
+first), cases at risk, what an overdue case could cost in penalties, who can handle cases."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal import reference
+from portal.cases import clock as statutory_clock
+from portal.extensions import db
+from portal.models import Application, ApplicationStatus, StaffRole, User
+
+# Cases staff work on: submitted and not yet decided.
+QUEUE_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.INFORMATION_REQUESTED,
+)
+DECIDED_STATUSES = (
+    ApplicationStatus.GRANTED,
+    ApplicationStatus.REFUSED,
+    ApplicationStatus.WITHDRAWN,
+)
+AT_RISK_DAYS = 14
+CASE_HANDLERS = (StaffRole.REVIEWER, StaffRole.SUPERVISOR)
+
+
+@dataclass
+class QueueFilter:
+    kind: str | None = None
+    category: str | None = None
+    status: str | None = None
+    assigned: str | None = None  # "me", "unassigned", or None for all
+    due: str | None = None  # "at_risk", "overdue", or None for all
+
+
+def queue_query(filters: QueueFilter, user: User, today: date):
+    """Open cases, nearest statutory deadline first; generic over Application.kind."""
+    query = select(Application).where(Application.status.in_(QUEUE_STATUSES))
+    if filters.kind:
+        query = query.where(Application.kind == filters.kind)
+    if filters.category:
+        query = query.where(Application.category == filters.category)
+    if filters.status:
+        query = query.where(Application.status == filters.status)
+    if filters.assigned == "me":
+        query = query.where(Application.assigned_to_id == user.id)
+    elif filters.assigned == "unassigned":
+        query = query.where(Application.assigned_to_id.is_(None))
+    running = Application.status != ApplicationStatus.INFORMATION_REQUESTED
+    if filters.due == "overdue":
+        query = query.where(running, Application.decision_deadline < today)
+    elif filters.due == "at_risk":
+        query = query.where(
+            running,
+            Application.decision_deadline >= today,
+            Application.decision_deadline <= today + timedelta(days=AT_RISK_DAYS),
+        )
+    return query.order_by(Application.decision_deadline, Application.id)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """What an overdue case could cost in penalties (Awb 4:17) if a notice of default came."""
+
+    accrued_cents: int  # had the notice arrived the day after the deadline
+    maximum_cents: int
+    penalty_from_if_notified_today: date
+
+
+def penalty_exposure(application: Application, today: date) -> Exposure | None:
+    """For an overdue case whose clock runs: the penalty a notice of default would bring."""
+    deadline = application.decision_deadline
+    if (
+        deadline is None
+        or deadline >= today
+        or application.status not in QUEUE_STATUSES
+        or application.status == ApplicationStatus.INFORMATION_REQUESTED
+    ):
+        return None
+    rules = reference.late_decision_penalty(today)
+    days_since_earliest_notice = (today - deadline).days - 1
+    return Exposure(
+        accrued_cents=rules.cents_after(days_since_earliest_notice),
+        maximum_cents=rules.maximum_cents,
+        penalty_from_if_notified_today=today + timedelta(days=rules.grace_days),
+    )
+
+
+def projected_deadline(application: Application, suspension, today: date):
+    return statutory_clock.projected_deadline(application, suspension, today)
+
+
+def case_handlers():
+    return db.session.scalars(
+        select(User)
+        .where(User.staff_role.in_(CASE_HANDLERS), User.active.is_(True))
+        .order_by(User.name)
+    ).all()
