@@ -17,6 +17,7 @@ from portal.blueprints.residence.forms import (
 )
 from portal.cases import clock as statutory_clock
 from portal.cases.documents import max_bytes
+from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -27,8 +28,10 @@ from portal.models import (
     Person,
 )
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires
-from portal.residence import applications as service
-from portal.residence import rules
+from portal.residence import answers as residence_answers
+from portal.residence import documents as residence_documents
+from portal.residence import drafts, filing, presentation, rules, submission
+from portal.residence.types import TYPES
 
 
 def get_residence_or_404(application_id: int) -> Application:
@@ -47,28 +50,28 @@ def _already_submitted(application: Application):
 @requires(Permission.APPLICATION_CREATE)
 def start():
     organisation = g.organisation
-    options = service.filing_options(organisation)
+    options = filing.filing_options(organisation)
     form = StartForm()
     person = _person_from_register(request.values.get("person", ""))
     if form.validate_on_submit():
         kind = ApplicationKind(form.kind.data)
-        if not g.context.category_in_scope(service.TYPES[kind].category):
+        if not g.context.category_in_scope(TYPES[kind].category):
             form.kind.errors.append(MANDATE_SCOPE_MESSAGE)
         elif options[kind] is not None:
             form.kind.errors.append(
                 _(
                     "Your organisation cannot file this application: it needs recognition as "
                     "a sponsor in the %(category)s category that is not suspended.",
-                    category=str(service.category_label(kind)).lower(),
+                    category=str(presentation.category_label(kind)).lower(),
                 )
             )
         else:
-            application = service.start(organisation, kind, current_user, person=person)
+            application = filing.start(organisation, kind, current_user, person=person)
             db.session.commit()
             return redirect(url_for("residence.tasks", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "residence/start.html", form=form, options=options, types=service.TYPES, person=person
+        "residence/start.html", form=form, options=options, types=TYPES, person=person
     ), status
 
 
@@ -93,17 +96,17 @@ def tasks(application_id: int):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applications.show", application_id=application.id))
-    rtype = service.residence_type(application)
-    statuses = service.section_statuses(
-        rtype, application.answers, clock.today(), service.documents_of(application)
+    rtype = filing.residence_type(application)
+    statuses = drafts.section_statuses(
+        rtype, application.answers, clock.today(), residence_documents.documents_of(application)
     )
     return render_template(
         "residence/tasks.html",
         application=application,
         rtype=rtype,
         statuses=statuses,
-        complete=all(status == service.COMPLETED for _s, status in statuses),
-        person_name=service.person_name(application),
+        complete=all(status == drafts.COMPLETED for _s, status in statuses),
+        person_name=presentation.person_name(application),
     )
 
 
@@ -113,7 +116,7 @@ def section(application_id: int, key: str):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return _already_submitted(application)
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     answers = application.answers or {}
     section = next((s for s in rtype.applicable_sections(answers) if s.key == key), None)
     if section is None:
@@ -123,9 +126,9 @@ def section(application_id: int, key: str):
         form = section_form(section)
         form.validate()
         typed = {f.name: form[f.name].data or "" for f in section.fields}
-        service.save_section(application, section, typed, current_user)
+        drafts.save_section(application, section, typed, current_user)
         db.session.commit()
-        errors = service.check(rtype, application.answers, today).section_errors(key)
+        errors = residence_answers.check(rtype, application.answers, today).section_errors(key)
         if not errors:
             if "later" in request.form:
                 flash(_("Your answers have been saved."), "success")
@@ -137,10 +140,12 @@ def section(application_id: int, key: str):
         data = (
             stored
             if stored is not None
-            else service.prefill(section, g.organisation, application.person)
+            else drafts.prefill(section, g.organisation, application.person)
         )
         form = section_form(section, formdata=None, data=data)
-        errors = service.check(rtype, answers, today).section_errors(key) if stored else {}
+        errors = (
+            residence_answers.check(rtype, answers, today).section_errors(key) if stored else {}
+        )
         status = 200
     for name, message in errors.items():
         form[name].errors = [message]
@@ -169,20 +174,20 @@ def check(application_id: int):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return _already_submitted(application)
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     today = clock.today()
     form = DeclarationForm()
     problem = None
     if form.validate_on_submit():
         try:
-            service.submit(application, current_user, today=today)
-        except service.NotADraft:
+            submission.submit(application, current_user, today=today)
+        except NotADraft:
             db.session.rollback()
             return _already_submitted(application)
-        except service.Incomplete:
+        except submission.Incomplete:
             db.session.rollback()
             problem = _("Complete every section without problems before you submit.")
-        except service.NotAllowed:
+        except filing.NotAllowed:
             db.session.rollback()
             problem = _(
                 "Your organisation can no longer file this application: its recognition for "
@@ -200,9 +205,9 @@ def check(application_id: int):
             return redirect(url_for("applications.show", application_id=application.id))
     if problem:
         form.declaration.errors = [*form.declaration.errors, problem]
-    checked = service.check(rtype, application.answers, today)
-    documents = service.documents_of(application)
-    statuses = service.section_statuses(rtype, application.answers, today, documents)
+    checked = residence_answers.check(rtype, application.answers, today)
+    documents = residence_documents.documents_of(application)
+    statuses = drafts.section_statuses(rtype, application.answers, today, documents)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "residence/check.html",
@@ -211,17 +216,17 @@ def check(application_id: int):
         form=form,
         checked=checked,
         statuses=statuses,
-        complete=all(s == service.COMPLETED for _x, s in statuses) and not checked.errors,
+        complete=all(s == drafts.COMPLETED for _x, s in statuses) and not checked.errors,
         answers=application.answers or {},
         documents=documents,
-        document_label=service.document_label,
+        document_label=residence_documents.document_label,
         fee=rules.fee(application.kind.value, today),
         deadline=rules.statutory_deadline(today),
-        target=rules.target_date(today, service.recognised_for(g.organisation, rtype)),
-        validity=service.requested_validity_from(checked),
+        target=rules.target_date(today, filing.recognised_for(g.organisation, rtype)),
+        validity=residence_answers.requested_validity_from(checked),
         organisation=g.organisation,
         today=today,
-        display=service.display_value,
+        display=presentation.display_value,
         criterion_name=lambda criterion: rules.CRITERION_NAMES[criterion](),
     ), status
 
@@ -236,7 +241,7 @@ def documents(application_id: int):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return _already_submitted(application)
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     form = DocumentForm(rtype)
     status = 200
     if request.method == "POST":
@@ -247,8 +252,10 @@ def documents(application_id: int):
                 form.file.errors.append(_("Choose the file to upload"))
             else:
                 try:
-                    service.attach_documents(application, {form.purpose.data: upload}, current_user)
-                except service.DocumentsRejected as rejected:
+                    residence_documents.attach_documents(
+                        application, {form.purpose.data: upload}, current_user
+                    )
+                except residence_documents.DocumentsRejected as rejected:
                     db.session.rollback()
                     form.file.errors.extend(rejected.problems.values())
                 else:
@@ -256,12 +263,12 @@ def documents(application_id: int):
                     flash(
                         _(
                             "%(document)s has been uploaded.",
-                            document=service.document_label(form.purpose.data),
+                            document=residence_documents.document_label(form.purpose.data),
                         ),
                         "success",
                     )
                     return redirect(url_for("residence.documents", application_id=application.id))
-    uploaded = service.documents_of(application)
+    uploaded = residence_documents.documents_of(application)
     return render_template(
         "residence/documents.html",
         application=application,
@@ -269,8 +276,8 @@ def documents(application_id: int):
         form=form,
         remove_form=RemoveDocumentForm(),
         documents=uploaded,
-        missing=service.missing_documents(rtype, uploaded),
-        document_label=service.document_label,
+        missing=residence_documents.missing_documents(rtype, uploaded),
+        document_label=residence_documents.document_label,
         max_mb=max(1, max_bytes() // 2**20),
     ), status
 
@@ -300,7 +307,7 @@ def remove_document(application_id: int, document_id: int):
     if not form.validate_on_submit():
         abort(400)
     name = document.filename
-    service.remove_document(application, document, current_user)
+    residence_documents.remove_document(application, document, current_user)
     db.session.commit()
     flash(_("%(filename)s has been removed.", filename=name), "success")
     return redirect(url_for("residence.documents", application_id=application.id))
@@ -329,7 +336,7 @@ def render_case(application: Application):
         .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)
         .order_by(Letter.issued_at, Letter.id)
     ).all()
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     today = clock.today()
     suspension = (
         statutory_clock.open_suspension(application)
@@ -341,14 +348,14 @@ def render_case(application: Application):
         application=application,
         rtype=rtype,
         letters=letters,
-        waiting=service.waiting_for(application, letters),
-        moved_days=service.deadline_moved_days(application),
-        person_name=service.person_name(application),
-        requested_until=service.requested_until(application),
-        documents=service.documents_of(application),
-        document_label=service.document_label,
+        waiting=presentation.waiting_for(application, letters),
+        moved_days=presentation.deadline_moved_days(application),
+        person_name=presentation.person_name(application),
+        requested_until=presentation.requested_until(application),
+        documents=residence_documents.documents_of(application),
+        document_label=residence_documents.document_label,
         today=today,
-        display=service.display_value,
+        display=presentation.display_value,
         suspension=suspension,
         projected_deadline=statutory_clock.projected_deadline(application, suspension, today),
     )
