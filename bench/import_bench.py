@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_csv(rows: int, today: date) -> bytes:
-    from portal.bulk.student_import import COLUMNS, example_row
+    from portal.bulk.student_rows import COLUMNS, example_row
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")  # as Dutch Excel writes

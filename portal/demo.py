@@ -198,14 +198,15 @@ DEMO_PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
 def _residence_case(organisation, user) -> None:
     """A submitted highly skilled migrant application with its documents (a draft when the
     rules of the current year are not in the reference data)."""
-    from portal.residence import applications as residence
+    from portal.residence import documents, filing, submission
+    from portal.residence.types import TYPES
 
     today = clock.today()
 
     def day(delta_days: int) -> str:
         return (today + timedelta(days=delta_days)).strftime("%d-%m-%Y")
 
-    application = residence.start(organisation, ApplicationKind.HSM_RESIDENCE, user)
+    application = filing.start(organisation, ApplicationKind.HSM_RESIDENCE, user)
     application.answers = {
         "person": {
             "surname": "Raghunathan",
@@ -230,11 +231,11 @@ def _residence_case(organisation, user) -> None:
             "reduced_criterion": "no",
         },
     }
-    for purpose in residence.TYPES[ApplicationKind.HSM_RESIDENCE].documents:
+    for purpose in TYPES[ApplicationKind.HSM_RESIDENCE].documents:
         upload = FileStorage(io.BytesIO(DEMO_PDF), filename=f"{purpose}.pdf")
-        residence.attach_documents(application, {purpose: upload}, user)
-    with contextlib.suppress(residence.Incomplete):  # stays a draft
-        residence.submit(application, user, today=today)
+        documents.attach_documents(application, {purpose: upload}, user)
+    with contextlib.suppress(submission.Incomplete):  # stays a draft
+        submission.submit(application, user, today=today)
 
 
 # People, permits and reports (issue 5): per organisation key, (surname, given names,

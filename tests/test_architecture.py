@@ -70,17 +70,12 @@ def imported_modules(name: str, path: Path, module_level_only: bool) -> set[str]
     return found
 
 
-# Being split with the one person field specification (issue 13); remove each when it is.
-SPLIT_UNDER_WAY = {"portal.residence.applications", "portal.bulk.student_import"}
-
-
 def test_no_module_over_400_lines():
     lines = {
         name: len(path.read_text(encoding="utf-8").splitlines()) for name, path in MODULES.items()
     }
     too_long = {name: count for name, count in lines.items() if count > MAX_LINES}
-    assert {name: count for name, count in too_long.items() if name not in SPLIT_UNDER_WAY} == {}
-    assert set(too_long) >= SPLIT_UNDER_WAY, "split: take it off SPLIT_UNDER_WAY"
+    assert too_long == {}
 
 
 def blueprint_of(name: str) -> str | None:

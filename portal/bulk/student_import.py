@@ -16,152 +16,30 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
+from portal.bulk.student_rows import (
+    COLUMNS,
+    answers_for,
+    check_row,
+    refusal,
+    register_data,
+    typed_cells,
+)
 from portal.csv_io import read_csv
 from portal.extensions import db
 from portal.models import (
     Application,
     ApplicationKind,
-    Category,
     ImportBatch,
     ImportStatus,
     Organisation,
-    OrganisationKind,
-    RecognitionStatus,
-    Sex,
     User,
 )
 from portal.models.application import OPEN_STATUSES
 from portal.models.base import utcnow
-from portal.oversight.status import effective_status
 from portal.people import register as people
-from portal.people import rules as person_rules
-from portal.residence import applications as residence
+from portal.residence.filing import NotAllowed, start_many
 
-STUDENT = residence.TYPES[ApplicationKind.STUDENT]
 LANGUAGES = ("en", "nl")
-# The file's columns: the student application's fields (same names), plus the register's e-mail.
-SECTIONS = {s.key: [f.name for f in s.fields] for s in STUDENT.sections}
-COLUMNS = [*SECTIONS["person"], "email", *SECTIONS["study"], *SECTIONS["travel"]]
-# Register field → column, where the names differ.
-REGISTER_COLUMN = {"passport_expires_on": "passport_expiry"}
-
-
-def example_row(today: date) -> dict[str, str]:
-    """The template's one example row: a student starting next September, entering from abroad."""
-    start = date(today.year + 1, 9, 1)
-
-    def day(value: date) -> str:
-        return value.strftime("%d-%m-%Y")
-
-    return {
-        "surname": "Nguyễn",
-        "given_names": "Thị Mai",
-        "date_of_birth": day(date(today.year - 19, 3, 27)),
-        "place_of_birth": "Hà Nội",
-        "country_of_birth": "VN",
-        "nationality": "VN",
-        "sex": "female",
-        "civil_status": "unmarried",
-        "v_number": "",
-        "passport_number": "C1234567",
-        "passport_issued_on": day(date(today.year - 1, 6, 1)),
-        "passport_expiry": day(date(today.year + 9, 6, 1)),
-        "procedure": "entry",
-        "email": "mai.nguyen@example.com",
-        "programme": "BSc Computer Science",
-        "start_date": day(start),
-        "end_date": day(date(start.year + 3, 8, 31)),
-        "embassy_country": "VN",
-        "embassy_city": "Hanoi",
-        "travel_date": day(date(start.year, 8, 15)),
-    }
-
-
-# Spreadsheets say F, M, X (or V for vrouw); the form's values are the words.
-SEX_LETTERS = {"f": "female", "v": "female", "m": "male", "x": "unspecified"}
-CHOICE_COLUMNS = ("sex", "civil_status", "procedure")
-COUNTRY_COLUMNS = ("country_of_birth", "nationality", "embassy_country")
-
-
-class NotAllowed(Exception):
-    """The organisation may not register students (message in .args[0])."""
-
-
-def refusal(organisation: Organisation) -> str | None:
-    """Why this organisation may not register students in bulk, or None."""
-    if organisation.kind != OrganisationKind.HIGHER_EDUCATION:
-        return _(
-            "Only higher education institutions recognised as a sponsor for study can register "
-            "students in bulk."
-        )
-    states = {r.category: effective_status(r) for r in organisation.recognitions}
-    state = states.get(Category.STUDY)
-    if state == RecognitionStatus.SUSPENDED:
-        return _(
-            "Your recognition as a sponsor for study is suspended: you cannot file student "
-            "applications until the suspension ends."
-        )
-    if state != RecognitionStatus.GRANTED:
-        return _(
-            "Your organisation is not recognised as a sponsor for study. Apply for recognition "
-            "first; then you can register students."
-        )
-    return None
-
-
-# --- reading one row with the forms' rules ------------------------------------------------
-
-
-def _typed(values: dict) -> dict[str, str]:
-    """A row's cells as the forms would receive them (choices as values, codes in capitals)."""
-    typed = {name: (values.get(name) or "").strip() for name in COLUMNS}
-    for name in CHOICE_COLUMNS:
-        typed[name] = typed[name].lower()
-    typed["sex"] = SEX_LETTERS.get(typed["sex"], typed["sex"])
-    for name in COUNTRY_COLUMNS:
-        typed[name] = typed[name].upper()
-    return typed
-
-
-def answers_for(typed: dict) -> dict[str, dict[str, str]]:
-    """The student application's draft answers, section by section, as typed."""
-    answers = {key: {name: typed[name] for name in names} for key, names in SECTIONS.items()}
-    if typed["procedure"] != "entry":
-        answers.pop("travel")
-    return answers
-
-
-def check_row(values: dict, today: date) -> tuple[dict, dict[str, str]]:
-    """(clean register data, {column: message}) for one row, in the current language."""
-    typed = _typed(values)
-    checked = residence.check(STUDENT, answers_for(typed), today)
-    errors: dict[str, str] = {}
-    for section_errors in checked.errors.values():
-        errors.update(section_errors)
-    person = checked.values.get("person", {})
-    data = {
-        "given_names": person.get("given_names") or "",
-        "surname": person.get("surname"),
-        "date_of_birth": person.get("date_of_birth"),
-        "place_of_birth": person.get("place_of_birth"),
-        "country_of_birth": person.get("country_of_birth"),
-        "nationality": person.get("nationality"),
-        "sex": person.get("sex"),
-        "category": Category.STUDY,
-        "passport_number": person.get("passport_number"),
-        "passport_issued_on": person.get("passport_issued_on"),
-        "passport_expires_on": person.get("passport_expiry"),
-        "v_number": person.get("v_number"),
-        "email": (typed["email"].lower() or None),
-    }
-    for field, message in person_rules.person_problems(data, today).items():
-        errors.setdefault(REGISTER_COLUMN.get(field, field), str(message))
-    ordered = {name: errors[name] for name in COLUMNS if name in errors}
-    return data, ordered
-
-
-def _register_data(data: dict) -> dict:
-    return {**data, "sex": Sex(data["sex"])}
 
 
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
@@ -374,7 +252,7 @@ def import_batch(batch_id: int, actor_id: int) -> None:
         db.session.rollback()
         batch = db.session.get(ImportBatch, batch_id)
         batch.status = ImportStatus.FAILED
-        batch.failure = "not_allowed" if isinstance(error, residence.NotAllowed) else "error"
+        batch.failure = "not_allowed" if isinstance(error, NotAllowed) else "error"
         batch.finished_at = utcnow()
         current_app.logger.exception("student import %s failed: nothing imported", batch_id)
         db.session.commit()
@@ -389,7 +267,7 @@ def import_batch(batch_id: int, actor_id: int) -> None:
 def _import_rows(batch: ImportBatch, actor: User) -> dict:
     organisation = batch.organisation
     if refusal(organisation) is not None:
-        raise residence.NotAllowed(ApplicationKind.STUDENT)
+        raise NotAllowed(ApplicationKind.STUDENT)
     today = clock.today()
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
     created = linked = 0
@@ -410,18 +288,18 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
             for data in checked
             if (data["nationality"], data["passport_number"]) not in existing
         ]
-        for person in people.create_people(organisation, [_register_data(d) for d in new], actor):
+        for person in people.create_people(organisation, [register_data(d) for d in new], actor):
             existing[(person.nationality, person.passport_number)] = person.id
         created += len(new)
         linked += len(part) - len(new)
-        residence.start_many(
+        start_many(
             organisation,
             ApplicationKind.STUDENT,
             actor,
             [
                 {
                     "person_id": existing[(data["nationality"], data["passport_number"])],
-                    "answers": answers_for(_typed(row["values"])),
+                    "answers": answers_for(typed_cells(row["values"])),
                 }
                 for row, data in zip(part, checked)
             ],
@@ -436,24 +314,3 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
         details={"created": created, "linked": linked, "applications": len(rows)},
     )
     return {"created": created, "linked": linked, "applications": len(rows)}
-
-
-def column_help() -> list[tuple[str, str, bool]]:
-    """(column, what to put in it, required) for the upload page, from the forms' labels."""
-    fields = {f.name: f for s in STUDENT.sections for f in s.fields}
-    rows = []
-    for name in COLUMNS:
-        if name == "email":
-            rows.append((name, _("E-mail address"), False))
-            continue
-        field = fields[name]
-        label = str(field.label)
-        if field.choices:
-            label += " (" + ", ".join(value for value, _label in field.choices) + ")"
-        elif field.kind == "country":
-            label += " " + _("(two-letter ISO code, like NL)")
-        elif field.kind == "date":
-            label += " " + _("(27-03-2005 or 2005-03-27)")
-        required = field.required and not (SECTIONS["travel"].count(name))
-        rows.append((name, label, required))
-    return rows

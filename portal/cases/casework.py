@@ -232,9 +232,9 @@ def _decide(application: Application, actor: User, **kwargs):
     """The decision primitive for the kind of case: a recognition (which records the sponsor's
     recognition) or a residence application (the decision letter about the person only)."""
     if application.kind.is_residence:
-        from portal.residence import applications as residence
+        from portal.residence.decision import decide as decide_residence
 
-        return residence.decide(application, actor, **kwargs)
+        return decide_residence(application, actor, **kwargs)
     return decide(application, actor, **kwargs)
 
 
@@ -325,6 +325,6 @@ def _person_of(application: Application) -> dict | None:
     printed on the letter and kept for the inbox's person column and filter."""
     if not application.kind.is_residence:
         return None
-    from portal.residence import applications as residence
+    from portal.residence.presentation import person_of
 
-    return residence.person_of(application)
+    return person_of(application)

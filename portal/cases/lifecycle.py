@@ -295,7 +295,7 @@ def decide(
     This is the primitive: the back office refuses only through the four-eyes steps in
     portal.cases.casework (propose_refusal → approve_refusal by someone else).
     """
-    if application.kind.is_residence:  # decided by portal.residence.applications, never here
+    if application.kind.is_residence:  # decided by portal.residence.decision, never here
         raise NotDecidable(application.kind)
     decided_at = record_decision(
         application,

@@ -7,7 +7,7 @@ from portal import clock
 from portal.cases import clock as statutory_clock
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Letter, Organisation
-from portal.residence import applications as service
+from portal.residence import documents, filing, presentation
 
 
 def case_page(application: Application, organisation: Organisation) -> dict:
@@ -17,7 +17,7 @@ def case_page(application: Application, organisation: Organisation) -> dict:
         .where(Letter.application_id == application.id, Letter.organisation_id == organisation.id)
         .order_by(Letter.issued_at, Letter.id)
     ).all()
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     today = clock.today()
     suspension = (
         statutory_clock.open_suspension(application)
@@ -28,14 +28,14 @@ def case_page(application: Application, organisation: Organisation) -> dict:
         "application": application,
         "rtype": rtype,
         "letters": letters,
-        "waiting": service.waiting_for(application, letters),
-        "moved_days": service.deadline_moved_days(application),
-        "person_name": service.person_name(application),
-        "requested_until": service.requested_until(application),
-        "documents": service.documents_of(application),
-        "document_label": service.document_label,
+        "waiting": presentation.waiting_for(application, letters),
+        "moved_days": presentation.deadline_moved_days(application),
+        "person_name": presentation.person_name(application),
+        "requested_until": presentation.requested_until(application),
+        "documents": documents.documents_of(application),
+        "document_label": documents.document_label,
         "today": today,
-        "display": service.display_value,
+        "display": presentation.display_value,
         "suspension": suspension,
         "projected_deadline": statutory_clock.projected_deadline(application, suspension, today),
     }

@@ -15,7 +15,7 @@ class Field:
     hint: object | None = None
     choices: tuple = ()
     prefill: str | None = None  # "person.<attribute>" or "organisation.<attribute>"
-    rule: str | None = None  # a cross-field rule in portal/residence/applications.py
+    rule: str | None = None  # a cross-field rule in portal/residence/answers.py
     when: str | None = None  # "past" or "future": the date must be before / after today
     lo: int | None = None
     hi: int | None = None

@@ -150,9 +150,9 @@ def test_a_file_without_a_telling_name_is_judged_by_its_content(client):
 
 
 def test_an_application_holds_a_limited_number_of_documents(client, monkeypatch):
-    from portal.residence import applications as residence
+    from portal.residence import documents
 
-    monkeypatch.setattr(residence, "MAX_DOCUMENTS", 2)
+    monkeypatch.setattr(documents, "MAX_DOCUMENTS", 2)
     tasks_url, _user = new_draft(client)
     assert upload(client, tasks_url, "passport").status_code == 302
     assert upload(client, tasks_url, "passport").status_code == 302

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, text
 
 from portal import clock
-from portal.bulk.student_import import COLUMNS
+from portal.bulk.student_rows import COLUMNS
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -27,7 +27,8 @@ from portal.models import (
     Recognition,
     RecognitionStatus,
 )
-from portal.residence import applications as residence
+from portal.residence.answers import check
+from portal.residence.types import TYPES
 from tests.support.auth import sign_in
 from tests.support.factories import MembershipFactory, PersonFactory, member, recognise
 from tests.support.pages import Page, get_page
@@ -119,10 +120,10 @@ def test_valid_file_preview_then_confirm_creates_people_and_draft_applications(a
     assert {a.status for a in applications} == {ApplicationStatus.DRAFT}
     assert known.id in {a.person_id for a in applications}
     # Each draft holds the answers as typed: complete for the task list, ready to submit.
-    rtype = residence.TYPES[ApplicationKind.STUDENT]
+    rtype = TYPES[ApplicationKind.STUDENT]
     with force_locale("en"):
         for application in applications:
-            assert residence.check(rtype, application.answers, TODAY).errors == {}
+            assert check(rtype, application.answers, TODAY).errors == {}
     iso = next(p for p in people if p.surname == "Ørsted-D")
     assert iso.date_of_birth == date(2007, 3, 27)
     assert iso.sex.value == "male"

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from portal.bulk.student_import import COLUMNS, example_row
+from portal.bulk.student_rows import COLUMNS, example_row
 from portal.extensions import db
 from portal.models import (
     Category,

@@ -26,7 +26,14 @@ from portal.extensions import db
 from portal.models import Application, CheckOutcome, Letter, User
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
-from portal.residence import applications as residence
+from portal.residence.documents import document_label, documents_of
+from portal.residence.filing import residence_type
+from portal.residence.presentation import (
+    display_value,
+    person_name,
+    person_of,
+    requested_until,
+)
 
 QUEUE_LIMIT = 200
 
@@ -131,8 +138,8 @@ def _render_case(application: Application, status: int = 200, **given):
     return render_template(
         "backoffice/case.html",
         residence=_residence_view(application),
-        display=residence.display_value,
-        document_label=residence.document_label,
+        display=display_value,
+        document_label=document_label,
         application=application,
         forms=forms,
         checks=checks,
@@ -153,17 +160,17 @@ def _residence_view(application: Application) -> dict | None:
     person, the documents. None for a recognition case."""
     if not application.kind.is_residence:
         return None
-    rtype = residence.residence_type(application)
+    rtype = residence_type(application)
     answers = (application.snapshot or {}).get("answers") or {}
-    person = residence.person_of(application)
+    person = person_of(application)
     return {
         "rtype": rtype,
         "answers": answers,
         "sections": rtype.applicable_sections(answers),
-        "person_name": residence.person_name(application),
+        "person_name": person_name(application),
         "v_number": person.get("v_number"),
-        "requested_until": residence.requested_until(application),
-        "documents": residence.documents_of(application),
+        "requested_until": requested_until(application),
+        "documents": documents_of(application),
     }
 
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringF
 from wtforms.validators import DataRequired, InputRequired
 
 from portal.forms import BaseForm
-from portal.residence.applications import country_choices
+from portal.residence.presentation import country_choices
 from portal.residence.question_shapes import ResidenceType, Section
 from portal.residence.types import DOCUMENT_KINDS, TYPES
 
@@ -64,7 +64,7 @@ class DocumentForm(BaseForm):
 
     def __init__(self, rtype: ResidenceType, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.residence.applications import document_choices
+        from portal.residence.documents import document_choices
 
         self.purpose.choices = [
             SelectChoice(key, DOCUMENT_KINDS[key]) for key in document_choices(rtype)

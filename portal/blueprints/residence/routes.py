@@ -15,6 +15,7 @@ from portal.blueprints.residence.forms import (
     section_form,
 )
 from portal.cases.documents import max_bytes
+from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -24,8 +25,10 @@ from portal.models import (
     Person,
 )
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires, scoped_or_404
-from portal.residence import applications as service
-from portal.residence import rules
+from portal.residence import answers as residence_answers
+from portal.residence import documents as residence_documents
+from portal.residence import drafts, filing, presentation, rules, submission
+from portal.residence.types import TYPES
 
 
 def get_residence_or_404(application_id: int) -> Application:
@@ -44,28 +47,28 @@ def _already_submitted(application: Application):
 @requires(Permission.APPLICATION_CREATE)
 def start():
     organisation = g.organisation
-    options = service.filing_options(organisation)
+    options = filing.filing_options(organisation)
     form = StartForm()
     person = _person_from_register(request.values.get("person", ""))
     if form.validate_on_submit():
         kind = ApplicationKind(form.kind.data)
-        if not g.context.category_in_scope(service.TYPES[kind].category):
+        if not g.context.category_in_scope(TYPES[kind].category):
             form.kind.errors.append(MANDATE_SCOPE_MESSAGE)
         elif options[kind] is not None:
             form.kind.errors.append(
                 _(
                     "Your organisation cannot file this application: it needs recognition as "
                     "a sponsor in the %(category)s category that is not suspended.",
-                    category=str(service.category_label(kind)).lower(),
+                    category=str(presentation.category_label(kind)).lower(),
                 )
             )
         else:
-            application = service.start(organisation, kind, current_user, person=person)
+            application = filing.start(organisation, kind, current_user, person=person)
             db.session.commit()
             return redirect(url_for("residence.tasks", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "residence/start.html", form=form, options=options, types=service.TYPES, person=person
+        "residence/start.html", form=form, options=options, types=TYPES, person=person
     ), status
 
 
@@ -90,17 +93,17 @@ def tasks(application_id: int):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return redirect(url_for("applications.show", application_id=application.id))
-    rtype = service.residence_type(application)
-    statuses = service.section_statuses(
-        rtype, application.answers, clock.today(), service.documents_of(application)
+    rtype = filing.residence_type(application)
+    statuses = drafts.section_statuses(
+        rtype, application.answers, clock.today(), residence_documents.documents_of(application)
     )
     return render_template(
         "residence/tasks.html",
         application=application,
         rtype=rtype,
         statuses=statuses,
-        complete=all(status == service.COMPLETED for _s, status in statuses),
-        person_name=service.person_name(application),
+        complete=all(status == drafts.COMPLETED for _s, status in statuses),
+        person_name=presentation.person_name(application),
     )
 
 
@@ -110,7 +113,7 @@ def section(application_id: int, key: str):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return _already_submitted(application)
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     answers = application.answers or {}
     section = next((s for s in rtype.applicable_sections(answers) if s.key == key), None)
     if section is None:
@@ -120,9 +123,9 @@ def section(application_id: int, key: str):
         form = section_form(section)
         form.validate()
         typed = {f.name: form[f.name].data or "" for f in section.fields}
-        service.save_section(application, section, typed, current_user)
+        drafts.save_section(application, section, typed, current_user)
         db.session.commit()
-        errors = service.check(rtype, application.answers, today).section_errors(key)
+        errors = residence_answers.check(rtype, application.answers, today).section_errors(key)
         if not errors:
             if "later" in request.form:
                 flash(_("Your answers have been saved."), "success")
@@ -134,10 +137,12 @@ def section(application_id: int, key: str):
         data = (
             stored
             if stored is not None
-            else service.prefill(section, g.organisation, application.person)
+            else drafts.prefill(section, g.organisation, application.person)
         )
         form = section_form(section, formdata=None, data=data)
-        errors = service.check(rtype, answers, today).section_errors(key) if stored else {}
+        errors = (
+            residence_answers.check(rtype, answers, today).section_errors(key) if stored else {}
+        )
         status = 200
     for name, message in errors.items():
         form[name].errors = [message]
@@ -166,20 +171,20 @@ def check(application_id: int):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return _already_submitted(application)
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     today = clock.today()
     form = DeclarationForm()
     problem = None
     if form.validate_on_submit():
         try:
-            service.submit(application, current_user, today=today)
-        except service.NotADraft:
+            submission.submit(application, current_user, today=today)
+        except NotADraft:
             db.session.rollback()
             return _already_submitted(application)
-        except service.Incomplete:
+        except submission.Incomplete:
             db.session.rollback()
             problem = _("Complete every section without problems before you submit.")
-        except service.NotAllowed:
+        except filing.NotAllowed:
             db.session.rollback()
             problem = _(
                 "Your organisation can no longer file this application: its recognition for "
@@ -197,9 +202,9 @@ def check(application_id: int):
             return redirect(url_for("applications.show", application_id=application.id))
     if problem:
         form.declaration.errors = [*form.declaration.errors, problem]
-    checked = service.check(rtype, application.answers, today)
-    documents = service.documents_of(application)
-    statuses = service.section_statuses(rtype, application.answers, today, documents)
+    checked = residence_answers.check(rtype, application.answers, today)
+    documents = residence_documents.documents_of(application)
+    statuses = drafts.section_statuses(rtype, application.answers, today, documents)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "residence/check.html",
@@ -208,17 +213,17 @@ def check(application_id: int):
         form=form,
         checked=checked,
         statuses=statuses,
-        complete=all(s == service.COMPLETED for _x, s in statuses) and not checked.errors,
+        complete=all(s == drafts.COMPLETED for _x, s in statuses) and not checked.errors,
         answers=application.answers or {},
         documents=documents,
-        document_label=service.document_label,
+        document_label=residence_documents.document_label,
         fee=rules.fee(application.kind.value, today),
         deadline=rules.statutory_deadline(today),
-        target=rules.target_date(today, service.recognised_for(g.organisation, rtype)),
-        validity=service.requested_validity_from(checked),
+        target=rules.target_date(today, filing.recognised_for(g.organisation, rtype)),
+        validity=residence_answers.requested_validity_from(checked),
         organisation=g.organisation,
         today=today,
-        display=service.display_value,
+        display=presentation.display_value,
         criterion_name=lambda criterion: rules.CRITERION_NAMES[criterion](),
     ), status
 
@@ -233,7 +238,7 @@ def documents(application_id: int):
     application = get_residence_or_404(application_id)
     if application.status != ApplicationStatus.DRAFT:
         return _already_submitted(application)
-    rtype = service.residence_type(application)
+    rtype = filing.residence_type(application)
     form = DocumentForm(rtype)
     status = 200
     if request.method == "POST":
@@ -244,8 +249,10 @@ def documents(application_id: int):
                 form.file.errors.append(_("Choose the file to upload"))
             else:
                 try:
-                    service.attach_documents(application, {form.purpose.data: upload}, current_user)
-                except service.DocumentsRejected as rejected:
+                    residence_documents.attach_documents(
+                        application, {form.purpose.data: upload}, current_user
+                    )
+                except residence_documents.DocumentsRejected as rejected:
                     db.session.rollback()
                     form.file.errors.extend(rejected.problems.values())
                 else:
@@ -253,12 +260,12 @@ def documents(application_id: int):
                     flash(
                         _(
                             "%(document)s has been uploaded.",
-                            document=service.document_label(form.purpose.data),
+                            document=residence_documents.document_label(form.purpose.data),
                         ),
                         "success",
                     )
                     return redirect(url_for("residence.documents", application_id=application.id))
-    uploaded = service.documents_of(application)
+    uploaded = residence_documents.documents_of(application)
     return render_template(
         "residence/documents.html",
         application=application,
@@ -266,8 +273,8 @@ def documents(application_id: int):
         form=form,
         remove_form=RemoveDocumentForm(),
         documents=uploaded,
-        missing=service.missing_documents(rtype, uploaded),
-        document_label=service.document_label,
+        missing=residence_documents.missing_documents(rtype, uploaded),
+        document_label=residence_documents.document_label,
         max_mb=max(1, max_bytes() // 2**20),
     ), status
 
@@ -297,7 +304,7 @@ def remove_document(application_id: int, document_id: int):
     if not form.validate_on_submit():
         abort(400)
     name = document.filename
-    service.remove_document(application, document, current_user)
+    residence_documents.remove_document(application, document, current_user)
     db.session.commit()
     flash(_("%(filename)s has been removed.", filename=name), "success")
     return redirect(url_for("residence.documents", application_id=application.id))

@@ -22,6 +22,7 @@ from portal import clock
 from portal.blueprints.student_import import bp
 from portal.blueprints.student_import.forms import UploadForm
 from portal.bulk import student_import as service
+from portal.bulk import student_rows
 from portal.csv_io import CsvRejected, write_csv
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -57,9 +58,9 @@ def _index(form: UploadForm, status: int = 200):
     return render_template(
         "student_import/index.html",
         form=form,
-        refusal=service.refusal(g.organisation),
+        refusal=student_rows.refusal(g.organisation),
         batches=batches,
-        columns=service.column_help(),
+        columns=student_rows.column_help(),
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
         max_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024),
     ), status
@@ -81,7 +82,7 @@ def upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return _index(form, 400)
-    refusal = service.refusal(g.organisation)
+    refusal = student_rows.refusal(g.organisation)
     if refusal is not None:
         form.file.errors.append(refusal)
         return _index(form, 403)
@@ -103,8 +104,8 @@ def upload():
 @bp.get("/template.csv")
 @requires(Permission.APPLICATION_CREATE)
 def template():
-    example = service.example_row(clock.today())
-    lines = write_csv(service.COLUMNS, [[example[c] for c in service.COLUMNS]])
+    example = student_rows.example_row(clock.today())
+    lines = write_csv(student_rows.COLUMNS, [[example[c] for c in student_rows.COLUMNS]])
     return Response(
         "".join(lines),
         mimetype="text/csv",
@@ -131,7 +132,7 @@ def show(batch_id: int):
         page=page,
         pages=pages,
         form=EmptyForm(),
-        refusal=service.refusal(g.organisation),
+        refusal=student_rows.refusal(g.organisation),
         statuses=ImportStatus,
     )
 
@@ -155,7 +156,7 @@ def confirm(batch_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    refusal = service.refusal(g.organisation)
+    refusal = student_rows.refusal(g.organisation)
     if refusal is not None:
         flash(refusal, "error")
         return redirect(url_for("student_import.show", batch_id=batch.id))

@@ -1,0 +1,187 @@
+"""Reading what was typed in a residence application: one parser per field type (PARSERS),
+then the cross-field rules (extension window, contract dates, salary)."""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import pycountry
+from flask_babel import gettext as _
+
+from portal.residence import rules
+from portal.residence.types import Field, ResidenceType
+
+# A parser reads the stripped, visible, bounded text of one field: (value, None) or
+# (None, message).
+Parser = Callable[[Field, str, date], tuple[object, str | None]]
+
+_NAME_PUNCTUATION = set("'’‘-. ")
+_COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def _is_name(text: str) -> bool:
+    """Letters of any script, combining marks, spaces, apostrophes, hyphens and full stops."""
+    if not any(unicodedata.category(c).startswith("L") for c in text):
+        return False
+    return all(c in _NAME_PUNCTUATION or unicodedata.category(c)[0] in ("L", "M") for c in text)
+
+
+def _visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, control or format characters."""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
+
+
+def _parse_name(field: Field, text: str, today: date):
+    if not _is_name(text):
+        return None, _(
+            "Enter the name with letters only, as in the passport: apostrophes, hyphens "
+            "and letters of any script are fine"
+        )
+    return unicodedata.normalize("NFC", text), None
+
+
+def _parse_date(field: Field, text: str, today: date):
+    try:
+        value = rules.parse_date(text)
+    except rules.InputNotUnderstood as error:
+        return None, str(error)
+    if field.when == "past" and value >= today:
+        return None, _("%(label)s must be in the past", label=field.label)
+    if field.when == "future" and value <= today:
+        return None, _("%(label)s must be after today", label=field.label)
+    return value, None
+
+
+def _parse_money(field: Field, text: str, today: date):
+    try:
+        return rules.parse_salary(text), None
+    except rules.InputNotUnderstood as error:
+        return None, str(error)
+
+
+def _parse_number(field: Field, text: str, today: date):
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not field.lo <= int(text) <= field.hi:
+        return None, _("Enter a whole number from %(lo)d to %(hi)d", lo=field.lo, hi=field.hi)
+    return int(text), None
+
+
+def _parse_choice(field: Field, text: str, today: date):
+    if text not in {value for value, _label in field.choices}:
+        return None, str(field.missing)
+    return text, None
+
+
+def _parse_country(field: Field, text: str, today: date):
+    if text not in _COUNTRIES:
+        return None, str(field.missing)
+    return text, None
+
+
+def _parse_v_number(field: Field, text: str, today: date):
+    digits = re.sub(r"[\s.-]", "", text)
+    if not re.fullmatch(r"[0-9]{6,12}", digits):
+        return None, _("Enter the V-number in digits, usually 10, or leave it empty")
+    return digits, None
+
+
+def _parse_passport(field: Field, text: str, today: date):
+    compact = re.sub(r"\s", "", text).upper()
+    if not re.fullmatch(r"[A-Z0-9]{5,20}", compact):
+        return None, _("Enter the passport number: 5 to 20 letters (A to Z) and digits")
+    return compact, None
+
+
+def _parse_text(field: Field, text: str, today: date):
+    return text, None
+
+
+PARSERS: dict[str, Parser] = {
+    "name": _parse_name,
+    "date": _parse_date,
+    "money": _parse_money,
+    "number": _parse_number,
+    "choice": _parse_choice,
+    "country": _parse_country,
+    "v_number": _parse_v_number,
+    "passport": _parse_passport,
+}
+
+
+def parse_field(field: Field, raw: str, today: date):
+    """(value, None) or (None, message). Empty optional fields are (None, None)."""
+    text = (raw or "").strip()
+    if not _visible(text):  # empty, or only invisible characters (zero-width, direction marks)
+        return None, (str(field.missing) if field.required else None)
+    if any(unicodedata.category(c) == "Cc" for c in text) or len(text) > 200:
+        return None, _("Enter at most 200 characters, without control characters")
+    return PARSERS.get(field.kind, _parse_text)(field, text, today)
+
+
+@dataclass
+class Checked:
+    """The answers read and checked: clean values and errors, per section and field."""
+
+    values: dict[str, dict]
+    errors: dict[str, dict[str, str]]
+    salary: rules.SalaryCheck | None = None
+
+    def section_errors(self, key: str) -> dict[str, str]:
+        return self.errors.get(key, {})
+
+
+def check(rtype: ResidenceType, answers: dict, today: date) -> Checked:
+    """Read every applicable section and apply the rules, as on the application date `today`."""
+    answers = answers or {}
+    values: dict[str, dict] = {}
+    errors: dict[str, dict[str, str]] = {}
+    for section in rtype.applicable_sections(answers):
+        raw = answers.get(section.key) or {}
+        values[section.key] = {}
+        for field in section.fields:
+            value, error = parse_field(field, raw.get(field.name, ""), today)
+            values[section.key][field.name] = value
+            if error:
+                errors.setdefault(section.key, {})[field.name] = error
+    result = Checked(values, errors)
+    _apply_rules(rtype, result, today)
+    return result
+
+
+def _apply_rules(rtype: ResidenceType, result: Checked, today: date) -> None:
+    person = result.values.get("person", {})
+    for section in rtype.applicable_sections({"person": person}):
+        section_values = result.values.get(section.key, {})
+        for field in section.fields:
+            if field.rule is None or field.name in result.section_errors(section.key):
+                continue
+            problem = None
+            if field.rule == "extension_window" and section_values.get(field.name):
+                problem = rules.check_extension(section_values[field.name], today)
+            elif field.rule == "contract":
+                problem = rules.check_contract(
+                    section_values.get("start_date"), section_values.get("end_date"), today
+                )
+            elif field.rule == "salary" and person.get("date_of_birth"):
+                if section_values.get(field.name) is None:
+                    continue
+                result.salary = rules.check_salary(
+                    rtype.kind.value,
+                    section_values[field.name],
+                    person["date_of_birth"],
+                    today,
+                    reduced=section_values.get("reduced_criterion") == "yes",
+                    recent_graduate=section_values.get("recent_graduate") == "yes",
+                )
+                problem = result.salary.problem
+            if problem is not None:
+                result.errors.setdefault(section.key, {})[field.name] = problem.message
+
+
+def requested_validity_from(checked: Checked) -> date | None:
+    """The permit is requested until the end date of the contract, agreement or study."""
+    for key, values in checked.values.items():
+        if key not in ("person", "travel") and values.get("end_date"):
+            return rules.requested_validity(values["end_date"])
+    return None

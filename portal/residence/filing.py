@@ -1,0 +1,85 @@
+"""Who may file which residence application, and starting drafts of it."""
+
+from flask_babel import gettext as _
+
+from portal import audit
+from portal.cases.lifecycle import status_event
+from portal.extensions import db
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    Organisation,
+    RecognitionStatus,
+    User,
+)
+from portal.oversight.status import effective_status
+from portal.residence.types import TYPES, ResidenceType
+
+
+class NotAllowed(Exception):
+    """The organisation may not file this type (no recognition, or it is suspended)."""
+
+
+def residence_type(application: Application) -> ResidenceType:
+    return TYPES[application.kind]
+
+
+def recognised_for(organisation: Organisation, rtype: ResidenceType) -> bool:
+    return any(
+        r.category == rtype.category and effective_status(r) == RecognitionStatus.GRANTED
+        for r in organisation.recognitions
+    )
+
+
+def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | None]:
+    """Each type with None when the organisation may file it, or the reason it may not."""
+    # A suspension counts until its last day, whether or not its ending was recorded.
+    states = {r.category: effective_status(r) for r in organisation.recognitions}
+    options = {}
+    for kind, rtype in TYPES.items():
+        state = states.get(rtype.category)
+        if not rtype.needs_recognition or state == RecognitionStatus.GRANTED:
+            options[kind] = None
+        elif state == RecognitionStatus.SUSPENDED:
+            options[kind] = _("Recognition suspended")
+        else:
+            options[kind] = _("Needs recognition")
+    return options
+
+
+def start(
+    organisation: Organisation, kind: ApplicationKind, actor: User, person=None
+) -> Application:
+    """A draft; about a person of the register when one is given (prefilled from them)."""
+    drafts = [{"person_id": person.id if person is not None else None}]
+    return start_many(organisation, kind, actor, drafts)[0]
+
+
+def start_many(
+    organisation: Organisation, kind: ApplicationKind, actor: User, drafts: list[dict]
+) -> list[Application]:
+    """Start a draft per item of `drafts` ({"person_id": ..., "answers": ...}): one flush."""
+    rtype = TYPES[kind]
+    if filing_options(organisation)[kind] is not None:
+        raise NotAllowed(kind)
+    applications = [
+        Application(
+            kind=kind,
+            category=rtype.category,
+            organisation_id=organisation.id,
+            status=ApplicationStatus.DRAFT,
+            created_by_id=actor.id,
+            person_id=draft.get("person_id"),
+            answers=draft.get("answers") or {},
+        )
+        for draft in drafts
+    ]
+    db.session.add_all(applications)
+    db.session.flush()
+    for application in applications:
+        status_event(application, None, ApplicationStatus.DRAFT, actor)
+        audit.record(
+            "application.started", actor=actor, organisation=organisation, target=application
+        )
+    return applications

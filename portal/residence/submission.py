@@ -1,0 +1,97 @@
+"""Submitting a residence draft once: checked complete, then reference, snapshot, fee,
+deadlines and the acknowledgement."""
+
+from datetime import date
+
+from portal import clock
+from portal.cases.lifecycle import NotADraft, acknowledge_submission, record_transition
+from portal.cases.references import make_reference
+from portal.models import Application, ApplicationStatus, User
+from portal.models.base import utcnow
+from portal.residence import rules
+from portal.residence.answers import Checked, check, requested_validity_from
+from portal.residence.documents import documents_of
+from portal.residence.drafts import COMPLETED, section_statuses
+from portal.residence.filing import NotAllowed, filing_options, recognised_for, residence_type
+from portal.residence.presentation import person_of
+from portal.residence.types import ResidenceType
+
+
+class Incomplete(Exception):
+    """Submitted with sections that are not complete or break a rule: nothing was submitted."""
+
+    def __init__(self, errors: dict):
+        super().__init__(sorted(errors))
+        self.errors = errors
+
+
+def _json(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(application: Application, rtype: ResidenceType, checked: Checked, today: date) -> dict:
+    return {
+        "organisation": application.organisation.snapshot(),
+        "kind": rtype.kind.value,
+        "answers": {
+            section: {name: _json(value) for name, value in fields.items()}
+            for section, fields in checked.values.items()
+        },
+        "salary_criterion": checked.salary.criterion if checked.salary else None,
+        "salary_threshold_cents": checked.salary.threshold_cents if checked.salary else None,
+        "requested_validity_until": _json(requested_validity_from(checked)),
+        "statutory_deadline": _json(rules.statutory_deadline(today)),
+        "documents": [
+            {
+                "id": d.id,
+                "purpose": d.purpose,
+                "filename": d.filename,
+                "content_type": d.content_type,
+                "size_bytes": d.size_bytes,
+                "sha256": d.sha256,
+            }
+            for d in documents_of(application)
+        ],
+    }
+
+
+def submit(application: Application, actor: User, today: date | None = None) -> Application:
+    """Submit a complete draft once: reference, snapshot, fee, deadlines, acknowledgement."""
+    today = today or clock.today()
+    rtype = residence_type(application)
+    organisation = application.organisation
+    if application.status != ApplicationStatus.DRAFT:
+        raise NotADraft(application.reference)
+    if filing_options(organisation)[application.kind] is not None:
+        raise NotAllowed(application.kind)
+    checked = check(rtype, application.answers, today)
+    documents = documents_of(application)
+    missing = {
+        s.key
+        for s, status in section_statuses(rtype, application.answers, today, documents)
+        if status != COMPLETED
+    }
+    if checked.errors or missing:
+        raise Incomplete({**{k: {} for k in missing}, **checked.errors})
+    fee = rules.fee(application.kind.value, today)
+    submitted_at = utcnow()
+    if not record_transition(
+        application,
+        (ApplicationStatus.DRAFT,),
+        ApplicationStatus.SUBMITTED,
+        actor,
+        occurred_at=submitted_at,
+        submitted_at=submitted_at,
+        submitted_by_id=actor.id,
+        fee_cents=fee.cents if fee else None,
+        snapshot=snapshot(application, rtype, checked, today),
+        decision_deadline=rules.statutory_deadline(today),
+        target_date=rules.target_date(today, recognised_for(organisation, rtype)),
+        reference=make_reference(application.kind.value, today.year, application.id),
+    ):
+        raise NotADraft(application.reference)
+    # The person the letters concern, as sent: name and V-number on the letter, inbox filter.
+    acknowledge_submission(application, actor, person=person_of(application))
+    return application
