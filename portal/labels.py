@@ -48,6 +48,18 @@ STATUS = {
     ApplicationStatus.REFUSED: _l("Refused"),
     ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
 }
+# What a step of a case's timeline was (portal/cases/status.event_activity).
+ACTIVITY = {
+    "started": _l("Application started"),
+    "submitted": _l("Submitted"),
+    "review_started": _l("Review started"),
+    "information_requested": _l("Information requested"),
+    "reply_sent": _l("Reply sent"),
+    "clock_resumed": _l("Clock resumed"),
+    "granted": _l("Granted"),
+    "refused": _l("Refused"),
+    "withdrawn": _l("Withdrawn"),
+}
 ORGANISATION_KIND = {
     OrganisationKind.EMPLOYER: _l("Employer"),
     OrganisationKind.HIGHER_EDUCATION: _l("Higher education institution"),
@@ -169,6 +181,7 @@ class Labels:
     category_hint = CATEGORY_HINT
     category_state = CATEGORY_STATE
     status = STATUS
+    activity = ACTIVITY
     organisation_kind = ORGANISATION_KIND
     letter_kind = LETTER_KIND
     language = LANGUAGE

@@ -140,13 +140,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from portal import formatting
-    from portal.labels import Labels, category_list
+    from portal.cases.status import event_activity
+    from portal.labels import ACTIVITY, Labels, category_list
     from portal.permissions import MandateLapsed, current_context, current_membership
 
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
 
     app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["activity"] = lambda event: ACTIVITY[event_activity(event)]
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
 

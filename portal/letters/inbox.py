@@ -18,6 +18,7 @@ from sqlalchemy.orm import defer, undefer
 from portal import clock
 from portal.csv_io import neutralise
 from portal.extensions import db
+from portal.letters import status as letter_status
 from portal.letters import unread
 from portal.models import Application, Letter, LetterKind, LetterRead
 
@@ -101,7 +102,7 @@ def filtered(organisation_id: int, user_id: int, f: InboxFilter):
     if f.period_to:
         query = query.where(Letter.issued_at < local_day_start(f.period_to + timedelta(days=1)))
     if f.needs_action:
-        query = query.where(Letter.respond_by >= clock.today())
+        query = query.where(letter_status.needs_action_clause(clock.today()))
     if f.unread_only:
         query = query.where(LetterRead.letter_id.is_(None))
     if f.terms:

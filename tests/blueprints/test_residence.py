@@ -136,7 +136,7 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
     assert "€423.00" in summary
     assert "the IND is assessing" in case.soup.select_one("#waiting").text
     timeline = case.soup.select_one("#timeline").get_text(" ", strip=True)
-    assert "Draft" in timeline and "Submitted" in timeline
+    assert "Application started" in timeline and "Submitted" in timeline
     # A later change does not alter what was sent.
     application.answers["person"]["surname"] = "Changed"
     assert "O'Brien-Núñez" in get_page(client, first.headers["Location"]).text

@@ -523,11 +523,11 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
     page = get_page(client, case_url)
     timeline = [li.get_text(" ", strip=True) for li in page.soup.select("#timeline li")]
     assert [t.split(" ")[0] for t in timeline] == [
-        "Draft",
+        "Application",  # started
         "Submitted",
-        "In",
-        "Information",
-        "In",
+        "Review",  # started, by the IND
+        "Information",  # requested
+        "Reply",  # sent, by the sponsor's user
         "Granted",
     ]
     assert "by the IND" in timeline[2] and "by the IND" in timeline[-1]

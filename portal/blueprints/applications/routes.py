@@ -1,4 +1,6 @@
-from flask import flash, g, redirect, render_template, url_for
+from urllib.parse import quote
+
+from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,8 +9,10 @@ from portal import clock
 from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.cases import lifecycle as service
+from portal.cases import status as case_status
 from portal.extensions import db
-from portal.models import Application, ApplicationStatus, Category, Letter
+from portal.letters import status as letter_status
+from portal.models import Application, ApplicationStatus, Category, Document, Letter
 from portal.permissions import (
     MANDATE_SCOPE_MESSAGE,
     OutsideMandate,
@@ -120,9 +124,38 @@ def show(application_id: int):
         .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)
         .order_by(Letter.issued_at, Letter.id)
     ).all()
+    today = clock.today()
     return render_template(
         "applications/show.html",
         application=application,
         letters=letters,
-        today=clock.today(),
+        actions=letter_status.states_for(letters, today),
+        clock=case_status.clock_of(application, today),
+        documents=case_status.case_documents(application),
+        today=today,
+    )
+
+
+@bp.get("/<int:application_id>/documents/<int:document_id>")
+@requires(Permission.APPLICATION_READ)
+def document(application_id: int, document_id: int):
+    """A document of the case: sent with the application or with a reply to a letter."""
+    application = get_application_or_404(application_id)
+    found = db.session.scalar(
+        select(Document).where(
+            Document.id == document_id,
+            Document.application_id == application.id,
+            Document.organisation_id == g.organisation.id,
+        )
+    )
+    if found is None:
+        abort(404)
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )

@@ -21,12 +21,13 @@ from portal.blueprints.backoffice.forms import (
 )
 from portal.cases import casework, work_queue
 from portal.cases import lifecycle as service
+from portal.cases import status as case_status
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
 from portal.models import Application, CheckOutcome, Letter, User
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
-from portal.residence.documents import document_label, documents_of
+from portal.residence.documents import document_label
 from portal.residence.filing import residence_type
 from portal.residence.presentation import (
     display_value,
@@ -148,6 +149,8 @@ def _render_case(application: Application, status: int = 200, **given):
         suspension=suspension,
         projected_deadline=work_queue.projected_deadline(application, suspension, today),
         exposure=work_queue.penalty_exposure(application, today),
+        documents=case_status.case_documents(application),
+        reply_received_on=case_status.reply_received_on(application),
         history=oversight.history(application.organisation, exclude=application),
         decidable=application.status in service.DECIDABLE_STATUSES,
         open=application.status in work_queue.QUEUE_STATUSES,
@@ -170,7 +173,6 @@ def _residence_view(application: Application) -> dict | None:
         "person_name": person_name(application),
         "v_number": person.get("v_number"),
         "requested_until": requested_until(application),
-        "documents": documents_of(application),
     }
 
 

@@ -2,9 +2,12 @@ from flask import g, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import clock
 from portal.blueprints.dashboard import bp
+from portal.cases import status as case_status
 from portal.cases.lifecycle import category_states
 from portal.extensions import db
+from portal.letters import status as letter_status
 from portal.letters.issuing import unread_count
 from portal.models import Application, ApplicationStatus
 from portal.permissions import Permission, requires
@@ -23,11 +26,14 @@ def index():
         .order_by(Application.created_at.desc(), Application.id.desc())
         .limit(20)
     ).all()
+    today = clock.today()
     return render_template(
         "dashboard/index.html",
         organisation=organisation,
         categories=category_states(organisation),
         applications=applications,
         unread=unread_count(organisation.id, current_user.id),
+        needing_action=letter_status.count_needing_action(organisation.id, today),
+        clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
     )

@@ -21,7 +21,9 @@ class FilterForm(BaseForm):
     period_to = IsoDateField(
         _l("Issued up to and including"), validators=[Optional()], format="%Y-%m-%d"
     )
-    needs_action = BooleanField(_l("Only letters that need action (respond-by date still open)"))
+    needs_action = BooleanField(
+        _l("Only letters that need action (not answered, respond-by date not passed)")
+    )
     unread = BooleanField(_l("Only unread letters"))
 
     def validate_period_to(self, field):

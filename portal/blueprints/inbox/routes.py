@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.letters import inbox as inbox_service
 from portal.letters import issuing as service
+from portal.letters import status as letter_status
 from portal.permissions import Permission, requires
 
 FILTER_FIELDS = (
@@ -51,6 +52,7 @@ def index():
     else:
         rows, next_cursor = [], None
     unread = inbox_service.unread_by_category(organisation_id, current_user.id)
+    today = clock.today()
     return render_template(
         "inbox/index.html",
         form=form,
@@ -63,7 +65,8 @@ def index():
         case_found=case_found,
         filters=filter_args(request.args),
         zip_max=inbox_service.ZIP_MAX_LETTERS,
-        today=clock.today(),
+        actions=letter_status.states_for([letter for letter, _read in rows], today),
+        today=today,
     ), (200 if valid else 400)
 
 
@@ -78,6 +81,7 @@ def render_letter_page(letter, reply_form=None, status=200):
         reply_form=reply_form or ReplyForm(),
         replies=[r for r in replies if r.letter_id == letter.id],
         action_form=EmptyForm(),
+        action=letter_status.state_of(letter),
         today=clock.today(),
     ), status
 
