@@ -168,6 +168,7 @@ PERMIT_STATE = {
     "valid": _l("Valid"),
     "extension": _l("Extension window open"),
     "expired": _l("Expired"),
+    "ended": _l("Ended (reported)"),
 }
 DUTY_STATE = {
     "due": _l("Due"),

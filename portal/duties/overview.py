@@ -2,7 +2,7 @@
 
 - Extensions: a permit in its extension window (or past its end) is a duty due on its end
   date; done once a residence application about the person was submitted from the day the
-  window opened.
+  window opened, or once the person's stay ended (portal/people/state.py: reported).
 - The yearly study-progress check (organisations recognised for study): due by the date in
   the reference data; done by a declaration, or by a report of insufficient study progress
   filed that year.
@@ -30,14 +30,6 @@ from portal.models import (
 )
 from portal.people import permits
 
-# Reports after which the stay under this sponsorship ends: no extension is due.
-STAY_ENDS = (
-    ReportKind.EMPLOYMENT_NOT_STARTED,
-    ReportKind.EMPLOYMENT_ENDED,
-    ReportKind.LEFT_NETHERLANDS,
-    ReportKind.STUDENT_DEREGISTERED,
-)
-
 
 @dataclass(frozen=True)
 class ExtensionDuty:
@@ -56,7 +48,9 @@ class StudyProgressDuty:
 
 def extension_duties(organisation_id: int, in_scope, today: date) -> list[ExtensionDuty]:
     rows = [
-        r for r in permits.current_permits(organisation_id, in_scope, today) if r.state != "valid"
+        r
+        for r in permits.current_permits(organisation_id, in_scope, today)
+        if r.window_state != "valid"
     ]
     if not rows:
         return []
@@ -71,26 +65,15 @@ def extension_duties(organisation_id: int, in_scope, today: date) -> list[Extens
             .group_by(Application.person_id)
         ).all()
     )
-    ended = dict(
-        db.session.execute(
-            select(Report.person_id, func.min(Report.filed_on))
-            .where(
-                Report.organisation_id == organisation_id,
-                Report.person_id.in_([r.person.id for r in rows]),
-                Report.kind.in_(STAY_ENDS),
-            )
-            .group_by(Report.person_id)
-        ).all()
-    )
     result = []
     for row in rows:
         last = submitted.get(row.person.id)
         done_on = clock.local_date(last) if last is not None else None
         if done_on is not None and done_on < row.window_opens:
             done_on = None
-        stay_ended = done_on is None and row.person.id in ended
+        stay_ended = row.person_status.ended
         if stay_ended:
-            done_on = ended[row.person.id]
+            done_on = row.person_status.reported_on
         result.append(
             ExtensionDuty(row, duties.duty_status(row.permit.ends_on, today, done_on), stay_ended)
         )

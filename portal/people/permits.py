@@ -2,6 +2,8 @@
 
 A permit is in the extension window from N months before its end (residence_rules.
 extension_window, from reference data) up to and including its last day; past it, expired.
+Whatever its dates, it has *ended* once the sponsor reported that the person's stay ended or
+that they left (portal/people/state.py): no extension is offered for it.
 """
 
 from dataclasses import dataclass
@@ -12,9 +14,10 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Application, ApplicationKind, Permit, Person
 from portal.models.application import OPEN_STATUSES
+from portal.people import state as person_state
 from portal.residence import rules as residence_rules
 
-STATES = ("valid", "extension", "expired")
+STATES = ("valid", "extension", "expired", "ended")
 
 
 class NotAboutAPerson(ValueError):
@@ -61,8 +64,10 @@ def state_of(permit: Permit, today: date) -> str:
 class PermitRow:
     permit: Permit
     person: Person
-    state: str
+    state: str  # one of STATES: "ended" when the person's stay ended, else by the dates
     window_opens: date
+    window_state: str  # by the dates alone: "valid", "extension" or "expired"
+    person_status: person_state.PersonStatus = person_state.CURRENT
 
 
 def current_permits(organisation_id: int, in_scope, today: date) -> list[PermitRow]:
@@ -81,15 +86,21 @@ def current_permits(organisation_id: int, in_scope, today: date) -> list[PermitR
     latest: dict[int, tuple[Permit, Person]] = {}
     for permit, person in rows:
         latest.setdefault(person.id, (permit, person))
-    result = [
-        PermitRow(
-            permit,
-            person,
-            state_of(permit, today),
-            residence_rules.extension_window(permit.ends_on, today)[0],
+    statuses = person_state.states_of(organisation_id, latest)
+    result = []
+    for permit, person in latest.values():
+        window_state = state_of(permit, today)
+        status = statuses[person.id]
+        result.append(
+            PermitRow(
+                permit,
+                person,
+                "ended" if status.ended else window_state,
+                residence_rules.extension_window(permit.ends_on, today)[0],
+                window_state,
+                status,
+            )
         )
-        for permit, person in latest.values()
-    ]
     result.sort(key=lambda row: (row.permit.ends_on, row.permit.id))
     return result
 

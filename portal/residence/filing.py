@@ -14,11 +14,18 @@ from portal.models import (
     User,
 )
 from portal.oversight.status import effective_status
+from portal.people import state as person_state
 from portal.residence.types import TYPES, ResidenceType
 
 
 class NotAllowed(Exception):
-    """The organisation may not file this type (no recognition, or it is suspended)."""
+    """The organisation may not file this type (no recognition, or it is suspended), or the
+    procedure does not fit the person's current state (an extension after the stay ended)."""
+
+
+def unfit_procedures(status: person_state.PersonStatus) -> dict[ApplicationKind, str]:
+    """Procedures that do not fit a person in this state, each with its reason."""
+    return person_state.unfit_procedures(status)
 
 
 def residence_type(application: Application) -> ResidenceType:
@@ -32,8 +39,11 @@ def recognised_for(organisation: Organisation, rtype: ResidenceType) -> bool:
     )
 
 
-def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | None]:
-    """Each type with None when the organisation may file it, or the reason it may not."""
+def filing_options(
+    organisation: Organisation, person_status: person_state.PersonStatus = person_state.CURRENT
+) -> dict[ApplicationKind, str | None]:
+    """Each type with None when the organisation may file it (for a person in this state),
+    or the reason it may not."""
     # A suspension counts until its last day, whether or not its ending was recorded.
     states = {r.category: effective_status(r) for r in organisation.recognitions}
     options = {}
@@ -45,6 +55,8 @@ def filing_options(organisation: Organisation) -> dict[ApplicationKind, str | No
             options[kind] = _("Recognition suspended")
         else:
             options[kind] = _("Needs recognition")
+    for kind, reason in unfit_procedures(person_status).items():
+        options[kind] = reason
     return options
 
 
@@ -62,6 +74,10 @@ def start_many(
     """Start a draft per item of `drafts` ({"person_id": ..., "answers": ...}): one flush."""
     rtype = TYPES[kind]
     if filing_options(organisation)[kind] is not None:
+        raise NotAllowed(kind)
+    people = [d["person_id"] for d in drafts if d.get("person_id") is not None]
+    statuses = person_state.states_of(organisation.id, people)
+    if any(kind in unfit_procedures(status) for status in statuses.values()):
         raise NotAllowed(kind)
     applications = [
         Application(

@@ -440,7 +440,7 @@ def test_extension_duties_due_overdue_and_done(client):
     assert "Done" in rows[done.person.full_name]
     assert "application submitted" in rows[done.person.full_name]
     assert "Done" in rows[left.person.full_name]
-    assert "the stay ended" in rows[left.person.full_name]
+    assert "Ended (reported on 10 Mar 2027)" in rows[left.person.full_name]
 
 
 # --- exports -------------------------------------------------------------------------------

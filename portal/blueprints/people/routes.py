@@ -20,6 +20,7 @@ from portal.models import Application, Category, ChangeSubject, Letter, Person, 
 from portal.models.person import PERSON_FIELDS
 from portal.people import permits
 from portal.people import register as service
+from portal.people import state as person_state
 from portal.permissions import Permission, requires, scoped_or_404
 
 FIELD_LABELS = {
@@ -113,6 +114,7 @@ def index():
         first_page=after is not None,
         country_name=country_name,
         can_edit=g.context.can(Permission.PERSON_EDIT),
+        statuses=person_state.states_of(g.organisation.id, [p.id for p in people]),
     )
 
 
@@ -178,6 +180,7 @@ def show(person_id: int):
         can_report=g.context.can(Permission.APPLICATION_SUBMIT),
         reports=reports.reports_of_person(person),
         permit=permits.current_permit_of(person),
+        status=person_state.state_of(person),
         button_form=EmptyForm(),
         today=clock.today(),
     )

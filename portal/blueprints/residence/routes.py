@@ -24,6 +24,7 @@ from portal.models import (
     Document,
     Person,
 )
+from portal.people import state as person_state
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires, scoped_or_404
 from portal.residence import answers as residence_answers
 from portal.residence import documents as residence_documents
@@ -47,13 +48,16 @@ def _already_submitted(application: Application):
 @requires(Permission.APPLICATION_CREATE)
 def start():
     organisation = g.organisation
-    options = filing.filing_options(organisation)
-    form = StartForm()
     person = _person_from_register(request.values.get("person", ""))
+    current = person_state.state_of(person) if person is not None else person_state.CURRENT
+    options = filing.filing_options(organisation, current)
+    form = StartForm()
     if form.validate_on_submit():
         kind = ApplicationKind(form.kind.data)
         if not g.context.category_in_scope(TYPES[kind].category):
             form.kind.errors.append(MANDATE_SCOPE_MESSAGE)
+        elif kind in filing.unfit_procedures(current):
+            form.kind.errors.append(options[kind])
         elif options[kind] is not None:
             form.kind.errors.append(
                 _(
@@ -68,7 +72,12 @@ def start():
             return redirect(url_for("residence.tasks", application_id=application.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "residence/start.html", form=form, options=options, types=TYPES, person=person
+        "residence/start.html",
+        form=form,
+        options=options,
+        types=TYPES,
+        person=person,
+        person_status=current,
     ), status
 
 
