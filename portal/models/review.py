@@ -29,7 +29,8 @@ class ClockSuspension(db.Model):
     respond_by: Mapped[date] = mapped_column(Date)
     request_text: Mapped[str] = mapped_column(Text)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    # Indexed: "has this letter been answered?" (portal/letters/status.py) asks by letter.
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), index=True)
     ended_on: Mapped[date | None] = mapped_column(Date)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reply_text: Mapped[str | None] = mapped_column(Text)
