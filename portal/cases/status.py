@@ -70,9 +70,11 @@ def reply_received_column():
     information arrived, or NULL. An answer is a reply sent in the portal, or a reply staff
     registered before the respond-by date passed (a clock resumed later ran out of term)."""
     earlier = aliased(ClockSuspension)
+    # Correlated to the outermost query's Application, two levels up.
     latest = (
         select(func.max(earlier.id))
         .where(earlier.application_id == Application.id)
+        .correlate(Application)
         .scalar_subquery()
     )
     return (

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal import reference
 from portal.cases import clock as statutory_clock
+from portal.cases.status import reply_received_column
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, StaffRole, User
 
@@ -33,11 +34,17 @@ class QueueFilter:
     status: str | None = None
     assigned: str | None = None  # "me", "unassigned", or None for all
     due: str | None = None  # "at_risk", "overdue", or None for all
+    reply: str | None = None  # "received": the answer to the latest request has arrived
+    order: str | None = None  # "reply": replies received first (oldest first); else deadline
 
 
 def queue_query(filters: QueueFilter, user: User, today: date):
-    """Open cases, nearest statutory deadline first; generic over Application.kind."""
+    """Open cases, nearest statutory deadline first (or, ordered by reply, the cases whose
+    reply arrived first); generic over Application.kind."""
     query = select(Application).where(Application.status.in_(QUEUE_STATUSES))
+    reply_received = reply_received_column()
+    if filters.reply == "received":
+        query = query.where(reply_received.is_not(None))
     if filters.kind:
         query = query.where(Application.kind == filters.kind)
     if filters.category:
@@ -57,7 +64,26 @@ def queue_query(filters: QueueFilter, user: User, today: date):
             Application.decision_deadline >= today,
             Application.decision_deadline <= today + timedelta(days=AT_RISK_DAYS),
         )
+    if filters.order == "reply":
+        return query.order_by(
+            reply_received.is_(None), reply_received, Application.decision_deadline, Application.id
+        )
     return query.order_by(Application.decision_deadline, Application.id)
+
+
+def replies_received(case_ids) -> dict[int, date]:
+    """For the cases on a page of the queue: the day the reply to the latest request arrived."""
+    if not case_ids:
+        return {}
+    return {
+        case_id: received
+        for case_id, received in db.session.execute(
+            select(Application.id, reply_received_column()).where(
+                Application.id.in_(sorted(case_ids))
+            )
+        )
+        if received is not None
+    }
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Letter, LetterKind
+from portal.models import ApplicationStatus, ClockSuspension, Letter, LetterKind
 from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
 from tests.support.casework import act, submitted_case
 from tests.support.factories import UserFactory
@@ -89,6 +89,9 @@ def test_the_answer_closes_the_request_everywhere_and_its_document_joins_the_cas
     sign_out(client)
 
     staff_sign_in(client, reviewer)
+    queue = get_page(client, "/backoffice/?reply=received")
+    row = queue.soup.find("a", href=f"/backoffice/cases/{case.id}").find_parent("tr")
+    assert "Reply received on" in row.select_one(".reply-received").text
     staff_case = get_page(client, f"/backoffice/cases/{case.id}")
     assert "Reply received on" in staff_case.soup.find(id="reply-received").text
     staff_documents = staff_case.soup.find(id="documents")
@@ -116,3 +119,56 @@ def test_a_document_of_another_case_is_not_found(client):
     sign_in(client, mine.created_by)
     assert client.get(f"/applications/{mine.id}/documents/{document_id}").status_code == 404
     assert client.get(f"/applications/{theirs.id}/documents/{document_id}").status_code == 404
+
+
+def test_the_queue_flags_filters_and_orders_by_reply_received(client):
+    reviewer = UserFactory(reviewer=True)
+    today = clock.today()
+
+    def case(days_left, status, reply_days_ago=None, answered=True):
+        found = submitted_case(days_left=days_left)
+        found.status = ApplicationStatus(status)
+        if reply_days_ago is not None or status == "information_requested":
+            db.session.add(
+                ClockSuspension(
+                    application_id=found.id,
+                    started_on=today - timedelta(days=30),
+                    respond_by=today - timedelta(days=1 if not answered else -5),
+                    request_text="Send the accounts",
+                    requested_by_id=reviewer.id,
+                    ended_on=today - timedelta(days=reply_days_ago)
+                    if reply_days_ago is not None
+                    else None,
+                    ended_by_id=reviewer.id if reply_days_ago is not None else None,
+                )
+            )
+        db.session.flush()
+        return found
+
+    newer = case(10, "in_review", reply_days_ago=1)
+    older = case(60, "in_review", reply_days_ago=4)
+    no_reply = case(5, "in_review")
+    waiting = case(20, "information_requested")
+    ran_out = case(15, "in_review", reply_days_ago=0, answered=False)  # resumed after the term
+    staff_sign_in(client, reviewer)
+
+    def listed(url):
+        page = get_page(client, url)
+        return [
+            a["href"].rsplit("/", 1)[-1]
+            for a in page.soup.select("table a[href^='/backoffice/cases/']")
+        ], page
+
+    everything, page = listed("/backoffice/")
+    assert everything == [str(c.id) for c in (no_reply, newer, ran_out, waiting, older)]
+    flagged = {
+        a["href"].rsplit("/", 1)[-1]
+        for a in page.soup.select("table a[href^='/backoffice/cases/']")
+        if a.find_parent("tr").select_one(".reply-received")
+    }
+    assert flagged == {str(newer.id), str(older.id)}
+    received, _page = listed("/backoffice/?reply=received")
+    assert received == [str(newer.id), str(older.id)]  # nearest deadline first
+    by_reply, _page = listed("/backoffice/?order=reply")
+    assert by_reply == [str(c.id) for c in (older, newer, no_reply, ran_out, waiting)]
+    assert client.get("/backoffice/?reply=nonsense").status_code == 400

@@ -55,11 +55,14 @@ def queue():
             status=form.status.data or None,
             assigned=form.assigned.data or None,
             due=form.due.data or None,
+            reply=form.reply.data or None,
+            order=form.order.data or None,
         )
     query = work_queue.queue_query(filters, current_user, today)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     cases = db.session.scalars(query.limit(QUEUE_LIMIT)).all()
     exposures = {case.id: work_queue.penalty_exposure(case, today) for case in cases}
+    replies = work_queue.replies_received({case.id for case in cases})
     return render_template(
         "backoffice/queue.html",
         form=form,
@@ -67,6 +70,7 @@ def queue():
         total=total,
         limit=QUEUE_LIMIT,
         exposures=exposures,
+        replies=replies,
         today=today,
     ), status
 

@@ -230,6 +230,22 @@ class QueueFilterForm(FlaskForm):
         ],
         validators=[Optional()],
     )
+    reply = SelectField(
+        _l("Reply"),
+        choices=[
+            SelectChoice("", _l("With or without a reply")),
+            SelectChoice("received", _l("Reply received")),
+        ],
+        validators=[Optional()],
+    )
+    order = SelectField(
+        _l("Order"),
+        choices=[
+            SelectChoice("", _l("Nearest deadline first")),
+            SelectChoice("reply", _l("Replies received first")),
+        ],
+        validators=[Optional()],
+    )
 
 
 # --- staff accounts -------------------------------------------------------------------------
