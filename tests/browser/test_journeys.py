@@ -673,11 +673,34 @@ def test_sponsor_answers_a_request_for_information(
     )
     assert "signed contract.pdf" in page.locator("#replies").inner_text()
     assert page.locator("#reply-answered").is_visible()  # no second answer to the same request
+    assert "Answered on" in page.locator("#letter-action").inner_text()
     employer.check_page("request letter answered")
+
+    # --- the inbox no longer asks for action; the document is in the case's list -------------
+    employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))
+    row = page.locator("tr", has=page.get_by_role("link", name=subject))
+    assert "Needs action" not in row.inner_text() and "Answered on" in row.inner_text()
+    employer.tick("Only letters that need action (not answered, respond-by date not passed)")
+    employer.activate(page.get_by_role("button", name="Show letters"))
+    assert page.get_by_role("link", name=subject).count() == 0
+    page.goto(f"{live_server.url}/dashboard")
+    employer.activate(page.get_by_role("link", name=reference))
+    documents = page.locator("#documents").inner_text()
+    assert "signed contract.pdf" in documents and "Reply by" in documents
+    timeline = page.locator("#timeline li").last.inner_text()
+    assert timeline.startswith("Reply sent") and "by the IND" not in timeline
+    employer.check_page("case after the reply")
 
     # --- the reviewer reads the reply -------------------------------------------------------
     staff_page.reload()
     assert "Wacht op antwoord" not in staff_page.locator("main").inner_text()
+    assert "Antwoord ontvangen op" in staff_page.locator("#reply-received").inner_text()
+    assert "signed contract.pdf" in staff_page.locator("#documents").inner_text()
+    staff_page.goto(f"{live_server.url}/backoffice/?reply=received")
+    queued = staff_page.locator("tr", has=staff_page.get_by_role("link", name=reference))
+    assert "Antwoord ontvangen op" in queued.inner_text()
+    reviewer.check_page("queue with a reply received")
+    reviewer.activate(staff_page.get_by_role("link", name=reference))
     reviewer.activate(
         staff_page.get_by_role("link", name="De antwoorden van de referent en hun documenten")
     )
