@@ -2,7 +2,6 @@
 it concerns, the permit it leads to, and what the IND is waiting for."""
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
 import pycountry
@@ -10,7 +9,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from portal.formatting import money
-from portal.models import Application, ApplicationKind, ApplicationStatus
+from portal.models import Application, ApplicationKind
 from portal.residence.types import TYPES, Field
 
 
@@ -100,25 +99,6 @@ PERMIT_NAMES = {
 
 def permit_name(kind: ApplicationKind) -> dict[str, str]:
     return PERMIT_NAMES.get(kind) or PERMIT_NAMES["hsm"]
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """What the IND is waiting for: 'information' (from the sponsor) or 'assessment' (itself)."""
-
-    what: str
-    respond_by: date | None = None
-    letter: object = None
-
-
-def waiting_for(application: Application, letters) -> Waiting | None:
-    if application.status == ApplicationStatus.INFORMATION_REQUESTED:
-        asking = [letter for letter in letters if letter.respond_by is not None]
-        latest = asking[-1] if asking else None
-        return Waiting("information", latest.respond_by if latest else None, latest)
-    if application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW):
-        return Waiting("assessment")
-    return None
 
 
 def deadline_moved_days(application: Application) -> int:
