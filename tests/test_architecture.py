@@ -150,3 +150,36 @@ def test_no_import_cycles():
         for name, path in MODULES.items()
     }
     assert find_cycles(graph) == []
+
+
+def exception_classes() -> dict[str, list[str]]:
+    """Class name -> modules defining it, for classes whose name says they are raised
+    (subclasses of *Error/Exception/… by name, or of another class named so)."""
+    found: dict[str, list[str]] = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                ast.unparse(base).rpartition(".")[2].endswith(("Exception", "Error", "Refused"))
+                for base in node.bases
+            ):
+                found.setdefault(node.name, []).append(name)
+    return found
+
+
+def test_one_definition_per_exception():
+    twice = {cls: modules for cls, modules in exception_classes().items() if len(modules) > 1}
+    assert twice == {}
+
+
+def test_case_exceptions_share_one_base():
+    """Every exception defined in portal/cases derives from cases.errors.CaseError."""
+    loose = sorted(
+        f"{name}.{node.name}"
+        for name, path in MODULES.items()
+        if name.startswith("portal.cases.") and name != "portal.cases.errors"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(ast.unparse(base) in ("Exception", "ValueError") for base in node.bases)
+        and "CaseError" not in {ast.unparse(base) for base in node.bases}
+    )
+    assert loose == []

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.cases import clock as statutory_clock
+from portal.cases.errors import CaseError
 from portal.cases.lifecycle import (
     NotDecidable,
     StaleCase,
@@ -33,19 +34,19 @@ from portal.models.application import DECIDABLE_STATUSES
 from portal.models.base import utcnow
 
 
-class NotAllowedNow(Exception):
+class NotAllowedNow(CaseError):
     """The case is not in a state that allows this action."""
 
 
-class OwnRefusal(Exception):
+class OwnRefusal(CaseError):
     """Four eyes: the reviewer who proposed a refusal cannot approve it."""
 
 
-class RefusalPending(Exception):
+class RefusalPending(CaseError):
     """A refusal awaits a second reviewer; grant or ask only after it is rejected."""
 
 
-class NotACaseHandler(Exception):
+class NotACaseHandler(CaseError):
     """Cases are assigned only to active reviewers and supervisors."""
 
 

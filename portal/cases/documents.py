@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
+from portal.cases.errors import CaseError
 from portal.extensions import db
 from portal.models import Application, Document, Organisation
 
@@ -26,7 +27,7 @@ ALLOWED = {
 }
 
 
-class UploadRejected(ValueError):
+class UploadRejected(CaseError, ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message

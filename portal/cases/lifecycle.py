@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from portal import audit, clock, reference
 from portal.cases import clock as statutory_clock
+from portal.cases.errors import CaseError
 from portal.cases.references import make_reference
 from portal.extensions import db
 from portal.letters.issuing import issue_fee_letter, issue_letter
@@ -26,33 +27,33 @@ from portal.models.base import utcnow
 from portal.oversight.status import effective_status
 
 
-class AlreadyRecognised(Exception):
+class AlreadyRecognised(CaseError):
     pass
 
 
-class ApplicationAlreadyOpen(Exception):
+class ApplicationAlreadyOpen(CaseError):
     def __init__(self, application: Application):
         super().__init__(application.reference or application.id)
         self.application = application
 
 
-class NotADraft(Exception):
+class NotADraft(CaseError):
     """The application was submitted already (double click, back button, replay)."""
 
 
-class NotDecidable(Exception):
+class NotDecidable(CaseError):
     """The case was decided already, or is not in a state that can be decided."""
 
 
-class StaleCase(Exception):
+class StaleCase(CaseError):
     """Someone else changed the case after the actor loaded it: nothing was changed."""
 
 
-class NotAwaitingReply(Exception):
+class NotAwaitingReply(CaseError):
     """No request for information is open on this case (answered already, or never asked)."""
 
 
-class FeeUnknown(Exception):
+class FeeUnknown(CaseError):
     def __init__(self, on: date):
         super().__init__(on.isoformat())
         self.on = on

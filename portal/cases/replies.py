@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from portal import audit
 from portal.cases.documents import store_upload
+from portal.cases.errors import CaseError
 from portal.extensions import db
 from portal.models import CaseReply, Document, Letter, User
 
@@ -13,11 +14,11 @@ ANSWERABLE_KINDS = frozenset({"request_for_information", "general_message"})
 MAX_DOCUMENTS = 10
 
 
-class NotAnswerable(Exception):
+class NotAnswerable(CaseError):
     """This letter does not ask for an answer."""
 
 
-class CaseClosed(Exception):
+class CaseClosed(CaseError):
     """The case was decided (or withdrawn): a reply can no longer join it."""
 
     def __init__(self, application):
@@ -25,11 +26,11 @@ class CaseClosed(Exception):
         self.application = application
 
 
-class EmptyReply(Exception):
+class EmptyReply(CaseError):
     pass
 
 
-class AlreadyAnswered(Exception):
+class AlreadyAnswered(CaseError):
     """The request for information this letter made is no longer open (answered already)."""
 
 

@@ -9,10 +9,7 @@ from portal.extensions import db
 from portal.identity.passwords import hash_password, verify_password
 from portal.models import Membership, Organisation, OrganisationKind, OrgRole, StaffRole, User
 from portal.models.base import utcnow
-
-
-class KvkNumberTaken(Exception):
-    pass
+from portal.organisations.profile import KvkNumberTaken
 
 
 class EmailTaken(Exception):

@@ -136,15 +136,11 @@ def request_email_change(user: User, new_email: str, language: str) -> None:
     )
 
 
-class EmailTaken(Exception):
-    pass
-
-
 def confirm_email_change(token: str, language: str) -> User:
     row = find(token, TokenPurpose.EMAIL_CHANGE)
     if accounts.find_user_by_email(row.new_email) is not None:
         row.used_at = utcnow()
-        raise EmailTaken(row.new_email)
+        raise accounts.EmailTaken(row.new_email)
     user = row.user
     old_email = user.email
     user.email = row.new_email

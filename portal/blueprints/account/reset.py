@@ -71,7 +71,7 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         try:
             account_tokens.confirm_email_change(token, get_locale().language)
-        except account_tokens.EmailTaken:
+        except accounts.EmailTaken:
             db.session.commit()
             flash(_("This e-mail address already belongs to another account."), "error")
             return redirect(url_for("public.home"))

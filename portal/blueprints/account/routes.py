@@ -19,6 +19,7 @@ from portal.identity.sign_in import (
     start_session,
 )
 from portal.models import OrganisationKind
+from portal.organisations.profile import KvkNumberTaken
 from portal.permissions import ASSERTED_KVK_SESSION_KEY
 from portal.redirects import safe_next
 
@@ -55,7 +56,7 @@ def sign_up():
             else:
                 _organisation, user = accounts.sign_up(data)
             db.session.flush()
-        except (accounts.KvkNumberTaken, accounts.EmailTaken, IntegrityError):
+        except (KvkNumberTaken, accounts.EmailTaken, IntegrityError):
             db.session.rollback()
             if accounts.kvk_number_taken(data.kvk_number):
                 form.kvk_number.errors.append(
