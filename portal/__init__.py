@@ -18,8 +18,8 @@ def create_app(config_name: str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     from portal import setup
-    from portal.letters import unread  # noqa: F401 - its ORM events keep the unread counters
 
+    setup.register_listeners()
     setup.register_extensions(app)
     setup.register_i18n(app)
     setup.register_security(app)

@@ -15,18 +15,56 @@ from portal.formatting import BABEL_LOCALES
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def sqlite_connect(dbapi_connection, _record) -> None:
     """SQLite: enforce foreign keys; let SQLAlchemy own transactions (savepoints work)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
+def sqlite_begin(connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+def listeners() -> list[tuple[object, str, object]]:
+    """Every ORM and engine event listener of the portal: (target, event, function)."""
+    from sqlalchemy.orm import Session
+
+    from portal.letters import notices, unread
+    from portal.models import AuditEvent, Letter, Membership, Person, StatusEvent
+    from portal.models import application as application_model
+    from portal.models import audit as audit_model
+    from portal.models import letter as letter_model
+    from portal.models import person as person_model
+
+    return [
+        # SQLite: foreign keys on; SQLAlchemy owns the transactions (savepoints work).
+        (Engine, "connect", sqlite_connect),
+        (Engine, "begin", sqlite_begin),
+        # Written once: audit events and letters never change; audit events never go.
+        (AuditEvent, "before_update", audit_model.refuse_audit_update),
+        (AuditEvent, "before_delete", audit_model.refuse_audit_delete),
+        (Letter, "before_update", letter_model.refuse_letter_update),
+        # Derived columns kept by the model, whoever writes it.
+        (Person, "before_insert", person_model.keep_search_keys),
+        (Person, "before_update", person_model.keep_search_keys),
+        (StatusEvent, "init", application_model.stamp_status_event),
+        # The inbox's unread counters follow letters and memberships.
+        (Letter, "after_insert", unread.letter_issued),
+        (Membership, "after_insert", unread.member_joined),
+        (Membership, "after_delete", unread.member_left),
+        # Letter notices go out only once the letter is committed.
+        (Session, "after_commit", notices.after_commit),
+        (Session, "after_rollback", notices.after_rollback),
+    ]
+
+
+def register_listeners() -> None:
+    """Listen once per process: the targets are classes, shared by every app made."""
+    for target, name, function in listeners():
+        if not event.contains(target, name, function):
+            event.listen(target, name, function)
 
 
 def register_extensions(app: Flask) -> None:

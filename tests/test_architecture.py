@@ -183,3 +183,18 @@ def test_case_exceptions_share_one_base():
         and "CaseError" not in {ast.unparse(base) for base in node.bases}
     )
     assert loose == []
+
+
+def test_event_listeners_registered_in_one_place():
+    """ORM and engine listeners are listed in setup.listeners() and registered by create_app(),
+    not by the side effect of importing a module."""
+    elsewhere = sorted(
+        f"{name}:{node.lineno}"
+        for name, path in MODULES.items()
+        if name != "portal.setup"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr in ("listens_for", "listen")
+        and ast.unparse(node.value) == "event"
+    )
+    assert elsewhere == []

@@ -10,7 +10,7 @@ import logging
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit, mail, tasks
@@ -100,12 +100,10 @@ def send_pending(session: Session) -> None:
             log.exception("letter notice to %s could not be sent", to)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
+def after_commit(session: Session) -> None:
     if session.info.get(PENDING_KEY):
         send_pending(session)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def after_rollback(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)

@@ -13,7 +13,7 @@ facts, in the same transaction:
 and the benchmark after its bulk insert, which bypasses the ORM); `drift()` compares them.
 """
 
-from sqlalchemy import and_, delete, event, exists, func, insert, literal, select
+from sqlalchemy import and_, delete, exists, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.extensions import db
@@ -137,8 +137,7 @@ def total(organisation_id: int, user_id: int) -> int:
     return sum(by_category(organisation_id, user_id).values())
 
 
-@event.listens_for(Letter, "after_insert")
-def _letter_issued(mapper, connection, letter: Letter) -> None:
+def letter_issued(mapper, connection, letter: Letter) -> None:
     members = connection.scalars(
         select(Membership.user_id).where(Membership.organisation_id == letter.organisation_id)
     ).all()
@@ -157,13 +156,11 @@ def _letter_issued(mapper, connection, letter: Letter) -> None:
     )
 
 
-@event.listens_for(Membership, "after_insert")
-def _member_joined(mapper, connection, membership: Membership) -> None:
+def member_joined(mapper, connection, membership: Membership) -> None:
     count_for_member(connection, membership.user_id, membership.organisation_id)
 
 
-@event.listens_for(Membership, "after_delete")
-def _member_left(mapper, connection, membership: Membership) -> None:
+def member_left(mapper, connection, membership: Membership) -> None:
     connection.execute(
         delete(InboxUnread).where(
             InboxUnread.user_id == membership.user_id,

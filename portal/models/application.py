@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -123,8 +123,7 @@ class StatusEvent(db.Model):
     actor = relationship("User")
 
 
-@event.listens_for(StatusEvent, "init")
-def _stamp_status_event(target, args, kwargs) -> None:
+def stamp_status_event(target, args, kwargs) -> None:
     """An event's time is when the step was taken, not when the session happened to flush it:
     a draft started and submitted in one transaction keeps its steps in order."""
     kwargs.setdefault("occurred_at", utcnow())

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -38,11 +38,9 @@ class AuditImmutable(Exception):
     """An audit event was written and can never change or go."""
 
 
-@event.listens_for(AuditEvent, "before_update")
-def _refuse_audit_update(mapper, connection, target) -> None:
+def refuse_audit_update(mapper, connection, target) -> None:
     raise AuditImmutable(f"audit event {target.id} is append-only and cannot change")
 
 
-@event.listens_for(AuditEvent, "before_delete")
-def _refuse_audit_delete(mapper, connection, target) -> None:
+def refuse_audit_delete(mapper, connection, target) -> None:
     raise AuditImmutable(f"audit event {target.id} is append-only and cannot be deleted")

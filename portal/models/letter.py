@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text, event
+from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -114,6 +114,5 @@ class LetterImmutable(Exception):
     pass
 
 
-@event.listens_for(Letter, "before_update")
-def _refuse_letter_update(mapper, connection, target) -> None:
+def refuse_letter_update(mapper, connection, target) -> None:
     raise LetterImmutable(f"letter {target.id} was issued and cannot change")

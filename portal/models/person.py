@@ -4,7 +4,7 @@ import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, event, func, select
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -133,8 +133,6 @@ class Person(db.Model):
         return f"<Person {self.id} {self.surname!r}>"
 
 
-@event.listens_for(Person, "before_insert")
-@event.listens_for(Person, "before_update")
-def _keep_search_keys(mapper, connection, target: Person) -> None:
+def keep_search_keys(mapper, connection, target: Person) -> None:
     """Search and sort keys always follow the names, whoever writes the person."""
     target.refresh_keys()
