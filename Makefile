@@ -34,9 +34,10 @@ run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000
 test: translations ## Run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff: lint and format check
+lint: install ## ruff: lint and format check; vulture: no dead code under portal/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/dead_code.py
 
 format: install ## ruff: fix what can be fixed
 	$(BIN)/ruff check --fix .

@@ -189,8 +189,6 @@ class Labels:
     application_kind = APPLICATION_KIND
     task_status = TASK_STATUS
     staff_role = STAFF_ROLE
-    check_item = CHECK_ITEM
-    check_outcome = CHECK_OUTCOME
     sanction_kind = SANCTION_KIND
     org_role = ORG_ROLE
     org_role_hint = ORG_ROLE_HINT

@@ -380,12 +380,3 @@ def receive_reply(
     )
     db.session.flush()
     return application
-
-
-def review_queue():
-    """Submitted recognition cases, nearest statutory deadline first."""
-    return (
-        select(Application)
-        .where(Application.status.in_(DECIDABLE_STATUSES))
-        .order_by(Application.decision_deadline, Application.id)
-    )

@@ -4,8 +4,6 @@ Stable and quotable on the phone: ER-2026-000042-K. The check letter catches
 a mistyped digit or two swapped digits.
 """
 
-import re
-
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: no I, O or Q
 PREFIXES = {
     "recognition": "ER",
@@ -21,7 +19,6 @@ PREFIXES = {
     "au_pair": "UW",
     "cultural_exchange": "UW",
 }
-_PATTERN = re.compile(r"^([A-Z]{2})-(\d{4})-(\d{6})-([A-Z])$")
 
 
 def _check_letter(prefix: str, year: int, sequence: int) -> str:
@@ -34,11 +31,3 @@ def _check_letter(prefix: str, year: int, sequence: int) -> str:
 def make_reference(kind: str, year: int, sequence: int) -> str:
     prefix = PREFIXES[kind]
     return f"{prefix}-{year:04d}-{sequence:06d}-{_check_letter(prefix, year, sequence)}"
-
-
-def is_valid_reference(text: str) -> bool:
-    match = _PATTERN.match(text.strip().upper())
-    if not match:
-        return False
-    prefix, year, sequence, check = match.groups()
-    return _check_letter(prefix, int(year), int(sequence)) == check

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal import reference
-from portal.cases import clock as statutory_clock
 from portal.cases.status import reply_received_column
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, StaffRole, User
@@ -112,10 +111,6 @@ def penalty_exposure(application: Application, today: date) -> Exposure | None:
         maximum_cents=rules.maximum_cents,
         penalty_from_if_notified_today=today + timedelta(days=rules.grace_days),
     )
-
-
-def projected_deadline(application: Application, suspension, today: date):
-    return statutory_clock.projected_deadline(application, suspension, today)
 
 
 def case_handlers():

@@ -15,10 +15,6 @@ def report_due_date(event_date: date) -> date:
     return event_date + timedelta(weeks=reporting_period_weeks(event_date))
 
 
-def is_late(event_date: date, filed_on: date) -> bool:
-    return filed_on > report_due_date(event_date)
-
-
 def days_late(event_date: date, filed_on: date) -> int:
     return max(0, (filed_on - report_due_date(event_date)).days)
 
@@ -36,16 +32,6 @@ def duty_status(due: date, today: date, done_on: date | None = None) -> DutyStat
     if today > due:
         return DutyStatus(due, "overdue", (today - due).days)
     return DutyStatus(due, "due", (due - today).days)
-
-
-def study_progress_due(today: date) -> date:
-    """The next (or current) yearly study-progress check deadline on or after today."""
-    check = study_progress_check(today)
-    due = date(today.year, check.due_month, check.due_day)
-    if today > due:
-        check = study_progress_check(date(today.year + 1, 1, 1))
-        due = date(today.year + 1, check.due_month, check.due_day)
-    return due
 
 
 def study_progress_due_in(year: int) -> date:

@@ -163,13 +163,3 @@ def reports_of_person(person: Person) -> list[Report]:
         .where(Report.person_id == person.id, Report.organisation_id == person.organisation_id)
         .order_by(Report.id.desc())
     ).all()
-
-
-def reports_of_organisation(organisation_id: int, limit: int = 50) -> list[Report]:
-    """For the back office: every report of the organisation, newest first."""
-    return db.session.scalars(
-        select(Report)
-        .where(Report.organisation_id == organisation_id)
-        .order_by(Report.id.desc())
-        .limit(limit)
-    ).all()

@@ -22,7 +22,6 @@ from joserfc.errors import (
     MissingClaimError,
 )
 
-KINDS = ("sponsor", "staff")
 KVK_PATTERN = re.compile(r"^\d{8}$")
 
 # Assurance levels (acr values) in order: eIDAS names, eHerkenning levels and their URNs.

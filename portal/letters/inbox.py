@@ -145,17 +145,6 @@ def unread_by_category(organisation_id: int, user_id: int) -> dict[str | None, i
     return unread.by_category(organisation_id, user_id)
 
 
-def categories_in_use(organisation_id: int) -> list[str]:
-    return sorted(
-        c
-        for c in db.session.scalars(
-            select(Letter.category)
-            .where(Letter.organisation_id == organisation_id, Letter.category.is_not(None))
-            .distinct()
-        )
-    )
-
-
 # --- ZIP downloads --------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from babel.dates import format_date
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import exists, func, select
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock, reference
@@ -217,14 +217,6 @@ def search_vector_expression(subject: str, body_text: str):
     """
     words = re.sub(r"[\W_]+", " ", f"{subject}\n{body_text}")
     return func.to_tsvector("simple", words)
-
-
-def inbox_query(organisation_id: int):
-    return select(Letter).where(Letter.organisation_id == organisation_id)
-
-
-def is_read_clause(user_id: int):
-    return exists().where(LetterRead.letter_id == Letter.id, LetterRead.user_id == user_id)
 
 
 def unread_count(organisation_id: int, user_id: int) -> int:

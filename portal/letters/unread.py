@@ -137,7 +137,7 @@ def total(organisation_id: int, user_id: int) -> int:
     return sum(by_category(organisation_id, user_id).values())
 
 
-def letter_issued(mapper, connection, letter: Letter) -> None:
+def letter_issued(_mapper, connection, letter: Letter) -> None:
     members = connection.scalars(
         select(Membership.user_id).where(Membership.organisation_id == letter.organisation_id)
     ).all()
@@ -156,11 +156,11 @@ def letter_issued(mapper, connection, letter: Letter) -> None:
     )
 
 
-def member_joined(mapper, connection, membership: Membership) -> None:
+def member_joined(_mapper, connection, membership: Membership) -> None:
     count_for_member(connection, membership.user_id, membership.organisation_id)
 
 
-def member_left(mapper, connection, membership: Membership) -> None:
+def member_left(_mapper, connection, membership: Membership) -> None:
     connection.execute(
         delete(InboxUnread).where(
             InboxUnread.user_id == membership.user_id,

@@ -38,9 +38,9 @@ class AuditImmutable(Exception):
     """An audit event was written and can never change or go."""
 
 
-def refuse_audit_update(mapper, connection, target) -> None:
+def refuse_audit_update(_mapper, connection, target) -> None:
     raise AuditImmutable(f"audit event {target.id} is append-only and cannot change")
 
 
-def refuse_audit_delete(mapper, connection, target) -> None:
+def refuse_audit_delete(_mapper, connection, target) -> None:
     raise AuditImmutable(f"audit event {target.id} is append-only and cannot be deleted")

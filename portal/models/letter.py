@@ -114,5 +114,5 @@ class LetterImmutable(Exception):
     pass
 
 
-def refuse_letter_update(mapper, connection, target) -> None:
+def refuse_letter_update(_mapper, connection, target) -> None:
     raise LetterImmutable(f"letter {target.id} was issued and cannot change")

@@ -133,6 +133,6 @@ class Person(db.Model):
         return f"<Person {self.id} {self.surname!r}>"
 
 
-def keep_search_keys(mapper, connection, target: Person) -> None:
+def keep_search_keys(_mapper, connection, target: Person) -> None:
     """Search and sort keys always follow the names, whoever writes the person."""
     target.refresh_keys()

@@ -32,10 +32,6 @@ class Invitation(db.Model):
     organisation = relationship("Organisation")
     invited_by = relationship("User", foreign_keys=[invited_by_id])
 
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
-
 
 class Mandate(db.Model):
     """An intermediary may act for a sponsor, for chosen categories, within a period.

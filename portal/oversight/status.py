@@ -9,7 +9,6 @@ from portal import clock
 from portal.extensions import db
 from portal.models import (
     Application,
-    Category,
     Organisation,
     Recognition,
     RecognitionStatus,
@@ -112,22 +111,6 @@ def in_force_clause(on: date):
             Recognition.suspended_until.is_not(None),
             Recognition.suspended_until < on,
         ),
-    )
-
-
-def recognition_in_force(organisation: Organisation, category: Category, on: date | None = None):
-    """Whether the organisation may now use its recognition for `category` (for example to
-    apply for a residence permit for someone): not when suspended or withdrawn."""
-    on = on or clock.today()
-    return (
-        db.session.scalar(
-            select(Recognition.id).where(
-                Recognition.organisation_id == organisation.id,
-                Recognition.category == category,
-                in_force_clause(on),
-            )
-        )
-        is not None
     )
 
 

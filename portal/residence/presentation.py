@@ -6,7 +6,6 @@ from datetime import date
 
 import pycountry
 from flask_babel import get_locale
-from sqlalchemy import select
 
 from portal.formatting import money
 from portal.models import Application, ApplicationKind
@@ -44,13 +43,6 @@ def category_label(kind: ApplicationKind):
     from portal.labels import CATEGORY
 
     return CATEGORY[TYPES[kind].category]
-
-
-def open_residence_query(organisation_id: int):
-    return select(Application).where(
-        Application.organisation_id == organisation_id,
-        Application.kind != ApplicationKind.RECOGNITION,
-    )
 
 
 def person_name(application: Application) -> str:

@@ -8,7 +8,7 @@ fix it. Nothing here touches the database.
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import format_date
@@ -21,16 +21,14 @@ from portal.reference import residence as ref
 # Application types (ApplicationKind values) and the salary criteria that apply to them.
 HSM_KINDS = ("hsm_entry", "hsm_residence", "hsm_extension", "hsm_change_employer")
 BLUE_CARD_KINDS = ("eu_blue_card",)
-NO_THRESHOLD_KINDS = ("researcher", "student", "au_pair", "cultural_exchange")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A rule not met: a code for tests and logs, the parameters, and the message."""
+    """A rule not met: a code for tests and logs, and the message."""
 
     code: str
     message: str
-    params: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.message
@@ -175,7 +173,6 @@ def check_extension(permit_expires: date, on: date) -> Problem | None:
                 opens=format_date(opens, "long"),
                 expires=format_date(permit_expires, "long"),
             ),
-            {"opens": opens, "expires": permit_expires},
         )
     if on > closes:
         return Problem(
@@ -185,7 +182,6 @@ def check_extension(permit_expires: date, on: date) -> Problem | None:
                 "Apply for a new residence permit instead.",
                 expires=format_date(permit_expires, "long"),
             ),
-            {"expires": permit_expires},
         )
     return None
 
@@ -202,7 +198,6 @@ def check_contract(start: date | None, end: date | None, on: date) -> Problem | 
                 end=format_date(end, "long"),
                 start=format_date(start, "long"),
             ),
-            {"start": start, "end": end},
         )
     if end <= on:
         return Problem(
@@ -212,7 +207,6 @@ def check_contract(start: date | None, end: date | None, on: date) -> Problem | 
                 "contract, so a permit cannot be requested for it.",
                 end=format_date(end, "long"),
             ),
-            {"end": end},
         )
     return None
 
@@ -286,7 +280,6 @@ def check_salary(
                     starts=format_date(starts, "long"),
                     on=format_date(on, "long"),
                 ),
-                {"criterion": criterion, "starts": starts},
             )
         else:
             problem = Problem(
@@ -298,7 +291,6 @@ def check_salary(
                     criterion=name,
                     on=format_date(on, "long"),
                 ),
-                {"criterion": criterion},
             )
         return SalaryCheck(criterion, None, problem)
     if monthly_cents >= threshold.monthly_cents:
@@ -314,7 +306,6 @@ def check_salary(
             criterion=name,
             on=format_date(on, "long"),
         ),
-        {"criterion": criterion, "threshold_cents": threshold.monthly_cents, "on": on},
     )
     return SalaryCheck(criterion, threshold.monthly_cents, problem)
 
@@ -339,23 +330,3 @@ def target_date(application_date: date, recognised_sponsor: bool) -> date | None
     if not recognised_sponsor:
         return None
     return application_date + timedelta(days=ref.target_period_days(application_date))
-
-
-def suspended_days(suspensions, today: date) -> int:
-    """Days the clock stood still (Awb 4:15): each suspension runs from the request until the
-    reply, or until today while still open, but never past its respond-by date.
-
-    `suspensions` holds (started_on, ended_on or None, respond_by or None) triples.
-    """
-    total = 0
-    for start, until, respond_by in suspensions:
-        end = until or today
-        if respond_by is not None:
-            end = min(end, respond_by)
-        total += max((end - start).days, 0)
-    return total
-
-
-def deadline_after_suspensions(deadline: date, suspensions, today: date) -> date:
-    """The decision deadline moved by every suspension of the clock."""
-    return deadline + timedelta(days=suspended_days(suspensions, today))

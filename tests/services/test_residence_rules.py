@@ -192,27 +192,6 @@ def test_statutory_deadline_is_90_days_and_target_two_weeks_for_recognised_spons
     assert rules.target_date(on, recognised_sponsor=False) is None
 
 
-def test_a_clock_suspension_moves_the_deadline_by_the_days_suspended():
-    deadline = rules.statutory_deadline(date(2026, 1, 10))  # 10 April 2026
-    asked, answered, respond_by = date(2026, 2, 1), date(2026, 2, 15), date(2026, 3, 1)
-    moved = rules.deadline_after_suspensions(
-        deadline, [(asked, answered, respond_by)], date(2026, 3, 1)
-    )
-    assert moved == date(2026, 4, 24)
-    # While still waiting, the deadline moves a day for every day that passes...
-    assert rules.deadline_after_suspensions(
-        deadline, [(asked, None, respond_by)], date(2026, 2, 5)
-    ) == date(2026, 4, 14)
-    # ...but never past the respond-by date (Awb 4:15): a late reply moves it no further.
-    assert rules.deadline_after_suspensions(
-        deadline, [(asked, date(2026, 3, 20), respond_by)], date(2026, 3, 20)
-    ) == date(2026, 5, 8)
-    # Two suspensions add up.
-    two = [(date(2026, 1, 20), date(2026, 1, 25), None), (asked, answered, respond_by)]
-    assert rules.deadline_after_suspensions(deadline, two, date(2026, 3, 1)) == date(2026, 4, 29)
-    assert rules.deadline_after_suspensions(deadline, [], date(2026, 3, 1)) == deadline
-
-
 # --- salary and dates as typed ----------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from portal.blueprints.backoffice.forms import (
     ResumeClockForm,
 )
 from portal.cases import casework, work_queue
+from portal.cases import clock as statutory_clock
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
@@ -151,7 +152,7 @@ def _render_case(application: Application, status: int = 200, **given):
         letters=letters,
         today=today,
         suspension=suspension,
-        projected_deadline=work_queue.projected_deadline(application, suspension, today),
+        projected_deadline=statutory_clock.projected_deadline(application, suspension, today),
         exposure=work_queue.penalty_exposure(application, today),
         documents=case_status.case_documents(application),
         reply_received_on=case_status.reply_received_on(application),

@@ -5,8 +5,6 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from portal.forms import BaseForm, IsoDateField
 from portal.validators import MAX_200
 
-COMPOSABLE = ("general_message", "extension_reminder", "reminder_overdue_report")
-
 
 class ComposeForm(BaseForm):
     kvk_number = StringField(

@@ -1,0 +1,12 @@
+# Names vulture takes for unused, each used in a way it cannot see (read by scripts/dead_code.py,
+# never imported). Add a name only with the reason.
+
+# pyotp.TOTP reads it to check a secret's length (portal/identity/second_factor.py).
+min_secret_length_bits
+# Prefills the residence form by its dotted name "person.current_permit_expires" (types.py).
+current_permit_expires
+# The endpoints anyone may reach: declared beside the permissions, enforced by
+# tests/test_routes_protected.py against the URL map.
+PUBLIC_ENDPOINTS
+# A column of the study-progress row in reference/data.toml, loaded with the others.
+minimum_credit_share
