@@ -1,13 +1,110 @@
 """Append-only audit events: who did what to which object, from where."""
 
+from enum import StrEnum
+
 from flask import g, has_request_context, request
 
 from portal.extensions import db
 from portal.models import AuditEvent
 
 
+class AuditAction(StrEnum):
+    """What an audit event records. Stored as its value (a string column, no CHECK constraint:
+    on SQLite altering audit_event would drop its append-only triggers); never rename a value,
+    rows keep it."""
+
+    # Identity: accounts, sign-in, second factor, federation, staff accounts
+    CONTEXT_SWITCHED = "context.switched"
+    MEMBERSHIP_CREATED_BY_EHERKENNING = "membership.created_by_eherkenning"
+    OIDC_REFUSED = "oidc.refused"
+    STAFF_ACTIVATED = "staff.activated"
+    STAFF_CREATED = "staff.created"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    STAFF_ROLE_CHANGED = "staff.role_changed"
+    USER_EMAIL_CHANGED = "user.email.changed"
+    USER_EMAIL_CHANGE_REQUESTED = "user.email_change.requested"
+    USER_IDENTITY_LINKED = "user.identity.linked"
+    USER_PASSWORD_CHANGED = "user.password.changed"  # noqa: S105 (an action)
+    USER_PASSWORD_RESET_COMPLETED = "user.password_reset.completed"  # noqa: S105 (an action)
+    USER_PASSWORD_RESET_REQUESTED = "user.password_reset.requested"  # noqa: S105 (an action)
+    USER_RECOVERY_CODE_USED = "user.recovery_code.used"
+    USER_RECOVERY_CODES_RENEWED = "user.recovery_codes.renewed"
+    USER_REGISTERED_BY_INVITATION = "user.registered_by_invitation"
+    USER_SECOND_FACTOR_ENROLLED = "user.second_factor.enrolled"
+    USER_SECOND_FACTOR_TURNED_OFF = "user.second_factor.turned_off"
+    USER_SIGNED_IN = "user.signed_in"
+    USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
+    # Organisations: profile, change reports, team, mandates
+    CHANGE_REPORT_ACCEPTED = "change_report.accepted"
+    CHANGE_REPORT_REJECTED = "change_report.rejected"
+    MANDATE_GRANTED = "mandate.granted"
+    MANDATE_REVOKED = "mandate.revoked"
+    MEMBER_INVITATION_REVOKED = "member.invitation_revoked"
+    MEMBER_INVITED = "member.invited"
+    MEMBER_JOINED = "member.joined"
+    MEMBER_REMOVED = "member.removed"
+    MEMBER_ROLE_CHANGED = "member.role_changed"
+    ORGANISATION_CHANGE_REPORTED = "organisation.change_reported"
+    ORGANISATION_PROFILE_CHANGED = "organisation.profile_changed"
+    ORGANISATION_SIGNED_UP = "organisation.signed_up"
+    # People register
+    PERSON_ARCHIVED = "person.archived"
+    PERSON_CHANGED = "person.changed"
+    PERSON_CREATED = "person.created"
+    PERSON_RESTORED = "person.restored"
+    # Cases: lifecycle, casework, documents, replies
+    APPLICATION_ASSIGNED = "application.assigned"
+    APPLICATION_CHECKLIST_SAVED = "application.checklist_saved"
+    APPLICATION_CLAIMED = "application.claimed"
+    APPLICATION_DRAFT_SAVED = "application.draft_saved"
+    APPLICATION_GRANTED = "application.granted"
+    APPLICATION_INFORMATION_REQUESTED = "application.information_requested"
+    APPLICATION_REFUSAL_APPROVED = "application.refusal_approved"
+    APPLICATION_REFUSAL_PROPOSED = "application.refusal_proposed"
+    APPLICATION_REFUSAL_REJECTED = "application.refusal_rejected"
+    APPLICATION_REFUSED = "application.refused"
+    APPLICATION_REPLY_RECEIVED = "application.reply_received"
+    APPLICATION_STARTED = "application.started"
+    APPLICATION_SUBMITTED = "application.submitted"
+    CASE_REPLY_RECEIVED = "case.reply_received"
+    DOCUMENT_REMOVED = "document.removed"
+    DOCUMENT_UPLOADED = "document.uploaded"
+    # Letters
+    LETTER_ISSUED = "letter.issued"
+    LETTER_NOTICE_SUBSCRIBED = "letter_notice.subscribed"
+    LETTER_NOTICE_UNSUBSCRIBED = "letter_notice.unsubscribed"
+    STAFF_LETTER_SENT = "staff.letter.sent"
+    # Duties: reports, study progress, exports
+    EXPORT_PEOPLE = "export.people"
+    EXPORT_PERMITS = "export.permits"
+    EXPORT_REPORTS = "export.reports"
+    REPORT_FILED = "report.filed"
+    STUDY_PROGRESS_DECLARED = "study_progress.declared"
+    # Bulk import of students
+    STUDENT_IMPORT_CONFIRMED = "student_import.confirmed"
+    STUDENT_IMPORT_IMPORTED = "student_import.imported"
+    STUDENT_IMPORT_UPLOADED = "student_import.uploaded"
+    # Oversight: sanctions
+    SANCTIONS_SUSPENSION_EXPIRED = "sanctions.suspension_expired"
+    STAFF_RECOGNITION_SUSPENDED = "staff.recognition.suspended"
+    STAFF_RECOGNITION_SUSPENSION_EXTENDED = "staff.recognition.suspension_extended"
+    STAFF_RECOGNITION_SUSPENSION_LIFTED = "staff.recognition.suspension_lifted"
+    STAFF_RECOGNITION_WITHDRAWN = "staff.recognition.withdrawn"
+    STAFF_SANCTION_FINE_RECORDED = "staff.sanction.fine_recorded"
+    STAFF_SANCTION_WARNING_RECORDED = "staff.sanction.warning_recorded"
+    # Back office: staff views of personal data, audit log and event log
+    STAFF_AUDIT_EXPORTED = "staff.audit.exported"
+    STAFF_AUDIT_SEARCHED = "staff.audit.searched"
+    STAFF_CASE_VIEWED = "staff.case.viewed"
+    STAFF_CASE_REPLIES_VIEWED = "staff.case_replies.viewed"
+    STAFF_CHANGE_REPORT_VIEWED = "staff.change_report.viewed"
+    STAFF_DOCUMENT_VIEWED = "staff.document.viewed"
+    STAFF_EVENT_LOG_EXPORTED = "staff.event_log.exported"
+    STAFF_ORGANISATION_VIEWED = "staff.organisation.viewed"
+
+
 def record(
-    action: str,
+    action: AuditAction,
     *,
     actor=None,
     organisation=None,
@@ -16,7 +113,7 @@ def record(
 ) -> AuditEvent:
     details = _with_mandate(details)
     event = AuditEvent(
-        action=action,
+        action=AuditAction(action).value,
         actor_id=getattr(actor, "id", None),
         organisation_id=getattr(organisation, "id", None),
         target_type=target.__tablename__ if target is not None else None,

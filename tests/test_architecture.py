@@ -198,3 +198,18 @@ def test_event_listeners_registered_in_one_place():
         and ast.unparse(node.value) == "event"
     )
     assert elsewhere == []
+
+
+def test_audit_actions_are_named_by_the_enum():
+    """audit.record's action is an AuditAction member, never a free-form string."""
+    loose = sorted(
+        f"{name}:{node.lineno}: {ast.unparse(node.args[0])}"
+        for name, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and ast.unparse(node.func) in ("audit.record", "record", "_record")
+        and node.args
+        for part in ast.walk(node.args[0])
+        if isinstance(part, ast.Constant | ast.JoinedStr | ast.BinOp)
+    )
+    assert loose == []

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
+from portal.audit import AuditAction
 from portal.bulk.student_rows import (
     COLUMNS,
     answers_for,
@@ -66,7 +67,7 @@ def create_batch(
     db.session.add(batch)
     db.session.flush()
     audit.record(
-        "student_import.uploaded",
+        AuditAction.STUDENT_IMPORT_UPLOADED,
         actor=actor,
         organisation=organisation,
         target=batch,
@@ -214,7 +215,7 @@ def confirm(batch: ImportBatch, actor: User) -> None:
     if claimed.rowcount != 1:
         raise AlreadyConfirmed(batch.id)
     audit.record(
-        "student_import.confirmed",
+        AuditAction.STUDENT_IMPORT_CONFIRMED,
         actor=actor,
         organisation=batch.organisation,
         target=batch,
@@ -307,7 +308,7 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
         db.session.flush()
         _report_progress(batch.id, start + len(part))
     audit.record(
-        "student_import.imported",
+        AuditAction.STUDENT_IMPORT_IMPORTED,
         actor=actor,
         organisation=organisation,
         target=batch,

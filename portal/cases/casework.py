@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.audit import AuditAction
 from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
 from portal.cases.lifecycle import (
@@ -88,7 +89,7 @@ def claim(application: Application, actor: User, expected_version: int) -> Appli
         raise NotAllowedNow("assigned")
     _assign(application, actor, actor, expected_version)
     audit.record(
-        "application.claimed",
+        AuditAction.APPLICATION_CLAIMED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -105,7 +106,7 @@ def assign(
     previous = application.assigned_to_id
     _assign(application, actor, assignee, expected_version)
     audit.record(
-        "application.assigned",
+        AuditAction.APPLICATION_ASSIGNED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -164,7 +165,7 @@ def request_information(
     )
     suspension.letter_id = letter.id
     audit.record(
-        "application.information_requested",
+        AuditAction.APPLICATION_INFORMATION_REQUESTED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -217,7 +218,7 @@ def save_checklist(
         check.checked_at = utcnow()
         changed.append(item.value)
     audit.record(
-        "application.checklist_saved",
+        AuditAction.APPLICATION_CHECKLIST_SAVED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -261,7 +262,7 @@ def propose_refusal(application: Application, actor: User, reason: str, expected
     except NotAllowedNow as error:
         raise NotDecidable(application.status) from error
     audit.record(
-        "application.refusal_proposed",
+        AuditAction.APPLICATION_REFUSAL_PROPOSED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -289,7 +290,7 @@ def approve_refusal(application: Application, actor: User, expected_version: int
         expected_version=expected_version,
     )
     audit.record(
-        "application.refusal_approved",
+        AuditAction.APPLICATION_REFUSAL_APPROVED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -312,7 +313,7 @@ def reject_refusal(application: Application, actor: User, expected_version: int)
         refusal_proposed_reason=None,
     )
     audit.record(
-        "application.refusal_rejected",
+        AuditAction.APPLICATION_REFUSAL_REJECTED,
         actor=actor,
         organisation=application.organisation,
         target=application,

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.cases.errors import CaseError
 from portal.extensions import db
 from portal.models import Application, Document, Organisation
@@ -123,7 +124,7 @@ def store_upload(
     db.session.add(document)
     db.session.flush()
     audit.record(
-        "document.uploaded",
+        AuditAction.DOCUMENT_UPLOADED,
         actor=actor,
         organisation=organisation,
         target=document,

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from portal import audit, clock, reference
+from portal.audit import AuditAction
 from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
 from portal.cases.references import make_reference
@@ -113,7 +114,9 @@ def start_recognition_application(
     db.session.add(application)
     db.session.flush()
     status_event(application, None, ApplicationStatus.DRAFT, actor)
-    audit.record("application.started", actor=actor, organisation=organisation, target=application)
+    audit.record(
+        AuditAction.APPLICATION_STARTED, actor=actor, organisation=organisation, target=application
+    )
     return application
 
 
@@ -227,7 +230,7 @@ def record_decision(
 
 def audit_decision(application: Application, actor: User, *, grant: bool, reason: str) -> None:
     audit.record(
-        "application.granted" if grant else "application.refused",
+        AuditAction.APPLICATION_GRANTED if grant else AuditAction.APPLICATION_REFUSED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -275,7 +278,7 @@ def acknowledge_submission(application: Application, actor: User, person=None) -
     )
     issue_fee_letter(application, actor=actor, person=person)
     audit.record(
-        "application.submitted",
+        AuditAction.APPLICATION_SUBMITTED,
         actor=actor,
         organisation=application.organisation,
         target=application,
@@ -372,7 +375,7 @@ def receive_reply(
     suspension.reply_text = message
     suspension.suspended_days = days
     audit.record(
-        "application.reply_received",
+        AuditAction.APPLICATION_REPLY_RECEIVED,
         actor=actor,
         organisation=application.organisation,
         target=application,

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.cases.documents import store_upload
 from portal.cases.errors import CaseError
 from portal.extensions import db
@@ -97,7 +98,7 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
         )
         names.append(stored.filename)
     audit.record(
-        "case.reply_received",
+        AuditAction.CASE_REPLY_RECEIVED,
         actor=actor,
         organisation=application.organisation,
         target=reply,

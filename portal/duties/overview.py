@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal import audit, clock
+from portal.audit import AuditAction
 from portal.duties import deadlines as duties
 from portal.duties import reports
 from portal.duties.deadlines import DutyStatus
@@ -135,7 +136,7 @@ def declare_study_progress_checked(
     db.session.add(declaration)
     db.session.flush()
     audit.record(
-        "study_progress.declared",
+        AuditAction.STUDY_PROGRESS_DECLARED,
         actor=actor,
         organisation=organisation,
         target=declaration,

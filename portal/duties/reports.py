@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.duties import deadlines as duties
 from portal.extensions import db
 from portal.letters.issuing import issue_letter
@@ -116,7 +117,7 @@ def file_report(
     )
     report.letter_id = letter.id
     audit.record(
-        "report.filed",
+        AuditAction.REPORT_FILED,
         actor=actor,
         organisation=organisation,
         target=report,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity.passwords import hash_password, verify_password
 from portal.models import Membership, Organisation, OrganisationKind, OrgRole, StaffRole, User
@@ -74,7 +75,10 @@ def sign_up(data: SignUp, existing_user: User | None = None) -> tuple[Organisati
     )
     db.session.flush()
     audit.record(
-        "organisation.signed_up", actor=user, organisation=organisation, target=organisation
+        AuditAction.ORGANISATION_SIGNED_UP,
+        actor=user,
+        organisation=organisation,
+        target=organisation,
     )
     return organisation, user
 
@@ -93,7 +97,7 @@ def authenticate(email: str, password: str, *, staff: bool) -> User | None:
 
 def record_sign_in(user: User) -> None:
     user.last_sign_in_at = utcnow()
-    audit.record("user.signed_in", actor=user)
+    audit.record(AuditAction.USER_SIGNED_IN, actor=user)
 
 
 def create_staff(
@@ -110,7 +114,7 @@ def create_staff(
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("staff.created", actor=actor, target=user, details={"role": role.value})
+    audit.record(AuditAction.STAFF_CREATED, actor=actor, target=user, details={"role": role.value})
     return user
 
 
@@ -119,7 +123,7 @@ def change_staff_role(user: User, role: StaffRole, actor: User) -> None:
     user.staff_role = role
     db.session.flush()
     audit.record(
-        "staff.role_changed",
+        AuditAction.STAFF_ROLE_CHANGED,
         actor=actor,
         target=user,
         details={"from": previous.value, "to": role.value},
@@ -129,7 +133,11 @@ def change_staff_role(user: User, role: StaffRole, actor: User) -> None:
 def set_staff_active(user: User, active: bool, actor: User) -> None:
     user.active = active
     db.session.flush()
-    audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
+    audit.record(
+        AuditAction.STAFF_ACTIVATED if active else AuditAction.STAFF_DEACTIVATED,
+        actor=actor,
+        target=user,
+    )
 
 
 def has_password(user: User) -> bool:
@@ -149,11 +157,11 @@ def end_all_sessions(user: User) -> None:
 
 def sign_out_everywhere(user: User) -> None:
     end_all_sessions(user)
-    audit.record("user.signed_out_everywhere", actor=user, target=user)
+    audit.record(AuditAction.USER_SIGNED_OUT_EVERYWHERE, actor=user, target=user)
 
 
 def set_password(user: User, password: str) -> None:
     """A new password ends every session of the user."""
     user.password_hash = hash_password(password)
     end_all_sessions(user)
-    audit.record("user.password.changed", actor=user, target=user)
+    audit.record(AuditAction.USER_PASSWORD_CHANGED, actor=user, target=user)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity import accounts
 from portal.identity.oidc import Identity, Refused
@@ -60,7 +61,9 @@ def link(user: User, identity: Identity) -> None:
         )
     )
     db.session.flush()
-    audit.record("user.identity.linked", actor=user, target=user, details={"kind": identity.kind})
+    audit.record(
+        AuditAction.USER_IDENTITY_LINKED, actor=user, target=user, details={"kind": identity.kind}
+    )
 
 
 def _organisation(kvk_number: str) -> Organisation | None:
@@ -102,7 +105,7 @@ def sponsor_sign_in(identity: Identity, kvk_number: str) -> User | NeedsSignUp:
         db.session.flush()
         db.session.refresh(user)
         audit.record(
-            "membership.created_by_eherkenning",
+            AuditAction.MEMBERSHIP_CREATED_BY_EHERKENNING,
             actor=user,
             organisation=organisation,
             target=membership,
@@ -145,7 +148,9 @@ def staff_sign_in(identity: Identity, role: StaffRole) -> User:
             )
             db.session.add(user)
             db.session.flush()
-            audit.record("staff.created", target=user, details={"role": role.value, "sso": True})
+            audit.record(
+                AuditAction.STAFF_CREATED, target=user, details={"role": role.value, "sso": True}
+            )
         link(user, identity)
     if not user.is_staff:
         raise Refused("wrong_account")
@@ -153,7 +158,7 @@ def staff_sign_in(identity: Identity, role: StaffRole) -> User:
         raise Refused("inactive")
     if user.staff_role != role:
         audit.record(
-            "staff.role.changed",
+            AuditAction.STAFF_ROLE_CHANGED,
             target=user,
             details={"from": user.staff_role.value, "to": role.value, "sso": True},
         )

@@ -15,6 +15,7 @@ import segno
 from sqlalchemy import delete, select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import RecoveryCode, User
 from portal.models.base import utcnow
@@ -123,7 +124,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     if row is None:
         return False
     row.used_at = utcnow()
-    audit.record("user.recovery_code.used", actor=user, target=user)
+    audit.record(AuditAction.USER_RECOVERY_CODE_USED, actor=user, target=user)
     db.session.flush()
     return True
 
@@ -132,7 +133,7 @@ def enrol(user: User, secret: str, confirmed_step: int) -> list[str]:
     """Turn on the second factor with a confirmed secret; return fresh recovery codes."""
     user.totp_secret = secret
     user.totp_last_step = confirmed_step  # the confirming code cannot be used again
-    audit.record("user.second_factor.enrolled", actor=user, target=user)
+    audit.record(AuditAction.USER_SECOND_FACTOR_ENROLLED, actor=user, target=user)
     return new_recovery_codes(user)
 
 
@@ -140,5 +141,5 @@ def turn_off(user: User) -> None:
     user.totp_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    audit.record("user.second_factor.turned_off", actor=user, target=user)
+    audit.record(AuditAction.USER_SECOND_FACTOR_TURNED_OFF, actor=user, target=user)
     db.session.flush()

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity import accounts
 from portal.mail import send_mail
@@ -98,7 +99,7 @@ def request_password_reset(email: str, language: str) -> None:
         return
     ttl = current_app.config["PASSWORD_RESET_TTL"]
     token = _issue(user, TokenPurpose.PASSWORD_RESET, ttl)
-    audit.record("user.password_reset.requested", target=user)
+    audit.record(AuditAction.USER_PASSWORD_RESET_REQUESTED, target=user)
     _send(
         user.email,
         "password_reset",
@@ -113,7 +114,7 @@ def reset_password(token: str, password: str) -> User:
     row = find(token, TokenPurpose.PASSWORD_RESET)
     row.used_at = utcnow()
     accounts.set_password(row.user, password)
-    audit.record("user.password_reset.completed", actor=row.user, target=row.user)
+    audit.record(AuditAction.USER_PASSWORD_RESET_COMPLETED, actor=row.user, target=row.user)
     return row.user
 
 
@@ -125,7 +126,7 @@ def request_email_change(user: User, new_email: str, language: str) -> None:
         return
     ttl = current_app.config["EMAIL_CHANGE_TTL"]
     token = _issue(user, TokenPurpose.EMAIL_CHANGE, ttl, new_email=new_email)
-    audit.record("user.email_change.requested", actor=user, target=user)
+    audit.record(AuditAction.USER_EMAIL_CHANGE_REQUESTED, actor=user, target=user)
     _send(
         new_email,
         "confirm_email",
@@ -147,7 +148,10 @@ def confirm_email_change(token: str, language: str) -> User:
     row.used_at = utcnow()
     db.session.flush()
     audit.record(
-        "user.email.changed", actor=user, target=user, details={"from": old_email, "to": user.email}
+        AuditAction.USER_EMAIL_CHANGED,
+        actor=user,
+        target=user,
+        details={"from": old_email, "to": user.email},
     )
     _send(old_email, "email_changed", language, name=user.name, new_email=user.email)
     return user

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock, reference
+from portal.audit import AuditAction
 from portal.cases.references import CHECK_LETTERS
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES, money
@@ -166,7 +167,7 @@ def issue_letter(
     db.session.add(letter)
     db.session.flush()
     audit.record(
-        "letter.issued",
+        AuditAction.LETTER_ISSUED,
         actor=actor,
         organisation=organisation,
         target=letter,

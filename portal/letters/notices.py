@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import audit, mail, tasks
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import Letter, LetterNoticeSubscription, Membership, Organisation, User
 
@@ -34,7 +35,7 @@ def set_subscription(user: User, organisation: Organisation, wanted: bool) -> No
     else:
         return
     audit.record(
-        "letter_notice.subscribed" if wanted else "letter_notice.unsubscribed",
+        AuditAction.LETTER_NOTICE_SUBSCRIBED if wanted else AuditAction.LETTER_NOTICE_UNSUBSCRIBED,
         actor=user,
         organisation=organisation,
         target=user,

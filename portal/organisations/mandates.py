@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import Category, Mandate, Organisation, OrganisationKind, User
 from portal.models.base import utcnow
@@ -51,7 +52,7 @@ def grant(
     db.session.add(mandate)
     db.session.flush()
     audit.record(
-        "mandate.granted",
+        AuditAction.MANDATE_GRANTED,
         actor=actor,
         organisation=sponsor,
         target=mandate,
@@ -70,7 +71,7 @@ def revoke(mandate: Mandate, actor: User) -> Mandate:
         mandate.revoked_at = utcnow()
         mandate.revoked_by_id = actor.id
         audit.record(
-            "mandate.revoked",
+            AuditAction.MANDATE_REVOKED,
             actor=actor,
             organisation=mandate.sponsor,
             target=mandate,

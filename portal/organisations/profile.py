@@ -4,6 +4,7 @@ once recognised (a change report to the IND instead)."""
 from sqlalchemy import func, select, update
 
 from portal import audit, history
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import (
     ChangeReport,
@@ -92,7 +93,7 @@ def update_profile(organisation: Organisation, changes: dict, actor: User) -> li
     )
     if rows:
         audit.record(
-            "organisation.profile_changed",
+            AuditAction.ORGANISATION_PROFILE_CHANGED,
             actor=actor,
             organisation=organisation,
             target=organisation,
@@ -138,7 +139,7 @@ def report_change(
     db.session.add(report)
     db.session.flush()
     audit.record(
-        "organisation.change_reported",
+        AuditAction.ORGANISATION_CHANGE_REPORTED,
         actor=actor,
         organisation=organisation,
         target=report,
@@ -180,7 +181,7 @@ def decide_change_report(report: ChangeReport, staff: User, *, accept: bool, not
     report.decided_at = utcnow()
     report.decision_note = note
     audit.record(
-        "change_report.accepted" if accept else "change_report.rejected",
+        AuditAction.CHANGE_REPORT_ACCEPTED if accept else AuditAction.CHANGE_REPORT_REJECTED,
         actor=staff,
         organisation=organisation,
         target=report,

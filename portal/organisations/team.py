@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity.accounts import find_user_by_email, normalise_email
 from portal.identity.passwords import hash_password
@@ -113,7 +114,7 @@ def invite(organisation: Organisation, email: str, role: OrgRole, actor: User):
     db.session.add(invitation)
     db.session.flush()
     audit.record(
-        "member.invited",
+        AuditAction.MEMBER_INVITED,
         actor=actor,
         organisation=organisation,
         target=invitation,
@@ -191,7 +192,7 @@ def accept(invitation: Invitation, user: User) -> Membership:
     db.session.add(membership)
     db.session.flush()
     audit.record(
-        "member.joined",
+        AuditAction.MEMBER_JOINED,
         actor=user,
         organisation=organisation,
         target=membership,
@@ -206,7 +207,7 @@ def register_and_accept(invitation: Invitation, name: str, password: str) -> Use
     user = User(email=invitation.email, name=name, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
-    audit.record("user.registered_by_invitation", actor=user, target=user)
+    audit.record(AuditAction.USER_REGISTERED_BY_INVITATION, actor=user, target=user)
     accept(invitation, user)
     return user
 
@@ -232,7 +233,7 @@ def change_role(membership: Membership, role: OrgRole, actor: User) -> Membershi
     old = membership.role
     membership.role = role
     audit.record(
-        "member.role_changed",
+        AuditAction.MEMBER_ROLE_CHANGED,
         actor=actor,
         organisation=membership.organisation,
         target=membership,
@@ -249,7 +250,7 @@ def remove_member(membership: Membership, actor: User) -> None:
     ):
         raise LastAdministrator(membership.id)
     audit.record(
-        "member.removed",
+        AuditAction.MEMBER_REMOVED,
         actor=actor,
         organisation=membership.organisation,
         target=membership,
@@ -263,7 +264,7 @@ def revoke_invitation(invitation: Invitation, actor: User) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
         audit.record(
-            "member.invitation_revoked",
+            AuditAction.MEMBER_INVITATION_REVOKED,
             actor=actor,
             organisation=invitation.organisation,
             target=invitation,

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from portal import audit, clock, reference
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.letters.issuing import issue_letter
 from portal.models import (
@@ -100,7 +101,7 @@ def _letter(organisation, kind, sanction, actor, **context):
     )
 
 
-def _record(action: str, actor, organisation, sanction: Sanction, **details):
+def _record(action: AuditAction, actor, organisation, sanction: Sanction, **details):
     audit.record(
         action,
         actor=actor,
@@ -156,7 +157,7 @@ def record_warning(
         today,
         ends_on=suspension_end(today, 12 * periods.warning_valid_years),
     )
-    _record("staff.sanction.warning_recorded", actor, organisation, sanction)
+    _record(AuditAction.STAFF_SANCTION_WARNING_RECORDED, actor, organisation, sanction)
     _letter(organisation, LetterKind.WARNING, sanction, actor, reason=reason)
     return sanction
 
@@ -180,7 +181,11 @@ def record_fine(
         amount_cents=amount_cents,
     )
     _record(
-        "staff.sanction.fine_recorded", actor, organisation, sanction, amount_cents=amount_cents
+        AuditAction.STAFF_SANCTION_FINE_RECORDED,
+        actor,
+        organisation,
+        sanction,
+        amount_cents=amount_cents,
     )
     _letter(organisation, LetterKind.FINE, sanction, actor, reason=reason)
     return sanction
@@ -218,7 +223,9 @@ def suspend(
     sanction = _impose(
         organisation, actor, SanctionKind.SUSPENSION, category, reason, today, ends_on=ends_on
     )
-    _record("staff.recognition.suspended", actor, organisation, sanction, ends_on=str(ends_on))
+    _record(
+        AuditAction.STAFF_RECOGNITION_SUSPENDED, actor, organisation, sanction, ends_on=str(ends_on)
+    )
     _letter(organisation, LetterKind.SUSPENSION, sanction, actor, reason=reason, extended=False)
     return sanction
 
@@ -237,7 +244,7 @@ def extend(
     sanction.extensions = sanction.extensions + 1
     db.session.flush()
     _record(
-        "staff.recognition.suspension_extended",
+        AuditAction.STAFF_RECOGNITION_SUSPENSION_EXTENDED,
         actor,
         organisation,
         sanction,
@@ -267,7 +274,13 @@ def lift(
     sanction.lifted_on = today
     sanction.lifted_by_id = actor.id
     db.session.flush()
-    _record("staff.recognition.suspension_lifted", actor, organisation, sanction, reason=reason)
+    _record(
+        AuditAction.STAFF_RECOGNITION_SUSPENSION_LIFTED,
+        actor,
+        organisation,
+        sanction,
+        reason=reason,
+    )
     _letter(
         organisation,
         LetterKind.SUSPENSION_LIFTED,
@@ -289,7 +302,7 @@ def withdraw(
         recognition, expected, status=RecognitionStatus.WITHDRAWN, suspended_until=None
     )
     sanction = _impose(organisation, actor, SanctionKind.WITHDRAWAL, category, reason, today)
-    _record("staff.recognition.withdrawn", actor, organisation, sanction)
+    _record(AuditAction.STAFF_RECOGNITION_WITHDRAWN, actor, organisation, sanction)
     _letter(organisation, LetterKind.WITHDRAWAL, sanction, actor, reason=reason)
     return sanction
 
@@ -312,7 +325,13 @@ def _end_expired(recognition: Recognition) -> Sanction | None:
         return None
     sanction.lifted_on = ended_on
     db.session.flush()
-    _record("sanctions.suspension_expired", None, organisation, sanction, ended_on=str(ended_on))
+    _record(
+        AuditAction.SANCTIONS_SUSPENSION_EXPIRED,
+        None,
+        organisation,
+        sanction,
+        ended_on=str(ended_on),
+    )
     _letter(
         organisation,
         LetterKind.SUSPENSION_LIFTED,

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 
 from portal import audit, history, reference
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import ChangeSubject, Organisation, Person, User
 from portal.models.base import utcnow
@@ -60,7 +61,7 @@ def create_person(organisation: Organisation, data: dict, actor: User) -> Person
         raise DuplicatePerson(existing)
     person = _new_person(organisation, data, actor)
     db.session.flush()
-    audit.record("person.created", actor=actor, organisation=organisation, target=person)
+    audit.record(AuditAction.PERSON_CREATED, actor=actor, organisation=organisation, target=person)
     return person
 
 
@@ -72,7 +73,9 @@ def create_people(organisation: Organisation, rows: list[dict], actor: User) -> 
     created = [_new_person(organisation, data, actor) for data in rows]
     db.session.flush()
     for person in created:
-        audit.record("person.created", actor=actor, organisation=organisation, target=person)
+        audit.record(
+            AuditAction.PERSON_CREATED, actor=actor, organisation=organisation, target=person
+        )
     return created
 
 
@@ -108,7 +111,7 @@ def update_person(person: Person, data: dict, actor: User) -> list:
     if rows:
         person.refresh_keys()
         audit.record(
-            "person.changed",
+            AuditAction.PERSON_CHANGED,
             actor=actor,
             organisation=person.organisation,
             target=person,
@@ -132,7 +135,7 @@ def archive_person(person: Person, sponsorship_ended_on: date, actor: User) -> P
     )
     person.archived_at = utcnow()
     audit.record(
-        "person.archived",
+        AuditAction.PERSON_ARCHIVED,
         actor=actor,
         organisation=person.organisation,
         target=person,
@@ -157,7 +160,9 @@ def restore_person(person: Person, actor: User) -> Person:
         actor,
     )
     person.archived_at = None
-    audit.record("person.restored", actor=actor, organisation=person.organisation, target=person)
+    audit.record(
+        AuditAction.PERSON_RESTORED, actor=actor, organisation=person.organisation, target=person
+    )
     db.session.flush()
     return person
 

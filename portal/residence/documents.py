@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Document, User
@@ -94,7 +95,7 @@ def remove_document(application: Application, document: Document, actor: User) -
     if document.application_id != application.id or document.purpose is None:
         raise LookupError(document.id)
     audit.record(
-        "document.removed",
+        AuditAction.DOCUMENT_REMOVED,
         actor=actor,
         organisation=application.organisation,
         target=document,

@@ -4,6 +4,7 @@ was typed (valid or not), and the status of every section on the task list."""
 from datetime import date
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Organisation, User
@@ -79,7 +80,7 @@ def save_section(application: Application, section: Section, typed: dict, actor:
     application.answers = answers
     db.session.flush()
     audit.record(
-        "application.draft_saved",
+        AuditAction.APPLICATION_DRAFT_SAVED,
         actor=actor,
         organisation=application.organisation,
         target=application,

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.cases.lifecycle import status_event
 from portal.extensions import db
 from portal.models import (
@@ -96,6 +97,9 @@ def start_many(
     for application in applications:
         status_event(application, None, ApplicationStatus.DRAFT, actor)
         audit.record(
-            "application.started", actor=actor, organisation=organisation, target=application
+            AuditAction.APPLICATION_STARTED,
+            actor=actor,
+            organisation=organisation,
+            target=application,
         )
     return applications

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal import audit, clock
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import AuditEvent, AuditImmutable, ChangeReport, Document
 from tests.support.auth import sign_in, staff_sign_in
@@ -41,15 +42,20 @@ def actions_of(user) -> list[str]:
 # --- append-only ---------------------------------------------------------------------------
 
 
+def test_an_action_outside_the_enum_is_refused():
+    with pytest.raises(ValueError, match="not a valid AuditAction"):
+        audit.record("person.renamed")
+
+
 def test_the_orm_refuses_to_change_or_delete_an_audit_event():
-    event = audit.record("test.written", details={"n": 1})
+    event = audit.record(AuditAction.PERSON_CHANGED, details={"n": 1})
     db.session.flush()
     event.action = "test.rewritten"
     with pytest.raises(AuditImmutable):
         db.session.flush()
     db.session.rollback()
 
-    event = audit.record("test.written")
+    event = audit.record(AuditAction.PERSON_CHANGED)
     db.session.flush()
     db.session.delete(event)
     with pytest.raises(AuditImmutable):

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.audit import AuditAction
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import ChangeEmailForm, CodeForm, PasswordConfirmForm
 from portal.blueprints.account.two_step import confirm_enrolment, render_enrolment
@@ -63,7 +64,7 @@ def new_recovery_codes():
     codes = second_factor.new_recovery_codes(current_user)
     from portal import audit
 
-    audit.record("user.recovery_codes.renewed", actor=current_user, target=current_user)
+    audit.record(AuditAction.USER_RECOVERY_CODES_RENEWED, actor=current_user, target=current_user)
     db.session.commit()
     return render_template(
         "account/recovery_codes.html",

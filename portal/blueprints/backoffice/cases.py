@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from portal import audit, clock, reference
+from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import (
     AssignForm,
@@ -186,7 +187,7 @@ def _residence_view(application: Application) -> dict | None:
 def case(application_id: int):
     application = get_case_or_404(application_id)
     audit.record(
-        "staff.case.viewed",
+        AuditAction.STAFF_CASE_VIEWED,
         actor=current_user,
         organisation=application.organisation,
         target=application,

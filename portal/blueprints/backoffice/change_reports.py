@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import DecideChangeReportForm
 from portal.extensions import db
@@ -54,7 +55,7 @@ def change_report(report_id: int):
     if not form.is_submitted():
         # The report shows the organisation's legal data and who reported the change.
         audit.record(
-            "staff.change_report.viewed",
+            AuditAction.STAFF_CHANGE_REPORT_VIEWED,
             actor=current_user,
             organisation=report.organisation,
             target=report,

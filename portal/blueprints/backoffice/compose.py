@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.compose_forms import ComposeForm
 from portal.extensions import db
@@ -87,7 +88,7 @@ def compose():
     if action != "send":
         _language, module, html = render_letter(organisation, kind, **arguments)
         audit.record(
-            "staff.organisation.viewed",
+            AuditAction.STAFF_ORGANISATION_VIEWED,
             actor=current_user,
             organisation=organisation,
             details={"purpose": "letter preview"},
@@ -102,7 +103,7 @@ def compose():
         )
     letter = issue_letter(organisation, kind, actor=current_user, **arguments)
     audit.record(
-        "staff.letter.sent",
+        AuditAction.STAFF_LETTER_SENT,
         actor=current_user,
         organisation=organisation,
         target=letter,

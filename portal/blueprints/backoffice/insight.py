@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit, clock
+from portal.audit import AuditAction
 from portal.backoffice import audit_log, management
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.insight_forms import AuditSearchForm, ManagementPeriodForm
@@ -59,7 +60,7 @@ def audit_search():
     after = audit_log.Cursor.parse(request.args.get("after"))
     # Reading the log is itself on record: who looked for what (it shows personal data).
     audit.record(
-        "staff.audit.searched",
+        AuditAction.STAFF_AUDIT_SEARCHED,
         actor=current_user,
         details={**query.as_details(), **({"page_after": after.id} if after else {})},
     )
@@ -87,7 +88,7 @@ def audit_export():
     query = _audit_query(form)
     if query is None:
         return render_template("backoffice/audit.html", form=form, page=None, args={}), 400
-    audit.record("staff.audit.exported", actor=current_user, details=query.as_details())
+    audit.record(AuditAction.STAFF_AUDIT_EXPORTED, actor=current_user, details=query.as_details())
     db.session.commit()
     filename = f"audit-{clock.today().isoformat()}.csv"
     return _download(
@@ -145,7 +146,7 @@ def _event_log(fmt: str):
         return render_template("backoffice/management.html", form=form, figures=None), 400
     start, end = period
     audit.record(
-        "staff.event_log.exported",
+        AuditAction.STAFF_EVENT_LOG_EXPORTED,
         actor=current_user,
         details={
             "format": fmt,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit, clock, reference
+from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
@@ -57,7 +58,7 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
 def organisation(organisation_id: int):
     organisation = get_organisation_or_404(organisation_id)
     audit.record(
-        "staff.organisation.viewed",
+        AuditAction.STAFF_ORGANISATION_VIEWED,
         actor=current_user,
         organisation=organisation,
         target=organisation,

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.cases.replies import replies_for_case
 from portal.extensions import db
@@ -21,7 +22,7 @@ def case_replies(application_id: int):
     if application is None or application.submitted_at is None:
         abort(404)
     audit.record(
-        "staff.case_replies.viewed",
+        AuditAction.STAFF_CASE_REPLIES_VIEWED,
         actor=current_user,
         organisation=application.organisation,
         target=application,
@@ -41,7 +42,7 @@ def document(document_id: int):
     if found is None:
         abort(404)
     audit.record(
-        "staff.document.viewed",
+        AuditAction.STAFF_DOCUMENT_VIEWED,
         actor=current_user,
         organisation=db.session.get(Organisation, found.organisation_id),
         target=found,

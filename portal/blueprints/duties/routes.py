@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.audit import AuditAction
 from portal.blueprints.duties import bp
 from portal.blueprints.duties.forms import ReportForm, StudyProgressForm
 from portal.csv_io import write_csv
@@ -245,9 +246,9 @@ def permits_index():
 # --- exports ----------------------------------------------------------------------------------
 
 
-def _csv(name: str, header: list[str], rows: list[list], what: str) -> Response:
+def _csv(name: str, header: list[str], rows: list[list], action: AuditAction) -> Response:
     audit.record(
-        "export." + what,
+        action,
         actor=current_user,
         organisation=g.organisation,
         details={"rows": len(rows)},
@@ -299,7 +300,7 @@ def people_export():
         ]
         for p in people
     ]
-    return _csv("people.csv", header, rows, "people")
+    return _csv("people.csv", header, rows, AuditAction.EXPORT_PEOPLE)
 
 
 @bp.get("/permits/export.csv")
@@ -331,7 +332,7 @@ def permits_export():
         _("Extension possible from"),
         _("State"),
     ]
-    return _csv("permits.csv", header, rows, "permits")
+    return _csv("permits.csv", header, rows, AuditAction.EXPORT_PERMITS)
 
 
 @bp.get("/reports/export.csv")
@@ -367,4 +368,4 @@ def reports_export():
         ]
         for r in found
     ]
-    return _csv("reports.csv", header, rows, "reports")
+    return _csv("reports.csv", header, rows, AuditAction.EXPORT_REPORTS)

@@ -10,6 +10,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.blueprints.oidc import bp
 from portal.extensions import db
 from portal.identity import federation, oidc
@@ -54,7 +55,7 @@ def _start(kind: str, callback: str):
 def _refused(kind: str, refusal: oidc.Refused):
     db.session.rollback()
     audit.record(
-        "oidc.refused",
+        AuditAction.OIDC_REFUSED,
         details={"kind": kind, "reason": refusal.reason, "detail": refusal.detail[:200]},
     )
     db.session.commit()

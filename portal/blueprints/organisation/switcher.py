@@ -8,6 +8,7 @@ from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.blueprints.organisation import bp
 from portal.extensions import db
 from portal.forms import BaseForm
@@ -54,7 +55,7 @@ def switch():
             session.pop(MANDATE_SESSION_KEY, None)
             organisation = membership.organisation
         audit.record(
-            "context.switched",
+            AuditAction.CONTEXT_SWITCHED,
             actor=current_user,
             organisation=organisation,
             details={"to": form.context.data},
