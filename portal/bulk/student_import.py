@@ -21,9 +21,9 @@ from portal.bulk.student_rows import (
     COLUMNS,
     answers_for,
     check_row,
-    refusal,
     register_data,
     typed_cells,
+    why_not_allowed,
 )
 from portal.csv_io import read_csv
 from portal.extensions import db
@@ -267,7 +267,7 @@ def import_batch(batch_id: int, actor_id: int) -> None:
 
 def _import_rows(batch: ImportBatch, actor: User) -> dict:
     organisation = batch.organisation
-    if refusal(organisation) is not None:
+    if why_not_allowed(organisation) is not None:
         raise NotAllowed(ApplicationKind.STUDENT)
     today = clock.today()
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]

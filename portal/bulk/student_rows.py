@@ -64,7 +64,7 @@ CHOICE_COLUMNS = ("sex", "civil_status", "procedure")
 COUNTRY_COLUMNS = ("country_of_birth", "nationality", "embassy_country")
 
 
-def refusal(organisation: Organisation) -> str | None:
+def why_not_allowed(organisation: Organisation) -> str | None:
     """Why this organisation may not register students in bulk, or None."""
     if organisation.kind != OrganisationKind.HIGHER_EDUCATION:
         return _(

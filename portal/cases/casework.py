@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.audit import AuditAction
-from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
 from portal.cases.lifecycle import (
     NotDecidable,
@@ -173,10 +172,6 @@ def request_information(
     )
     db.session.flush()
     return suspension
-
-
-def open_suspension(application: Application) -> ClockSuspension | None:
-    return statutory_clock.open_suspension(application)
 
 
 # --- checklist -------------------------------------------------------------------------------

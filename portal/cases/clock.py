@@ -8,7 +8,8 @@ from portal.extensions import db
 from portal.models import Application, ClockSuspension
 
 
-def open_suspension(application: Application) -> ClockSuspension | None:
+def open_clock_suspension(application: Application) -> ClockSuspension | None:
+    """The clock suspension running now (a request for information not yet answered)."""
     return db.session.scalar(
         select(ClockSuspension)
         .where(

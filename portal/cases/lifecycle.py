@@ -353,7 +353,7 @@ def receive_reply(
     """
     today = today or clock.today()
     db.session.refresh(application)
-    suspension = statutory_clock.open_suspension(application)
+    suspension = statutory_clock.open_clock_suspension(application)
     if application.status != ApplicationStatus.INFORMATION_REQUESTED or suspension is None:
         raise NotAwaitingReply(application.reference)
     days = statutory_clock.suspended_days(suspension, today)

@@ -50,7 +50,7 @@ def _open_request(letter: Letter):
     application = letter.application
     if application.status != ApplicationStatus.INFORMATION_REQUESTED:
         return None
-    suspension = statutory_clock.open_suspension(application)
+    suspension = statutory_clock.open_clock_suspension(application)
     if suspension is None or suspension.letter_id not in (None, letter.id):
         return None
     return suspension

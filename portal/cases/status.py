@@ -48,7 +48,7 @@ class CaseClock:
 def clock_of(application: Application, today: date) -> CaseClock:
     deadline = application.decision_deadline
     if application.status == ApplicationStatus.INFORMATION_REQUESTED:
-        suspension = statutory_clock.open_suspension(application)
+        suspension = statutory_clock.open_clock_suspension(application)
         if suspension is not None:
             return CaseClock(
                 deadline,

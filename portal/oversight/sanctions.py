@@ -28,10 +28,10 @@ from portal.models import (
     Sanction,
     SanctionKind,
 )
-from portal.oversight.sanction_refusals import (
+from portal.oversight.sanction_obstacles import (
     StaleRecognition,
-    open_suspension,
-    refusal,
+    obstacle,
+    unlifted_suspension,
 )
 from portal.residence.rules import add_months
 
@@ -200,9 +200,9 @@ def _checked(organisation: Organisation, category: Category, action: str, expect
     recognition = get_recognition(organisation, category)
     if recognition is not None and expected != state_token(recognition):
         raise StaleRecognition
-    refused = refusal(action, recognition, today)
-    if refused is not None:
-        raise refused
+    blocked = obstacle(action, recognition, today)
+    if blocked is not None:
+        raise blocked
     return recognition, today
 
 
@@ -235,7 +235,7 @@ def extend(
 ) -> Sanction:
     """Extend the current suspension by the reference period, at most as often as allowed."""
     recognition, today = _checked(organisation, category, "extend", expected)
-    sanction = open_suspension(recognition)
+    sanction = unlifted_suspension(recognition)
     periods = reference.sanction_periods(today)
     previous_end = recognition.suspended_until
     ends_on = suspension_end(previous_end + timedelta(days=1), periods.extension_months)
@@ -269,7 +269,7 @@ def lift(
 ) -> Sanction:
     """End the current suspension today: back on the register, new cases possible again."""
     recognition, today = _checked(organisation, category, "lift", expected)
-    sanction = open_suspension(recognition)
+    sanction = unlifted_suspension(recognition)
     _compare_and_set(recognition, expected, status=RecognitionStatus.GRANTED, suspended_until=None)
     sanction.lifted_on = today
     sanction.lifted_by_id = actor.id
@@ -319,7 +319,7 @@ def _end_expired(recognition: Recognition) -> Sanction | None:
         status=RecognitionStatus.GRANTED,
         suspended_until=None,
     )
-    sanction = open_suspension(recognition)
+    sanction = unlifted_suspension(recognition)
     organisation = recognition.organisation
     if sanction is None:
         return None

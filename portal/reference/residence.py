@@ -62,10 +62,6 @@ def residence_fee(kind: str, on: date) -> ResidenceFee:
     )
 
 
-def decision_period_days(on: date) -> int:
-    return _in_force("decision_period", on, application_kind=RESIDENCE)["days"]
-
-
 def target_period_days(on: date) -> int:
     return _in_force("target_period", on, application_kind=RESIDENCE)["days"]
 

@@ -15,7 +15,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.formatting import money
-from portal.reference import ReferenceDataMissing
+from portal.reference import ReferenceDataMissing, decision_period_days
 from portal.reference import residence as ref
 
 # Application types (ApplicationKind values) and the salary criteria that apply to them.
@@ -322,7 +322,7 @@ def fee(kind: str, on: date) -> ref.ResidenceFee | None:
 
 
 def statutory_deadline(application_date: date) -> date:
-    return application_date + timedelta(days=ref.decision_period_days(application_date))
+    return application_date + timedelta(days=decision_period_days(ref.RESIDENCE, application_date))
 
 
 def target_date(application_date: date, recognised_sponsor: bool) -> date | None:

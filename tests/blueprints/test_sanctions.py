@@ -19,7 +19,7 @@ from portal.models import (
     Sanction,
     SanctionKind,
 )
-from portal.oversight import sanction_refusals, sanctions
+from portal.oversight import sanction_obstacles, sanctions
 from tests.support.auth import sign_in, staff_sign_in
 from tests.support.factories import UserFactory, member, recognise
 from tests.support.pages import Page, get_page
@@ -303,7 +303,7 @@ def test_compare_and_set_guards_the_update_itself(app):
         .where(Recognition.id == recognition.id)
         .values(status=RecognitionStatus.WITHDRAWN)
     )
-    with pytest.raises(sanction_refusals.StaleRecognition):
+    with pytest.raises(sanction_obstacles.StaleRecognition):
         sanctions._compare_and_set(recognition, token, status=RecognitionStatus.SUSPENDED)
 
 

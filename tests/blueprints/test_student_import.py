@@ -420,7 +420,7 @@ def test_an_organisation_not_allowed_is_refused_with_the_reason(client, kind, st
         recognise(org, Category.STUDY, status)
     sign_in(client, user)
     page = get_page(client, URL)
-    assert reason in page.soup.find(id="refusal").get_text()
+    assert reason in page.soup.find(id="not-allowed").get_text()
     assert page.soup.find("input", attrs={"type": "file"}) is None
     token = get_page(client, "/people/").soup.find("input", attrs={"name": "csrf_token"})["value"]
     response = client.post(
@@ -429,7 +429,7 @@ def test_an_organisation_not_allowed_is_refused_with_the_reason(client, kind, st
         content_type="multipart/form-data",
     )
     assert response.status_code == 403
-    assert reason in Page(response).soup.find(id="refusal").get_text()
+    assert reason in Page(response).soup.find(id="not-allowed").get_text()
     assert count(ImportBatch) == 0
 
 

@@ -141,7 +141,7 @@ def _render_case(application: Application, status: int = 200, **given):
         select(Letter).where(Letter.application_id == application.id).order_by(Letter.id)
     ).all()
     today = clock.today()
-    suspension = casework.open_suspension(application)
+    suspension = statutory_clock.open_clock_suspension(application)
     return render_template(
         "backoffice/case.html",
         residence=_residence_view(application),

@@ -13,7 +13,7 @@ from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
-from portal.oversight import sanction_refusals, sanctions
+from portal.oversight import sanction_obstacles, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 
@@ -48,7 +48,7 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         forms=forms,
         today=clock.today(),
         effective_status=oversight.effective_status,
-        refusal=sanction_refusals.refusal,
+        obstacle=sanction_obstacles.obstacle,
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
 
@@ -157,13 +157,15 @@ def recognition_action(organisation_id: int, category: str, action: str):
         abort(404)
     category = Category(category)
     recognition = sanctions.get_recognition(organisation, category)
-    suspension = sanction_refusals.open_suspension(recognition) if recognition is not None else None
+    suspension = (
+        sanction_obstacles.unlifted_suspension(recognition) if recognition is not None else None
+    )
     context = {
         "category": category,
         "recognition": recognition,
         "suspension": suspension,
         "state": oversight.effective_status(recognition) if recognition is not None else None,
-        "refused": sanction_refusals.refusal(action, recognition),
+        "refused": sanction_obstacles.obstacle(action, recognition),
     }
     if request.method == "GET":
         state = sanctions.state_token(recognition)
@@ -176,7 +178,7 @@ def recognition_action(organisation_id: int, category: str, action: str):
         RECOGNITION_ACTIONS[action](
             organisation, category, current_user, form.reason.data, form.state.data or ""
         )
-    except sanction_refusals.SanctionRefused as refused:
+    except sanction_obstacles.SanctionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
     else:

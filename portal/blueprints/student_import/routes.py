@@ -58,7 +58,7 @@ def _index(form: UploadForm, status: int = 200):
     return render_template(
         "student_import/index.html",
         form=form,
-        refusal=student_rows.refusal(g.organisation),
+        not_allowed=student_rows.why_not_allowed(g.organisation),
         batches=batches,
         columns=student_rows.column_help(),
         max_rows=current_app.config["IMPORT_MAX_ROWS"],
@@ -82,9 +82,9 @@ def upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return _index(form, 400)
-    refusal = student_rows.refusal(g.organisation)
-    if refusal is not None:
-        form.file.errors.append(refusal)
+    not_allowed = student_rows.why_not_allowed(g.organisation)
+    if not_allowed is not None:
+        form.file.errors.append(not_allowed)
         return _index(form, 403)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -132,7 +132,7 @@ def show(batch_id: int):
         page=page,
         pages=pages,
         form=EmptyForm(),
-        refusal=student_rows.refusal(g.organisation),
+        not_allowed=student_rows.why_not_allowed(g.organisation),
         statuses=ImportStatus,
     )
 
@@ -156,9 +156,9 @@ def confirm(batch_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    refusal = student_rows.refusal(g.organisation)
-    if refusal is not None:
-        flash(refusal, "error")
+    not_allowed = student_rows.why_not_allowed(g.organisation)
+    if not_allowed is not None:
+        flash(not_allowed, "error")
         return redirect(url_for("student_import.show", batch_id=batch.id))
     try:
         service.confirm(batch, current_user)

@@ -1,5 +1,6 @@
-"""Why a sanction cannot be imposed now: the refusals, each with its message for staff, and
-`refusal()`, which finds the one that applies to a recognition in its current state."""
+"""Why a sanction cannot be imposed now: the obstacles (SanctionRefused and its kinds), each
+with its message for staff, and `obstacle()`, which finds the one that applies to a recognition
+in its current state. (A refusal, elsewhere, is a decision refusing a case.)"""
 
 from datetime import date
 
@@ -49,7 +50,7 @@ class StaleRecognition(SanctionRefused):
     )
 
 
-def open_suspension(recognition: Recognition) -> Sanction | None:
+def unlifted_suspension(recognition: Recognition) -> Sanction | None:
     """The suspension sanction the recognition is (or was last) suspended under, not lifted."""
     return db.session.scalar(
         select(Sanction)
@@ -64,7 +65,7 @@ def open_suspension(recognition: Recognition) -> Sanction | None:
     )
 
 
-def refusal(action: str, recognition: Recognition | None, today: date | None = None):
+def obstacle(action: str, recognition: Recognition | None, today: date | None = None):
     """Why `action` (suspend, extend, lift, withdraw) cannot be done now, or None."""
     today = today or clock.today()
     if recognition is None:
@@ -76,7 +77,7 @@ def refusal(action: str, recognition: Recognition | None, today: date | None = N
         return AlreadySuspended if state == RecognitionStatus.SUSPENDED else None
     if action == "withdraw":
         return None
-    suspension = open_suspension(recognition) if state == RecognitionStatus.SUSPENDED else None
+    suspension = unlifted_suspension(recognition) if state == RecognitionStatus.SUSPENDED else None
     if suspension is None:  # not suspended (or suspended outside the portal: nothing to act on)
         return NotSuspended
     allowed = reference.sanction_periods(today).max_extensions
