@@ -10,7 +10,7 @@
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -30,6 +30,8 @@ from portal.models import (
     User,
 )
 from portal.people import permits
+from portal.reference.residence import extension_window_months
+from portal.residence.rules import add_months
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,12 @@ class StudyProgressDuty:
 
 
 def extension_duties(organisation_id: int, in_scope, today: date) -> list[ExtensionDuty]:
+    # Only permits that may be in their window are loaded (a week's margin for month ends);
+    # the window itself is decided per permit below.
+    ending_by = add_months(today, extension_window_months(today)) + timedelta(days=7)
     rows = [
         r
-        for r in permits.current_permits(organisation_id, in_scope, today)
+        for r in permits.current_permits(organisation_id, in_scope, today, ending_by)
         if r.window_state != "valid"
     ]
     if not rows:

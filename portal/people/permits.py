@@ -9,7 +9,7 @@ that they left (portal/people/state.py): no extension is offered for it.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Application, ApplicationKind, Permit, Person
@@ -70,9 +70,16 @@ class PermitRow:
     person_status: person_state.PersonStatus = person_state.CURRENT
 
 
-def current_permits(organisation_id: int, in_scope, today: date) -> list[PermitRow]:
-    """Every current (non-archived) sponsored person's latest permit, sorted by end date."""
-    rows = db.session.execute(
+def current_permits(
+    organisation_id: int, in_scope, today: date, ending_by: date | None = None
+) -> list[PermitRow]:
+    """Every current (non-archived) sponsored person's latest permit, sorted by end date.
+
+    With `ending_by`, only people whose latest permit ends on or before that day (the duties
+    and the to-do list need only permits in or past their extension window: at a university
+    with thousands of students most are not, and are left in the database).
+    """
+    query = (
         select(Permit, Person)
         .join(Person, Permit.person_id == Person.id)
         .where(
@@ -82,7 +89,17 @@ def current_permits(organisation_id: int, in_scope, today: date) -> list[PermitR
             in_scope(Person.category),
         )
         .order_by(Permit.person_id, Permit.ends_on.desc(), Permit.id.desc())
-    ).all()
+    )
+    if ending_by is not None:
+        query = query.where(
+            Permit.person_id.in_(
+                select(Permit.person_id)
+                .where(Permit.organisation_id == organisation_id)
+                .group_by(Permit.person_id)
+                .having(func.max(Permit.ends_on) <= ending_by)
+            )
+        )
+    rows = db.session.execute(query).all()
     latest: dict[int, tuple[Permit, Person]] = {}
     for permit, person in rows:
         latest.setdefault(person.id, (permit, person))

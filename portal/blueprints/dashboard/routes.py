@@ -2,7 +2,7 @@ from flask import g, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, todo
 from portal.blueprints.dashboard import bp
 from portal.cases import status as case_status
 from portal.cases.lifecycle import category_states
@@ -29,6 +29,8 @@ def index():
     today = clock.today()
     return render_template(
         "dashboard/index.html",
+        todo_items=todo.items(_scope(), today),
+        today=today,
         organisation=organisation,
         categories=category_states(organisation),
         applications=applications,
@@ -36,4 +38,17 @@ def index():
         needing_action=letter_status.count_needing_action(organisation.id, today),
         clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
+    )
+
+
+def _scope() -> todo.Scope:
+    return todo.Scope(g.organisation, g.context.categories, g.context.in_scope)
+
+
+@bp.get("/todo")
+@requires(Permission.ORGANISATION_READ)
+def todo_page():
+    today = clock.today()
+    return render_template(
+        "dashboard/todo.html", todo_items=todo.items(_scope(), today), today=today
     )

@@ -1,0 +1,128 @@
+"""What needs the sponsor's attention: every open action for the organisation acted for.
+
+One service, read by the dashboard ("What needs your attention") and its own page
+(/todo). Each *provider* in the registry (`providers.py`) turns stored facts into items,
+reading the one place each fact's state is computed — letters (portal/letters/status.py),
+persons and permits (portal/people/state.py via portal/duties/overview.py), the yearly
+study-progress check, drafts and sanctions. Later kinds (fees, appointments) register a
+provider with `@provider("kind")`.
+
+Nothing is stored: an item is there while its fact holds and gone once it changes (the
+letter answered, the extension applied for, the end of the stay reported, the check
+declared, the draft submitted, the suspension lifted). Items that come due by date alone
+are therefore current on every read.
+
+Many items of one kind become one grouped item ("312 permits in their extension window")
+that links to the filtered list where they are dealt with.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from portal import clock
+
+# More items than this of one kind are shown as one group linking to the filtered list.
+GROUP_ABOVE = 5
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom the list is for: the organisation and the categories of the mandate (None: all)."""
+
+    organisation: object
+    categories: frozenset | None
+    in_scope: Callable
+    # Facts more than one provider reads, computed once per list (see `shared`).
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def shared(self, key, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def covers(self, category) -> bool:
+        return self.categories is None or category in self.categories
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    title: str  # plain words, already translated
+    due: date | None  # the date the action is due by (None: no date, least urgent)
+    endpoint: str
+    params: dict = field(default_factory=dict)
+    count: int = 1  # >1 for a group
+    date_label: str = "due"  # "due" (do it by), "since" (in force since), "started"
+
+    def overdue(self, today: date) -> bool:
+        return self.due is not None and self.date_label == "due" and self.due < today
+
+    def days_left(self, today: date) -> int | None:
+        return None if self.due is None else (self.due - today).days
+
+
+@dataclass(frozen=True)
+class Group:
+    """How a provider's items are shown when there are many."""
+
+    title: Callable[[int], str]  # count -> plain words
+    endpoint: str
+    params: dict = field(default_factory=dict)
+
+
+_PROVIDERS: dict[str, tuple[Callable, Group | Callable | None]] = {}
+
+
+def provider(kind: str, group=None):
+    """Register `fn(scope, today) -> list[Item]`; `group` (a Group or fn(scope)->Group)."""
+
+    def register(fn):
+        _PROVIDERS[kind] = (fn, group)
+        return fn
+
+    return register
+
+
+def _urgency(item: Item, today: date):
+    if item.due is None:
+        return (2, date.max, item.kind, item.title)
+    if item.date_label != "due":
+        return (1, item.due, item.kind, item.title)
+    return (0, item.due, item.kind, item.title)
+
+
+def items(scope: Scope, today: date | None = None, grouped: bool = True) -> list[Item]:
+    """Every open item for the scope, most urgent first (overdue, then by due date)."""
+    from portal.todo import providers  # noqa: F401  (registers the built-in kinds)
+
+    today = today or clock.today()
+    result: list[Item] = []
+    for kind, (fn, group) in _PROVIDERS.items():
+        found = fn(scope, today)
+        if grouped and group is not None and len(found) > GROUP_ABOVE:
+            spec = group(scope) if callable(group) and not isinstance(group, Group) else group
+            earliest = min((i.due for i in found if i.due is not None), default=None)
+            result.append(
+                Item(
+                    kind,
+                    spec.title(len(found)),
+                    earliest,
+                    spec.endpoint,
+                    dict(spec.params),
+                    count=len(found),
+                    date_label=found[0].date_label,
+                )
+            )
+        else:
+            result.extend(found)
+    return sorted(result, key=lambda i: _urgency(i, today))
+
+
+def due_within(scope: Scope, today: date, days: int) -> list[Item]:
+    """Ungrouped items due on or before today + days (the daily digest)."""
+    return [
+        i
+        for i in items(scope, today, grouped=False)
+        if i.due is not None and i.date_label == "due" and (i.due - today).days <= days
+    ]
