@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.cases import status as case_status
+from portal.cases.next_steps import next_steps
 from portal.extensions import db
 from portal.letters import status as letter_status
 from portal.models import Application, Letter, Organisation
@@ -25,6 +26,7 @@ def case_page(application: Application, organisation: Organisation) -> dict:
         "letters": letters,
         "actions": letter_status.states_for(letters, today),
         "clock": case_status.clock_of(application, today),
+        "next_steps": next_steps(application, case_status.clock_of(application, today), today),
         "moved_days": presentation.deadline_moved_days(application),
         "person_name": presentation.person_name(application),
         "requested_until": presentation.requested_until(application),

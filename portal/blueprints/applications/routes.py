@@ -10,6 +10,7 @@ from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
+from portal.cases.next_steps import next_steps
 from portal.extensions import db
 from portal.letters import status as letter_status
 from portal.models import Application, ApplicationStatus, Category, Document, Letter
@@ -125,12 +126,14 @@ def show(application_id: int):
         .order_by(Letter.issued_at, Letter.id)
     ).all()
     today = clock.today()
+    case_clock = case_status.clock_of(application, today)
     return render_template(
         "applications/show.html",
+        next_steps=next_steps(application, case_clock, today),
         application=application,
         letters=letters,
         actions=letter_status.states_for(letters, today),
-        clock=case_status.clock_of(application, today),
+        clock=case_clock,
         documents=case_status.case_documents(application),
         today=today,
     )
