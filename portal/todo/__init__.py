@@ -117,12 +117,3 @@ def items(scope: Scope, today: date | None = None, grouped: bool = True) -> list
         else:
             result.extend(found)
     return sorted(result, key=lambda i: _urgency(i, today))
-
-
-def due_within(scope: Scope, today: date, days: int) -> list[Item]:
-    """Ungrouped items due on or before today + days (the daily digest)."""
-    return [
-        i
-        for i in items(scope, today, grouped=False)
-        if i.due is not None and i.date_label == "due" and (i.due - today).days <= days
-    ]
