@@ -19,7 +19,7 @@ from portal.models.letter import (
     LetterNoticeSubscription,
     LetterRead,
 )
-from portal.models.organisation import LegalForm, Organisation, OrganisationKind
+from portal.models.organisation import KvkProof, LegalForm, Organisation, OrganisationKind
 from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.reminder import ReminderKind, ReminderSent
@@ -67,6 +67,7 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "KvkProof",
     "LegalForm",
     "LetterRead",
     "Mandate",
