@@ -16,6 +16,7 @@ from portal.models import (
     ApplicationKind,
     ApplicationStatus,
     Category,
+    Document,
     LetterKind,
     Organisation,
     Recognition,
@@ -36,6 +37,24 @@ class ApplicationAlreadyOpen(CaseError):
     def __init__(self, application: Application):
         super().__init__(application.reference or application.id)
         self.application = application
+
+
+class KvkExtractMissing(CaseError):
+    """An unverified organisation applies for recognition without its KvK extract."""
+
+
+# The purpose of the KvK extract an unverified organisation sends with its recognition
+# application: the IND checks it (checklist item KVK_EXTRACT) and so verifies the KvK number.
+KVK_EXTRACT = "kvk_extract"
+
+
+def kvk_extract_of(application: Application) -> Document | None:
+    return db.session.scalar(
+        select(Document)
+        .where(Document.application_id == application.id, Document.purpose == KVK_EXTRACT)
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
 
 
 class NotADraft(CaseError):
@@ -245,6 +264,8 @@ def submit_application(
     submitted_at = utcnow()
     today = today or clock.today()
     organisation = application.organisation
+    if not organisation.is_verified and kvk_extract_of(application) is None:
+        raise KvkExtractMissing(organisation.kvk_number)
     fee = fee_for(organisation, application.category, today)
     period = reference.decision_period_days(application.kind.value, today)
     if not record_transition(
