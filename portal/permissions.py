@@ -8,17 +8,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import wraps
 
-from flask import (
-    abort,
-    flash,
-    g,
-    has_request_context,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import abort, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -141,19 +131,9 @@ for _role in (StaffRole.REVIEWER, StaffRole.SUPERVISOR):
 
 # What nobody may do for a frozen organisation (another organisation proved its KvK number:
 # portal/organisations/kvk.py): add people, documents, applications, members, mandates, or
-# change the profile. Reading what is there (open cases, fees, drafts) stays.
-FROZEN_WITHHELD = frozenset(
-    {
-        Permission.APPLICATION_CREATE,
-        Permission.APPLICATION_SUBMIT,
-        Permission.PERSON_EDIT,
-        Permission.LETTER_REPLY,
-        Permission.PROFILE_EDIT,
-        Permission.MEMBER_MANAGE,
-        Permission.MANDATE_MANAGE,
-        Permission.ORGANISATION_TAKE_OVER,
-    }
-)
+# change the profile: everything beyond reading. Reading what is there (open cases, fees,
+# drafts) stays. The 403 page says why (templates/errors/error.html).
+FROZEN_WITHHELD = frozenset(_ADMINISTRATOR - _READER) | {Permission.LETTER_REPLY}
 
 # Endpoints anyone may reach, signed in or not.
 PUBLIC_ENDPOINTS = frozenset(
@@ -368,8 +348,6 @@ def requires(permission: Permission):
                 session.pop(MANDATE_SESSION_KEY, None)
                 flash(_("The mandate you acted under has ended or was revoked."), "error")
                 abort(404)
-            if context is not None and context.frozen and permission in FROZEN_WITHHELD:
-                return render_template("organisation/frozen.html", context=context), 403
             if context is None or not context.can(permission):
                 abort(403)
             g.membership = context.membership

@@ -16,7 +16,6 @@ from portal.models import (
     ApplicationKind,
     ApplicationStatus,
     Category,
-    Document,
     LetterKind,
     Organisation,
     Recognition,
@@ -26,6 +25,7 @@ from portal.models import (
 )
 from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
+from portal.organisations import kvk
 from portal.oversight.status import effective_status
 
 
@@ -41,20 +41,6 @@ class ApplicationAlreadyOpen(CaseError):
 
 class KvkExtractMissing(CaseError):
     """An unverified organisation applies for recognition without its KvK extract."""
-
-
-# The purpose of the KvK extract an unverified organisation sends with its recognition
-# application: the IND checks it (checklist item KVK_EXTRACT) and so verifies the KvK number.
-KVK_EXTRACT = "kvk_extract"
-
-
-def kvk_extract_of(application: Application) -> Document | None:
-    return db.session.scalar(
-        select(Document)
-        .where(Document.application_id == application.id, Document.purpose == KVK_EXTRACT)
-        .order_by(Document.id.desc())
-        .limit(1)
-    )
 
 
 class NotADraft(CaseError):
@@ -264,7 +250,7 @@ def submit_application(
     submitted_at = utcnow()
     today = today or clock.today()
     organisation = application.organisation
-    if not organisation.is_verified and kvk_extract_of(application) is None:
+    if not organisation.is_verified and kvk.extract_of(application) is None:
         raise KvkExtractMissing(organisation.kvk_number)
     fee = fee_for(organisation, application.category, today)
     period = reference.decision_period_days(application.kind.value, today)

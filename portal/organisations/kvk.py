@@ -17,8 +17,12 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import audit
 from portal.extensions import db
-from portal.models import KvkProof, Organisation, User
+from portal.models import Application, Document, KvkProof, Organisation, User
 from portal.models.base import utcnow
+
+# The purpose of the KvK extract an unverified organisation sends with its recognition
+# application: the IND checks it (checklist item KVK_EXTRACT) and so verifies the KvK number.
+KVK_EXTRACT = "kvk_extract"
 
 
 class KvkNumberTaken(Exception):
@@ -139,3 +143,13 @@ def freeze_others(organisation: Organisation, actor: User | None) -> list[Organi
         )
     db.session.flush()
     return others
+
+
+def extract_of(application: Application) -> Document | None:
+    """The KvK extract sent with a recognition application (the latest), if any."""
+    return db.session.scalar(
+        select(Document)
+        .where(Document.application_id == application.id, Document.purpose == KVK_EXTRACT)
+        .order_by(Document.id.desc())
+        .limit(1)
+    )

@@ -27,9 +27,9 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from tests.backoffice_support import act, submit, submitted_case
-from tests.conftest import Page, get_page, post_form
-from tests.factories import (
+from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
+from tests.support.casework import act, submit, submitted_case
+from tests.support.factories import (
     ApplicationFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -37,7 +37,7 @@ from tests.factories import (
     UserFactory,
     member,
 )
-from tests.helpers import sign_in, sign_out, staff_sign_in, staff_sign_out
+from tests.support.pages import Page, get_page, post_form
 
 KVK = "12345678"
 KVK_CLAIM = "urn:etoegang:1.9:EntityConcernedID:KvKnr"

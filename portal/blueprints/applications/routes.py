@@ -14,6 +14,7 @@ from portal.cases.documents import UploadRejected, max_bytes, store_upload
 from portal.extensions import db
 from portal.letters import status as letter_status
 from portal.models import Application, ApplicationStatus, Category, Document, Letter
+from portal.organisations import kvk
 from portal.permissions import (
     MANDATE_SCOPE_MESSAGE,
     OutsideMandate,
@@ -85,7 +86,7 @@ def check(application_id: int):
         fee = service.fee_for(organisation, application.category, today)
     except service.FeeUnknown:
         fee = None
-    extract = None if organisation.is_verified else service.kvk_extract_of(application)
+    extract = None if organisation.is_verified else kvk.extract_of(application)
     needs_extract = not organisation.is_verified and extract is None
     valid = form.validate_on_submit()
     if valid and needs_extract and not form.kvk_extract.data:
@@ -101,7 +102,7 @@ def check(application_id: int):
                     organisation=organisation,
                     actor=current_user,
                     application=application,
-                    purpose=service.KVK_EXTRACT,
+                    purpose=kvk.KVK_EXTRACT,
                 )
             service.submit_application(application, current_user, today=today)
         except UploadRejected as rejected:
