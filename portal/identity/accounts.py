@@ -7,6 +7,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.audit import AuditAction
 from portal.extensions import db
+from portal.identity import sessions
 from portal.identity.passwords import hash_password, verify_password
 from portal.models import Membership, Organisation, OrganisationKind, OrgRole, StaffRole, User
 from portal.models.base import utcnow
@@ -158,8 +159,8 @@ def check_password(user: User, password: str) -> bool:
 
 
 def end_all_sessions(user: User) -> None:
-    """Every session of this user ends at its next request (the loader compares versions)."""
-    user.session_version += 1
+    """Every session of this user ends at once (their records are revoked)."""
+    sessions.revoke_all(user.id)
     db.session.flush()
 
 

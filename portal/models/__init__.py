@@ -29,9 +29,11 @@ from portal.models.security import (
     AccountToken,
     ExternalIdentity,
     IdentityKind,
+    PendingSignUp,
     RecoveryCode,
     SignInThrottle,
     TokenPurpose,
+    UserSession,
 )
 from portal.models.team import Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
@@ -46,6 +48,8 @@ __all__ = [
     "RecoveryCode",
     "SignInThrottle",
     "TokenPurpose",
+    "UserSession",
+    "PendingSignUp",
     "Application",
     "ApplicationKind",
     "ApplicationStatus",
