@@ -1,4 +1,4 @@
-"""Migration 0015_identity on existing data: organisations with a recognition (the IND reviewed
+"""Migration 0016_identity_kvk on existing data: organisations with a recognition (the IND reviewed
 them) and the demo organisations start verified, every other one unverified; and two
 unverified organisations may then share a KvK number, two verified ones may not."""
 
@@ -25,7 +25,7 @@ def old_database(tmp_path, monkeypatch):
     monkeypatch.setattr(TestConfig, "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'old.db'}")
     app = create_app("test")
     with app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR), revision="0014_reminders")
+        upgrade(directory=str(MIGRATIONS_DIR), revision="0015_truth")
         yield app
 
 
@@ -69,6 +69,6 @@ def test_recognised_and_demo_organisations_start_verified_the_others_not(old_dat
         connection.execute(verify, {"id": 2})
     with engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM organisation WHERE id = 5"))
-    downgrade(directory=str(MIGRATIONS_DIR), revision="0014_reminders")
+    downgrade(directory=str(MIGRATIONS_DIR), revision="0015_truth")
     with engine.begin() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM organisation")).scalar() == 4

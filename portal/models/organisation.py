@@ -21,7 +21,7 @@ class KvkProof(StrEnum):
 
     EHERKENNING = "eherkenning"  # an eHerkenning sign-in asserted the number
     IND_REVIEW = "ind_review"  # the IND checked the KvK extract at the recognition review
-    EXISTING = "existing"  # recognised before verification existed (migration 0015), or demo
+    EXISTING = "existing"  # recognised before verification (migration 0016_identity_kvk), or demo
 
 
 VERIFIED = text("kvk_verified_at IS NOT NULL")

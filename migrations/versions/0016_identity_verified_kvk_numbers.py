@@ -7,8 +7,8 @@ verified; every other one starts unverified.
 
 Downgrade restores the plain unique KvK number: it fails while two organisations share one.
 
-Revision ID: 0015_identity
-Revises: 0014_reminders
+Revision ID: 0016_identity_kvk
+Revises: 0015_truth
 Create Date: 2026-12-04 19:22:05.147331
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_identity'
-down_revision = '0014_reminders'
+revision = '0016_identity_kvk'
+down_revision = '0015_truth'
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 Sessions are records in the database (revoked at sign-out); the per-user session version they
 replace goes. Existing cookies carry no session id, so everyone signs in again once.
 
-Revision ID: 0016_identity
-Revises: 0015_identity
+Revision ID: 0017_identity_sessions
+Revises: 0016_identity_kvk
 Create Date: 2026-12-04 19:57:28.105646
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_identity'
-down_revision = '0015_identity'
+revision = '0017_identity_sessions'
+down_revision = '0016_identity_kvk'
 branch_labels = None
 depends_on = None
 
