@@ -27,7 +27,6 @@ from portal.cases import status as case_status
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
 from portal.models import Application, CheckOutcome, Letter, User
-from portal.organisations import kvk
 from portal.organisations.kvk import KvkNumberTaken
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
@@ -147,7 +146,6 @@ def _render_case(application: Application, status: int = 200, **given):
     return render_template(
         "backoffice/case.html",
         residence=_residence_view(application),
-        kvk_extract=None if application.kind.is_residence else kvk.extract_of(application),
         display=display_value,
         document_label=document_label,
         application=application,
