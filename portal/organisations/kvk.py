@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import Application, Document, KvkProof, Organisation, User
 from portal.models.base import utcnow
@@ -112,7 +113,7 @@ def verify(organisation: Organisation, via: KvkProof, actor: User | None) -> lis
         organisation.kvk_verified_at = organisation.kvk_verified_via = None
         raise KvkNumberTaken(organisation.kvk_number) from error
     audit.record(
-        "organisation.kvk_verified",
+        AuditAction.ORGANISATION_KVK_VERIFIED,
         actor=actor,
         organisation=organisation,
         target=organisation,
@@ -135,7 +136,7 @@ def freeze_others(organisation: Organisation, actor: User | None) -> list[Organi
     for other in others:
         other.frozen_at = now
         audit.record(
-            "organisation.frozen",
+            AuditAction.ORGANISATION_FROZEN,
             actor=actor,
             organisation=other,
             target=other,

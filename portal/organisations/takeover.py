@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, tuple_, update
 
 from portal import audit
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.letters import unread
 from portal.models import (
@@ -146,14 +147,18 @@ def take_over(verified: Organisation, frozen: Organisation, actor: User) -> Hold
         "to": verified.id,
     }
     audit.record(
-        "organisation.taken_over",
+        AuditAction.ORGANISATION_TAKEN_OVER,
         actor=actor,
         organisation=verified,
         target=frozen,
         details=details,
     )
     audit.record(
-        "organisation.handed_over", actor=actor, organisation=frozen, target=frozen, details=details
+        AuditAction.ORGANISATION_HANDED_OVER,
+        actor=actor,
+        organisation=frozen,
+        target=frozen,
+        details=details,
     )
     db.session.flush()
     return moved
