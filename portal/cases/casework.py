@@ -52,7 +52,7 @@ class NotACaseHandler(CaseError):
     """Cases are assigned only to active reviewers and supervisors."""
 
 
-class KvkNotVerified(Exception):
+class KvkNotVerified(CaseError):
     """Recognition is granted only to an organisation whose KvK number is proven (the KvK
     extract checked on the checklist, or eHerkenning)."""
 
