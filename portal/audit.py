@@ -45,8 +45,12 @@ class AuditAction(StrEnum):
     MEMBER_REMOVED = "member.removed"
     MEMBER_ROLE_CHANGED = "member.role_changed"
     ORGANISATION_CHANGE_REPORTED = "organisation.change_reported"
+    ORGANISATION_FROZEN = "organisation.frozen"
+    ORGANISATION_HANDED_OVER = "organisation.handed_over"
+    ORGANISATION_KVK_VERIFIED = "organisation.kvk_verified"
     ORGANISATION_PROFILE_CHANGED = "organisation.profile_changed"
     ORGANISATION_SIGNED_UP = "organisation.signed_up"
+    ORGANISATION_TAKEN_OVER = "organisation.taken_over"
     # People register
     PERSON_ARCHIVED = "person.archived"
     PERSON_CHANGED = "person.changed"

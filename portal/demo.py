@@ -19,6 +19,7 @@ from portal.identity import accounts
 from portal.models import (
     ApplicationKind,
     Category,
+    KvkProof,
     OrganisationKind,
     Permit,
     Person,
@@ -26,6 +27,7 @@ from portal.models import (
     Sex,
     StaffRole,
 )
+from portal.organisations import kvk
 from portal.oversight import sanctions
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
@@ -132,6 +134,8 @@ def load() -> bool:
                 password=DEMO_PASSWORD,
             )
         )
+        # The demo organisations stand for real companies: their KvK numbers count as proven.
+        kvk.verify(organisation, KvkProof.EXISTING, None)
         created[spec["key"]] = (organisation, user)
         if spec["recognised"] is not None:
             application = service.start_recognition_application(

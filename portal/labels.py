@@ -10,6 +10,7 @@ from portal.models import (
     CheckItem,
     CheckOutcome,
     ImportStatus,
+    KvkProof,
     LegalForm,
     LetterKind,
     OrganisationKind,
@@ -91,6 +92,9 @@ STAFF_ROLE = {
 }
 CHECK_ITEM = {
     CheckItem.TRADE_REGISTER: _l("Registered in the Trade Register (KvK)"),
+    CheckItem.KVK_EXTRACT: _l(
+        "KvK extract proves the KvK number (met: the organisation's account becomes verified)"
+    ),
     CheckItem.CONTINUITY_SOLVENCY: _l("Continuity and solvency"),
     CheckItem.RVO_ADVICE: _l("RVO advice (organisations existing less than 1.5 years)"),
     CheckItem.RELIABILITY: _l("Reliability of the organisation, directors and persons involved"),
@@ -177,6 +181,13 @@ DUTY_STATE = {
 }
 
 
+KVK_PROOF = {
+    KvkProof.EHERKENNING: _l("an eHerkenning sign-in"),
+    KvkProof.IND_REVIEW: _l("the IND, from the KvK extract"),
+    KvkProof.EXISTING: _l("the IND, before the portal verified KvK numbers"),
+}
+
+
 class Labels:
     category = CATEGORY
     category_hint = CATEGORY_HINT
@@ -197,6 +208,7 @@ class Labels:
     report_kind = REPORT_KIND
     permit_state = PERMIT_STATE
     duty_state = DUTY_STATE
+    kvk_proof = KVK_PROOF
 
 
 LEGAL_FORM = {

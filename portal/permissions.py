@@ -4,7 +4,7 @@ Every endpoint either carries a permission (set by `requires` / `staff_requires`
 or is on PUBLIC_ENDPOINTS; tests/test_routes_protected.py walks the URL map to prove it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import wraps
 
@@ -31,6 +31,8 @@ class Permission(StrEnum):
     MANDATE_MANAGE = "organisation:mandate:manage"
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
+    # Take over a frozen organisation's people, drafts and open cases (same KvK number).
+    ORGANISATION_TAKE_OVER = "organisation:take-over"
     # Choosing which organisation to act for: every sponsor user, in any context.
     CONTEXT_SWITCH = "account:context:switch"
     ACCOUNT_MANAGE = "account:manage"  # one's own sign-in settings; any signed-in user
@@ -65,6 +67,7 @@ _SUBMITTER = _READER | {
     Permission.PERSON_EDIT,
 }
 _ADMINISTRATOR = _SUBMITTER | {
+    Permission.ORGANISATION_TAKE_OVER,
     Permission.PROFILE_EDIT,
     Permission.MEMBER_MANAGE,
     Permission.MANDATE_MANAGE,
@@ -126,6 +129,12 @@ for _role in (OrgRole.SUBMITTER, OrgRole.ADMINISTRATOR):
 for _role in (StaffRole.REVIEWER, StaffRole.SUPERVISOR):
     STAFF_ROLE_PERMISSIONS[_role] = STAFF_ROLE_PERMISSIONS[_role] | {Permission.STAFF_LETTER_SEND}
 
+# What nobody may do for a frozen organisation (another organisation proved its KvK number:
+# portal/organisations/kvk.py): add people, documents, applications, members, mandates, or
+# change the profile: everything beyond reading. Reading what is there (open cases, fees,
+# drafts) stays. The 403 page says why (templates/errors/error.html).
+FROZEN_WITHHELD = frozenset(_ADMINISTRATOR - _READER) | {Permission.LETTER_REPLY}
+
 # Endpoints anyone may reach, signed in or not.
 PUBLIC_ENDPOINTS = frozenset(
     {
@@ -168,11 +177,16 @@ ASSERTED_KVK_SESSION_KEY = "asserted_kvk"
 
 def usable_memberships(user) -> list[Membership]:
     """The memberships this session may act under: after an eHerkenning sign-in, only those of
-    the organisation whose KvK number eHerkenning asserted (issue 8)."""
+    the verified organisation whose KvK number eHerkenning asserted (issue 8), never an
+    unverified one that claims the same number."""
     asserted = session.get(ASSERTED_KVK_SESSION_KEY) if has_request_context() else None
     if asserted is None:
         return list(user.memberships)
-    return [m for m in user.memberships if m.organisation.kvk_number == asserted]
+    return [
+        m
+        for m in user.memberships
+        if m.organisation.kvk_number == asserted and m.organisation.is_verified
+    ]
 
 
 def current_membership() -> Membership | None:
@@ -208,6 +222,11 @@ class ActingContext:
     @property
     def on_behalf(self) -> bool:
         return self.mandate is not None
+
+    @property
+    def frozen(self) -> bool:
+        """The organisation acted for, or the intermediary acting, is frozen."""
+        return self.organisation.is_frozen or self.membership.organisation.is_frozen
 
     @property
     def intermediary(self) -> Organisation | None:
@@ -290,6 +309,8 @@ def current_context() -> ActingContext | None:
             permissions=ORG_ROLE_PERMISSIONS[via.role] & MANDATE_PERMISSIONS,
             mandate=mandate,
         )
+    if context.frozen:
+        context = replace(context, permissions=context.permissions - FROZEN_WITHHELD)
     g.context = context
     return context
 

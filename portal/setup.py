@@ -77,15 +77,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     from portal.identity import sessions as session_policy
-    from portal.models import User
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        # A session begun before "sign out everywhere" or a password change is over.
-        if user is None or not session_policy.version_matches(user):
-            return None
-        return user
+    # Every request checks the session record in the database: a revoked session is over.
+    login_manager.user_loader(session_policy.load_user)
 
 
 def select_locale() -> str:

@@ -28,6 +28,7 @@ from tests.support.factories import (
     ApplicationFactory,
     MandateFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
     UserFactory,
     member,
@@ -87,6 +88,12 @@ MATRIX = [
     ),
     ("POST", "/organisation/mandates", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/mandates/{mandate}/revoke", (302, 403, 403, 403, 403, 404, 404, 403)),
+    ("GET", "/organisation/frozen-accounts", (200, 403, 403, 403, 403, 404, 200, 403)),
+    (
+        "GET",
+        "/organisation/frozen-accounts/{frozen}/take-over",
+        (200, 403, 403, 403, 403, 404, 404, 403),
+    ),
     ("GET", "/duties", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("GET", "/duties/study-progress", (404, 404, 403, 404, 404, 404, 404, 403)),
     ("GET", "/reports", (200, 200, 200, 200, 200, 404, 200, 403)),
@@ -169,6 +176,8 @@ def world():
         filed_by_id=admin.id,
     )
     db.session.add(duty_report)
+    # A password sign-up that claimed the sponsor's KvK number, frozen since the sponsor proved it.
+    frozen = OrganisationFactory(kvk_number=sponsor.kvk_number, unverified=True, frozen_at=utcnow())
     db.session.flush()
 
     def agent(mandate):
@@ -182,7 +191,7 @@ def world():
             "intermediary": agent(in_scope).user,
             "intermediary_out_of_scope": agent(out_of_scope).user,
             "intermediary_out_of_period": agent(out_of_period).user,
-            "other_organisation": member(legal_name="Other B.V."),
+            "other_organisation": member(legal_name="Other B.V.", unverified=True),
             "staff": UserFactory(reviewer=True),
         },
         "mandates": {
@@ -201,6 +210,7 @@ def world():
             "invitation": invitation.id,
             "draft": draft.id,
             "document": document.id,
+            "frozen": frozen.id,
         },
     }
 

@@ -1,17 +1,37 @@
-"""Session lifetime: idle timeout with a warning page, absolute timeout, sign out everywhere."""
+"""Session lifetime: idle timeout with a warning page, absolute timeout, sign out everywhere;
+sessions are records in the database, so an ended session stays ended for every copy of its
+cookie, in every process."""
+
+import re
 
 import pytest
 
 from portal.extensions import db
-from portal.models import AuditEvent, OrgRole, User
+from portal.models import AuditEvent, Membership, OrgRole, UserSession
 from tests.support.auth import sign_in, staff_sign_in
 from tests.support.factories import UserFactory, member
-from tests.support.pages import get_page
+from tests.support.pages import get_page, post_form
 
 
 @pytest.fixture(autouse=True)
 def english(client):
     client.get("/language/en")
+
+
+def open_sessions(user) -> int:
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    )
+
+
+def copy_of(app, client):
+    """Another browser (or an attacker) holding a copy of the client's session cookie."""
+    other = app.test_client()
+    cookie = client.get_cookie("portal_session")
+    other.set_cookie(cookie.key, cookie.value, domain=cookie.domain or "localhost")
+    return other
 
 
 def shift(client, key, seconds):
@@ -86,7 +106,7 @@ def test_sign_out_everywhere_ends_every_session(app, client):
     assert response.headers["Location"] == "/sign-in"
     assert laptop.get("/dashboard").status_code == 302
     assert phone.get("/dashboard").status_code == 302
-    assert db.session.get(User, user.id).session_version == 2
+    assert open_sessions(user) == 0
     assert db.session.scalar(
         db.select(AuditEvent).where(AuditEvent.action == "user.signed_out_everywhere")
     )
@@ -100,7 +120,7 @@ def test_sign_out_everywhere_needs_the_csrf_token(client):
     sign_in(client, user)
     response = client.post("/account/sign-out-everywhere", data={})
     assert response.status_code == 400
-    assert db.session.get(User, user.id).session_version == 1
+    assert open_sessions(user) == 1
 
 
 def test_account_pages_need_a_signed_in_user(client):
@@ -125,3 +145,72 @@ def test_signed_in_pages_carry_the_idle_warning_for_the_script(client):
     response = client.get("/static/session-timeout.js")
     response.close()
     assert response.status_code == 200
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app, client):
+    user = member(OrgRole.SUBMITTER)
+    sign_in(client, user)
+    thief = copy_of(app, client)
+    assert get_page(thief, "/dashboard").status == 200  # the copy works while the session does
+    client.post("/sign-out", data={"csrf_token": get_page(client, "/dashboard").csrf()})
+    response = thief.get("/dashboard")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    assert open_sessions(user) == 0
+
+
+def test_a_copied_staff_cookie_stops_working_after_sign_out(app, client):
+    reviewer = UserFactory(reviewer=True)
+    staff_sign_in(client, reviewer)
+    thief = copy_of(app, client)
+    assert thief.get("/backoffice/").status_code == 200
+    page = get_page(client, "/backoffice/")
+    client.post("/backoffice/sign-out", data={"csrf_token": page.csrf()})
+    response = thief.get("/backoffice/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/backoffice/sign-in")
+    assert open_sessions(reviewer) == 0
+
+
+def test_a_new_password_ends_every_other_session(app, client, smtp_server):
+    user = member(OrgRole.SUBMITTER)
+    sign_in(client, user)
+    thief = copy_of(app, client)
+    other = app.test_client()
+    post_form(other, "/password-reset", {"email": user.email})
+    (message,) = smtp_server.messages
+    link = re.search(r"http\S+/password-reset/\S+", message.get_content()).group(0)
+    path = "/" + link.split("/", 3)[3]
+    new = "a brand new passphrase for 2027"
+    response = post_form(other, path, {"password": new, "confirm": new})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    assert thief.get("/dashboard").status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_removing_a_member_ends_their_sessions_at_once(app, client):
+    admin = member(OrgRole.ADMINISTRATOR)
+    organisation = admin.memberships[0].organisation
+    colleague = UserFactory()
+    membership = Membership(user_id=colleague.id, organisation_id=organisation.id, role="submitter")
+    db.session.add(membership)
+    db.session.flush()
+    theirs = app.test_client()
+    sign_in(theirs, colleague)
+    assert get_page(theirs, "/dashboard").status == 200
+    sign_in(client, admin)
+    token = get_page(client, "/organisation/team").csrf()
+    response = client.post(f"/organisation/team/{membership.id}/remove", data={"csrf_token": token})
+    assert response.status_code == 302
+    response = theirs.get("/dashboard")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    assert open_sessions(colleague) == 0
+
+
+def test_an_ordinary_page_view_writes_nothing(client):
+    user = member(OrgRole.SUBMITTER)
+    sign_in(client, user)
+    before = db.session.scalar(db.select(db.func.count()).select_from(UserSession))
+    events = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent))
+    assert get_page(client, "/dashboard").status == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(UserSession)) == before
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == events

@@ -26,12 +26,14 @@ from portal.models import (
     CheckItem,
     CheckOutcome,
     ClockSuspension,
+    KvkProof,
     LetterKind,
     ReviewCheck,
     User,
 )
 from portal.models.application import DECIDABLE_STATUSES
 from portal.models.base import utcnow
+from portal.organisations import kvk
 
 
 class NotAllowedNow(CaseError):
@@ -48,6 +50,11 @@ class RefusalPending(CaseError):
 
 class NotACaseHandler(CaseError):
     """Cases are assigned only to active reviewers and supervisors."""
+
+
+class KvkNotVerified(CaseError):
+    """Recognition is granted only to an organisation whose KvK number is proven (the KvK
+    extract checked on the checklist, or eHerkenning)."""
 
 
 # --- compare-and-set on the version -------------------------------------------------------
@@ -212,6 +219,10 @@ def save_checklist(
         check.checked_by_id = actor.id
         check.checked_at = utcnow()
         changed.append(item.value)
+        if item == CheckItem.KVK_EXTRACT and outcome == CheckOutcome.MET:
+            # The IND checked the extract: the KvK number is proven (KvkNumberTaken when
+            # another organisation proved it first; the view says so, nothing is saved).
+            kvk.verify(application.organisation, KvkProof.IND_REVIEW, actor)
     audit.record(
         AuditAction.APPLICATION_CHECKLIST_SAVED,
         actor=actor,
@@ -238,6 +249,8 @@ def _decide(application: Application, actor: User, **kwargs):
 def grant(application: Application, actor: User, reason: str, expected_version: int):
     if application.refusal_proposed_by_id is not None and application.version == expected_version:
         raise RefusalPending(application.reference)
+    if not application.kind.is_residence and not application.organisation.is_verified:
+        raise KvkNotVerified(application.organisation.kvk_number)
     return _decide(application, actor, grant=True, reason=reason, expected_version=expected_version)
 
 

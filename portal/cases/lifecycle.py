@@ -25,6 +25,7 @@ from portal.models import (
 )
 from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
+from portal.organisations import kvk
 from portal.oversight.status import effective_status
 
 
@@ -36,6 +37,10 @@ class ApplicationAlreadyOpen(CaseError):
     def __init__(self, application: Application):
         super().__init__(application.reference or application.id)
         self.application = application
+
+
+class KvkExtractMissing(CaseError):
+    """An unverified organisation applies for recognition without its KvK extract."""
 
 
 class NotADraft(CaseError):
@@ -245,6 +250,8 @@ def submit_application(
     submitted_at = utcnow()
     today = today or clock.today()
     organisation = application.organisation
+    if not organisation.is_verified and kvk.extract_of(application) is None:
+        raise KvkExtractMissing(organisation.kvk_number)
     fee = fee_for(organisation, application.category, today)
     period = reference.decision_period_days(application.kind.value, today)
     if not record_transition(

@@ -2,15 +2,19 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import audit
 from portal.audit import AuditAction
 from portal.extensions import db
+from portal.identity import sessions
 from portal.identity.passwords import hash_password, verify_password
 from portal.models import Membership, Organisation, OrganisationKind, OrgRole, StaffRole, User
 from portal.models.base import utcnow
-from portal.organisations.profile import KvkNumberTaken
+from portal.organisations import kvk
+from portal.organisations.kvk import KvkNumberTaken
+
+__all__ = ["KvkNumberTaken"]
 
 
 class EmailTaken(Exception):
@@ -42,11 +46,16 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def kvk_number_taken(kvk_number: str) -> bool:
-    return db.session.scalar(select(func.count()).where(Organisation.kvk_number == kvk_number)) > 0
+    """A verified organisation has this KvK number (unverified ones do not block a sign-up)."""
+    return kvk.taken(kvk_number)
 
 
 def sign_up(data: SignUp, existing_user: User | None = None) -> tuple[Organisation, User]:
-    """Create an organisation with its first administrator (new, or an existing user)."""
+    """Create an organisation with its first administrator (new, or an existing user).
+
+    The organisation is unverified: anyone can type a KvK number. An eHerkenning sign-up
+    verifies it at once (federation.sign_up_linked).
+    """
     if kvk_number_taken(data.kvk_number):
         raise KvkNumberTaken(data.kvk_number)
     if existing_user is None and find_user_by_email(data.admin_email) is not None:
@@ -150,8 +159,8 @@ def check_password(user: User, password: str) -> bool:
 
 
 def end_all_sessions(user: User) -> None:
-    """Every session of this user ends at its next request (the loader compares versions)."""
-    user.session_version += 1
+    """Every session of this user ends at once (their records are revoked)."""
+    sessions.revoke_all(user.id)
     db.session.flush()
 
 

@@ -1,10 +1,12 @@
 """What a verified OpenID Connect sign-in means for accounts.
 
 Sponsor users (eHerkenning): the broker vouches that this person acts for the organisation with
-the asserted KvK number. The first sign-in links the person to that organisation (as a
-submitter; administrators change roles), or, when no organisation has the number yet, leads to
-sign-up with the number fixed. Staff: the IND identity provider's role claim decides the role,
-at every sign-in.
+the asserted KvK number. The first sign-in links the person to the *verified* organisation with
+that number (as a submitter; administrators change roles), or, when there is none, leads to
+sign-up with the number fixed: that organisation is verified at once, and unverified ones that
+claimed the number (password sign-ups) are frozen (portal/organisations/kvk.py). An eHerkenning
+sign-in never joins an unverified organisation. Staff: the IND identity provider's role claim
+decides the role, at every sign-in.
 """
 
 from dataclasses import dataclass
@@ -19,13 +21,14 @@ from portal.identity.oidc import Identity, Refused
 from portal.models import (
     ExternalIdentity,
     IdentityKind,
+    KvkProof,
     Membership,
-    Organisation,
     OrgRole,
     StaffRole,
     User,
 )
 from portal.models.base import utcnow
+from portal.organisations import kvk
 
 NO_PASSWORD = "!external"  # noqa: S105 - not a hash: no password can match it
 
@@ -66,12 +69,8 @@ def link(user: User, identity: Identity) -> None:
     )
 
 
-def _organisation(kvk_number: str) -> Organisation | None:
-    return db.session.scalar(select(Organisation).where(Organisation.kvk_number == kvk_number))
-
-
 def sponsor_sign_in(identity: Identity, kvk_number: str) -> User | NeedsSignUp:
-    organisation = _organisation(kvk_number)
+    organisation = kvk.verified(kvk_number)
     user = _linked_user(identity)
     if user is not None and user.is_staff:
         raise Refused("wrong_account")
@@ -114,11 +113,14 @@ def sponsor_sign_in(identity: Identity, kvk_number: str) -> User | NeedsSignUp:
 
 
 def sign_up_linked(data: accounts.SignUp, identity: Identity) -> User:
-    """Sign-up after a first eHerkenning sign-in: the new administrator is linked at once."""
+    """Sign-up after a first eHerkenning sign-in: the new administrator is linked at once and
+    the organisation is verified (eHerkenning asserted its KvK number); unverified ones with the
+    same number are frozen."""
     existing = _linked_user(identity)
-    _organisation_, user = accounts.sign_up(data, existing_user=existing)
+    organisation, user = accounts.sign_up(data, existing_user=existing)
     if existing is None:
         link(user, identity)
+    kvk.verify(organisation, KvkProof.EHERKENNING, user)
     return user
 
 

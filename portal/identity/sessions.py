@@ -1,17 +1,27 @@
-"""Session lifetime: a fresh session at sign-in, idle and absolute timeouts, sign out everywhere.
+"""Session lifetime: a fresh session at sign-in, idle and absolute timeouts, revocation.
 
-The session (a signed cookie) carries when it began, when it was last used and the user's
-session version at sign-in. "Sign out everywhere" and a password change raise the version in the
-database, which ends every other session at its next request (checked in the user loader).
+Every signed-in session has a record in the database (`UserSession`); the signed cookie carries
+only a random id for it, when the session began and when it was last used. The user loader
+accepts a cookie only while its record is not revoked, so sign-out, "sign out everywhere", a
+new password and being removed from a team end the session at once, for every process and for
+every copy of the cookie. Nothing is cached between requests. Last-seen stays in the cookie, so
+an ordinary page view writes nothing.
 """
 
+import hashlib
+import secrets
 import time
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select, update
 
-VERSION_KEY = "_sv"
+from portal.extensions import db
+from portal.models import User, UserSession
+from portal.models.base import utcnow
+
+SESSION_ID_KEY = "_sid"
 STARTED_KEY = "_started"
 SEEN_KEY = "_seen"
 KEPT_KEYS = ("lang",)
@@ -26,23 +36,60 @@ def reset_session() -> None:
     session.update(kept)
 
 
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def begin(user) -> None:
+    """Sign the user in with a new session record (flushed; the caller commits)."""
     reset_session()
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_hash(token)))
+    db.session.flush()
     now = int(time.time())
     session.permanent = True
-    session[VERSION_KEY] = user.session_version
+    session[SESSION_ID_KEY] = token
     session[STARTED_KEY] = now
     session[SEEN_KEY] = now
     login_user(user)
 
 
 def end() -> None:
+    """Sign out: this session's record is revoked (the caller commits) and the cookie cleared."""
+    token = session.get(SESSION_ID_KEY)
+    if isinstance(token, str):
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
     logout_user()
     reset_session()
 
 
-def version_matches(user) -> bool:
-    return session.get(VERSION_KEY) == user.session_version
+def revoke_all(user_id: int) -> None:
+    """End every session of the user, wherever it is (flushes; the caller commits)."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user of this cookie while its session record stands."""
+    token = session.get(SESSION_ID_KEY)
+    if not isinstance(token, str) or not user_id.isdigit() or len(user_id) > 18:
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            UserSession.token_hash == _hash(token),
+            UserSession.revoked_at.is_(None),
+        )
+    )
 
 
 def _absolute_seconds() -> float:
@@ -88,6 +135,7 @@ def enforce():
         return None
     staff = current_user.is_staff
     end()
+    db.session.commit()
     if reason == "idle":
         minutes = current_app.config["SESSION_IDLE_TIMEOUT"] // 60
         flash(

@@ -19,7 +19,7 @@ from portal.models.letter import (
     LetterNoticeSubscription,
     LetterRead,
 )
-from portal.models.organisation import LegalForm, Organisation, OrganisationKind
+from portal.models.organisation import KvkProof, LegalForm, Organisation, OrganisationKind
 from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.reminder import ReminderKind, ReminderSent
@@ -32,6 +32,7 @@ from portal.models.security import (
     RecoveryCode,
     SignInThrottle,
     TokenPurpose,
+    UserSession,
 )
 from portal.models.team import Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
@@ -46,6 +47,7 @@ __all__ = [
     "RecoveryCode",
     "SignInThrottle",
     "TokenPurpose",
+    "UserSession",
     "Application",
     "ApplicationKind",
     "ApplicationStatus",
@@ -67,6 +69,7 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "KvkProof",
     "LegalForm",
     "LetterRead",
     "Mandate",

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -14,6 +14,17 @@ class OrganisationKind(StrEnum):
     RESEARCH = "research"
     EXCHANGE = "exchange"
     INTERMEDIARY = "intermediary"
+
+
+class KvkProof(StrEnum):
+    """How the IND knows that the organisation really is the company with its KvK number."""
+
+    EHERKENNING = "eherkenning"  # an eHerkenning sign-in asserted the number
+    IND_REVIEW = "ind_review"  # the IND checked the KvK extract at the recognition review
+    EXISTING = "existing"  # recognised before verification (migration 0016_identity_kvk), or demo
+
+
+VERIFIED = text("kvk_verified_at IS NOT NULL")
 
 
 class LegalForm(StrEnum):
@@ -60,10 +71,23 @@ class Organisation(db.Model):
     __table_args__ = (
         CheckConstraint("persons_employed >= 0", name="persons_employed_not_negative"),
         CheckConstraint("preferred_language IN ('nl', 'en')", name="preferred_language_known"),
+        CheckConstraint(
+            "(kvk_verified_at IS NULL) = (kvk_verified_via IS NULL)", name="kvk_proof_complete"
+        ),
+        CheckConstraint("frozen_at IS NULL OR kvk_verified_at IS NULL", name="frozen_unverified"),
+        # One verified organisation per KvK number; unverified ones may share it (sign-ups
+        # that nobody proved). The database is the final word (portal/organisations/kvk.py).
+        Index(
+            "uq_organisation_verified_kvk",
+            "kvk_number",
+            unique=True,
+            sqlite_where=VERIFIED,
+            postgresql_where=VERIFIED,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kvk_number: Mapped[str] = mapped_column(String(8), unique=True)
+    kvk_number: Mapped[str] = mapped_column(String(8), index=True)
     legal_name: Mapped[str] = mapped_column(String(200))
     street_address: Mapped[str] = mapped_column(String(200))
     postcode: Mapped[str] = mapped_column(String(10))
@@ -87,11 +111,25 @@ class Organisation(db.Model):
     sna_registration_number: Mapped[str | None] = mapped_column(String(20))
     iban: Mapped[str | None] = mapped_column(String(34))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Verified: the KvK number is proven (KvkProof); until then the organisation is labelled
+    # unverified. Frozen: another organisation proved the same KvK number first; nothing new
+    # may be added here (portal/organisations/kvk.py).
+    kvk_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    kvk_verified_via: Mapped[KvkProof | None] = mapped_column(enum_type(KvkProof, "kvk_proof"))
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recognitions = relationship(
         "Recognition", back_populates="organisation", order_by="Recognition.category"
     )
     memberships = relationship("Membership", back_populates="organisation")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.kvk_verified_at is not None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
 
     def snapshot(self) -> dict:
         """The organisation data as sent with an application."""

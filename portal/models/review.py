@@ -50,6 +50,8 @@ class CheckItem(StrEnum):
     """The recognition checklist (rules.md: requirements for recognition)."""
 
     TRADE_REGISTER = "trade_register"
+    # The KvK extract the sponsor sent proves the KvK number: met → the organisation is verified.
+    KVK_EXTRACT = "kvk_extract"
     CONTINUITY_SOLVENCY = "continuity_solvency"
     RVO_ADVICE = "rvo_advice"
     RELIABILITY = "reliability"

@@ -27,6 +27,20 @@ class TokenPurpose(StrEnum):
     EMAIL_CHANGE = "email_change"
 
 
+class UserSession(db.Model):
+    """A signed-in session, server side: the signed cookie carries only a random id whose
+    SHA-256 is kept here. Revoking the row (sign-out, sign out everywhere, a new password, being
+    removed from a team) ends the session at once in every process."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class AccountToken(db.Model):
     """A single-use, expiring token sent by e-mail. Only its SHA-256 is kept."""
 

@@ -32,8 +32,6 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     # The last TOTP time step accepted: a code is never accepted twice.
     totp_last_step: Mapped[int | None]
-    # Raised by "sign out everywhere" and password changes; a session keeps its start value.
-    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

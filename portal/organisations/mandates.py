@@ -10,6 +10,7 @@ from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import Category, Mandate, Organisation, OrganisationKind, User
 from portal.models.base import utcnow
+from portal.organisations import kvk
 
 
 class IntermediaryNotFound(Exception):
@@ -32,9 +33,7 @@ def grant(
     valid_until: date | None,
     actor: User,
 ) -> Mandate:
-    intermediary = db.session.scalar(
-        select(Organisation).where(Organisation.kvk_number == intermediary_kvk)
-    )
+    intermediary = kvk.find(intermediary_kvk)
     if intermediary is None:
         raise IntermediaryNotFound(intermediary_kvk)
     if intermediary.id == sponsor.id:

@@ -1,5 +1,5 @@
 """The organisation profile: edited by administrators, history kept, legal identity locked
-once recognised (a change report to the IND instead)."""
+once recognised (a change report to the IND instead); a verified KvK number is locked too."""
 
 from sqlalchemy import func, select, update
 
@@ -18,6 +18,10 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.organisation import LEGAL_IDENTITY_FIELDS, PROFILE_FIELDS
+from portal.organisations import kvk
+from portal.organisations.kvk import KvkNumberTaken
+
+__all__ = ["KvkNumberTaken"]
 
 
 class LegalIdentityLocked(Exception):
@@ -38,10 +42,6 @@ class NotPending(Exception):
     """The change report was decided already."""
 
 
-class KvkNumberTaken(Exception):
-    pass
-
-
 def is_locked(organisation: Organisation) -> bool:
     """Locked once any recognition was granted (and is granted or suspended now)."""
     return (
@@ -55,15 +55,14 @@ def is_locked(organisation: Organisation) -> bool:
     )
 
 
-def _kvk_taken(kvk_number: str, organisation: Organisation) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count()).where(
-                Organisation.kvk_number == kvk_number, Organisation.id != organisation.id
-            )
-        )
-        > 0
-    )
+def locked_fields(organisation: Organisation) -> tuple[str, ...]:
+    """The legal-identity fields that change only through a change report the IND accepts:
+    all of them once recognised; the KvK number alone once it is verified."""
+    if is_locked(organisation):
+        return LEGAL_IDENTITY_FIELDS
+    if organisation.is_verified:
+        return ("kvk_number",)
+    return ()
 
 
 def _normalise(changes: dict) -> dict:
@@ -84,9 +83,9 @@ def update_profile(organisation: Organisation, changes: dict, actor: User) -> li
         if k in LEGAL_IDENTITY_FIELDS
         and history.as_text(v) != history.as_text(getattr(organisation, k))
     }
-    if identity and is_locked(organisation):
+    if set(identity) & set(locked_fields(organisation)):
         raise LegalIdentityLocked(sorted(identity))
-    if "kvk_number" in identity and _kvk_taken(identity["kvk_number"], organisation):
+    if "kvk_number" in identity and kvk.taken(identity["kvk_number"], exclude=organisation):
         raise KvkNumberTaken(identity["kvk_number"])
     rows = history.apply_changes(
         organisation, ChangeSubject.ORGANISATION, organisation.id, changes, actor
@@ -128,7 +127,7 @@ def report_change(
             diff[field] = {"old": history.as_text(old), "new": history.as_text(new)}
     if not diff:
         raise NothingChanged()
-    if "kvk_number" in diff and _kvk_taken(diff["kvk_number"]["new"], organisation):
+    if "kvk_number" in diff and kvk.taken(diff["kvk_number"]["new"], exclude=organisation):
         raise KvkNumberTaken(diff["kvk_number"]["new"])
     report = ChangeReport(
         organisation_id=organisation.id,
@@ -166,7 +165,7 @@ def decide_change_report(report: ChangeReport, staff: User, *, accept: bool, not
     organisation = report.organisation
     if accept:
         new_kvk = report.changes.get("kvk_number", {}).get("new")
-        if new_kvk and _kvk_taken(new_kvk, organisation):
+        if new_kvk and kvk.taken(new_kvk, exclude=organisation):
             raise KvkNumberTaken(new_kvk)
         values = {field: change["new"] for field, change in report.changes.items()}
         history.apply_changes(
@@ -177,6 +176,9 @@ def decide_change_report(report: ChangeReport, staff: User, *, accept: bool, not
             staff,
             change_report_id=report.id,
         )
+        if new_kvk and organisation.is_verified:
+            # The IND accepted the new number: unverified claimants of it are frozen.
+            kvk.freeze_others(organisation, staff)
     report.decided_by_id = staff.id
     report.decided_at = utcnow()
     report.decision_note = note

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from portal import audit
 from portal.audit import AuditAction
 from portal.extensions import db
+from portal.identity import sessions
 from portal.identity.accounts import find_user_by_email, normalise_email
 from portal.identity.passwords import hash_password
 from portal.mail import send_mail
@@ -256,7 +257,10 @@ def remove_member(membership: Membership, actor: User) -> None:
         target=membership,
         details={"user": membership.user_id, "role": membership.role.value},
     )
+    user_id = membership.user_id
     db.session.delete(membership)
+    # Their sessions end now, not at the next sign-in: a session may still act for this team.
+    sessions.revoke_all(user_id)
     db.session.flush()
 
 

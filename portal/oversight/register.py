@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.models import Category, Organisation, Recognition
+from portal.organisations import kvk
 from portal.oversight.status import escape_like, in_force_clause
 
 MAX_QUERY_LENGTH = 100
@@ -35,7 +36,7 @@ def _query(category: Category, on: date, text: str):
     query = (
         select(Organisation.legal_name, Organisation.kvk_number)
         .join(Recognition, Recognition.organisation_id == Organisation.id)
-        .where(Recognition.category == category, in_force_clause(on))
+        .where(Recognition.category == category, in_force_clause(on), kvk.is_verified_clause())
     )
     if text:
         query = query.where(

@@ -16,6 +16,7 @@ from portal.models import (
     Sanction,
 )
 from portal.models.application import ApplicationStatus
+from portal.organisations import kvk
 
 REPORTS_SHOWN = 50
 
@@ -79,7 +80,9 @@ def search_organisations(text: str, limit: int = 100):
                 Organisation.legal_name.ilike(pattern, escape="\\"),
             )
         )
-    return db.session.scalars(query.order_by(Organisation.legal_name).limit(limit)).all()
+    # Several accounts may claim one KvK number: the verified one first (organisations.kvk).
+    query = query.order_by(kvk.VERIFIED_FIRST, Organisation.legal_name)
+    return db.session.scalars(query.limit(limit)).all()
 
 
 def mandates(organisation: Organisation) -> list:

@@ -390,4 +390,6 @@ DOCUMENT_KINDS = {
     "hosting_agreement": _l("Hosting agreement"),
     "admission": _l("Proof of admission to the study programme"),
     "other": _l("Other document"),
+    # Sent with a recognition application by an organisation whose KvK number is unverified.
+    "kvk_extract": _l("KvK extract"),
 }

@@ -64,7 +64,7 @@ def recognise(organisation, category="labour"):
 
 
 def test_administrator_edits_the_whole_profile(client):
-    admin = member()
+    admin = member(unverified=True)  # a verified KvK number changes only by a change report
     sign_in(client, admin)
     response = save_profile(client)
     assert response.status == 302, response.text[:800]
@@ -143,7 +143,7 @@ def test_a_foreign_visiting_address_and_a_postal_address(client):
     ],
 )
 def test_bad_profile_input_is_explained_and_kept(client, changes, field, message):
-    admin = member(legal_name="Before B.V.")
+    admin = member(legal_name="Before B.V.", unverified=True)
     sign_in(client, admin)
     page = save_profile(client, **changes)
     assert page.status == 400
@@ -338,7 +338,7 @@ def test_change_report_needs_a_change_and_an_explanation(client):
 
 
 def test_before_recognition_there_is_no_change_report(client):
-    sign_in(client, member())
+    sign_in(client, member(unverified=True))
     response = client.get("/organisation/change-report")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/organisation/edit")

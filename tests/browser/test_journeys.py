@@ -171,6 +171,10 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     assert "/check" in page.url
     assert "reduced fee" in page.locator("#fee").inner_text()  # 30 persons employed
     employer.check_page("check and submit")
+    # A password sign-up is unverified: the KvK extract goes with the application.
+    employer.choose_file(
+        "KvK extract (uittreksel Handelsregister)", small_pdf(tmp_path / "uittreksel.pdf")
+    )
     employer.tick("I declare that the information given is correct")
     employer.activate(page.get_by_role("button", name="Submit application"))
     notice = page.get_by_role("status").inner_text()
@@ -192,6 +196,14 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     reviewer.activate(staff_page.get_by_role("link", name=reference))
     assert "Keyboard Kaasmakers B.V." in staff_page.content()
     reviewer.check_page("case")
+    # The reviewer checks the KvK extract: the organisation's KvK number is then verified.
+    reviewer.select(
+        "KvK-uittreksel bewijst het KvK-nummer (voldaan: het account van de organisatie wordt "
+        "geverifieerd)",
+        "Voldaan",
+    )
+    reviewer.activate(staff_page.get_by_role("button", name="Controlelijst opslaan"))
+    assert "KvK-nummer geverifieerd" in staff_page.locator("#organisation-kvk").inner_text()
     reviewer.choose("Besluit", "Erkenning verlenen")
     reviewer.fill("Reden (komt in de brief met het besluit)", "Voldoet aan de voorwaarden.")
     reviewer.activate(staff_page.get_by_role("button", name="Besluit vastleggen"))

@@ -15,6 +15,7 @@ from portal.models import (
     ApplicationKind,
     ApplicationStatus,
     Category,
+    KvkProof,
     Letter,
     LetterKind,
     Mandate,
@@ -30,6 +31,7 @@ from portal.models import (
     StaffRole,
     User,
 )
+from portal.models.base import utcnow
 
 PASSWORD = "a-long-test-password-2026"
 TOTP_SECRET = pyotp.random_base32()
@@ -62,6 +64,13 @@ class OrganisationFactory(Base):
     persons_employed = 120
     kind = OrganisationKind.EMPLOYER
     preferred_language = "en"
+    # Verified by default (a real company); `unverified=True` for a password sign-up nobody
+    # proved yet.
+    kvk_verified_at = factory.LazyFunction(utcnow)
+    kvk_verified_via = KvkProof.EXISTING
+
+    class Params:
+        unverified = factory.Trait(kvk_verified_at=None, kvk_verified_via=None)
 
 
 class UserFactory(Base):

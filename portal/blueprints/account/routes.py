@@ -100,5 +100,6 @@ def sign_in():
 @bp.post("/sign-out")
 def sign_out():
     session_policy.end()
+    db.session.commit()
     flash(_("You have signed out."), "success")
     return redirect(url_for("account.sign_in"))

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
@@ -16,6 +17,9 @@ class StartRecognitionForm(BaseForm):
 
 
 class SubmitForm(BaseForm):
+    # Only for an organisation whose KvK number is not verified yet (the view asks for it).
+    kvk_extract = FileField(_l("KvK extract (uittreksel Handelsregister)"))
+
     declaration = BooleanField(
         _l(
             "I declare that the information given is correct and complete, and that the "

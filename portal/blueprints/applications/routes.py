@@ -10,10 +10,12 @@ from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
+from portal.cases.documents import UploadRejected, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
 from portal.letters import status as letter_status
 from portal.models import Application, ApplicationStatus, Category, Document, Letter
+from portal.organisations import kvk
 from portal.permissions import (
     MANDATE_SCOPE_MESSAGE,
     OutsideMandate,
@@ -85,9 +87,29 @@ def check(application_id: int):
         fee = service.fee_for(organisation, application.category, today)
     except service.FeeUnknown:
         fee = None
-    if form.validate_on_submit() and fee is not None:
+    extract = None if organisation.is_verified else kvk.extract_of(application)
+    needs_extract = not organisation.is_verified and extract is None
+    valid = form.validate_on_submit()
+    if valid and needs_extract and not form.kvk_extract.data:
+        form.kvk_extract.errors = [
+            _("Upload your organisation's KvK extract: your KvK number is not verified yet")
+        ]
+        valid = False
+    if valid and fee is not None:
         try:
+            if form.kvk_extract.data and not organisation.is_verified:
+                store_upload(
+                    form.kvk_extract.data,
+                    organisation=organisation,
+                    actor=current_user,
+                    application=application,
+                    purpose=kvk.KVK_EXTRACT,
+                )
             service.submit_application(application, current_user, today=today)
+        except UploadRejected as rejected:
+            db.session.rollback()
+            form.kvk_extract.errors = [rejected.message]
+            return _check_page(form, application, organisation, fee, today, extract), 400
         except service.NotADraft:
             db.session.rollback()
             flash(_("This application has already been submitted."), "info")
@@ -102,6 +124,10 @@ def check(application_id: int):
             )
         return redirect(url_for("applications.show", application_id=application.id))
     status = 400 if form.is_submitted() else 200
+    return _check_page(form, application, organisation, fee, today, extract), status
+
+
+def _check_page(form, application, organisation, fee, today, extract):
     return render_template(
         "applications/check.html",
         form=form,
@@ -109,7 +135,9 @@ def check(application_id: int):
         organisation=organisation,
         fee=fee,
         year=today.year,
-    ), status
+        extract=extract,
+        max_mb=max_bytes() // 2**20,
+    )
 
 
 @bp.get("/<int:application_id>")

@@ -27,6 +27,7 @@ from portal.cases import status as case_status
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
 from portal.models import Application, CheckOutcome, Letter, User
+from portal.organisations.kvk import KvkNumberTaken
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 from portal.residence.documents import document_label
@@ -219,6 +220,25 @@ def _act(application_id: int, name: str, form, action, done: str, then: str | No
         db.session.rollback()
         flash(
             _("You proposed this refusal: another reviewer must approve it. Nothing was changed."),
+            "error",
+        )
+    except casework.KvkNotVerified:
+        db.session.rollback()
+        flash(
+            _(
+                "The organisation's KvK number is not verified. Check the KvK extract it sent "
+                "and mark that checklist item as met before granting recognition. Nothing was "
+                "changed."
+            ),
+            "error",
+        )
+    except KvkNumberTaken:
+        db.session.rollback()
+        flash(
+            _(
+                "Another organisation has already proved this KvK number, so this one cannot be "
+                "verified. Nothing was changed."
+            ),
             "error",
         )
     except casework.RefusalPending:

@@ -15,6 +15,7 @@ from portal.blueprints.backoffice.compose_forms import ComposeForm
 from portal.extensions import db
 from portal.letters.issuing import extension_window_opens, issue_letter, render_letter
 from portal.models import Application, LetterKind, Organisation
+from portal.organisations import kvk
 from portal.permissions import Permission, staff_requires
 
 REPORT_PERIOD = timedelta(weeks=4)
@@ -50,9 +51,7 @@ def _letter_arguments(form: ComposeForm, organisation: Organisation) -> dict:
 
 def _load_targets(form: ComposeForm) -> Organisation | None:
     """The addressed organisation (and check the case reference belongs to it)."""
-    organisation = db.session.scalar(
-        select(Organisation).where(Organisation.kvk_number == form.kvk_number.data)
-    )
+    organisation = kvk.find(form.kvk_number.data)
     if organisation is None:
         form.kvk_number.errors.append(_("No organisation has this KvK number"))
         return None

@@ -13,6 +13,7 @@ from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
+from portal.organisations import kvk
 from portal.oversight import sanction_obstacles, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
@@ -44,6 +45,7 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         organisation=organisation,
         team=team,
         mandates=oversight.mandates(organisation),
+        same_kvk=[o for o in kvk.with_number(organisation.kvk_number) if o.id != organisation.id],
         history=oversight.history(organisation),
         forms=forms,
         today=clock.today(),

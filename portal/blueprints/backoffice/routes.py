@@ -3,7 +3,7 @@ from flask_login import current_user
 
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import CodeForm
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from portal.identity import oidc
 from portal.identity import sessions as session_policy
 from portal.identity import sign_in as flow
@@ -45,4 +45,5 @@ def sign_in_code():
 @bp.post("/sign-out")
 def sign_out():
     session_policy.end()
+    db.session.commit()
     return redirect(url_for("backoffice.sign_in"))

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.letters import status as letter_status
 from portal.letters.issuing import unread_count
 from portal.models import Application, ApplicationStatus
+from portal.organisations import kvk
 from portal.permissions import Permission, requires
 
 
@@ -38,6 +39,11 @@ def index():
         needing_action=letter_status.count_needing_action(organisation.id, today),
         clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
+        frozen_peers=(
+            kvk.frozen_with_number(organisation.kvk_number)
+            if organisation.is_verified and g.context.can(Permission.ORGANISATION_TAKE_OVER)
+            else []
+        ),
     )
 
 

@@ -6,5 +6,6 @@ from portal.blueprints.organisation import (  # noqa: E402,F401
     mandates,
     routes,
     switcher,
+    takeover,
     team,
 )

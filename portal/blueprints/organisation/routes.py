@@ -40,6 +40,7 @@ def profile():
         "organisation/profile.html",
         organisation=organisation,
         locked=service.is_locked(organisation),
+        kvk_locked="kvk_number" in service.locked_fields(organisation),
         pending=service.pending_change_report(organisation),
         display=display_value,
         labels_for=FIELD_LABELS,
@@ -51,6 +52,7 @@ def profile():
 @requires(Permission.PROFILE_EDIT)
 def edit():
     organisation = g.organisation
+    locked_fields = service.locked_fields(organisation)
     locked = service.is_locked(organisation)
     form = ProfileForm(obj=organisation)
     if not form.is_submitted():
@@ -60,9 +62,8 @@ def edit():
             None if registered is None else ("yes" if registered else "no")
         )
         form.postal_country.data = organisation.postal_country or ""
-    if locked:
-        for name in LEGAL_IDENTITY_FIELDS:
-            delattr(form, name)
+    for name in locked_fields:
+        delattr(form, name)
     if form.validate_on_submit():
         try:
             rows = service.update_profile(
@@ -82,7 +83,11 @@ def edit():
             return redirect(url_for("organisation.profile"))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "organisation/edit.html", form=form, organisation=organisation, locked=locked
+        "organisation/edit.html",
+        form=form,
+        organisation=organisation,
+        locked=locked,
+        kvk_locked="kvk_number" in locked_fields,
     ), status
 
 
@@ -90,7 +95,7 @@ def edit():
 @requires(Permission.PROFILE_EDIT)
 def change_report():
     organisation = g.organisation
-    if not service.is_locked(organisation):
+    if not service.locked_fields(organisation):
         flash(_("Your organisation is not recognised yet: change these details here."), "info")
         return redirect(url_for("organisation.edit"))
     pending = service.pending_change_report(organisation)
