@@ -60,8 +60,10 @@ def read_csv(
     *,
     max_bytes: int,
     max_rows: int,
+    old_names: dict[str, str] | None = None,
 ) -> CsvTable:
-    """Read an uploaded CSV into rows keyed by the expected column names."""
+    """Read an uploaded CSV into rows keyed by the expected column names; a column under an
+    old name (`old_names`: old → expected) is read as the expected one."""
     if len(data) > max_bytes:
         raise CsvRejected(
             _(
@@ -84,7 +86,9 @@ def read_csv(
         header = next(row for row in reader if any(cell.strip() for cell in row))
     except StopIteration as error:  # pragma: no cover - header_line guarantees one
         raise CsvRejected(_("The file is empty.")) from error
+    old_names = old_names or {}
     columns = [_normalise(cell) for cell in header]
+    columns = [old_names.get(name, name) for name in columns]
     missing = [name for name in expected if name not in columns]
     extra = [cell for cell, name in zip(header, columns) if name not in expected and name]
     duplicates = sorted({name for name in columns if name and columns.count(name) > 1})

@@ -224,7 +224,7 @@ def _residence_case(organisation, user) -> None:
             "v_number": "",
             "passport_number": "Z1234567",
             "passport_issued_on": day(-700),
-            "passport_expiry": day(2500),
+            "passport_expires_on": day(2500),
         },
         "job": {
             "job_title": "Machine learning engineer",

@@ -46,6 +46,7 @@ IGNORE_NAMES = [
     "Meta",
     "bind_field",
     "pre_validate",
+    "widget",  # a field class's widget, rendered by WTForms
     # SQLAlchemy TypeDecorator hooks.
     "process_bind_param",
     "process_result_value",

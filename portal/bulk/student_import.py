@@ -19,6 +19,7 @@ from portal import audit, clock, tasks
 from portal.audit import AuditAction
 from portal.bulk.student_rows import (
     COLUMNS,
+    OLD_COLUMNS,
     answers_for,
     check_row,
     register_data,
@@ -27,6 +28,7 @@ from portal.bulk.student_rows import (
 )
 from portal.csv_io import read_csv
 from portal.extensions import db
+from portal.formatting import BABEL_LOCALES
 from portal.models import (
     Application,
     ApplicationKind,
@@ -43,6 +45,11 @@ from portal.residence.filing import NotAllowed, start_many
 LANGUAGES = ("en", "nl")
 
 
+def _speaking(language: str):
+    """The language's locale as the pages use it (English: en_GB, so dates read 1 May 2026)."""
+    return force_locale(BABEL_LOCALES.get(language, language))
+
+
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
 
 
@@ -52,7 +59,11 @@ def create_batch(
     """Read the file (raises CsvRejected) and store it with its rows, to be checked."""
     config = current_app.config
     table = read_csv(
-        data, COLUMNS, max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"]
+        data,
+        COLUMNS,
+        max_bytes=config["IMPORT_MAX_BYTES"],
+        max_rows=config["IMPORT_MAX_ROWS"],
+        old_names=OLD_COLUMNS,
     )
     batch = ImportBatch(
         organisation_id=organisation.id,
@@ -85,7 +96,7 @@ def _errors_in_both_languages(values: dict, today: date, first: dict[str, str], 
     errors = {language: first}
     for other in LANGUAGES:
         if other != language:
-            with force_locale(other):
+            with _speaking(other):
                 errors[other] = check_row(values, today)[1]
     return errors
 
@@ -116,7 +127,7 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         results = []
-        with force_locale("en"):
+        with _speaking("en"):
             for row in part:
                 results.append(check_row(row["values"], today))
         linked = people.find_existing(
@@ -141,7 +152,7 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
             if errors or extra:
                 both = _errors_in_both_languages(row["values"], today, errors, "en")
                 for language in LANGUAGES:
-                    with force_locale(language):
+                    with _speaking(language):
                         for column, (kind, line) in extra.items():
                             both[language].setdefault(column, _duplicate_message(kind, line))
                 row["errors"] = both
@@ -246,7 +257,7 @@ def import_batch(batch_id: int, actor_id: int) -> None:
     if batch is None or batch.status != ImportStatus.IMPORTING:
         return
     try:
-        with force_locale("en"):  # a worker has no request to take the language from
+        with _speaking("en"):  # a worker has no request to take the language from
             result = _import_rows(batch, db.session.get(User, actor_id))
         db.session.flush()
     except Exception as error:  # any failure: nothing may stay half-imported

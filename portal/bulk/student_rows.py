@@ -1,6 +1,7 @@
-"""One row of a bulk student registration, read with the forms' rules (the people register's and
-the student application's): the file's columns, the template's example row, who may register
-students in bulk, and the column help of the upload page."""
+"""One row of a bulk student registration, read as the student application's form reads it (the
+person's fields by the person field specification, as in the people register): the file's
+columns, the template's example row, who may register students in bulk, and the column help of
+the upload page."""
 
 from datetime import date
 
@@ -15,7 +16,7 @@ from portal.models import (
     Sex,
 )
 from portal.oversight.status import effective_status
-from portal.people import rules as person_rules
+from portal.people import fields as person_fields
 from portal.residence.answers import check
 from portal.residence.types import TYPES
 
@@ -23,8 +24,8 @@ STUDENT = TYPES[ApplicationKind.STUDENT]
 # The file's columns: the student application's fields (same names), plus the register's e-mail.
 SECTIONS = {s.key: [f.name for f in s.fields] for s in STUDENT.sections}
 COLUMNS = [*SECTIONS["person"], "email", *SECTIONS["study"], *SECTIONS["travel"]]
-# Register field → column, where the names differ.
-REGISTER_COLUMN = {"passport_expires_on": "passport_expiry"}
+# Columns of earlier templates, still read: old name → column.
+OLD_COLUMNS = {"passport_expiry": "passport_expires_on"}
 
 
 def example_row(today: date) -> dict[str, str]:
@@ -46,7 +47,7 @@ def example_row(today: date) -> dict[str, str]:
         "v_number": "",
         "passport_number": "C1234567",
         "passport_issued_on": day(date(today.year - 1, 6, 1)),
-        "passport_expiry": day(date(today.year + 9, 6, 1)),
+        "passport_expires_on": day(date(today.year + 9, 6, 1)),
         "procedure": "entry",
         "email": "mai.nguyen@example.com",
         "programme": "BSc Computer Science",
@@ -127,12 +128,12 @@ def check_row(values: dict, today: date) -> tuple[dict, dict[str, str]]:
         "category": Category.STUDY,
         "passport_number": person.get("passport_number"),
         "passport_issued_on": person.get("passport_issued_on"),
-        "passport_expires_on": person.get("passport_expiry"),
+        "passport_expires_on": person.get("passport_expires_on"),
         "v_number": person.get("v_number"),
-        "email": (typed["email"].lower() or None),
     }
-    for field, message in person_rules.person_problems(data, today).items():
-        errors.setdefault(REGISTER_COLUMN.get(field, field), str(message))
+    data["email"], message = person_fields.parse("email", typed["email"], today)
+    if message is not None:
+        errors["email"] = str(message)
     ordered = {name: errors[name] for name in COLUMNS if name in errors}
     return data, ordered
 

@@ -1,4 +1,5 @@
-"""Reading what was typed in a residence application: one parser per field type (PARSERS),
+"""Reading what was typed in a residence application: the person's fields by the person field
+specification (portal/people/fields.py), the others by one parser per field type (PARSERS),
 then the cross-field rules (extension window, contract dates, salary)."""
 
 import re
@@ -10,6 +11,8 @@ from datetime import date
 import pycountry
 from flask_babel import gettext as _
 
+from portal.dates import DateNotUnderstood, parse_date_text
+from portal.people import fields as person_fields
 from portal.residence import rules
 from portal.residence.types import Field, ResidenceType
 
@@ -17,15 +20,7 @@ from portal.residence.types import Field, ResidenceType
 # (None, message).
 Parser = Callable[[Field, str, date], tuple[object, str | None]]
 
-_NAME_PUNCTUATION = set("'’‘-. ")
 _COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
-
-
-def _is_name(text: str) -> bool:
-    """Letters of any script, combining marks, spaces, apostrophes, hyphens and full stops."""
-    if not any(unicodedata.category(c).startswith("L") for c in text):
-        return False
-    return all(c in _NAME_PUNCTUATION or unicodedata.category(c)[0] in ("L", "M") for c in text)
 
 
 def _visible(text: str) -> bool:
@@ -33,19 +28,10 @@ def _visible(text: str) -> bool:
     return any(unicodedata.category(c)[0] not in "CZ" for c in text)
 
 
-def _parse_name(field: Field, text: str, today: date):
-    if not _is_name(text):
-        return None, _(
-            "Enter the name with letters only, as in the passport: apostrophes, hyphens "
-            "and letters of any script are fine"
-        )
-    return unicodedata.normalize("NFC", text), None
-
-
 def _parse_date(field: Field, text: str, today: date):
     try:
-        value = rules.parse_date(text)
-    except rules.InputNotUnderstood as error:
+        value = parse_date_text(text)
+    except DateNotUnderstood as error:
         return None, str(error)
     if field.when == "past" and value >= today:
         return None, _("%(label)s must be in the past", label=field.label)
@@ -79,38 +65,24 @@ def _parse_country(field: Field, text: str, today: date):
     return text, None
 
 
-def _parse_v_number(field: Field, text: str, today: date):
-    digits = re.sub(r"[\s.-]", "", text)
-    if not re.fullmatch(r"[0-9]{6,12}", digits):
-        return None, _("Enter the V-number in digits, usually 10, or leave it empty")
-    return digits, None
-
-
-def _parse_passport(field: Field, text: str, today: date):
-    compact = re.sub(r"\s", "", text).upper()
-    if not re.fullmatch(r"[A-Z0-9]{5,20}", compact):
-        return None, _("Enter the passport number: 5 to 20 letters (A to Z) and digits")
-    return compact, None
-
-
 def _parse_text(field: Field, text: str, today: date):
     return text, None
 
 
 PARSERS: dict[str, Parser] = {
-    "name": _parse_name,
     "date": _parse_date,
     "money": _parse_money,
     "number": _parse_number,
     "choice": _parse_choice,
     "country": _parse_country,
-    "v_number": _parse_v_number,
-    "passport": _parse_passport,
 }
 
 
 def parse_field(field: Field, raw: str, today: date):
     """(value, None) or (None, message). Empty optional fields are (None, None)."""
+    if field.person:
+        value, message = person_fields.parse(field.name, raw, today)
+        return value, (None if message is None else str(message))
     text = (raw or "").strip()
     if not _visible(text):  # empty, or only invisible characters (zero-width, direction marks)
         return None, (str(field.missing) if field.required else None)
@@ -145,6 +117,10 @@ def check(rtype: ResidenceType, answers: dict, today: date) -> Checked:
             if error:
                 errors.setdefault(section.key, {})[field.name] = error
     result = Checked(values, errors)
+    person = values.get("person")
+    if person is not None:
+        for name, message in person_fields.cross_problems(person).items():
+            errors.setdefault("person", {}).setdefault(name, str(message))
     _apply_rules(rtype, result, today)
     return result
 

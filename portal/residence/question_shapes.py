@@ -19,6 +19,7 @@ class Field:
     when: str | None = None  # "past" or "future": the date must be before / after today
     lo: int | None = None
     hi: int | None = None
+    person: bool = False  # read by the person field specification (portal/people/fields.py)
 
     @property
     def required(self) -> bool:

@@ -116,29 +116,6 @@ def parse_salary(text: str) -> int:
     return cents
 
 
-_DATE_FORMS = (
-    re.compile(r"^(?P<d>\d{1,2})[-/. ](?P<m>\d{1,2})[-/. ](?P<y>\d{4})$"),
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
-)
-
-
-def parse_date(text: str) -> date:
-    """A date as typed: 27-03-1990, 27/3/1990, 27.03.1990 or 1990-03-27."""
-    raw = (text or "").strip()
-    example = _("Enter a date like 27-03-1990 (day, month, year)")
-    for pattern in _DATE_FORMS:
-        match = pattern.match(raw)
-        if match:
-            day, month, year = (int(match[k]) for k in ("d", "m", "y"))
-            try:
-                return date(year, month, day)
-            except ValueError as error:
-                raise InputNotUnderstood(
-                    _("%(text)s is not a real date. %(example)s", text=raw, example=example)
-                ) from error
-    raise InputNotUnderstood(example)
-
-
 # --- dates ------------------------------------------------------------------------------
 
 

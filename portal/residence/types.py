@@ -9,6 +9,7 @@ rule checks all read these definitions.
 from flask_babel import lazy_gettext as _l
 
 from portal.models import ApplicationKind, Category
+from portal.people import fields as person_fields
 from portal.residence.question_shapes import Field, ResidenceType, Section
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
@@ -28,53 +29,24 @@ PROCEDURE = (
 
 # --- fields shared by several types -------------------------------------------------
 
+
+def _person_field(name: str, kind: str, **extra) -> Field:
+    """A question about the person, read by the person field specification
+    (portal/people/fields.py): its label, messages and rules are the register's."""
+    spec = person_fields.FIELDS[name]
+    return Field(
+        name, kind, spec.label, spec.missing, prefill=f"person.{name}", person=True, **extra
+    )
+
+
 _PERSON_FIELDS = (
-    Field(
-        "surname",
-        "name",
-        _l("Surname"),
-        _l("Enter the surname as in the passport"),
-        hint=_l("As in the passport, in any script"),
-        prefill="person.surname",
-    ),
-    Field(
-        "given_names",
-        "name",
-        _l("Given names"),
-        hint=_l("Leave empty if the passport shows none"),
-        prefill="person.given_names",
-    ),
-    Field(
-        "date_of_birth",
-        "date",
-        _l("Date of birth"),
-        _l("Enter the date of birth"),
-        hint=_l("For example, 27-03-1990"),
-        prefill="person.date_of_birth",
-        when="past",
-    ),
-    Field(
-        "place_of_birth",
-        "text",
-        _l("Place of birth"),
-        _l("Enter the place of birth"),
-        prefill="person.place_of_birth",
-    ),
-    Field(
-        "country_of_birth",
-        "country",
-        _l("Country of birth"),
-        _l("Choose the country of birth"),
-        prefill="person.country_of_birth",
-    ),
-    Field(
-        "nationality",
-        "country",
-        _l("Nationality"),
-        _l("Choose the nationality"),
-        prefill="person.nationality",
-    ),
-    Field("sex", "choice", _l("Sex"), _l("Choose the sex"), choices=SEX, prefill="person.sex"),
+    _person_field("surname", "name", hint=_l("As in the passport, in any script")),
+    _person_field("given_names", "name", hint=_l("Leave empty if the passport shows none")),
+    _person_field("date_of_birth", "date", hint=_l("For example, 27-03-1990")),
+    _person_field("place_of_birth", "text"),
+    _person_field("country_of_birth", "country"),
+    _person_field("nationality", "country"),
+    _person_field("sex", "choice", choices=SEX),
     Field(
         "civil_status",
         "choice",
@@ -83,38 +55,12 @@ _PERSON_FIELDS = (
         choices=CIVIL_STATUS,
         prefill="person.civil_status",
     ),
-    Field(
-        "v_number",
-        "v_number",
-        _l("V-number (foreign national number)"),
-        hint=_l("If the IND has given the person one; usually 10 digits"),
-        prefill="person.v_number",
+    _person_field(
+        "v_number", "v_number", hint=_l("If the IND has given the person one; usually 10 digits")
     ),
-    Field(
-        "passport_number",
-        "passport",
-        _l("Passport number"),
-        _l("Enter the passport number"),
-        prefill="person.passport_number",
-    ),
-    Field(
-        "passport_issued_on",
-        "date",
-        _l("Passport issued on"),
-        _l("Enter the date the passport was issued"),
-        hint=_l("For example, 01-06-2022"),
-        prefill="person.passport_issued_on",
-        when="past",
-    ),
-    Field(
-        "passport_expiry",
-        "date",
-        _l("Passport valid until"),
-        _l("Enter the date the passport expires"),
-        hint=_l("For example, 31-12-2030"),
-        prefill="person.passport_expires_on",
-        when="future",
-    ),
+    _person_field("passport_number", "passport"),
+    _person_field("passport_issued_on", "date", hint=_l("For example, 01-06-2022")),
+    _person_field("passport_expires_on", "date", hint=_l("For example, 31-12-2030")),
 )
 
 _PROCEDURE_FIELD = Field(

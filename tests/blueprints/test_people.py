@@ -94,18 +94,21 @@ def test_names_in_other_scripts_are_kept_exactly(client):
     ("changes", "field", "message"),
     [
         ({"surname": " "}, "surname", "Enter the surname"),
-        ({"date_of_birth": "31-03-1994"}, "date_of_birth", "real date"),
-        ({"date_of_birth": "2994-03-31"}, "date_of_birth", "in the past"),
+        ({"date_of_birth": "31-04-1994"}, "date_of_birth", "real date"),
+        ({"date_of_birth": "2094-03-31"}, "date_of_birth", "in the past"),
+        ({"date_of_birth": "2994-03-31"}, "date_of_birth", "year from 1800 to 2199"),
+        ({"date_of_birth": "31-12-1899"}, "date_of_birth", "from 1 January 1900"),
         ({"date_of_birth": ""}, "date_of_birth", "Enter the date of birth"),
-        ({"nationality": "QQ"}, "nationality", "Not a valid choice"),
+        ({"nationality": "QQ"}, "nationality", "Choose a country from the list"),
         ({"nationality": ""}, "nationality", "Choose the nationality"),
         ({"country_of_birth": ""}, "country_of_birth", "Choose the country of birth"),
         ({"sex": None}, "sex", "Choose the sex"),
         ({"category": "piracy"}, "category", "Not a valid choice"),
         ({"passport_number": "AB-12/34"}, "passport_number", "letters and digits only"),
-        ({"passport_expires_on": "2021-01-01"}, "passport_expires_on", "after the date of issue"),
+        ({"passport_expires_on": "2021-01-01"}, "passport_expires_on", "expired on 1 January 2021"),
+        ({"passport_issued_on": "1990-01-01"}, "passport_issued_on", "after the date of birth"),
         (
-            {"passport_issued_on": "2999-01-01", "passport_expires_on": "3009-01-01"},
+            {"passport_issued_on": "2099-01-01", "passport_expires_on": "2109-01-01"},
             "passport_issued_on",
             "cannot be in the future",
         ),
@@ -177,6 +180,80 @@ def test_edits_are_kept_as_history_and_shown(client):
     assert rows[0].actor_id == user.id
     history = get_page(client, location).soup.find(id="history").get_text(" ")
     assert "V-number" in history and "1234567890" in history and user.name in history
+
+
+def test_editing_a_person_whose_passport_expired_asks_for_the_new_passport(client):
+    """Changed verdict: the register used to keep an expired passport (it only checked that
+    expiry came after issue); an expired passport is now refused everywhere."""
+    user = member()
+    person = PersonFactory(
+        organisation=user.memberships[0].organisation,
+        passport_number="OLD12345",
+        passport_issued_on=date(2014, 5, 1),
+        passport_expires_on=date(2024, 4, 30),
+    )
+    sign_in(client, user)
+    page = get_page(client, f"/people/{person.id}/edit")
+    assert "This passport expired on 30 April 2024" in page.soup.find(id="passport-expired").text
+    assert "Enter the details of the new passport" in page.text
+    # Saving another change without the new passport: refused, next to the date of expiry.
+    data = {
+        name: page.value(name) or ""
+        for name in ("given_names", "surname", "place_of_birth", "passport_number", "v_number")
+    }
+    data.update(
+        date_of_birth=person.date_of_birth.isoformat(),
+        country_of_birth=person.country_of_birth,
+        nationality=person.nationality,
+        sex=person.sex.value,
+        category=person.category.value,
+        passport_issued_on="2014-05-01",
+        passport_expires_on="2024-04-30",
+        email="new@example.org",
+    )
+    refused = Page(
+        client.post(f"/people/{person.id}/edit", data={"csrf_token": page.csrf(), **data})
+    )
+    assert refused.status == 400
+    assert "This passport expired on 30 April 2024" in refused.field_error("passport_expires_on")
+    assert db.session.get(Person, person.id).email != "new@example.org"
+    # With the new passport: saved.
+    data.update(
+        passport_number="NEW54321",
+        passport_issued_on="2024-04-01",
+        passport_expires_on="2034-03-31",
+    )
+    saved = client.post(f"/people/{person.id}/edit", data={"csrf_token": page.csrf(), **data})
+    assert saved.status_code == 302
+    person = db.session.get(Person, person.id)
+    assert (person.passport_number, person.passport_expires_on) == ("NEW54321", date(2034, 3, 31))
+    assert get_page(client, f"/people/{person.id}/edit").soup.find(id="passport-expired") is None
+
+
+def test_changed_verdicts_of_the_one_person_specification(client):
+    """Where the register and the residence form disagreed, the register now follows the one
+    specification (portal/people/fields.py; tests/test_person_fields.py compares them all)."""
+    sign_in(client, member())
+    refused = {
+        "surname": "D'Ancona 2",  # digits in a name (the register took any text)
+        "passport_number": "TR.1234567",  # only white space is dropped now, not dots
+        "date_of_birth": "1850-01-01",  # before 1900 (the message said "in the past")
+    }
+    for field, value in refused.items():
+        page = add_person(client, **{field: value})
+        assert page.status == 400, field
+        assert page.field_error(field), field
+    accepted = [
+        {"v_number": "12345"},
+        {"v_number": "12-345", "passport_number": "TR2234567"},  # hyphens dropped too
+        {"date_of_birth": "31-03-1994", "passport_number": "TR3234567"},  # day-month-year
+        {"given_names": "علی\u200cرضا", "passport_number": "TR4234567"},  # ZWNJ in a name
+        {"passport_expires_on": "2027-01-01", "passport_number": "TR5234567"},  # expiring soon
+    ]
+    for changes in accepted:
+        assert add_person(client, **changes).status == 302, changes
+    v_numbers = set(db.session.scalars(db.select(Person.v_number)))
+    assert {"12345"} <= v_numbers
 
 
 def test_editing_into_a_duplicate_is_refused(client):

@@ -172,14 +172,14 @@ def test_under_30_the_lower_threshold_applies_from_age_on_the_application_date(c
 @pytest.mark.parametrize(
     ("typed", "field", "says"),
     [
-        ({"date_of_birth": "31-02-1990"}, "date_of_birth", "31-02-1990 is not a real date"),
+        ({"date_of_birth": "31-02-1990"}, "date_of_birth", "Enter a real date"),
         ({"date_of_birth": "01-01-2030"}, "date_of_birth", "must be in the past"),
-        ({"passport_expiry": "01-01-2020"}, "passport_expiry", "must be after today"),
+        ({"passport_expires_on": "01-01-2020"}, "passport_expires_on", "expired on"),
         ({"surname": "R2-D2"}, "surname", "letters only"),
         ({"surname": ""}, "surname", "Enter the surname"),
-        ({"nationality": "XX"}, "nationality", "Choose the nationality"),
+        ({"nationality": "XX"}, "nationality", "Choose a country from the list"),
         ({"sex": "robot"}, "sex", "Choose the sex"),
-        ({"passport_number": "12"}, "passport_number", "5 to 20 letters"),
+        ({"passport_number": "12"}, "passport_number", "letters and digits only, 5 to 20"),
     ],
 )
 def test_bad_person_data_is_explained_next_to_the_field(client, typed, field, says):
@@ -335,7 +335,7 @@ def test_the_task_list_and_questions_speak_dutch(client):
     assert "Nog niet begonnen" in tasks.text
     page = Page(save(client, tasks_url, "person", {**PERSON, "date_of_birth": "31-02-1990"}))
     assert page.status == 400
-    assert "31-02-1990 is geen bestaande datum" in page.field_error("date_of_birth")
+    assert "Vul een bestaande datum in" in page.field_error("date_of_birth")
     assert page.soup.find("option", attrs={"value": "IE", "selected": True}).text == "Ierland"
 
 

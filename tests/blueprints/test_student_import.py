@@ -137,6 +137,24 @@ def test_valid_file_preview_then_confirm_creates_people_and_draft_applications(a
     assert count(Application, organisation_id=org.id) == 3
 
 
+def test_a_file_with_the_old_passport_expiry_column_is_still_read(client):
+    user, _org = university()
+    sign_in(client, user)
+    old_columns = ["passport_expiry" if c == "passport_expires_on" else c for c in COLUMNS]
+    rows = [
+        {**student(1), "passport_expiry": "31-12-2031"},
+        {**student(2), "passport_expiry": "01-01-2026"},  # expired
+    ]
+    url, page = uploaded(client, csv_bytes(rows, columns=old_columns))
+    assert page.soup.find(id="valid-count").get_text(strip=True) == "1"
+    assert (
+        "3",
+        "passport_expires_on",
+        "This passport expired on 1 January 2026. Enter the details of the new passport: its "
+        "number and dates",
+    ) in problems(page)
+
+
 def test_semicolons_as_dutch_excel_writes_them_and_dutch_messages(client):
     user, org = university()
     sign_in(client, user)
@@ -147,7 +165,7 @@ def test_semicolons_as_dutch_excel_writes_them_and_dutch_messages(client):
     assert (
         "3",
         "date_of_birth",
-        "31-02-2006 is geen bestaande datum. Vul een datum in zoals 27-03-1990 (dag, maand, jaar)",
+        "Vul een bestaande datum in: controleer de dag en de maand, zoals 27-03-1990",
     ) in found
     assert page.soup.find(id="valid-count").get_text(strip=True) == "1"
     # The same batch read in English shows the English message.
@@ -155,7 +173,7 @@ def test_semicolons_as_dutch_excel_writes_them_and_dutch_messages(client):
     assert (
         "3",
         "date_of_birth",
-        "31-02-2006 is not a real date. Enter a date like 27-03-1990 (day, month, year)",
+        "Enter a real date: check the day and the month, like 27-03-1990",
     ) in problems(get_page(client, url))
 
 
@@ -168,12 +186,12 @@ def test_errors_in_many_rows_each_shown_by_row_and_column_and_downloadable(clien
     sign_in(client, user)
     rows = [student(n) for n in range(1, 61)]
     broken = {
-        3: ("date_of_birth", "31-02-2006", "31-02-2006 is not a real date"),
-        7: ("nationality", "XX", "Choose the nationality"),
-        11: ("passport_number", "P!", "Enter the passport number: 5 to 20 letters"),
+        3: ("date_of_birth", "31-02-2006", "Enter a real date"),
+        7: ("nationality", "XX", "Choose a country from the list"),
+        11: ("passport_number", "P!", "letters and digits only, 5 to 20 characters"),
         15: ("surname", "", "Enter the surname as in the passport"),
         19: ("end_date", "01-01-2027", ""),
-        23: ("v_number", "12345678901", "Enter the V-number using digits only"),
+        23: ("v_number", "12345678901", "Enter the V-number in digits only"),
         27: ("place_of_birth", "P" * 150, "Enter at most 100 characters"),
         31: ("email", "not-an-address", "Enter an e-mail address in the right format"),
         35: ("passport_issued_on", "01-01-2001", "The date of issue must be after the date"),
@@ -181,7 +199,7 @@ def test_errors_in_many_rows_each_shown_by_row_and_column_and_downloadable(clien
         43: ("procedure", "", "Choose the procedure"),
         47: ("embassy_city", "", "Enter the city of the embassy or consulate"),
         51: ("programme", "", "Enter the study programme"),
-        55: ("passport_expiry", "01-01-2026", "must be after today"),
+        55: ("passport_expires_on", "01-01-2026", "This passport expired on 1 January 2026"),
     }
     for n, (column, value, _message) in broken.items():
         rows[n - 1][column] = value

@@ -233,28 +233,3 @@ def test_salary_that_cannot_be_read_is_refused_with_a_reason(typed, says):
     with pytest.raises(rules.InputNotUnderstood) as error:
         rules.parse_salary(typed)
     assert says in str(error.value)
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("27-03-1990", date(1990, 3, 27)),
-        ("27/3/1990", date(1990, 3, 27)),
-        ("1990-03-27", date(1990, 3, 27)),
-        ("29-02-2024", date(2024, 2, 29)),
-    ],
-)
-def test_dates_as_typed(typed, expected):
-    assert rules.parse_date(typed) == expected
-
-
-@pytest.mark.parametrize("typed", ["31-02-2026", "29-02-2026", "00-01-2026", "12-13-2026"])
-def test_impossible_dates_are_refused(typed):
-    with pytest.raises(rules.InputNotUnderstood) as error:
-        rules.parse_date(typed)
-    assert "is not a real date" in str(error.value)
-
-
-def test_text_that_is_no_date_is_refused():
-    with pytest.raises(rules.InputNotUnderstood, match="27-03-1990"):
-        rules.parse_date("next tuesday")

@@ -163,7 +163,10 @@ class PersonFactory(Base):
 
     organisation = factory.SubFactory(OrganisationFactory)
     given_names = "Test Person"
-    surname = factory.Sequence(lambda n: f"Surname {n}")
+    # Names have no digits (the person specification refuses them): 0 → "Surname Aaa".
+    surname = factory.Sequence(
+        lambda n: "Surname " + "".join(chr(97 + n // 26**i % 26) for i in (2, 1, 0)).title()
+    )
     date_of_birth = datetime.date(1990, 5, 17)
     place_of_birth = "Mumbai"
     country_of_birth = "IN"

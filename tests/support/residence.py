@@ -28,7 +28,7 @@ PERSON = {
     "v_number": "",
     "passport_number": "pa 1234567",
     "passport_issued_on": "01-06-2022",
-    "passport_expiry": "31-12-2030",
+    "passport_expires_on": "31-12-2030",
 }
 
 

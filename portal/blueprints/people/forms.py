@@ -1,14 +1,20 @@
+"""The people register's forms. Every person field is read by its specification
+(portal/people/fields.py), the same one the residence form and the bulk import use."""
+
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
+from wtforms.widgets import DateInput
 
 from portal import clock
 from portal.countries import country_select_choices
 from portal.forms import BaseForm, DayField
 from portal.labels import CATEGORY
 from portal.models import Category, Sex
-from portal.people import rules
-from portal.validators import MAX_100, MAX_200, Country, DutchPostcode, compact, upper
+from portal.people import fields as person_fields
+from portal.validators import MAX_100, MAX_200, Country, DutchPostcode, upper
 
 SEX = {
     Sex.FEMALE: _l("Female (F)"),
@@ -17,77 +23,61 @@ SEX = {
 }
 
 
-class Rule:
-    """A register rule from portal/people/rules.py as a field validator."""
+class PersonSpec:
+    """Read the field with its person field specification (portal/people/fields.py): the clean
+    value, or the specification's message alone."""
 
-    def __init__(self, check):
-        self.check = check
+    def __init__(self, name: str):
+        self.name = name
 
     def __call__(self, form, field):
-        message = self.check(field.data)
+        raw = field.raw_data[0] if field.raw_data else ""
+        value, message = person_fields.parse(self.name, raw, clock.today())
         if message is not None:
-            raise ValidationError(message)
+            raise StopValidation(str(message))
+        field.data = value
+
+
+class PersonDateField(StringField):
+    """A date of the person specification: a date input; what was typed is shown back."""
+
+    widget = DateInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else (self.data or "")
+
+
+def _spec(name: str, field_class=StringField, **kwargs):
+    """A form field read by the person specification (choices are checked there too: give
+    choice fields validate_choice=False)."""
+    return field_class(person_fields.FIELDS[name].label, validators=[PersonSpec(name)], **kwargs)
 
 
 class PersonForm(BaseForm):
-    given_names = StringField(_l("Given names"), validators=[Optional(), MAX_200])
-    surname = StringField(
-        _l("Surname"),
-        validators=[DataRequired(_l("Enter the surname as in the passport")), MAX_200],
-    )
-    date_of_birth = DayField(
-        _l("Date of birth"), validators=[InputRequired(_l("Enter the date of birth"))]
-    )
-    place_of_birth = StringField(
-        _l("Place of birth"),
-        validators=[DataRequired(_l("Enter the place of birth as in the passport")), MAX_100],
-    )
-    country_of_birth = SelectField(
-        _l("Country of birth"),
-        validators=[DataRequired(_l("Choose the country of birth")), Country()],
-    )
-    nationality = SelectField(
-        _l("Nationality"), validators=[DataRequired(_l("Choose the nationality")), Country()]
-    )
-    sex = RadioField(
-        _l("Sex, as in the passport"),
+    given_names = _spec("given_names")
+    surname = _spec("surname")
+    date_of_birth = _spec("date_of_birth", PersonDateField)
+    place_of_birth = _spec("place_of_birth")
+    country_of_birth = _spec("country_of_birth", SelectField, validate_choice=False)
+    nationality = _spec("nationality", SelectField, validate_choice=False)
+    sex = _spec(
+        "sex",
+        RadioField,
         choices=[SelectChoice(s.value, label) for s, label in SEX.items()],
-        validators=[InputRequired(_l("Choose the sex as in the passport"))],
+        validate_choice=False,
     )
     category = RadioField(
         _l("Sponsored under"),
         choices=[SelectChoice(c.value, CATEGORY[c]) for c in Category],
         validators=[InputRequired(_l("Choose the category under which you sponsor this person"))],
     )
-    passport_number = StringField(
-        _l("Passport number"),
-        filters=[compact, upper],
-        validators=[DataRequired(_l("Enter the passport number"))],
-    )
-    passport_issued_on = DayField(
-        _l("Passport date of issue"),
-        validators=[InputRequired(_l("Enter the date the passport was issued"))],
-    )
-    passport_expires_on = DayField(
-        _l("Passport date of expiry"),
-        validators=[InputRequired(_l("Enter the date the passport expires"))],
-    )
-    v_number = StringField(
-        _l("V-number"),
-        filters=[compact],
-        validators=[
-            Optional(),
-            Rule(rules.v_number_problem),
-        ],
-    )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            Optional(),
-            Rule(rules.email_problem),
-            Length(max=254),
-        ],
-    )
+    passport_number = _spec("passport_number")
+    passport_issued_on = _spec("passport_issued_on", PersonDateField)
+    passport_expires_on = _spec("passport_expires_on", PersonDateField)
+    v_number = _spec("v_number")
+    email = _spec("email", EmailField)
     street_address = StringField(_l("Street and house number"), validators=[Optional(), MAX_200])
     postcode = StringField(_l("Postcode"), filters=[upper])
     city = StringField(_l("Town or city"), validators=[Optional(), MAX_100])
@@ -103,23 +93,13 @@ class PersonForm(BaseForm):
                 SelectChoice(c.value, CATEGORY[c]) for c in Category if c in categories
             ]
 
-    def _raise(self, message):
-        if message is not None:
-            raise ValidationError(message)
-
-    def validate_date_of_birth(self, field):
-        self._raise(rules.date_of_birth_problem(field.data, clock.today()))
-
-    def validate_passport_number(self, field):
-        self._raise(rules.passport_number_problem(field.data))
-
-    def validate_passport_issued_on(self, field):
-        self._raise(
-            rules.passport_issued_problem(field.data, self.date_of_birth.data, clock.today())
-        )
-
-    def validate_passport_expires_on(self, field):
-        self._raise(rules.passport_expiry_problem(field.data, self.passport_issued_on.data))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        values = {name: self[name].data for name in person_fields.FIELDS if not self[name].errors}
+        for name, message in person_fields.cross_problems(values).items():
+            self[name].errors.append(str(message))
+            valid = False
+        return valid
 
     def validate_postcode(self, field):
         if not field.data:

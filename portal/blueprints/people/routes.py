@@ -18,6 +18,7 @@ from portal.forms import EmptyForm
 from portal.labels import CATEGORY
 from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
 from portal.models.person import PERSON_FIELDS
+from portal.people import fields as person_fields
 from portal.people import permits
 from portal.people import register as service
 from portal.people import state as person_state
@@ -207,8 +208,13 @@ def edit(person_id: int):
             )
             return redirect(url_for("people.show", person_id=person.id))
     status = 400 if form.is_submitted() else 200
+    expired = person.passport_expires_on < clock.today()
     return render_template(
-        "people/form.html", form=form, person=person, duplicate=duplicate
+        "people/form.html",
+        form=form,
+        person=person,
+        duplicate=duplicate,
+        expired=person_fields.expired_message(person.passport_expires_on) if expired else None,
     ), status
 
 

@@ -1,0 +1,99 @@
+"""Data migrations, run on this test's own rows (inside its rolled-back transaction) on SQLite and
+PostgreSQL: what they change, what they leave alone, and that the downgrade undoes them."""
+
+import importlib.util
+
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
+
+from portal.extensions import db
+from portal.models import Application, ApplicationKind, Category, ImportBatch
+from portal.setup import MIGRATIONS_DIR
+from tests.support.factories import ApplicationFactory, member
+
+
+def _migration(filename: str):
+    spec = importlib.util.spec_from_file_location(filename, MIGRATIONS_DIR / "versions" / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(step) -> None:
+    db.session.flush()
+    context = MigrationContext.configure(db.session.connection())
+    with Operations.context(context):
+        step()
+    db.session.expire_all()
+
+
+def test_passport_expiry_is_renamed_in_drafts_snapshots_and_import_rows_and_back():
+    migration = _migration("0016_person_passport_expires_on.py")
+    user = member()
+    organisation = user.memberships[0].organisation
+    person = {"surname": "Tanaka", "passport_expiry": "31-12-2030"}
+    draft = ApplicationFactory(
+        organisation=organisation,
+        created_by=user,
+        kind=ApplicationKind.HSM_RESIDENCE,
+        answers={"person": dict(person), "job": {"job_title": "Engineer"}},
+    )
+    sent = ApplicationFactory(
+        organisation=organisation,
+        created_by=user,
+        kind=ApplicationKind.HSM_RESIDENCE,
+        answers={"person": dict(person)},
+        snapshot={
+            "kind": "hsm_residence",
+            "answers": {"person": {"passport_expiry": "2030-12-31"}},
+        },
+    )
+    recognition = ApplicationFactory(
+        organisation=organisation, created_by=user, category=Category.LABOUR
+    )
+    batch = ImportBatch(
+        organisation_id=organisation.id,
+        created_by_id=user.id,
+        filename="students.csv",
+        upload=b"",
+        rows=[
+            {
+                "line": 2,
+                "values": {"surname": "Tanaka", "passport_expiry": "01-01-2020"},
+                "errors": {"en": {"passport_expiry": "expired"}, "nl": {"passport_expiry": "x"}},
+            },
+            {"line": 3, "values": {"surname": "Sato", "passport_expiry": "31-12-2030"}},
+        ],
+    )
+    db.session.add(batch)
+
+    _run(migration.upgrade)
+    assert db.session.get(Application, draft.id).answers == {
+        "person": {"surname": "Tanaka", "passport_expires_on": "31-12-2030"},
+        "job": {"job_title": "Engineer"},
+    }
+    snapshot = db.session.get(Application, sent.id).snapshot
+    assert snapshot == {
+        "kind": "hsm_residence",
+        "answers": {"person": {"passport_expires_on": "2030-12-31"}},
+    }
+    assert db.session.get(Application, recognition.id).answers is None
+    rows = db.session.get(ImportBatch, batch.id).rows
+    assert rows[0]["values"] == {"surname": "Tanaka", "passport_expires_on": "01-01-2020"}
+    assert rows[0]["errors"] == {
+        "en": {"passport_expires_on": "expired"},
+        "nl": {"passport_expires_on": "x"},
+    }
+    assert rows[1] == {
+        "line": 3,
+        "values": {"surname": "Sato", "passport_expires_on": "31-12-2030"},
+    }
+
+    _run(migration.downgrade)
+    assert db.session.get(Application, draft.id).answers["person"] == person
+    assert db.session.get(Application, sent.id).snapshot["answers"]["person"] == {
+        "passport_expiry": "2030-12-31"
+    }
+    rows = db.session.get(ImportBatch, batch.id).rows
+    assert rows[0]["errors"]["en"] == {"passport_expiry": "expired"}
+    assert rows[1]["values"] == {"surname": "Sato", "passport_expiry": "31-12-2030"}
