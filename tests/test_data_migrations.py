@@ -28,7 +28,7 @@ def _run(step) -> None:
 
 
 def test_passport_expiry_is_renamed_in_drafts_snapshots_and_import_rows_and_back():
-    migration = _migration("0016_person_passport_expires_on.py")
+    migration = _migration("0018_person_passport_expires_on.py")
     user = member()
     organisation = user.memberships[0].organisation
     person = {"surname": "Tanaka", "passport_expiry": "31-12-2030"}

@@ -6,8 +6,8 @@ applications (`application.snapshot.answers.person`) and in the rows of bulk imp
 (`import_batch.rows[].values` and the column keys of `errors`). Reversible: the downgrade renames
 back. No schema change.
 
-Revision ID: 0016_person
-Revises: 0015_truth
+Revision ID: 0018_person
+Revises: 0017_identity_sessions
 Create Date: 2026-12-04 20:10:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016_person"
-down_revision = "0015_truth"
+revision = "0018_person"
+down_revision = "0017_identity_sessions"
 branch_labels = None
 depends_on = None
 
