@@ -100,6 +100,15 @@ CHECK_ITEM = {
     CheckItem.RELIABILITY: _l("Reliability of the organisation, directors and persons involved"),
     CheckItem.CODE_OF_CONDUCT: _l("Code-of-conduct register (where required)"),
     CheckItem.FEE_PAID: _l("Fee paid"),
+    CheckItem.IDENTITY_PASSPORT: _l("Identity and passport checked"),
+    CheckItem.RECOGNITION_IN_FORCE: _l("The sponsor's recognition is in force for the category"),
+    CheckItem.SALARY_CRITERION: _l("Salary criterion met"),
+    CheckItem.DIPLOMA: _l("Diploma or higher professional qualification checked"),
+    CheckItem.HOSTING_AGREEMENT: _l("Hosting agreement signed and valid"),
+    CheckItem.ADMISSION: _l("Admitted to a full-time study programme"),
+    CheckItem.EXCHANGE_PROGRAMME: _l("Exchange programme and host checked"),
+    CheckItem.EXTENSION_WINDOW: _l("Applied within the extension period"),
+    CheckItem.DOCUMENTS_COMPLETE: _l("Documents complete"),
 }
 CHECK_OUTCOME = {
     CheckOutcome.MET: _l("Met"),

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.models import Application, Letter, User
+from tests.support.casework import grant
 from tests.support.pages import get_page
 
 SIGN_UP = {
@@ -114,14 +115,8 @@ def test_sign_up_apply_decide_and_download_the_letter(app, client):
 
     case = get_page(staff_client, f"/backoffice/cases/{application.id}")
     assert "Gustav Mahlerlaan 10" in case.text
-    response = staff_client.post(
-        f"/backoffice/cases/{application.id}/decision",
-        data={
-            "csrf_token": case.csrf(),
-            "decision-version": case.value("decision-version"),
-            "decision-outcome": "grant",
-            "decision-reason": "All conditions for recognition are met.",
-        },
+    response = grant(
+        staff_client, application, **{"reason": "All conditions for recognition are met."}
     )
     assert response.status_code == 302
     queue = get_page(staff_client, "/backoffice/")

@@ -5,10 +5,9 @@ once is told and nothing is overwritten."""
 
 from datetime import date
 
-from sqlalchemy import select
-
 from portal import audit, clock
 from portal.audit import AuditAction
+from portal.cases import checklist as review_checklist
 from portal.cases.errors import CaseError
 from portal.cases.lifecycle import (
     NotDecidable,
@@ -181,56 +180,33 @@ def request_information(
     return suspension
 
 
-# --- checklist -------------------------------------------------------------------------------
+# --- checklist (the rule and the answers: portal.cases.checklist) ----------------------------
 
 
-def checklist(application: Application) -> dict[CheckItem, ReviewCheck | None]:
-    found = {
-        check.item: check
-        for check in db.session.scalars(
-            select(ReviewCheck).where(ReviewCheck.application_id == application.id)
-        )
-    }
-    return {item: found.get(item) for item in CheckItem}
+def checklist(application: Application) -> dict[str, ReviewCheck | None]:
+    return review_checklist.checklist(application)
 
 
 def save_checklist(
     application: Application,
     actor: User,
-    entries: dict[CheckItem, tuple[CheckOutcome | None, str]],
+    entries: dict[str, tuple[CheckOutcome | None, str]],
     expected_version: int,
-) -> None:
-    """Record the checklist outcomes and notes (only what changed is stamped with the actor)."""
-    _change(application, expected_version, QUEUE_STATUSES)
-    current = checklist(application)
-    changed = []
+) -> list[str]:
+    """Record the checklist answers and reasons (only what changed is stamped with the actor,
+    kept in the case history and audited). Raises checklist.ReasonRequired, writing nothing,
+    for "not applicable" without a reason."""
     for item, (outcome, note) in entries.items():
-        check = current.get(item)
-        note = note or None
-        if check is None:
-            if outcome is None and note is None:
-                continue
-            check = ReviewCheck(application_id=application.id, item=item, checked_by_id=actor.id)
-            db.session.add(check)
-        elif check.outcome == outcome and check.note == note:
-            continue
-        check.outcome = outcome
-        check.note = note
-        check.checked_by_id = actor.id
-        check.checked_at = utcnow()
-        changed.append(item.value)
-        if item == CheckItem.KVK_EXTRACT and outcome == CheckOutcome.MET:
-            # The IND checked the extract: the KvK number is proven (KvkNumberTaken when
-            # another organisation proved it first; the view says so, nothing is saved).
-            kvk.verify(application.organisation, KvkProof.IND_REVIEW, actor)
-    audit.record(
-        AuditAction.APPLICATION_CHECKLIST_SAVED,
-        actor=actor,
-        organisation=application.organisation,
-        target=application,
-        details={"changed": changed},
-    )
-    db.session.flush()
+        if outcome == CheckOutcome.NOT_APPLICABLE and not (note or "").strip():
+            raise review_checklist.ReasonRequired(item)
+    _change(application, expected_version, QUEUE_STATUSES)
+    changed = review_checklist.record_answers(application, actor, entries)
+    extract = entries.get(CheckItem.KVK_EXTRACT.value)
+    if CheckItem.KVK_EXTRACT.value in changed and extract and extract[0] == CheckOutcome.MET:
+        # The IND checked the extract: the KvK number is proven (KvkNumberTaken when
+        # another organisation proved it first; the view says so, nothing is saved).
+        kvk.verify(application.organisation, KvkProof.IND_REVIEW, actor)
+    return changed
 
 
 # --- decisions: grant, and refusal with four eyes --------------------------------------------
@@ -247,9 +223,21 @@ def _decide(application: Application, actor: User, **kwargs):
 
 
 def grant(application: Application, actor: User, reason: str, expected_version: int):
-    if application.refusal_proposed_by_id is not None and application.version == expected_version:
-        raise RefusalPending(application.reference)
-    if not application.kind.is_residence and not application.organisation.is_verified:
+    """Grant the case: only when claimed by `actor` with every checklist item answered
+    (checklist.GrantNotReady otherwise, nothing changed), and only at the version the actor
+    confirmed (StaleCase: someone changed the case or its checklist since)."""
+    if application.version == expected_version:
+        if application.refusal_proposed_by_id is not None:
+            raise RefusalPending(application.reference)
+        if application.status in DECIDABLE_STATUSES:
+            blockers = review_checklist.grant_blockers(application, actor)
+            if blockers:
+                raise review_checklist.GrantNotReady(blockers)
+    if (
+        application.version == expected_version
+        and not application.kind.is_residence
+        and not application.organisation.is_verified
+    ):
         raise KvkNotVerified(application.organisation.kvk_number)
     return _decide(application, actor, grant=True, reason=reason, expected_version=expected_version)
 

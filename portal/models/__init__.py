@@ -23,7 +23,13 @@ from portal.models.organisation import KvkProof, LegalForm, Organisation, Organi
 from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
 from portal.models.reminder import ReminderKind, ReminderSent
-from portal.models.review import CheckItem, CheckOutcome, ClockSuspension, ReviewCheck
+from portal.models.review import (
+    CheckAnswer,
+    CheckItem,
+    CheckOutcome,
+    ClockSuspension,
+    ReviewCheck,
+)
 from portal.models.sanction import Sanction, SanctionKind
 from portal.models.security import (
     AccountToken,
@@ -60,6 +66,7 @@ __all__ = [
     "ChangeReport",
     "ChangeReportStatus",
     "ChangeSubject",
+    "CheckAnswer",
     "CheckItem",
     "CheckOutcome",
     "ClockSuspension",

@@ -86,8 +86,11 @@ class Application(db.Model):
     refusal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     refusal_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refusal_proposed_reason: Mapped[str | None] = mapped_column(Text)
+    # The intermediary whose user started the case under a mandate: it keeps reading the case's
+    # letters after the mandate ends (portal/letters/visibility.py).
+    intermediary_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
 
-    organisation = relationship("Organisation", lazy="joined")
+    organisation = relationship("Organisation", lazy="joined", foreign_keys=[organisation_id])
     person = relationship("Person")
     created_by = relationship("User", foreign_keys=[created_by_id])
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])

@@ -47,8 +47,14 @@ class ClockSuspension(db.Model):
 
 
 class CheckItem(StrEnum):
-    """The recognition checklist (rules.md: requirements for recognition)."""
+    """The items a reviewer can be asked to check, each with a label (portal/labels.py).
 
+    Which items a case of a given kind must have answered before a grant is reference data
+    (`review_checklist` in portal/reference/data.toml, read by portal.reference.checklists):
+    a new item is a member here, a label, and a line in the data — no migration.
+    """
+
+    # Recognition (rules.md: requirements for recognition)
     TRADE_REGISTER = "trade_register"
     # The KvK extract the sponsor sent proves the KvK number: met → the organisation is verified.
     KVK_EXTRACT = "kvk_extract"
@@ -57,6 +63,16 @@ class CheckItem(StrEnum):
     RELIABILITY = "reliability"
     CODE_OF_CONDUCT = "code_of_conduct"
     FEE_PAID = "fee_paid"
+    # Residence applications
+    IDENTITY_PASSPORT = "identity_passport"
+    RECOGNITION_IN_FORCE = "recognition_in_force"
+    SALARY_CRITERION = "salary_criterion"
+    DIPLOMA = "diploma"
+    HOSTING_AGREEMENT = "hosting_agreement"
+    ADMISSION = "admission"
+    EXCHANGE_PROGRAMME = "exchange_programme"
+    EXTENSION_WINDOW = "extension_window"
+    DOCUMENTS_COMPLETE = "documents_complete"
 
 
 class CheckOutcome(StrEnum):
@@ -73,10 +89,28 @@ class ReviewCheck(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
-    item: Mapped[CheckItem] = mapped_column(enum_type(CheckItem, "check_item"))
+    # A CheckItem value; plain text, so that the checklists stay data (no CHECK constraint).
+    item: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[CheckOutcome | None] = mapped_column(enum_type(CheckOutcome, "check_outcome"))
     note: Mapped[str | None] = mapped_column(String(2000))
     checked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     checked_by = relationship("User")
+
+
+class CheckAnswer(db.Model):
+    """One answer given to a checklist item, kept for the case history (append-only): the
+    reviewer, the outcome and the reason, in the order given. ReviewCheck holds the latest."""
+
+    __tablename__ = "check_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    item: Mapped[str] = mapped_column(String(60))
+    outcome: Mapped[CheckOutcome | None] = mapped_column(enum_type(CheckOutcome, "answer_outcome"))
+    note: Mapped[str | None] = mapped_column(String(2000))
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    answered_by = relationship("User")

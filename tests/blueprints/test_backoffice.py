@@ -20,7 +20,7 @@ from portal.models import (
     RecognitionStatus,
 )
 from tests.support.auth import sign_in, staff_sign_in
-from tests.support.casework import act, submit, submitted_case
+from tests.support.casework import act, grant, submit, submitted_case
 from tests.support.factories import PASSWORD, ApplicationFactory, UserFactory, member
 from tests.support.pages import Page, get_page
 
@@ -118,16 +118,13 @@ def test_refusal_needs_a_reason_and_a_second_reviewer_then_issues_the_letter(cli
     case = submitted_case(legal_name="Refused B.V.")
     first = UserFactory(reviewer=True)
     staff_sign_in(client, first)
-    page = Page(act(client, case, "/decision", **{"decision-outcome": "refuse"}))
+    page = Page(act(client, case, "/decision"))
     assert page.status == 400
     assert "Enter the reason for the refusal" in page.field_error("decision-reason")
-    assert page.checked("decision-outcome-1")
     assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
 
     reason = "The organisation is not solvent."
-    response = act(
-        client, case, "/decision", **{"decision-outcome": "refuse", "decision-reason": reason}
-    )
+    response = act(client, case, "/decision", **{"decision-reason": reason})
     assert response.status_code == 302
     case = db.session.get(Application, case.id)
     # Proposed, not refused: no letter yet.
@@ -166,14 +163,14 @@ def test_a_case_is_decided_once(client, app):
     staff_sign_in(other, UserFactory(reviewer=True))
     # Both have the case open; the first grants.
     stale_page = get_page(other, f"/backoffice/cases/{case.id}")
-    assert act(client, case, "/decision", **{"decision-outcome": "grant"}).status_code == 302
+    assert grant(client, case).status_code == 302
     # The second, with the form they loaded before, proposes a refusal: told, nothing changed.
     response = submit(
         other,
         stale_page,
         "/decision",
         follow_redirects=True,
-        **{"decision-outcome": "refuse", "decision-reason": "Too late"},
+        **{"decision-reason": "Too late"},
     )
     assert "already been decided" in response.get_data(as_text=True)
     case = db.session.get(Application, case.id)

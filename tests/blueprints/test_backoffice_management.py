@@ -23,6 +23,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from tests.support.auth import sign_in, staff_sign_in
+from tests.support.casework import ready_to_grant
 from tests.support.factories import ApplicationFactory, UserFactory, member
 from tests.support.pages import get_page
 
@@ -79,6 +80,7 @@ def history():
         expected_version=case.version,
     )
     applications.receive_reply(case, sponsor, "Here they are.")
+    ready_to_grant(case, reviewer)
     casework.grant(case, reviewer, "All in order.", case.version)
     db.session.flush()
     return {"case": case, "sponsor": sponsor, "reviewer": reviewer}

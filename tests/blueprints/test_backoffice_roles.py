@@ -48,6 +48,11 @@ MATRIX = [
     ("reviewer", "POST", "/backoffice/cases/{case}/decision", 302),
     ("supervisor", "POST", "/backoffice/cases/{case}/decision", 302),
     ("administrator", "POST", "/backoffice/cases/{case}/decision", 403),
+    ("reviewer", "GET", "/backoffice/cases/{case}/grant", 200),
+    ("supervisor", "GET", "/backoffice/cases/{case}/grant", 200),
+    ("administrator", "GET", "/backoffice/cases/{case}/grant", 403),
+    ("reviewer", "POST", "/backoffice/cases/{case}/grant", 400),  # not claimed: refused
+    ("administrator", "POST", "/backoffice/cases/{case}/grant", 403),
     ("administrator", "POST", "/backoffice/cases/{case}/refusal", 403),
     ("reviewer", "POST", "/backoffice/cases/{case}/checklist", 302),
     ("supervisor", "POST", "/backoffice/cases/{case}/checklist", 302),
@@ -64,7 +69,8 @@ VALID_DATA = {
         "request-message": "Send the annual accounts for 2025.",
         "request-respond_by": (case.decision_deadline).isoformat(),
     },
-    "decision": lambda case: {"decision-version": case.version, "decision-outcome": "grant"},
+    "decision": lambda case: {"decision-version": case.version, "decision-reason": "Insolvent."},
+    "grant": lambda case: {"version": case.version},
     "refusal": lambda case: {"refusal-version": case.version, "refusal-verdict": "approve"},
     "checklist": lambda case: {
         "checklist-version": case.version,

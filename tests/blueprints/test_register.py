@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import Category, RecognitionStatus
 from portal.oversight import register, sanctions
 from tests.support.auth import staff_sign_in
-from tests.support.casework import act, submitted_case
+from tests.support.casework import grant, submitted_case
 from tests.support.factories import OrganisationFactory, UserFactory, recognise
 from tests.support.pages import get_page
 
@@ -60,7 +60,7 @@ def test_register_follows_grant_suspension_lifting_and_withdrawal(client):
 
     # Granted through the back office: listed at once.
     staff_sign_in(client, UserFactory(reviewer=True))
-    assert act(client, case, "/decision", **{"decision-outcome": "grant"}).status_code == 302
+    assert grant(client, case).status_code == 302
     client.get("/backoffice/sign-out")
     assert rows(client) == [("Zeeland Zuivel B.V.", "24681357")]
     assert rows(client, "study") == []  # only the category granted

@@ -24,8 +24,7 @@ from portal.models import (
 )
 from tests.support import factories
 from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
-from tests.support.casework import act
-from tests.support.casework import submit as submit_form
+from tests.support.casework import act, grant
 from tests.support.factories import ApplicationFactory, PersonFactory, UserFactory, member
 from tests.support.pages import Page, get_page
 from tests.support.residence import (
@@ -333,8 +332,9 @@ def test_the_back_office_shows_a_residence_case_with_answers_person_documents_an
     answers = page.soup.select_one("#residence-answers").get_text(" ", strip=True)
     assert "Data engineer" in answers and "€5,942.00" in answers and "PA1234567" in answers
     assert "13 December 2026" in text  # target date: a recognised sponsor
-    # The decision form speaks of the permit, not of recognition.
-    assert "Grant the residence permit" in text and "Grant recognition" not in text
+    # The checklist is the residence type's, not recognition's.
+    assert "Salary criterion met" in text and "Identity and passport checked" in text
+    assert "Continuity and solvency" not in text
     links = page.soup.select("#documents a")
     assert [a.get_text() for a in links] == ["passport.pdf", "contract.pdf"]
     download = client.get(links[0]["href"])
@@ -351,9 +351,16 @@ def test_granting_a_residence_case_sends_the_decision_letter_and_no_recognition(
     recognitions = count(Recognition)
     reviewer = UserFactory(reviewer=True)
     staff_sign_in(client, reviewer)
-    page = get_page(client, f"/backoffice/cases/{case.id}")
-    response = submit_form(client, page, "/decision", **{"decision-outcome": "grant"})
-    assert response.status_code == 302
+    # Claimed, checklist not answered: the type's items are named and nothing is granted.
+    act(client, case, "/claim")
+    early = get_page(client, f"/backoffice/cases/{case.id}/grant")
+    blockers = early.soup.select_one("#grant-blockers").get_text(" ", strip=True)
+    assert "Not checked yet: Salary criterion met" in blockers
+    assert "Not checked yet: Identity and passport checked" in blockers
+    assert early.soup.find("form", action=f"/backoffice/cases/{case.id}/grant") is None
+    confirm = Page(grant(client, case, follow_redirects=False))
+    assert confirm.status == 302
+    page = get_page(client, f"/backoffice/cases/{case.id}/grant")
     case = db.session.get(Application, case.id)
     assert case.status == ApplicationStatus.GRANTED and case.decided_by_id == reviewer.id
     assert count(Recognition) == recognitions
@@ -366,9 +373,11 @@ def test_granting_a_residence_case_sends_the_decision_letter_and_no_recognition(
     assert "31 January 2029" in text  # valid until the contract end
     assert "residence permit as a highly skilled migrant" in text
     assert "within 6 weeks" in text and case.reference in text
-    # The same form sent again (a second tab, a double click) changes nothing.
-    again = submit_form(
-        client, page, "/decision", follow_redirects=True, **{"decision-outcome": "grant"}
+    # The grant sent again (a second tab, a double click) changes nothing.
+    again = client.post(
+        f"/backoffice/cases/{case.id}/grant",
+        data={"csrf_token": page.csrf(), "version": case.version - 1},
+        follow_redirects=True,
     )
     assert "already been decided" in Page(again).text
     assert count(Letter) == 3  # acknowledgement, fee letter and decision
@@ -380,9 +389,7 @@ def test_a_residence_refusal_needs_a_second_reviewer(client):
     second = UserFactory(reviewer=True)
     staff_sign_in(client, first)
     reason = "Het salaris is niet marktconform."
-    response = act(
-        client, case, "/decision", **{"decision-outcome": "refuse", "decision-reason": reason}
-    )
+    response = act(client, case, "/decision", **{"decision-reason": reason})
     assert response.status_code == 302
     assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
     own = act(client, case, "/refusal", follow_redirects=True, **{"refusal-verdict": "approve"})
@@ -501,7 +508,7 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
 
     # The IND grants; no recognition is created by it.
     recognitions = count(Recognition)
-    granted = act(staff, case, "/decision", **{"decision-outcome": "grant"})
+    granted = grant(staff, case)
     assert granted.status_code == 302
     assert count(Recognition) == recognitions
 

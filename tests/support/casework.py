@@ -1,6 +1,6 @@
 """Helpers for back-office tests: a submitted case, and submitting a form as a browser would."""
 
-from portal.models import Application
+from portal.models import Application, CheckOutcome
 from tests.support.factories import ApplicationFactory, member
 from tests.support.pages import Page, get_page
 
@@ -50,3 +50,32 @@ def submit(client, page: Page, action_suffix: str, follow_redirects=False, **val
 def act(client, case: Application, action_suffix: str, follow_redirects=False, **values):
     page = get_page(client, f"/backoffice/cases/{case.id}")
     return submit(client, page, action_suffix, follow_redirects=follow_redirects, **values)
+
+
+def answer_checklist(client, case: Application, outcome: str = "met", **values):
+    """Answer every item of the case's checklist with `outcome` (values override per field)."""
+    page = get_page(client, f"/backoffice/cases/{case.id}")
+    _action, data = form_fields(page, "/checklist")
+    answers = {name: outcome for name in data if name.endswith("_outcome")}
+    answers.update(values)
+    return submit(client, page, "/checklist", **answers)
+
+
+def grant(client, case: Application, follow_redirects=False, **values):
+    """A reviewer grants as in the back office: claim, answer the checklist, confirm."""
+    page = get_page(client, f"/backoffice/cases/{case.id}")
+    if page.soup.find("form", action=f"/backoffice/cases/{case.id}/claim") is not None:
+        assert submit(client, page, "/claim").status_code == 302
+    assert answer_checklist(client, case).status_code == 302
+    confirm = get_page(client, f"/backoffice/cases/{case.id}/grant")
+    return submit(client, confirm, "/grant", follow_redirects=follow_redirects, **values)
+
+
+def ready_to_grant(case: Application, reviewer) -> Application:
+    """Service level: the reviewer claims the case and finds every checklist item met."""
+    from portal.cases import casework
+
+    casework.claim(case, reviewer, case.version)
+    entries = dict.fromkeys(casework.checklist(case), (CheckOutcome.MET, ""))
+    casework.save_checklist(case, reviewer, entries, case.version)
+    return case

@@ -58,6 +58,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     cases,
     change_reports,
     compose,
+    decisions,
     insight,
     organisations,
     replies,

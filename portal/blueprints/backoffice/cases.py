@@ -12,15 +12,16 @@ from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import (
     AssignForm,
-    ChecklistForm,
     ClaimForm,
     DecisionForm,
     QueueFilterForm,
     RefusalReviewForm,
     RequestInformationForm,
     ResumeClockForm,
+    checklist_form_class,
 )
 from portal.cases import casework, work_queue
+from portal.cases import checklist as review_checklist
 from portal.cases import clock as statutory_clock
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
@@ -91,12 +92,17 @@ def _assign_choices():
     ]
 
 
-def _checklist_form(application, checks, formdata=None):
+def checklist_form(application, checks=None, formdata=None):
+    """The checklist form of the case's kind, filled with the latest answers."""
+    checks = casework.checklist(application) if checks is None else checks
     data = {"version": application.version}
     for item, check in checks.items():
-        data[f"{item.value}_outcome"] = check.outcome.value if check and check.outcome else ""
-        data[f"{item.value}_note"] = check.note if check and check.note else ""
-    return ChecklistForm(formdata=formdata, data=data, prefix="checklist")
+        data[f"{item}_outcome"] = check.outcome.value if check and check.outcome else ""
+        data[f"{item}_note"] = check.note if check and check.note else ""
+    form_class = checklist_form_class(tuple(checks))
+    if formdata is None:
+        return form_class(formdata=None, data=data, prefix="checklist")
+    return form_class(prefix="checklist")
 
 
 def _forms(application, **given):
@@ -118,17 +124,13 @@ def _forms(application, **given):
             prefix="request",
         ),
         "resume": ResumeClockForm(formdata=None, data=version, prefix="resume"),
-        "checklist": _checklist_form(application, checks, formdata=None),
+        "checklist": checklist_form(application, checks),
         "decision": DecisionForm(formdata=None, data=version, prefix="decision"),
         "refusal": RefusalReviewForm(formdata=None, data=version, prefix="refusal"),
     }
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
     if application.kind.is_residence:
-        forms["decision"].outcome.choices = [
-            ("grant", _("Grant the residence permit")),
-            ("refuse", _("Propose to refuse the application (a second reviewer decides)")),
-        ]
         forms["refusal"].verdict.choices = [
             ("approve", _("Approve: refuse the application and send the letter")),
             ("reject", _("Reject: the case goes back for review")),
@@ -145,6 +147,8 @@ def _render_case(application: Application, status: int = 200, **given):
     suspension = statutory_clock.open_clock_suspension(application)
     return render_template(
         "backoffice/case.html",
+        answers=review_checklist.answers(application),
+        blockers=review_checklist.grant_blockers(application, current_user),
         residence=_residence_view(application),
         display=display_value,
         document_label=document_label,
@@ -247,6 +251,9 @@ def _act(application_id: int, name: str, form, action, done: str, then: str | No
             _("A refusal awaits a second reviewer. Approve or reject it first."),
             "error",
         )
+    except review_checklist.GrantNotReady:
+        db.session.rollback()
+        flash(_("This case cannot be granted yet. Nothing was changed."), "error")
     except (casework.NotAllowedNow, casework.NotACaseHandler, NotAwaitingReply):
         db.session.rollback()
         if get_case_or_404(application_id).status in work_queue.DECIDED_STATUSES:
@@ -329,7 +336,7 @@ def resume_clock(application_id: int):
 @bp.post("/cases/<int:application_id>/checklist")
 @staff_requires(Permission.STAFF_CASE_DECIDE)
 def save_checklist(application_id: int):
-    form = ChecklistForm(prefix="checklist")
+    form = checklist_form(get_case_or_404(application_id), formdata=request.form)
 
     def action(app, form):
         entries = {
@@ -339,47 +346,3 @@ def save_checklist(application_id: int):
         casework.save_checklist(app, current_user, entries, form.expected_version)
 
     return _act(application_id, "checklist", form, action, _("The checklist has been saved."))
-
-
-@bp.post("/cases/<int:application_id>/decision")
-@staff_requires(Permission.STAFF_CASE_DECIDE)
-def decide(application_id: int):
-    def action(app, form):
-        if form.outcome.data == "grant":
-            casework.grant(app, current_user, form.reason.data or "", form.expected_version)
-        else:
-            casework.propose_refusal(app, current_user, form.reason.data, form.expected_version)
-
-    form = DecisionForm(prefix="decision")
-    if form.outcome.data == "grant":
-        reference = get_case_or_404(application_id).reference
-        done = _(
-            "Decision recorded for %(reference)s. The letter has been sent.", reference=reference
-        )
-        then = url_for("backoffice.queue")
-    else:
-        done = _("The refusal has been proposed. A second reviewer must approve it.")
-        then = None
-    return _act(application_id, "decision", form, action, done, then)
-
-
-@bp.post("/cases/<int:application_id>/refusal")
-@staff_requires(Permission.STAFF_CASE_APPROVE_REFUSAL)
-def review_refusal(application_id: int):
-    def action(app, form):
-        if form.verdict.data == "approve":
-            casework.approve_refusal(app, current_user, form.expected_version)
-        else:
-            casework.reject_refusal(app, current_user, form.expected_version)
-
-    form = RefusalReviewForm(prefix="refusal")
-    if form.verdict.data == "approve":
-        reference = get_case_or_404(application_id).reference
-        done = _(
-            "Decision recorded for %(reference)s. The letter has been sent.", reference=reference
-        )
-        then = url_for("backoffice.queue")
-    else:
-        done = _("The proposed refusal was rejected. The case is open for review again.")
-        then = None
-    return _act(application_id, "refusal", form, action, done, then)

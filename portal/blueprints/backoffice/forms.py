@@ -1,4 +1,5 @@
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,7 +26,7 @@ from wtforms.validators import (
 from portal.cases.work_queue import QUEUE_STATUSES
 from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
-from portal.models import CheckItem
+from portal.models import CheckOutcome
 from portal.validators import MAX_200, authenticator_code, require_strong_password
 
 
@@ -129,22 +130,15 @@ class ResumeClockForm(CaseForm):
 
 
 class DecisionForm(CaseForm):
-    outcome = RadioField(
-        _l("Decision"),
-        choices=[
-            SelectChoice("grant", _l("Grant recognition")),
-            SelectChoice("refuse", _l("Propose to refuse recognition (a second reviewer decides)")),
-        ],
-        validators=[InputRequired(_l("Choose whether to grant or refuse"))],
-    )
-    reason = TextAreaField(
-        _l("Reason (shown in the decision letter)"),
-        validators=[Length(max=4000, message=_l("Enter at most 4,000 characters"))],
-    )
+    """The first pair of eyes proposes a refusal (a grant goes through its confirmation page)."""
 
-    def validate_reason(self, field):
-        if self.outcome.data == "refuse" and not field.data:
-            raise ValidationError(_l("Enter the reason for the refusal"))
+    reason = TextAreaField(
+        _l("Reason for the refusal (shown in the decision letter)"),
+        validators=[
+            DataRequired(_l("Enter the reason for the refusal")),
+            Length(max=4000, message=_l("Enter at most 4,000 characters")),
+        ],
+    )
 
 
 class RefusalReviewForm(CaseForm):
@@ -164,26 +158,42 @@ OUTCOME_CHOICES = [SelectChoice("", _l("Not checked yet"))] + [
 
 
 class ChecklistForm(CaseForm):
-    """One outcome and one note per checklist item (fields made below)."""
+    """One outcome and one note per item of the case's checklist (made by `checklist_form`)."""
+
+    items: tuple[str, ...] = ()
 
     def entries(self):
-        for item in CheckItem:
-            yield item, self[f"{item.value}_outcome"], self[f"{item.value}_note"]
+        for item in self.items:
+            yield item, self[f"{item}_outcome"], self[f"{item}_note"]
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for _item, outcome, note in self.entries():
+            if outcome.data == CheckOutcome.NOT_APPLICABLE.value and not (note.data or "").strip():
+                note.errors.append(_l("Write why this item does not apply to this case"))
+                valid = False
+        return valid
 
 
-for _item in CheckItem:
-    setattr(
-        ChecklistForm,
-        f"{_item.value}_outcome",
-        SelectField(CHECK_ITEM[_item], choices=OUTCOME_CHOICES, validators=[Optional()]),
-    )
-    setattr(
-        ChecklistForm,
-        f"{_item.value}_note",
-        TextAreaField(
-            _l("Note"),
+@cache
+def checklist_form_class(items: tuple[str, ...]) -> type[ChecklistForm]:
+    """The checklist form for one list of items (reference data, per application kind)."""
+    fields = {"items": items}
+    for item in items:
+        fields[f"{item}_outcome"] = SelectField(
+            CHECK_ITEM.get(item, item), choices=OUTCOME_CHOICES, validators=[Optional()]
+        )
+        fields[f"{item}_note"] = TextAreaField(
+            _l("Note (required for “not applicable”: why the item does not apply)"),
             validators=[Length(max=2000, message=_l("Enter at most 2,000 characters"))],
-        ),
+        )
+    return type("ItemsChecklistForm", (ChecklistForm,), fields)
+
+
+class GrantForm(CaseForm):
+    reason = TextAreaField(
+        _l("Note for the decision letter (optional)"),
+        validators=[Length(max=4000, message=_l("Enter at most 4,000 characters"))],
     )
 
 
