@@ -13,7 +13,7 @@ from portal.cases import casework
 from portal.cases import checklist as review_checklist
 from portal.models.application import DECIDABLE_STATUSES
 from portal.permissions import Permission, staff_requires
-from portal.residence import applications as residence
+from portal.residence import presentation as residence
 
 
 def consequences(application) -> dict:
