@@ -15,8 +15,17 @@ from flask_login import current_user
 from sqlalchemy import select, true
 
 from portal import clock
+from portal.cases.intermediaries import filed_for
 from portal.extensions import db
-from portal.models import Category, Mandate, Membership, Organisation, OrgRole, StaffRole
+from portal.models import (
+    Application,
+    Category,
+    Mandate,
+    Membership,
+    Organisation,
+    OrgRole,
+    StaffRole,
+)
 
 
 class Permission(StrEnum):
@@ -80,8 +89,9 @@ ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
 }
 
 # What a mandate lets an intermediary's users do for the sponsor (further limited by their
-# own role in the intermediary): cases and people within the mandate's categories. Never the
-# sponsor's profile, team, mandates or inbox.
+# own role in the intermediary): cases and people within the mandate's categories, and the
+# letters about them (portal/letters/visibility.py). Never the sponsor's profile, team or
+# mandates. After the mandate ends: only reading the cases it filed and their letters.
 MANDATE_PERMISSIONS = frozenset(
     {
         Permission.ORGANISATION_READ,
@@ -90,8 +100,13 @@ MANDATE_PERMISSIONS = frozenset(
         Permission.APPLICATION_SUBMIT,
         Permission.PERSON_READ,
         Permission.PERSON_EDIT,
+        Permission.LETTER_READ,
+        Permission.LETTER_REPLY,
         Permission.CONTEXT_SWITCH,
     }
+)
+ENDED_MANDATE_PERMISSIONS = frozenset(
+    {Permission.APPLICATION_READ, Permission.LETTER_READ, Permission.CONTEXT_SWITCH}
 )
 
 _REVIEWER = {
@@ -218,6 +233,7 @@ class ActingContext:
     membership: Membership
     permissions: frozenset[Permission]
     mandate: Mandate | None = None
+    ended: bool = False  # the mandate ended: only the cases the intermediary filed remain
 
     @property
     def on_behalf(self) -> bool:
@@ -235,6 +251,8 @@ class ActingContext:
     @property
     def categories(self) -> frozenset[Category] | None:
         """The categories this context may touch; None means all."""
+        if self.ended:
+            return frozenset()
         return self.mandate.category_set if self.mandate is not None else None
 
     def can(self, permission: Permission) -> bool:
@@ -299,15 +317,19 @@ def current_context() -> ActingContext | None:
             session.get(ASSERTED_KVK_SESSION_KEY) is not None
             or mandate is None
             or mandate.intermediary_id not in own
-            or not mandate.active_on(clock.today())
         ):
+            raise MandateLapsed(mandate_id)
+        ended = not mandate.active_on(clock.today())
+        if ended and not filed_for(mandate):
             raise MandateLapsed(mandate_id)
         via = own[mandate.intermediary_id]
         context = ActingContext(
             organisation=mandate.sponsor,
             membership=via,
-            permissions=ORG_ROLE_PERMISSIONS[via.role] & MANDATE_PERMISSIONS,
+            permissions=ORG_ROLE_PERMISSIONS[via.role]
+            & (ENDED_MANDATE_PERMISSIONS if ended else MANDATE_PERMISSIONS),
             mandate=mandate,
+            ended=ended,
         )
     if context.frozen:
         context = replace(context, permissions=context.permissions - FROZEN_WITHHELD)
@@ -317,13 +339,13 @@ def current_context() -> ActingContext | None:
 
 def scoped_or_404(model, row_id: int):
     """A row of `model` (with organisation_id and category) of the organisation acted for,
-    within the mandate's categories; anyone else's id, or one out of scope, is a 404."""
+    within the mandate's categories (a case: or filed by the intermediary acting); anyone
+    else's id, or one out of scope, is a 404."""
+    scope = g.context.in_scope(model.category)
+    if model is Application and g.context.on_behalf:
+        scope = scope | (Application.intermediary_id == g.context.intermediary.id)
     row = db.session.scalar(
-        select(model).where(
-            model.id == row_id,
-            model.organisation_id == g.organisation.id,
-            g.context.in_scope(model.category),
-        )
+        select(model).where(model.id == row_id, model.organisation_id == g.organisation.id, scope)
     )
     if row is None:
         abort(404)

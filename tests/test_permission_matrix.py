@@ -14,6 +14,7 @@ from portal.models import (
     ChangeReport,
     Document,
     Invitation,
+    LetterKind,
     Membership,
     OrgRole,
     Recognition,
@@ -33,6 +34,7 @@ from tests.support.factories import (
     UserFactory,
     member,
 )
+from tests.support.letters import add_letter
 from tests.support.pages import get_page
 
 ACTORS = (
@@ -62,7 +64,25 @@ MATRIX = [
     ("GET", "/people/{person}/archive", (200, 200, 403, 200, 404, 404, 404, 403)),
     ("POST", "/people/{person}/restore", (302, 302, 403, 302, 404, 404, 404, 403)),
     ("GET", "/applications/{application}", (200, 200, 200, 200, 404, 404, 404, 403)),
-    ("GET", "/inbox", (200, 200, 200, 403, 403, 404, 200, 403)),
+    ("GET", "/applications/{application}/check", (302, 302, 403, 302, 404, 404, 404, 403)),
+    ("GET", "/applications/{residence_case}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/applications/recognition/new", (200, 200, 403, 200, 200, 404, 200, 403)),
+    # Letters (portal/letters/visibility.py): about a case in the mandate, or about the sponsor.
+    ("GET", "/inbox", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/inbox/{letter}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/inbox/{letter}/pdf", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/inbox/download?letter={letter}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/inbox/{org_letter}", (200, 200, 200, 404, 404, 404, 404, 403)),
+    ("GET", "/inbox/{org_letter}/pdf", (200, 200, 200, 404, 404, 404, 404, 403)),
+    ("GET", "/inbox/download?letter={org_letter}", (200, 200, 200, 404, 404, 404, 404, 403)),
+    ("GET", "/inbox/documents/{reply_document}", (200, 200, 200, 200, 404, 404, 404, 403)),
+    ("GET", "/inbox/notices", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/inbox/verify", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("POST", "/inbox/{letter}/read", (302, 302, 302, 302, 404, 404, 404, 403)),
+    ("POST", "/inbox/{letter}/unread", (302, 302, 302, 302, 404, 404, 404, 403)),
+    ("POST", "/inbox/{org_letter}/read", (302, 302, 302, 404, 404, 404, 404, 403)),
+    # Not a request for information: nothing to answer (answering: test_letter_visibility.py).
+    ("POST", "/inbox/{letter}/reply", (404, 404, 403, 404, 404, 404, 404, 403)),
     ("GET", "/applications/residence/{draft}", (200, 200, 200, 200, 404, 404, 404, 403)),
     (
         "GET",
@@ -148,6 +168,17 @@ def world():
         invited_by_id=admin.id,
         expires_at=utcnow() + timedelta(days=1),
     )
+    residence_case = ApplicationFactory(
+        organisation=sponsor,
+        created_by=admin,
+        kind="hsm_residence",
+        category="labour",
+        submitted=True,
+        answers={},
+        snapshot={"organisation": sponsor.snapshot(), "category": "labour", "answers": {}},
+    )
+    letter = add_letter(sponsor, application=application, category="labour")
+    org_letter = add_letter(sponsor, kind=LetterKind.WARNING, category="labour")
     draft = ApplicationFactory(
         organisation=sponsor, created_by=admin, kind="hsm_residence", category="labour", answers={}
     )
@@ -163,7 +194,16 @@ def world():
         sha256="0" * 64,
         content=b"%PDF-1.4\n",
     )
-    db.session.add(document)
+    reply_document = Document(
+        organisation_id=sponsor.id,
+        application_id=application.id,
+        filename="reply.pdf",
+        content_type="application/pdf",
+        size_bytes=9,
+        sha256="1" * 64,
+        content=b"%PDF-1.4\n",
+    )
+    db.session.add_all([document, reply_document])
     duty_report = Report(
         organisation_id=sponsor.id,
         kind=ReportKind.EMPLOYMENT_ENDED,
@@ -211,6 +251,10 @@ def world():
             "draft": draft.id,
             "document": document.id,
             "frozen": frozen.id,
+            "reply_document": reply_document.id,
+            "residence_case": residence_case.id,
+            "letter": letter.id,
+            "org_letter": org_letter.id,
         },
     }
 
@@ -245,7 +289,7 @@ def test_permission_matrix(client, world, actor):
             with client.session_transaction() as session:
                 session[MANDATE_SESSION_KEY] = world["mandates"][actor].id
         if method == "GET":
-            response = client.get(url)
+            response = client.get(url, buffered=True)
         else:
             response = client.post(url, data={"csrf_token": token, "role": "reader"})
         if response.status_code != expected[column]:
@@ -259,17 +303,17 @@ def test_permission_matrix(client, world, actor):
         assert roles == [OrgRole.SUBMITTER]
 
 
-def test_matrix_covers_every_route_of_the_profile_team_mandates_and_people(app):
+def test_matrix_covers_every_route_of_the_profile_team_mandates_people_cases_and_inbox(app):
     import re
 
     covered = {re.sub(r"\{\w+\}", "1", template) for _m, template, _e in MATRIX}
     missing = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith(("organisation.", "people.")):
+        if not rule.endpoint.startswith(("organisation.", "people.", "inbox.", "applications.")):
             continue
         if rule.endpoint == "organisation.invitation":  # public: the token is the proof
             continue
         url = re.sub(r"<(?:int:)?\w+>", "1", rule.rule)
-        if url not in covered:
+        if url not in covered and f"{url}?letter=1" not in covered:
             missing.append(f"{rule.endpoint} {rule.rule}")
     assert missing == []

@@ -73,8 +73,10 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.AMSTERDAM)
 
 
-def filtered(organisation_id: int, user_id: int, f: InboxFilter):
-    """Letters of one organisation matching the filter, newest first, with is_read."""
+def filtered(organisation_id: int, user_id: int, f: InboxFilter, scope=None):
+    """Letters of one organisation matching the filter, newest first, with is_read.
+
+    `scope`: who may see which letter (portal/letters/visibility.clause); None: all of them."""
     # Read state by a left join on letter_read's key (letter_id, user_id): one index probe per
     # letter on the page, however many letters the user has read.
     read_mark = and_(LetterRead.letter_id == Letter.id, LetterRead.user_id == user_id)
@@ -84,6 +86,8 @@ def filtered(organisation_id: int, user_id: int, f: InboxFilter):
         .where(Letter.organisation_id == organisation_id)
         .options(defer(Letter.body_text))
     )
+    if scope is not None:
+        query = query.where(scope)
     if f.kind is not None:
         query = query.where(Letter.kind == f.kind)
     if f.category:
@@ -110,9 +114,9 @@ def filtered(organisation_id: int, user_id: int, f: InboxFilter):
     return query.order_by(Letter.issued_at.desc(), Letter.id.desc())
 
 
-def page(organisation_id: int, user_id: int, f: InboxFilter, cursor=None):
+def page(organisation_id: int, user_id: int, f: InboxFilter, cursor=None, scope=None):
     """One page of rows (letter, is_read) and the cursor of the next page, if any."""
-    query = filtered(organisation_id, user_id, f)
+    query = filtered(organisation_id, user_id, f, scope)
     if cursor:
         moment, letter_id = cursor
         # A row comparison, which the (organisation_id, issued_at, id) index answers directly.
@@ -154,27 +158,27 @@ class TooManyLetters(Exception):
         self.count = count
 
 
-def zip_letter_ids(organisation_id: int, user_id: int, f: InboxFilter) -> list[int]:
+def zip_letter_ids(organisation_id: int, user_id: int, f: InboxFilter, scope=None) -> list[int]:
     """Ids of the letters matching the filter, newest first; at most ZIP_MAX_LETTERS."""
-    query = filtered(organisation_id, user_id, f).with_only_columns(Letter.id)
+    query = filtered(organisation_id, user_id, f, scope).with_only_columns(Letter.id)
     ids = list(db.session.scalars(query.limit(ZIP_MAX_LETTERS + 1)))
     if len(ids) > ZIP_MAX_LETTERS:
         raise TooManyLetters(len(ids))
     return ids
 
 
-def selected_letter_ids(organisation_id: int, ids: list[int]) -> list[int] | None:
-    """The selected ids if every one is a letter of this organisation; None otherwise."""
+def selected_letter_ids(organisation_id: int, ids: list[int], scope=None) -> list[int] | None:
+    """The selected ids if every one is a letter of this organisation the user may see (the
+    `scope` of portal/letters/visibility); None otherwise."""
     wanted = set(ids)
     if not wanted or len(wanted) > ZIP_MAX_LETTERS:
         return None
-    found = set(
-        db.session.scalars(
-            select(Letter.id).where(
-                Letter.organisation_id == organisation_id, Letter.id.in_(wanted)
-            )
-        )
+    query = select(Letter.id).where(
+        Letter.organisation_id == organisation_id, Letter.id.in_(wanted)
     )
+    if scope is not None:
+        query = query.where(scope)
+    found = set(db.session.scalars(query))
     if found != wanted:
         return None
     return sorted(found, reverse=True)

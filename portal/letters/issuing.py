@@ -8,7 +8,7 @@ from datetime import date
 from babel.dates import format_date
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock, reference
@@ -24,6 +24,7 @@ from portal.models import (
     Letter,
     LetterKind,
     LetterRead,
+    Membership,
     Organisation,
 )
 from portal.models.base import utcnow
@@ -233,7 +234,8 @@ def mark_read(letter: Letter, user) -> None:
             db.session.add(LetterRead(letter_id=letter.id, user_id=user.id))
     except IntegrityError:
         return
-    unread.adjust(db.session.connection(), user.id, letter.organisation_id, letter.category, -1)
+    if _keeps_counters(user, letter):
+        unread.adjust(db.session.connection(), user.id, letter.organisation_id, letter.category, -1)
 
 
 def mark_unread(letter: Letter, user) -> None:
@@ -243,8 +245,22 @@ def mark_unread(letter: Letter, user) -> None:
             LetterRead.letter_id == letter.id, LetterRead.user_id == user.id
         )
     )
-    if result.rowcount == 1:
+    if result.rowcount == 1 and _keeps_counters(user, letter):
         unread.adjust(db.session.connection(), user.id, letter.organisation_id, letter.category, 1)
+
+
+def _keeps_counters(user, letter: Letter) -> bool:
+    """Unread counters are kept for the organisation's members only (an intermediary reading
+    under a mandate has its unread letters counted: portal/letters/visibility.py)."""
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user.id,
+                Membership.organisation_id == letter.organisation_id,
+            )
+        )
+        is not None
+    )
 
 
 def extension_window_opens(expires_on: date) -> date:

@@ -10,13 +10,21 @@ import logging
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from portal import audit, mail, tasks
+from portal import audit, clock, mail, tasks
 from portal.audit import AuditAction
 from portal.extensions import db
-from portal.models import Letter, LetterNoticeSubscription, Membership, Organisation, User
+from portal.letters import visibility
+from portal.models import (
+    Letter,
+    LetterNoticeSubscription,
+    Mandate,
+    Membership,
+    Organisation,
+    User,
+)
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "pending_letter_notices"
@@ -82,8 +90,45 @@ def compose(letter: Letter, organisation: Organisation) -> tuple[str, str]:
     return subject, body
 
 
+def intermediary_recipients(letter: Letter, organisation: Organisation) -> list[str]:
+    """E-mail addresses of intermediary users who opted in while acting for the organisation
+    and may see this letter (portal/letters/visibility.py: within their mandate's scope)."""
+    subscribed = db.session.execute(
+        select(User.id, User.email)
+        .join(LetterNoticeSubscription, LetterNoticeSubscription.user_id == User.id)
+        .where(
+            LetterNoticeSubscription.organisation_id == organisation.id,
+            ~exists().where(
+                Membership.user_id == User.id, Membership.organisation_id == organisation.id
+            ),
+        )
+        .order_by(User.id)
+    ).all()
+    addresses = []
+    today = clock.today()
+    for user_id, email in subscribed:
+        mandates = db.session.scalars(
+            select(Mandate)
+            .join(Membership, Membership.organisation_id == Mandate.intermediary_id)
+            .where(Membership.user_id == user_id, Mandate.sponsor_id == organisation.id)
+        ).all()
+        for mandate in mandates:
+            viewer = visibility.Viewer(
+                organisation.id,
+                everything=False,
+                categories=frozenset(mandate.categories)
+                if mandate.active_on(today)
+                else frozenset(),
+                intermediary_id=mandate.intermediary_id,
+            )
+            if visibility.may_see(viewer, letter.id):
+                addresses.append(email)
+                break
+    return addresses
+
+
 def queue_letter_notice(letter: Letter, organisation: Organisation) -> None:
-    addresses = recipients(organisation)
+    addresses = recipients(organisation) + intermediary_recipients(letter, organisation)
     if not addresses:
         return
     subject, body = compose(letter, organisation)

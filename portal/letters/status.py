@@ -152,9 +152,13 @@ def needing_action(organisation_id: int, today: date):
     )
 
 
-def count_needing_action(organisation_id: int, today: date) -> int:
-    return db.session.scalar(
+def count_needing_action(organisation_id: int, today: date, scope=None) -> int:
+    """`scope`: the letters the user may see (portal/letters/visibility.clause); None: all."""
+    query = (
         select(func.count())
         .select_from(Letter)
         .where(Letter.organisation_id == organisation_id, needs_action_clause(today))
     )
+    if scope is not None:
+        query = query.where(scope)
+    return db.session.scalar(query)

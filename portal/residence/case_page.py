@@ -1,24 +1,19 @@
 """What the sponsor's page of a submitted residence case shows: its letters and what each asks,
 the statutory clock (portal/cases/status.py), how far the deadline moved, the documents."""
 
-from sqlalchemy import select
-
 from portal import clock
 from portal.cases import status as case_status
 from portal.cases.next_steps import next_steps
-from portal.extensions import db
 from portal.letters import status as letter_status
-from portal.models import Application, Letter, Organisation
+from portal.letters import visibility
+from portal.models import Application
 from portal.residence import documents, filing, presentation
 
 
-def case_page(application: Application, organisation: Organisation) -> dict:
-    """The values of the template residence/show.html for the organisation's case."""
-    letters = db.session.scalars(
-        select(Letter)
-        .where(Letter.application_id == application.id, Letter.organisation_id == organisation.id)
-        .order_by(Letter.issued_at, Letter.id)
-    ).all()
+def case_page(application: Application, viewer: visibility.Viewer | None) -> dict:
+    """The values of the template residence/show.html for the organisation's case; its letters
+    as far as `viewer` may see them (None: no letters, the user may not read them)."""
+    letters = visibility.letters_of_case(viewer, application.id) if viewer else []
     today = clock.today()
     return {
         "application": application,

@@ -179,9 +179,11 @@ def test_intermediary_never_gets_the_sponsors_administration(client):
         "/organisation/edit",
         "/organisation/team",
         "/organisation/mandates",
-        "/inbox",
     ):
         assert client.get(url).status_code == 403, url
+    # The inbox, yes: filtered to the letters about the mandate's cases and people
+    # (tests/test_letter_visibility.py).
+    assert get_page(client, "/inbox").status == 200
     assert get_page(client, "/organisation/").status == 200
 
 

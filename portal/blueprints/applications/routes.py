@@ -14,7 +14,8 @@ from portal.cases.documents import UploadRejected, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
 from portal.letters import status as letter_status
-from portal.models import Application, ApplicationStatus, Category, Document, Letter
+from portal.letters import visibility
+from portal.models import Application, ApplicationStatus, Category, Document
 from portal.organisations import kvk
 from portal.permissions import (
     MANDATE_SCOPE_MESSAGE,
@@ -147,12 +148,11 @@ def show(application_id: int):
     if application.kind.is_residence:
         if application.status == ApplicationStatus.DRAFT:
             return redirect(url_for("residence.tasks", application_id=application.id))
-        return render_template("residence/show.html", **case_page(application, g.organisation))
-    letters = db.session.scalars(
-        select(Letter)
-        .where(Letter.application_id == application.id, Letter.organisation_id == g.organisation.id)
-        .order_by(Letter.issued_at, Letter.id)
-    ).all()
+        viewer = visibility.of_context(g.context) if g.context.can(Permission.LETTER_READ) else None
+        return render_template("residence/show.html", **case_page(application, viewer))
+    letters = []
+    if g.context.can(Permission.LETTER_READ):
+        letters = visibility.letters_of_case(visibility.of_context(g.context), application.id)
     today = clock.today()
     case_clock = case_status.clock_of(application, today)
     return render_template(

@@ -8,7 +8,7 @@ from portal.cases import status as case_status
 from portal.cases.lifecycle import category_states
 from portal.extensions import db
 from portal.letters import status as letter_status
-from portal.letters.issuing import unread_count
+from portal.letters import visibility
 from portal.models import Application, ApplicationStatus
 from portal.organisations import kvk
 from portal.permissions import Permission, requires
@@ -22,7 +22,7 @@ def index():
         select(Application)
         .where(
             Application.organisation_id == organisation.id,
-            g.context.in_scope(Application.category),
+            visibility.case_clause(visibility.of_context(g.context)),
         )
         .order_by(Application.created_at.desc(), Application.id.desc())
         .limit(20)
@@ -35,8 +35,12 @@ def index():
         organisation=organisation,
         categories=category_states(organisation),
         applications=applications,
-        unread=unread_count(organisation.id, current_user.id),
-        needing_action=letter_status.count_needing_action(organisation.id, today),
+        unread=_unread(),
+        needing_action=letter_status.count_needing_action(
+            organisation.id, today, visibility.clause(visibility.of_context(g.context))
+        )
+        if g.context.can(Permission.LETTER_READ)
+        else 0,
         clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
         frozen_peers=(
@@ -58,3 +62,11 @@ def todo_page():
     return render_template(
         "dashboard/todo.html", todo_items=todo.items(_scope(), today), today=today
     )
+
+
+def _unread() -> int:
+    """The acting user's unread letters, as far as they may see letters at all."""
+    if not g.context.can(Permission.LETTER_READ):
+        return 0
+    viewer = visibility.of_context(g.context)
+    return sum(visibility.unread_by_category(viewer, current_user.id).values())

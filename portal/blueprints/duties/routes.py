@@ -15,6 +15,7 @@ from portal.duties import reports
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
+from portal.letters import visibility
 from portal.models import Person, Report, ReportKind
 from portal.models.duty import ORGANISATION_REPORTS, about_person
 from portal.people import permits
@@ -136,7 +137,9 @@ def report(report_id: int):
     return render_template(
         "duties/report.html",
         report=found,
-        can_read_letters=g.context.can(Permission.LETTER_READ),
+        can_read_letters=bool(found.letter_id)
+        and g.context.can(Permission.LETTER_READ)
+        and visibility.may_see(visibility.of_context(g.context), found.letter_id),
     )
 
 

@@ -22,7 +22,7 @@ from werkzeug.datastructures import MultiDict
 from portal import clock
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, VerifyForm
-from portal.blueprints.inbox.helpers import inbox_filter, prepare_filter_form
+from portal.blueprints.inbox.helpers import inbox_filter, prepare_filter_form, scope
 from portal.extensions import db
 from portal.letters import inbox as inbox_service
 from portal.models import Letter
@@ -53,7 +53,7 @@ def download():
             raw.isdigit() and len(raw) < 12 for raw in raw_ids
         ):
             abort(404)
-        ids = inbox_service.selected_letter_ids(organisation_id, [int(r) for r in raw_ids])
+        ids = inbox_service.selected_letter_ids(organisation_id, [int(r) for r in raw_ids], scope())
         if ids is None:
             abort(404)
         return _zip_response(ids)
@@ -67,7 +67,7 @@ def download():
     if not case_found or form.errors:
         abort(404 if not case_found else 400)
     try:
-        ids = inbox_service.zip_letter_ids(organisation_id, current_user.id, f)
+        ids = inbox_service.zip_letter_ids(organisation_id, current_user.id, f, scope())
     except inbox_service.TooManyLetters:
         return render_template(
             "inbox/download_too_many.html", zip_max=inbox_service.ZIP_MAX_LETTERS
@@ -107,7 +107,7 @@ def verify():
         if fingerprint:
             matches = db.session.scalars(
                 select(Letter)
-                .where(Letter.organisation_id == g.organisation.id, Letter.sha256 == fingerprint)
+                .where(scope(), Letter.sha256 == fingerprint)
                 .order_by(Letter.issued_at)
             ).all()
             result = {"fingerprint": fingerprint, "matches": matches}

@@ -6,14 +6,19 @@ from sqlalchemy.orm import undefer
 
 from portal.extensions import db
 from portal.labels import CATEGORY, LETTER_KIND
+from portal.letters import visibility
 from portal.letters.inbox import InboxFilter, search_terms
 from portal.models import Application, ApplicationKind, Category, Letter, LetterKind
 
 
+def scope():
+    """Who may see which letter, for the context acted in (portal/letters/visibility.py)."""
+    return visibility.clause(visibility.of_context(g.context))
+
+
 def get_letter_or_404(letter_id: int, *, with_pdf: bool = False) -> Letter:
-    query = select(Letter).where(
-        Letter.id == letter_id, Letter.organisation_id == g.organisation.id
-    )
+    """A letter the acting user may see (of the organisation, within a mandate's scope)."""
+    query = select(Letter).where(Letter.id == letter_id, scope())
     if with_pdf:
         query = query.options(undefer(Letter.pdf))
     letter = db.session.scalar(query)

@@ -3,6 +3,7 @@
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import ReplyForm
@@ -13,6 +14,8 @@ from portal.cases.documents import UploadRejected
 from portal.cases.lifecycle import NotAwaitingReply
 from portal.csv_io import neutralise
 from portal.extensions import db
+from portal.letters import visibility
+from portal.models import Application
 from portal.permissions import Permission, requires
 
 
@@ -69,7 +72,7 @@ def reply(letter_id: int):
 @requires(Permission.LETTER_READ)
 def document(document_id: int):
     found = service.document_of_organisation(document_id, g.organisation.id)
-    if found is None:
+    if found is None or not _case_visible(found.application_id):
         abort(404)
     filename = neutralise(found.filename).replace('"', "")
     return Response(
@@ -79,6 +82,22 @@ def document(document_id: int):
             "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}",
             "Cache-Control": "private, no-store",
         },
+    )
+
+
+def _case_visible(application_id: int | None) -> bool:
+    """A document of a case the acting user may see (a mandate: within its scope)."""
+    viewer = visibility.of_context(g.context)
+    if viewer.everything:
+        return True
+    return (
+        application_id is not None
+        and db.session.scalar(
+            select(Application.id).where(
+                Application.id == application_id, visibility.case_clause(viewer)
+            )
+        )
+        is not None
     )
 
 

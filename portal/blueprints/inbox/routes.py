@@ -11,6 +11,7 @@ from portal.blueprints.inbox.helpers import (
     get_letter_or_404,
     inbox_filter,
     prepare_filter_form,
+    scope,
 )
 from portal.cases import replies as replies_service
 from portal.extensions import db
@@ -18,6 +19,7 @@ from portal.forms import EmptyForm
 from portal.letters import inbox as inbox_service
 from portal.letters import issuing as service
 from portal.letters import status as letter_status
+from portal.letters import visibility
 from portal.permissions import Permission, requires
 
 FILTER_FIELDS = (
@@ -48,10 +50,10 @@ def index():
     f, case_found = inbox_filter(form, organisation_id)
     cursor = inbox_service.parse_cursor(request.args.get("after"))
     if case_found:
-        rows, next_cursor = inbox_service.page(organisation_id, current_user.id, f, cursor)
+        rows, next_cursor = inbox_service.page(organisation_id, current_user.id, f, cursor, scope())
     else:
         rows, next_cursor = [], None
-    unread = inbox_service.unread_by_category(organisation_id, current_user.id)
+    unread = visibility.unread_by_category(visibility.of_context(g.context), current_user.id)
     today = clock.today()
     return render_template(
         "inbox/index.html",
@@ -82,6 +84,7 @@ def render_letter_page(letter, reply_form=None, status=200):
         replies=[r for r in replies if r.letter_id == letter.id],
         action_form=EmptyForm(),
         action=letter_status.state_of(letter),
+        can_reply=g.context.can(Permission.LETTER_REPLY),
         today=clock.today(),
     ), status
 

@@ -7,12 +7,15 @@ from flask_login import current_user
 from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired
 
-from portal import audit
+from portal import audit, clock
 from portal.audit import AuditAction
 from portal.blueprints.organisation import bp
+from portal.cases.intermediaries import former_clients
 from portal.extensions import db
 from portal.forms import BaseForm
+from portal.models import OrganisationKind
 from portal.permissions import (
+    ASSERTED_KVK_SESSION_KEY,
     MANDATE_SESSION_KEY,
     ORG_SESSION_KEY,
     Permission,
@@ -29,9 +32,14 @@ class SwitchForm(BaseForm):
 
 
 def _options():
-    """(value, membership or None, mandate or None) for everything the user may act for."""
+    """(value, membership or None, mandate or None) for everything the user may act for: their
+    own organisations, the clients whose mandate is in force, and former clients (the letters
+    and cases the intermediary filed stay readable after a mandate ends)."""
     options = [(f"org-{m.organisation_id}", m, None) for m in usable_memberships(current_user)]
-    options += [(f"mandate-{d.id}", None, d) for d in active_mandates_for(current_user)]
+    active = active_mandates_for(current_user)
+    options += [(f"mandate-{d.id}", None, d) for d in active]
+    if session.get(ASSERTED_KVK_SESSION_KEY) is None:
+        options += [(f"mandate-{d.id}", None, d) for d in former_clients(current_user, active)]
     return options
 
 
@@ -62,6 +70,17 @@ def switch():
         )
         db.session.commit()
         flash(_("You now act for %(name)s.", name=organisation.legal_name), "success")
+        if mandate is not None and not mandate.active_on(clock.today()):
+            return redirect(url_for("inbox.index"))
         return redirect(url_for("dashboard.index"))
     status = 400 if form.is_submitted() else 200
-    return render_template("organisation/switch.html", form=form, options=options), status
+    return render_template(
+        "organisation/switch.html",
+        form=form,
+        options=options,
+        today=clock.today(),
+        intermediary=any(
+            m.organisation.kind == OrganisationKind.INTERMEDIARY
+            for m in usable_memberships(current_user)
+        ),
+    ), status

@@ -16,6 +16,7 @@ from portal.duties import reports
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.labels import CATEGORY
+from portal.letters import visibility
 from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
 from portal.models.person import PERSON_FIELDS
 from portal.people import fields as person_fields
@@ -164,7 +165,10 @@ def show(person_id: int):
         letters = db.session.scalars(
             select(Letter)
             .join(Application, Letter.application_id == Application.id)
-            .where(Application.person_id == person.id, Letter.organisation_id == g.organisation.id)
+            .where(
+                Application.person_id == person.id,
+                visibility.clause(visibility.of_context(g.context)),
+            )
             .order_by(Letter.issued_at.desc(), Letter.id.desc())
         ).all()
     entries = history.history_of(ChangeSubject.PERSON, person.id, g.organisation.id)
