@@ -1,7 +1,9 @@
 """Journeys in a real browser, by keyboard where a keyboard user would use it.
 
 1. An employer signs up and applies for recognition; a reviewer signs in with password and TOTP
-   and grants it; the employer finds the decision in the inbox and downloads the PDF.
+   and grants it (refused while the case is unclaimed and its checklist open, then granted
+   after the checks and the confirmation page); the employer finds the decision in the inbox
+   and downloads the PDF.
 2. The demo employer adds a person to the people register and files a highly skilled migrant
    application for them (a salary below the threshold, then the fix), with documents.
 3. The demo university registers students in bulk from a CSV file (a problem, then the fix).
@@ -196,17 +198,34 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     reviewer.activate(staff_page.get_by_role("link", name=reference))
     assert "Keyboard Kaasmakers B.V." in staff_page.content()
     reviewer.check_page("case")
-    # The reviewer checks the KvK extract: the organisation's KvK number is then verified.
-    reviewer.select(
-        "KvK-uittreksel bewijst het KvK-nummer (voldaan: het account van de organisatie wordt "
-        "geverifieerd)",
-        "Voldaan",
+    # A grant is refused while the case is unclaimed and its checklist open.
+    grant_link = staff_page.get_by_role(
+        "link", name="Inwilligen: bekijk wat er gebeurt en bevestig"
     )
+    reviewer.activate(grant_link)
+    blockers = staff_page.locator("#grant-blockers").inner_text()
+    assert "Pak de zaak eerst op" in blockers
+    assert "Nog niet gecontroleerd: Ingeschreven in het Handelsregister (KvK)" in blockers
+    assert staff_page.get_by_role("button", name="Inwilligen en de brief versturen").count() == 0
+    reviewer.check_page("grant refused: checks open")
+    reviewer.activate(staff_page.get_by_role("link", name=re.compile("^Terug naar zaak")))
+    reviewer.activate(staff_page.get_by_role("button", name="Deze zaak oppakken"))
+    # Every item answered: met (one not applicable would need its reason).
+    checklist = staff_page.locator("form[action$='/checklist']")
+    for label in checklist.locator("label[for$='_outcome']").all_inner_texts():
+        reviewer.select(label.strip(), "Voldaan")
     reviewer.activate(staff_page.get_by_role("button", name="Controlelijst opslaan"))
+    # The KvK extract checked: the organisation's KvK number is then verified.
     assert "KvK-nummer geverifieerd" in staff_page.locator("#organisation-kvk").inner_text()
-    reviewer.choose("Besluit", "Erkenning verlenen")
-    reviewer.fill("Reden (komt in de brief met het besluit)", "Voldoet aan de voorwaarden.")
-    reviewer.activate(staff_page.get_by_role("button", name="Besluit vastleggen"))
+    reviewer.check_page("case with the checklist answered")
+    reviewer.activate(
+        staff_page.get_by_role("link", name="Inwilligen: bekijk wat er gebeurt en bevestig")
+    )
+    reviewer.check_page("grant confirmation")
+    consequences = staff_page.locator("#consequences").inner_text()
+    assert "openbaar register erkend referenten" in consequences
+    reviewer.fill("Toelichting in de beslisbrief (niet verplicht)", "Voldoet aan de voorwaarden.")
+    reviewer.activate(staff_page.get_by_role("button", name="Inwilligen en de brief versturen"))
     assert reference in staff_page.get_by_role("status").inner_text()
     reviewer.check_page("queue after the decision")
 
