@@ -10,8 +10,8 @@
 Downgrade removes answers to items other than the six recognition items (they cannot be
 stored under the old CHECK constraint).
 
-Revision ID: 0015_decisions
-Revises: 0014_reminders
+Revision ID: 0016_decisions
+Revises: 0015_truth
 Create Date: 2026-12-04 19:51:11.405652
 
 """
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_decisions'
-down_revision = '0014_reminders'
+revision = '0016_decisions'
+down_revision = '0015_truth'
 branch_labels = None
 depends_on = None
 
