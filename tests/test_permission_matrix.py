@@ -77,6 +77,11 @@ MATRIX = [
     ("GET", "/inbox/download?letter={org_letter}", (200, 200, 200, 404, 404, 404, 404, 403)),
     ("GET", "/inbox/documents/{reply_document}", (200, 200, 200, 200, 404, 404, 404, 403)),
     ("GET", "/inbox/notices", (200, 200, 200, 200, 200, 404, 200, 403)),
+    (
+        "GET",
+        "/applications/{application}/documents/{reply_document}",
+        (200, 200, 200, 200, 404, 404, 404, 403),
+    ),
     ("GET", "/inbox/verify", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("POST", "/inbox/{letter}/read", (302, 302, 302, 302, 404, 404, 404, 403)),
     ("POST", "/inbox/{letter}/unread", (302, 302, 302, 302, 404, 404, 404, 403)),
