@@ -7,11 +7,11 @@
 - application.intermediary_id: the intermediary that filed a case under a mandate (it keeps
   reading the case's letters after the mandate ends).
 
-Downgrade removes answers to items other than the six recognition items (they cannot be
+Downgrade removes answers to items other than the seven recognition items (they cannot be
 stored under the old CHECK constraint).
 
-Revision ID: 0016_decisions
-Revises: 0015_truth
+Revision ID: 0019_decisions
+Revises: 0018_person
 Create Date: 2026-12-04 19:51:11.405652
 
 """
@@ -20,13 +20,13 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_decisions'
-down_revision = '0015_truth'
+revision = '0019_decisions'
+down_revision = '0018_person'
 branch_labels = None
 depends_on = None
 
 RECOGNITION_ITEMS = (
-    'trade_register', 'continuity_solvency', 'rvo_advice', 'reliability', 'code_of_conduct',
+    'trade_register', 'kvk_extract', 'continuity_solvency', 'rvo_advice', 'reliability', 'code_of_conduct',
     'fee_paid',
 )
 
