@@ -218,6 +218,8 @@ class Labels:
     permit_state = PERMIT_STATE
     duty_state = DUTY_STATE
     kvk_proof = KVK_PROOF
+    check_item = CHECK_ITEM
+    check_outcome = CHECK_OUTCOME
 
 
 LEGAL_FORM = {

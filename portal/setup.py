@@ -31,8 +31,9 @@ def listeners() -> list[tuple[object, str, object]]:
     """Every ORM and engine event listener of the portal: (target, event, function)."""
     from sqlalchemy.orm import Session
 
+    from portal.cases import intermediaries
     from portal.letters import notices, unread
-    from portal.models import AuditEvent, Letter, Membership, Person, StatusEvent
+    from portal.models import Application, AuditEvent, Letter, Membership, Person, StatusEvent
     from portal.models import application as application_model
     from portal.models import audit as audit_model
     from portal.models import letter as letter_model
@@ -50,6 +51,8 @@ def listeners() -> list[tuple[object, str, object]]:
         (Person, "before_insert", person_model.keep_search_keys),
         (Person, "before_update", person_model.keep_search_keys),
         (StatusEvent, "init", application_model.stamp_status_event),
+        # A case started under a mandate names the intermediary (it keeps reading the case).
+        (Application, "before_insert", intermediaries.remember_the_intermediary),
         # The inbox's unread counters follow letters and memberships.
         (Letter, "after_insert", unread.letter_issued),
         (Membership, "after_insert", unread.member_joined),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.audit import AuditAction
+from portal.cases.errors import CaseError
 from portal.extensions import db
 from portal.models import Application, CheckAnswer, CheckOutcome, ReviewCheck, User
 from portal.models.base import utcnow
@@ -20,7 +21,7 @@ from portal.reference import ReferenceDataMissing
 from portal.reference.checklists import checklist_items
 
 
-class ReasonRequired(ValueError):
+class ReasonRequired(CaseError):
     """'Not applicable' was chosen for an item without a written reason."""
 
     def __init__(self, item: str):
@@ -37,7 +38,7 @@ class Blocker:
     item: str | None = None
 
 
-class GrantNotReady(Exception):
+class GrantNotReady(CaseError):
     """A grant was asked for while something still blocks it; nothing was changed."""
 
     def __init__(self, blockers: list[Blocker]):

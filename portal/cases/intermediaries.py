@@ -2,7 +2,7 @@
 keeps reading them (and their letters) after the mandate ends."""
 
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Application, Mandate
@@ -19,8 +19,7 @@ def filed_for(mandate: Mandate) -> bool:
     return found is not None
 
 
-@event.listens_for(Application, "before_insert")
-def _remember_the_intermediary(mapper, connection, application: Application) -> None:
+def remember_the_intermediary(mapper, connection, application: Application) -> None:
     """A case started while acting under a mandate names the intermediary that started it."""
     context = g.get("context") if has_request_context() else None
     if application.intermediary_id is None and context is not None and context.on_behalf:

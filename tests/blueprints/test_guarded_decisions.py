@@ -159,7 +159,7 @@ def test_the_confirmation_page_says_what_will_happen_then_the_grant_is_made(clie
     what = confirm.soup.select_one("#consequences").get_text(" ", strip=True)
     assert "public register of recognised sponsors for Labour" in what
     assert "decision letter" in what
-    assert len(confirm.soup.select("#checklist-answers li")) == 6
+    assert len(confirm.soup.select("#checklist-answers li")) == 7  # with the KvK extract
     assert db.session.scalar(db.select(Recognition)) is None  # the page changed nothing
 
     response = submit(client, confirm, "/grant", reason="All conditions are met.")
