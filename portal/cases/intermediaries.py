@@ -19,7 +19,7 @@ def filed_for(mandate: Mandate) -> bool:
     return found is not None
 
 
-def remember_the_intermediary(mapper, connection, application: Application) -> None:
+def remember_the_intermediary(_mapper, _connection, application: Application) -> None:
     """A case started while acting under a mandate names the intermediary that started it."""
     context = g.get("context") if has_request_context() else None
     if application.intermediary_id is None and context is not None and context.on_behalf:

@@ -221,10 +221,6 @@ def search_vector_expression(subject: str, body_text: str):
     return func.to_tsvector("simple", words)
 
 
-def unread_count(organisation_id: int, user_id: int) -> int:
-    return unread.total(organisation_id, user_id)
-
-
 def mark_read(letter: Letter, user) -> None:
     """Mark a letter read for one user; a concurrent second mark is harmless."""
     if db.session.get(LetterRead, (letter.id, user.id)) is not None:

@@ -72,11 +72,6 @@ def clause(viewer: Viewer):
     return and_(own, or_(about_case, about_person))
 
 
-def visible_to(context):
-    """A query of the letters the acting context may see."""
-    return select(Letter).where(clause(of_context(context)))
-
-
 def may_see(viewer: Viewer, letter_id: int) -> bool:
     return (
         db.session.scalar(select(Letter.id).where(Letter.id == letter_id, clause(viewer)))
