@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.models import Application, Letter, User
 from tests.support.casework import grant
 from tests.support.pages import get_page
+from tests.support.residence import PDF
 
 SIGN_UP = {
     "kvk_number": "1234 5678",
@@ -58,8 +59,16 @@ def test_sign_up_apply_decide_and_download_the_letter(app, client):
     assert response.status_code == 400
     assert "Confirm the declaration" in response.get_data(as_text=True)
 
-    response = client.post(check_url, data={"csrf_token": check.csrf(), "declaration": "y"})
-    assert response.status_code == 302
+    # A password sign-up is unverified: the KvK extract goes with the application.
+    response = client.post(
+        check_url,
+        data={
+            "csrf_token": check.csrf(),
+            "declaration": "y",
+            "kvk_extract": (io.BytesIO(PDF), "uittreksel.pdf"),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
     case_page = get_page(client, response.headers["Location"])
     application = db.session.scalar(db.select(Application))
     assert application.reference.startswith("ER-2026-")
