@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from portal.demo import load as load_demo
 from portal.extensions import db
 from portal.identity import accounts
-from tests.conftest import Page, get_page, post_form
-from tests.factories import UserFactory, member
-from tests.helpers import sign_in, staff_sign_in
+from tests.support.auth import sign_in, staff_sign_in
+from tests.support.factories import UserFactory, member
+from tests.support.pages import Page, get_page, post_form
 
 HUGE_IDS = (2**31, 2**63)
 HOSTILE = {

@@ -20,10 +20,10 @@ from portal import create_app
 from portal.extensions import db
 from portal.models import Application, AuditEvent, User
 from portal.setup import MIGRATIONS_DIR
-from tests.backoffice_support import submitted_case
-from tests.conftest import Page
-from tests.factories import UserFactory
-from tests.helpers import staff_sign_in
+from tests.support.auth import staff_sign_in
+from tests.support.casework import submitted_case
+from tests.support.factories import UserFactory
+from tests.support.pages import Page
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
