@@ -18,6 +18,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite only: seconds a request waits for another's write lock before giving up.
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     # Sessions and cookies

@@ -17,9 +17,10 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from portal import setup
+    from portal import inputs, setup
 
     setup.register_listeners()
+    inputs.init_app(app)  # first: its converter and NUL guard come before everything else
     setup.register_extensions(app)
     setup.register_i18n(app)
     setup.register_security(app)

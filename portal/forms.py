@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField
 from wtforms.validators import StopValidation
 
+from portal import dates
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -48,9 +50,14 @@ class WholeNumberField(IntegerField):
 
 
 class DayField(DateField):
-    """A calendar date (ISO in the form, a date picker in browsers); our message, shown alone."""
+    """A calendar date (ISO in the form, a date picker in browsers); our message, shown alone.
+
+    Only the years of portal/dates.py (EARLIEST_YEAR..LATEST_YEAR), with its message: a date at
+    the ends of the calendar (0001-01-01, 9999-12-31) is no one's birthday or deadline, and a
+    day added to or taken from it would overflow in a filter or a calculation."""
 
     def __init__(self, label=None, validators=None, *, invalid_message=None, **kwargs):
+        kwargs.pop("format", None)  # always ISO
         super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
         self.invalid_message = invalid_message or _l(
             "Enter a real date as year-month-day, like 1990-03-31"
@@ -66,6 +73,10 @@ class DayField(DateField):
             self.data = None
             self.raw_data = valuelist
             raise ValueError(self.invalid_message) from error
+        if not dates.EARLIEST_YEAR <= self.data.year <= dates.LATEST_YEAR:
+            self.data = None
+            self.raw_data = valuelist
+            raise ValueError(dates.MESSAGES["year_range"])
 
     def pre_validate(self, form):
         if self.process_errors:
@@ -75,11 +86,9 @@ class DayField(DateField):
 DATE_MESSAGE = _l("Enter a date as year-month-day, for example 2026-11-29")
 
 
-class IsoDateField(DateField):
-    """A date field (give it format="%Y-%m-%d") whose 'not a date' message says what to do."""
+class IsoDateField(DayField):
+    """A DayField whose 'not a date' message shows the ISO form (filters, staff forms)."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(DATE_MESSAGE) from error
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_message", DATE_MESSAGE)
+        super().__init__(label, validators, **kwargs)

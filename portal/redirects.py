@@ -1,13 +1,15 @@
 """Where a `next` parameter may send someone: only back into the portal."""
 
-from urllib.parse import urlsplit
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths; anything else goes to the default."""
-    if not target:
+    """Only same-site relative paths without control characters (a CR/LF would split the
+    Location header) or backslashes (browsers read `/\\host` as `//host`); else the default."""
+    if not target or _CONTROL.search(target) or "\\" in target:
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith("//"):
         return default
     return target

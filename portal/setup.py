@@ -3,11 +3,12 @@
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from jinja2 import StrictUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.formatting import BABEL_LOCALES
@@ -23,8 +24,25 @@ def sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def sqlite_begin(connection) -> None:
+    """SQLite: every transaction takes the write lock when it begins (IMMEDIATE). A deferred
+    transaction that read and then writes cannot wait for another writer (SQLite answers
+    "database is locked" at once, to avoid a deadlock); one that begins IMMEDIATE waits its
+    turn (the busy timeout), then reads what the other committed — two staff acting on one case
+    at once get "someone else changed this case", not an error. SQLite is the embedded default:
+    one writer at a time is what it offers anyway."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_busy_timeout(app: Flask) -> None:
+    """How long a SQLite connection waits for another transaction's lock (SQLITE_BUSY_TIMEOUT
+    seconds) before "database is locked"."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args["timeout"] = app.config["SQLITE_BUSY_TIMEOUT"]
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def listeners() -> list[tuple[object, str, object]]:
@@ -71,6 +89,7 @@ def register_listeners() -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    _sqlite_busy_timeout(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
@@ -166,6 +185,16 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/error.html", code=400, csrf=True), 400
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        """SQLite still locked after the busy timeout: nothing was saved, try again."""
+        if "database is locked" not in str(error.orig):
+            raise error
+        db.session.rollback()
+        # The page is drawn without the database: as for someone not signed in.
+        g._login_user = login_manager.anonymous_user()
+        return render_template("errors/error.html", code=409, busy=True), 409
 
     @app.errorhandler(500)
     def server_error(error):

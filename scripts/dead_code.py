@@ -47,6 +47,7 @@ IGNORE_NAMES = [
     "bind_field",
     "pre_validate",
     "widget",  # a field class's widget, rendered by WTForms
+    "process_formdata",
     # SQLAlchemy TypeDecorator hooks.
     "process_bind_param",
     "process_result_value",

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select
 
 from portal.clock import AMSTERDAM
 from portal.extensions import db
+from portal.inputs import parse_id, parse_whole
 from portal.models import Application, AuditEvent, Organisation, User
 
 PAGE_SIZE = 50
@@ -57,14 +58,15 @@ class Cursor:
         """A cursor from the URL; anything malformed means 'from the newest'."""
         if not token or len(token) > 40:
             return None
-        micros, _, event_id = token.partition(".")
-        if not (micros.isdigit() and event_id.isdigit()):
+        raw_micros, _, raw_id = token.partition(".")
+        micros, event_id = parse_whole(raw_micros, 10**18), parse_id(raw_id)
+        if micros is None or event_id is None:
             return None
         try:
-            moment = _EPOCH + timedelta(microseconds=int(micros))
+            moment = _EPOCH + timedelta(microseconds=micros)
         except OverflowError:
             return None
-        return cls(moment, int(event_id))
+        return cls(moment, event_id)
 
 
 @dataclass(frozen=True)

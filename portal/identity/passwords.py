@@ -23,12 +23,16 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+ZXCVBN_MAX_LENGTH = 72
+
+
 def weakness(password: str, user_inputs: list[str] | None = None) -> str | None:
     """Why a new password is not acceptable, as a key: 'short', 'common', 'guessable'; or None."""
     if len(password) < MIN_LENGTH:
         return "short"
     if password.lower() in _COMMON:
         return "common"
-    if zxcvbn(password[:100], user_inputs=user_inputs or [])["score"] < 3:
+    # zxcvbn refuses more than 72 characters; the first 72 tell enough about a password.
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=user_inputs or [])["score"] < 3:
         return "guessable"
     return None

@@ -15,9 +15,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import defer, undefer
 
-from portal import clock
+from portal import clock, dates
 from portal.csv_io import neutralise
 from portal.extensions import db
+from portal.inputs import parse_id
 from portal.letters import status as letter_status
 from portal.letters import unread
 from portal.models import Application, Letter, LetterKind, LetterRead
@@ -134,14 +135,17 @@ def parse_cursor(raw: str | None):
     """A keyset cursor 'issued_at_iso~id' for the page after a letter; None when garbled."""
     if not raw or "~" not in raw or len(raw) > 100:
         return None
-    stamp, _, letter_id = raw.rpartition("~")
+    stamp, _, raw_id = raw.rpartition("~")
+    letter_id = parse_id(raw_id)
     try:
         moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is None:
-            return None
-        return moment, int(letter_id)
     except ValueError:
         return None
+    if moment.tzinfo is None or letter_id is None:
+        return None
+    if not dates.EARLIEST_YEAR <= moment.year <= dates.LATEST_YEAR:
+        return None
+    return moment, letter_id
 
 
 def unread_by_category(organisation_id: int, user_id: int) -> dict[str | None, int]:

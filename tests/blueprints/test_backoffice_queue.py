@@ -65,7 +65,9 @@ def test_bad_filters_are_told_never_an_error(client, query):
     response = client.get(f"/backoffice/{query}")
     assert response.status_code in (200, 400)
     if response.status_code == 400:
-        assert "There is a problem" in Page(response).text
+        text = Page(response).text
+        # A NUL byte is refused before the form sees it (PostgreSQL cannot hold one).
+        assert "There is a problem" in text or "(a NUL byte)" in text
 
 
 def test_overdue_cases_show_days_and_penalty_exposure(client):

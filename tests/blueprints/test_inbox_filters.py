@@ -150,7 +150,7 @@ def test_search_over_subject_and_body(client, inbox, q, expected):
         "' OR 1=1 --",
         "x" * 100_000,
         "😀 ∑ ß ǅ \u202e",
-        "\x00null\x00",
+        "\x01null\x7f",  # NUL itself gets the 400 page (tests/test_no_server_error.py)
         "(((",
         "-",
         ":",
@@ -165,7 +165,7 @@ def test_search_input_of_any_length_or_character_never_errors(client, inbox, q):
 def test_bad_filter_values_keep_what_was_typed_and_say_what_to_do(client, inbox):
     page = get_page(
         client,
-        "/inbox?period_from=2026-99-01&period_to=2026-01-01&kind=nonsense&category=%00",
+        "/inbox?period_from=2026-99-01&period_to=2026-01-01&kind=nonsense&category=%01",
         expected_status=400,
     )
     assert "Enter a date as year-month-day" in page.field_error("period_from")

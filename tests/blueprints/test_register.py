@@ -117,7 +117,6 @@ def test_search_by_name_or_kvk(client):
         "\\",
         "a" * 500,
         "🌷🇳🇱",
-        "\x00",
         "<script>alert(1)</script>",
         "=cmd|' /C calc'!A0",
         "   ",
@@ -140,6 +139,15 @@ def test_odd_page_numbers_show_a_page(client, value):
     response = client.get("/register/labour", query_string={"page": value})
     assert response.status_code == 200
     assert "Tulip B.V." in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_the_search_is_refused_with_a_clear_page(client):
+    """PostgreSQL cannot hold NUL in text: every address or form with one gets a 400 page."""
+    client.get("/language/en")
+    for url in ("/register/labour", "/register/labour.csv", "/register/labour.json"):
+        response = client.get(url, query_string={"q": "Tulip\x00"})
+        assert response.status_code == 400, url
+        assert "(a NUL byte)" in response.get_data(as_text=True)
 
 
 def test_pages_of_fifty(client):

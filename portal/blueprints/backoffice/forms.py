@@ -1,10 +1,8 @@
-from datetime import datetime
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -23,8 +21,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal import forms
 from portal.cases.work_queue import QUEUE_STATUSES
 from portal.forms import BaseForm
+from portal.inputs import MAX_ID, parse_whole
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckOutcome
 from portal.validators import MAX_200, authenticator_code, require_strong_password
@@ -37,22 +37,12 @@ class CodeForm(BaseForm):
     )
 
 
-class DayField(DateField):
+class DayField(forms.DayField):
     """A date (yyyy-mm-dd, as a browser's date input sends it) with our own message."""
 
     def __init__(self, label=None, validators=None, *, invalid_message=None, **kwargs):
-        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
-        self.invalid_message = invalid_message or _l("Enter a real date, like 2026-12-31")
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
-        except ValueError as error:
-            self.data = None
-            raise ValueError(self.invalid_message) from error
+        invalid_message = invalid_message or _l("Enter a real date, like 2026-12-31")
+        super().__init__(label, validators, invalid_message=invalid_message, **kwargs)
 
 
 # --- case actions: each carries the version of the case the form was shown for -----------
@@ -64,8 +54,8 @@ class CaseForm(BaseForm):
     @property
     def expected_version(self) -> int:
         """The version the actor saw; a missing or tampered value is simply stale."""
-        value = self.version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else -1
+        version = parse_whole(self.version.data, MAX_ID)
+        return -1 if version is None else version
 
 
 class ClaimForm(CaseForm):

@@ -14,6 +14,7 @@ from portal.duties import overview as duty_overview
 from portal.duties import reports
 from portal.extensions import db
 from portal.forms import EmptyForm
+from portal.inputs import parse_id, parse_whole
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
 from portal.letters import visibility
 from portal.models import Person, Report, ReportKind
@@ -33,11 +34,12 @@ def get_report_or_404(report_id: int) -> Report:
 
 
 def _scoped_person(raw) -> Person | None:
-    if not str(raw or "").isdigit():
+    person_id = parse_id(raw)
+    if person_id is None:
         return None
     return db.session.scalar(
         select(Person).where(
-            Person.id == int(raw),
+            Person.id == person_id,
             Person.organisation_id == g.organisation.id,
             g.context.in_scope(Person.category),
         )
@@ -150,7 +152,7 @@ def reports_index():
     page = reports.report_page(
         g.organisation.id,
         g.context.in_scope,
-        int(before) if before.isdigit() and len(before) < 12 else None,
+        parse_id(before),
     )
     return render_template(
         "duties/reports.html",
@@ -227,7 +229,7 @@ def permits_index():
         rows = [r for r in rows if r.state == state]
     pages = max(1, -(-len(rows) // PERMITS_PAGE_SIZE))
     raw = request.args.get("page", "1")
-    page = min(int(raw), pages) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+    page = min(parse_whole(raw, 99_999, minimum=1) or 1, pages)
     rows = rows[(page - 1) * PERMITS_PAGE_SIZE : page * PERMITS_PAGE_SIZE]
     return render_template(
         "duties/permits.html",

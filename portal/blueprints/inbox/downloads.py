@@ -24,6 +24,7 @@ from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, VerifyForm
 from portal.blueprints.inbox.helpers import inbox_filter, prepare_filter_form, scope
 from portal.extensions import db
+from portal.inputs import parse_id
 from portal.letters import inbox as inbox_service
 from portal.models import Letter
 from portal.permissions import Permission, requires
@@ -49,11 +50,10 @@ def download():
     organisation_id = g.organisation.id
     raw_ids = request.args.getlist("letter")
     if raw_ids:
-        if len(raw_ids) > inbox_service.ZIP_MAX_LETTERS or not all(
-            raw.isdigit() and len(raw) < 12 for raw in raw_ids
-        ):
+        letter_ids = [parse_id(raw) for raw in raw_ids]
+        if len(raw_ids) > inbox_service.ZIP_MAX_LETTERS or None in letter_ids:
             abort(404)
-        ids = inbox_service.selected_letter_ids(organisation_id, [int(r) for r in raw_ids], scope())
+        ids = inbox_service.selected_letter_ids(organisation_id, letter_ids, scope())
         if ids is None:
             abort(404)
         return _zip_response(ids)

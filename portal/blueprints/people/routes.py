@@ -15,6 +15,7 @@ from portal.countries import CODES, country_choices, country_name
 from portal.duties import reports
 from portal.extensions import db
 from portal.forms import EmptyForm
+from portal.inputs import parse_id
 from portal.labels import CATEGORY
 from portal.letters import visibility
 from portal.models import Application, Category, ChangeSubject, Letter, Person, Sex
@@ -90,11 +91,10 @@ def index():
         state=args.get("state", "current") if args.get("state") in STATES else "current",
     )
     after = None
-    if args.get("after", "").isdigit():
+    after_id = parse_id(args.get("after"))
+    if after_id is not None:
         after = db.session.scalar(
-            select(Person).where(
-                Person.id == int(args["after"]), Person.organisation_id == g.organisation.id
-            )
+            select(Person).where(Person.id == after_id, Person.organisation_id == g.organisation.id)
         )
     people, more = service.register_page(g.organisation.id, g.context.in_scope, filters, after)
     next_url = None

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from portal import clock
 from portal.blueprints.public import bp
 from portal.csv_io import write_csv
+from portal.inputs import parse_whole
 from portal.models import Category
 from portal.oversight import register
 
@@ -16,7 +17,7 @@ CATEGORIES = "<any(labour, research, study, exchange):category>"
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) <= 5 and 0 < int(raw) <= register.MAX_PAGE else 1
+    return parse_whole(raw, register.MAX_PAGE, minimum=1) or 1
 
 
 def _request(category: str):

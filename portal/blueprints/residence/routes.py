@@ -17,6 +17,7 @@ from portal.blueprints.residence.forms import (
 from portal.cases.documents import max_bytes
 from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
+from portal.inputs import parse_id
 from portal.models import (
     Application,
     ApplicationKind,
@@ -84,11 +85,12 @@ def start():
 def _person_from_register(raw: str):
     """The person (of this organisation, within the mandate's scope, not archived) the
     application is about, chosen on their page in the people register; else None."""
-    if not raw.isdigit():
+    person_id = parse_id(raw)
+    if person_id is None:
         return None
     return db.session.scalar(
         select(Person).where(
-            Person.id == int(raw),
+            Person.id == person_id,
             Person.organisation_id == g.organisation.id,
             Person.archived_at.is_(None),
             g.context.in_scope(Person.category),

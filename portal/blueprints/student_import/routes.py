@@ -26,6 +26,7 @@ from portal.bulk import student_rows
 from portal.csv_io import CsvRejected, write_csv
 from portal.extensions import db
 from portal.forms import EmptyForm
+from portal.inputs import parse_whole
 from portal.models import Category, ImportBatch, ImportStatus
 from portal.permissions import Permission, requires
 
@@ -119,7 +120,7 @@ def show(batch_id: int):
     batch = get_batch_or_404(batch_id)
     valid = service.valid_rows(batch) if not batch.busy else []
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = parse_whole(page, 9_999, minimum=1) or 1
     pages = max(1, -(-len(valid) // PAGE_SIZE))
     page = min(page, pages)
     return render_template(
