@@ -28,7 +28,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
-from tests.support.casework import act, submit, submitted_case
+from tests.support.casework import act, grant, submit, submitted_case
 from tests.support.factories import (
     ApplicationFactory,
     MembershipFactory,
@@ -445,15 +445,12 @@ def test_an_unverified_organisation_sends_its_kvk_extract_and_the_ind_verifies_i
     case_page = get_page(client, f"/backoffice/cases/{application.id}")
     assert "KvK number not verified" in case_page.soup.find(id="organisation-kvk").text
     assert case_page.soup.find("a", href=f"/backoffice/documents/{extract.id}") is not None
-    # Granting before the KvK extract is checked: refused, nothing changes.
-    act(client, application, "/decision", **{"decision-outcome": "grant", "decision-reason": "ok"})
-    assert db.session.get(Application, application.id).status != ApplicationStatus.GRANTED
-    assert "not verified" in get_page(client, f"/backoffice/cases/{application.id}").text
-    # The checklist item met: the organisation is verified by the IND.
-    act(client, application, "/checklist", **{"checklist-kvk_extract_outcome": "met"})
+    # The grant needs every checklist item met, the KvK extract included: meeting it verifies
+    # the organisation (by the IND), and the grant goes through.
+    response = grant(client, application, reason="ok")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
     organisation = db.session.get(Organisation, organisation.id)
     assert organisation.kvk_verified_via == KvkProof.IND_REVIEW
-    act(client, application, "/decision", **{"decision-outcome": "grant", "decision-reason": "ok"})
     assert db.session.get(Application, application.id).status == ApplicationStatus.GRANTED
     assert db.session.scalar(
         db.select(Recognition).where(Recognition.organisation_id == organisation.id)
