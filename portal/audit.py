@@ -35,6 +35,10 @@ class AuditAction(StrEnum):
     USER_SIGNED_IN = "user.signed_in"
     USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
     # Organisations: profile, change reports, team, mandates
+    ADMIN_RIGHTS_GRANTED = "admin_rights.granted"
+    ADMIN_RIGHTS_REFUSED = "admin_rights.refused"
+    ADMIN_RIGHTS_REQUESTED = "admin_rights.requested"
+    MEMBER_KEPT = "member.kept"
     CHANGE_REPORT_ACCEPTED = "change_report.accepted"
     CHANGE_REPORT_REJECTED = "change_report.rejected"
     MANDATE_GRANTED = "mandate.granted"
@@ -101,6 +105,7 @@ class AuditAction(StrEnum):
     STAFF_AUDIT_SEARCHED = "staff.audit.searched"
     STAFF_CASE_VIEWED = "staff.case.viewed"
     STAFF_CASE_REPLIES_VIEWED = "staff.case_replies.viewed"
+    STAFF_ADMIN_RIGHTS_VIEWED = "staff.admin_rights.viewed"
     STAFF_CHANGE_REPORT_VIEWED = "staff.change_report.viewed"
     STAFF_DOCUMENT_VIEWED = "staff.document.viewed"
     STAFF_EVENT_LOG_EXPORTED = "staff.event_log.exported"

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
+    # Grant or refuse a member's request for administrator rights (issue 25): supervisors.
+    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"
 
 
 _READER = {
@@ -118,6 +120,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_SANCTION_SUSPEND,
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
+    Permission.STAFF_ADMIN_RIGHTS_DECIDE,
 }
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {

@@ -40,7 +40,7 @@ from portal.models.security import (
     TokenPurpose,
     UserSession,
 )
-from portal.models.team import Invitation, Mandate
+from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -76,6 +76,8 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "AdminRightsRequest",
+    "AdminRightsStatus",
     "KvkProof",
     "LegalForm",
     "LetterRead",
