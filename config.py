@@ -55,6 +55,8 @@ class Config:
     SESSION_IDLE_WARNING = int(os.environ.get("SESSION_IDLE_WARNING", str(2 * 60)))
     # E-mailed links
     PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
+    SIGN_UP_TTL = int(os.environ.get("SIGN_UP_TTL", str(24 * 60 * 60)))
+    SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "5 per minute;20 per hour")
     EMAIL_CHANGE_TTL = int(os.environ.get("EMAIL_CHANGE_TTL", str(24 * 60 * 60)))
 
     # OpenID Connect (portal/identity/oidc.py). A provider is used only when its issuer is set.

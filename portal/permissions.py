@@ -158,6 +158,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.register_json",
         "account.sign_in",
         "account.sign_up",
+        "account.confirm_sign_up",
         "account.sign_out",
         "organisation.invitation",
         "backoffice.sign_in",
