@@ -68,6 +68,10 @@ class Config:
     OIDC_STAFF_ISSUER = os.environ.get("OIDC_STAFF_ISSUER")
     OIDC_STAFF_CLIENT_ID = os.environ.get("OIDC_STAFF_CLIENT_ID")
     OIDC_STAFF_CLIENT_SECRET = os.environ.get("OIDC_STAFF_CLIENT_SECRET")
+    # Evidence of a second factor at the IND identity provider (comma-separated): an `amr`
+    # value or an `acr` value among these. Without it staff use the portal's own TOTP too.
+    OIDC_STAFF_MFA_AMR = os.environ.get("OIDC_STAFF_MFA_AMR", "mfa")
+    OIDC_STAFF_MFA_ACR = os.environ.get("OIDC_STAFF_MFA_ACR", "")
     OIDC_STAFF_ROLE_CLAIM = os.environ.get("OIDC_STAFF_ROLE_CLAIM", "roles")
     OIDC_STAFF_ROLE_MAP = os.environ.get(
         "OIDC_STAFF_ROLE_MAP",

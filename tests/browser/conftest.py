@@ -72,11 +72,14 @@ class LiveServer:
 
     def mail_link(self, path_start: str) -> str:
         """The path of the last link starting with `path_start` in a printed e-mail."""
+        import quopri
         import time
 
         pattern = re.compile(r"https?://[^/\s]+(" + re.escape(path_start) + r"\S*)")
         for _ in range(100):
-            found = pattern.findall("".join(self.output))
+            # Long lines make the printed body quoted-printable: decode it first.
+            printed = quopri.decodestring("".join(self.output).encode()).decode(errors="replace")
+            found = pattern.findall(printed)
             if found:
                 return found[-1]
             time.sleep(0.1)
