@@ -55,6 +55,7 @@ class Config:
     SESSION_IDLE_WARNING = int(os.environ.get("SESSION_IDLE_WARNING", str(2 * 60)))
     # E-mailed links
     PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
+    STAFF_INVITATION_TTL = int(os.environ.get("STAFF_INVITATION_TTL", str(72 * 60 * 60)))
     SIGN_UP_TTL = int(os.environ.get("SIGN_UP_TTL", str(24 * 60 * 60)))
     SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "5 per minute;20 per hour")
     EMAIL_CHANGE_TTL = int(os.environ.get("EMAIL_CHANGE_TTL", str(24 * 60 * 60)))

@@ -164,6 +164,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "backoffice.sign_in",
         "backoffice.sign_in_code",
         "backoffice.sign_out",
+        "backoffice.accept_invitation",
         # Sign-in steps before the user is signed in (issue 8)
         "account.sign_in_code",
         "account.sign_in_recovery",

@@ -132,6 +132,25 @@ def create_staff(
     return user
 
 
+INVITED = "!invited"  # not a hash: no password matches until the invitee sets one
+
+
+def invite_staff(email: str, name: str, role: StaffRole, actor: User) -> User:
+    """A staff account without password or second factor: the invitee sets both from the
+    e-mailed link (portal/identity/tokens.py send_staff_invitation)."""
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(email)
+    user = User(email=normalise_email(email), name=name, password_hash=INVITED, staff_role=role)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(AuditAction.STAFF_INVITED, actor=actor, target=user, details={"role": role.value})
+    return user
+
+
+def invitation_pending(user: User) -> bool:
+    return user.password_hash == INVITED
+
+
 def change_staff_role(user: User, role: StaffRole, actor: User) -> None:
     previous = user.staff_role
     user.staff_role = role

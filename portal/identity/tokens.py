@@ -20,6 +20,7 @@ from portal import audit, tasks
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity import accounts
+from portal.identity.passwords import hash_password
 from portal.mail import send_mail
 from portal.models import AccountToken, TokenPurpose, User
 from portal.models.base import utcnow
@@ -141,6 +142,35 @@ def reset_password(token: str, password: str) -> User:
     accounts.set_password(row.user, password)
     audit.record(AuditAction.USER_PASSWORD_RESET_COMPLETED, actor=row.user, target=row.user)
     return row.user
+
+
+def send_staff_invitation(user: User, inviter: User, language: str) -> None:
+    """Mail the single-use, expiring link with which the invitee sets their own password and
+    second factor (flushes)."""
+    ttl = current_app.config["STAFF_INVITATION_TTL"]
+    token = _issue(user, TokenPurpose.STAFF_INVITATION, ttl)
+    send(
+        user.email,
+        "staff_invitation",
+        language,
+        name=user.name,
+        inviter=inviter.name,
+        link=link(f"/backoffice/invitation/{token}"),
+        hours=ttl // 3600,
+    )
+
+
+def accept_staff_invitation(token: str, password: str) -> User:
+    """The invitee's own password; the link is used up (compare-and-set). The second factor is
+    set up next, before the first session (sign_in.begin)."""
+    row = find(token, TokenPurpose.STAFF_INVITATION)
+    if not consume(AccountToken, row.id) or not accounts.invitation_pending(row.user):
+        raise TokenInvalid
+    user = row.user
+    user.password_hash = hash_password(password)
+    audit.record(AuditAction.STAFF_INVITATION_ACCEPTED, actor=user, target=user)
+    db.session.flush()
+    return user
 
 
 def request_email_change(user: User, new_email: str, language: str) -> None:

@@ -25,6 +25,7 @@ class RecoveryCode(db.Model):
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
     EMAIL_CHANGE = "email_change"
+    STAFF_INVITATION = "staff_invitation"
 
 
 class UserSession(db.Model):

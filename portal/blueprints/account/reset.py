@@ -10,11 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.blueprints.account import bp
-from portal.blueprints.account.forms import NewPasswordForm, ResetRequestForm
+from portal.blueprints.account.forms import ResetRequestForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.identity import accounts, lockout
 from portal.identity import tokens as account_tokens
+from portal.identity.forms import NewPasswordForm
 from portal.models import TokenPurpose
 
 
