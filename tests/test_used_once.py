@@ -19,11 +19,11 @@ from sqlalchemy.engine import make_url
 from config import TestConfig
 from portal import create_app
 from portal.extensions import db
-from portal.identity import tokens
-from portal.models import OrgRole, TokenPurpose, User
+from portal.identity import accounts, second_factor, tokens
+from portal.models import OrgRole, StaffRole, TokenPurpose, User
 from portal.setup import MIGRATIONS_DIR
 from tests.support.auth import totp_code
-from tests.support.factories import PASSWORD, TOTP_SECRET, member
+from tests.support.factories import PASSWORD, TOTP_SECRET, UserFactory, member
 from tests.support.pages import Page, get_page
 from tests.support.sign_up import link_in, mail_to, send_sign_up
 
@@ -204,3 +204,55 @@ def test_one_sign_up_link_followed_twice_at_once_makes_one_account(app, race_por
             text("SELECT count(*) FROM organisation WHERE legal_name = 'Twice B.V.'")
         ).scalar()
         assert organisations == 1
+
+
+def test_one_staff_invitation_accepted_twice_at_once_sets_one_password(race_portal):
+    with race_portal.app_context():
+        admin = UserFactory(staff_administrator=True)
+        invitee = accounts.invite_staff("new@ind.example", "New", StaffRole.REVIEWER, admin)
+        token = tokens._issue(invitee, TokenPurpose.STAFF_INVITATION, 3600)
+        db.session.commit()
+    path = f"/backoffice/invitation/{token}"
+    clients = [english_client(race_portal) for _ in range(2)]
+    forms = [get_page(c, path).csrf() for c in clients]
+    passwords = [NEW_PASSWORD, NEW_PASSWORD + " and more"]
+    release = held_before(race_portal, "UPDATE account_token")
+    try:
+        responses = at_once(
+            *[
+                lambda c=c, f=f, p=p: c.post(
+                    path, data={"csrf_token": f, "password": p, "confirm": p}
+                )
+                for c, f, p in zip(clients, forms, passwords, strict=True)
+            ]
+        )
+    finally:
+        release()
+    assert sorted(r.status_code for r in responses) == [302, 404]
+
+
+def test_one_recovery_code_sent_twice_at_once_signs_in_once(race_portal):
+    with race_portal.app_context():
+        user = member(OrgRole.ADMINISTRATOR)
+        user.totp_secret = TOTP_SECRET
+        (code, *_rest) = second_factor.new_recovery_codes(user)
+        db.session.commit()
+        email = user.email
+    clients = [english_client(race_portal) for _ in range(2)]
+    for client in clients:
+        token = get_page(client, "/sign-in").csrf()
+        client.post("/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    forms = [get_page(c, "/sign-in/recovery-code").csrf() for c in clients]
+    release = held_before(race_portal, "UPDATE recovery_code")
+    try:
+        responses = at_once(
+            *[
+                lambda c=c, f=f: c.post(
+                    "/sign-in/recovery-code", data={"csrf_token": f, "code": code}
+                )
+                for c, f in zip(clients, forms, strict=True)
+            ]
+        )
+    finally:
+        release()
+    assert sorted(r.status_code for r in responses) == [302, 400]
