@@ -4,8 +4,8 @@
   left or is locked out; IND staff grant or refuse, or an eHerkenning sign-in grants at once.
 - membership.kept_at: when an administrator kept a member who had not signed in for a while.
 
-Revision ID: 0020_continuity
-Revises: 0019_decisions
+Revision ID: 0022_continuity
+Revises: 0021_accounts_invitations
 Create Date: 2026-12-04 23:01:12.936677
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_continuity'
-down_revision = '0019_decisions'
+revision = '0022_continuity'
+down_revision = '0021_accounts_invitations'
 branch_labels = None
 depends_on = None
 
