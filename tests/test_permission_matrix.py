@@ -121,6 +121,11 @@ MATRIX = [
     ("POST", "/organisation/administrator-rights", (400, 400, 400, 404, 404, 404, 400, 403)),
     ("POST", "/organisation/mandates", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/mandates/{mandate}/revoke", (302, 403, 403, 403, 403, 404, 404, 403)),
+    # API clients: administrators of their own organisation only, never under a mandate.
+    ("GET", "/organisation/api-clients", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("POST", "/organisation/api-clients", (400, 403, 403, 403, 403, 404, 403, 403)),
+    ("POST", "/organisation/api-clients/1/rotate", (404, 403, 403, 403, 403, 404, 404, 403)),
+    ("POST", "/organisation/api-clients/1/revoke", (404, 403, 403, 403, 403, 404, 404, 403)),
     ("GET", "/organisation/frozen-accounts", (200, 403, 403, 403, 403, 404, 200, 403)),
     (
         "GET",

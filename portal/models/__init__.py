@@ -1,5 +1,6 @@
 """Typed models, one module per aggregate."""
 
+from portal.models.api_client import ApiClient, ApiToken
 from portal.models.application import (
     Application,
     ApplicationKind,
@@ -45,6 +46,8 @@ from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
+    "ApiClient",
+    "ApiToken",
     "InboxUnread",
     "ReminderKind",
     "ReminderSent",

@@ -1,0 +1,52 @@
+"""RFC 9457 problem documents with stable codes; titles in the Accept-Language language."""
+
+import json
+
+from flask import Response
+from flask_babel import lazy_gettext as _l
+
+PROBLEM_TYPE = "application/problem+json"
+
+TITLES = {
+    "unauthorized": _l("The access token is missing, expired or revoked."),
+    "insufficient_scope": _l("The access token does not allow this."),
+    "forbidden_address": _l("This client may not be used from this address."),
+    "not_found": _l("Not found."),
+    "invalid_body": _l("The request body is not valid JSON of the expected form."),
+    "validation_failed": _l("Some fields are not valid."),
+    "precondition_required": _l("Send If-Match with the ETag of the resource."),
+    "precondition_failed": _l("The resource was changed since you read it."),
+    "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
+}
+
+
+class Problem(Exception):
+    """Raised anywhere in an API view; the blueprint turns it into a problem document."""
+
+    def __init__(self, status: int, code: str, errors: list[dict] | None = None, **extra):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.errors = errors or []
+        self.extra = extra
+
+
+def response(problem: Problem) -> Response:
+    body = {
+        "type": f"urn:sponsorportal:problem:{problem.code}",
+        "title": str(TITLES[problem.code]),
+        "status": problem.status,
+        "code": problem.code,
+        **problem.extra,
+    }
+    if problem.errors:
+        body["errors"] = problem.errors
+    headers = {}
+    if problem.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=problem.status,
+        mimetype=PROBLEM_TYPE,
+        headers=headers,
+    )

@@ -1,0 +1,125 @@
+"""People over the API: list (keyset paging, filters) and get. Personal data never in URLs:
+filters take only category and archived; a person is named by its opaque id."""
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+
+from portal.api import openapi
+from portal.api.problems import Problem
+from portal.api.scopes import Scope
+from portal.blueprints.api import bp
+from portal.blueprints.api.guard import api_route, in_scope
+from portal.extensions import db
+from portal.models import Category, Person
+
+PAGE_SIZE = 100
+PEOPLE = "/api/v1/organisations/{kvk}/people"
+
+
+def person_json(person: Person) -> dict:
+    return {
+        "id": person.id,
+        "given_names": person.given_names,
+        "surname": person.surname,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "nationality": person.nationality,
+        "category": person.category.value,
+        "v_number": person.v_number,
+        "archived": person.archived_at is not None,
+    }
+
+
+def _int_arg(name: str, default: int | None) -> int | None:
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise Problem(400, "validation_failed", [{"pointer": f"#/query/{name}", "code": "integer"}])
+    return int(value)
+
+
+openapi.operation(
+    PEOPLE,
+    "get",
+    scope=Scope.PEOPLE_READ,
+    summary="List people (keyset paging by id)",
+    parameters=[
+        {"name": "after", "in": "query", "schema": {"type": "integer"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": PAGE_SIZE}},
+        {"name": "category", "in": "query", "schema": {"enum": [c.value for c in Category]}},
+        {"name": "archived", "in": "query", "schema": {"enum": ["true", "false"]}},
+    ],
+    responses={
+        "200": {
+            "description": "A page of people",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PersonPage"}}
+            },
+        },
+        "400": {
+            "description": "Bad query",
+            "content": {"application/problem+json": {"schema": openapi.PROBLEM}},
+        },
+    },
+)
+
+
+@bp.get("/organisations/<kvk>/people")
+@api_route(Scope.PEOPLE_READ)
+def list_people():
+    after = _int_arg("after", 0)
+    limit = min(_int_arg("limit", PAGE_SIZE) or PAGE_SIZE, PAGE_SIZE)
+    query = select(Person).where(
+        Person.organisation_id == g.organisation.id, Person.id > after, in_scope(Person.category)
+    )
+    category = request.args.get("category")
+    if category is not None:
+        if category not in {c.value for c in Category}:
+            raise Problem(
+                400, "validation_failed", [{"pointer": "#/query/category", "code": "enum"}]
+            )
+        query = query.where(Person.category == Category(category))
+    archived = request.args.get("archived")
+    if archived in ("true", "false"):
+        column = Person.archived_at
+        query = query.where(column.is_not(None) if archived == "true" else column.is_(None))
+    people = db.session.scalars(query.order_by(Person.id).limit(limit + 1)).all()
+    more = len(people) > limit
+    people = people[:limit]
+    return jsonify(
+        items=[person_json(p) for p in people], next_after=people[-1].id if more else None
+    )
+
+
+openapi.operation(
+    PEOPLE + "/{person_id}",
+    "get",
+    scope=Scope.PEOPLE_READ,
+    summary="Get a person",
+    parameters=[
+        {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ],
+    responses={
+        "200": {
+            "description": "The person",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}},
+        }
+    },
+)
+
+
+@bp.get("/organisations/<kvk>/people/<int:person_id>")
+@api_route(Scope.PEOPLE_READ)
+def get_person(person_id: int):
+    person = db.session.scalar(
+        select(Person).where(
+            Person.id == person_id,
+            Person.organisation_id == g.organisation.id,
+            in_scope(Person.category),
+        )
+    )
+    if person is None:
+        raise Problem(404, "not_found")
+    response = jsonify(person_json(person))
+    response.set_etag(f"{person.id}-{person.updated_at.timestamp()}")
+    return response
