@@ -2,8 +2,11 @@
 
 import json
 
-from flask import Response
+from flask import Response, current_app, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+
+from portal.formatting import BABEL_LOCALES
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -31,17 +34,25 @@ class Problem(Exception):
         self.extra = extra
 
 
+def language() -> str:
+    """The API's language: Accept-Language only (an API call has no session), else English."""
+    chosen = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return BABEL_LOCALES.get(chosen, chosen)
+
+
 def response(problem: Problem) -> Response:
+    with force_locale(language()):
+        title = str(TITLES[problem.code])
     body = {
         "type": f"urn:sponsorportal:problem:{problem.code}",
-        "title": str(TITLES[problem.code]),
+        "title": title,
         "status": problem.status,
         "code": problem.code,
         **problem.extra,
     }
     if problem.errors:
         body["errors"] = problem.errors
-    headers = {}
+    headers = {"Content-Language": language()[:2]}
     if problem.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return Response(
