@@ -74,9 +74,7 @@ def test_client_reads_its_own_people_and_every_call_is_audited(client):
     one = client.get(f"{url}/{people[0].id}", headers=bearer(token))
     assert one.status_code == 200 and one.json["surname"] == people[0].surname
     assert one.headers["ETag"]
-    calls = db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "api.called")
-    ).all()
+    calls = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "api.called")).all()
     assert len(calls) == 3
     assert {c.target_type for c in calls} == {"api_client"}
     assert db.session.scalar(db.select(ApiClient)).last_used_at is not None
@@ -167,7 +165,9 @@ def test_openapi_and_docs_describe_the_same_operations(client):
 def test_token_endpoint_needs_no_csrf_but_web_forms_still_do(client):
     user = member()
     sign_in(client, user)
-    refused = client.post("/organisation/api-clients", data={"name": "x", "scopes": ["people:read"]})
+    refused = client.post(
+        "/organisation/api-clients", data={"name": "x", "scopes": ["people:read"]}
+    )
     assert refused.status_code == 400
     assert db.session.scalar(db.select(db.func.count(ApiClient.id))) == 0
     response = post_form(

@@ -1,8 +1,8 @@
-"""api clients and tokens
+"""api: clients, tokens and idempotency keys
 
 Revision ID: 0023_api
 Revises: 0022_continuity
-Create Date: 2026-12-04 23:25:45.784767
+Create Date: 2026-12-04 23:34:17.668044
 
 """
 from alembic import op
@@ -39,6 +39,21 @@ def upgrade():
     with op.batch_alter_table('api_client', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_client_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('api_idempotency',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['api_client.id'], name=op.f('fk_api_idempotency_client_id_api_client')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_idempotency')),
+    sa.UniqueConstraint('client_id', 'key', name='uq_api_idempotency_key')
+    )
+    with op.batch_alter_table('api_idempotency', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_idempotency_created_at'), ['created_at'], unique=False)
+
     op.create_table('api_token',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
@@ -62,6 +77,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_api_token_client_id'))
 
     op.drop_table('api_token')
+    with op.batch_alter_table('api_idempotency', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_idempotency_created_at'))
+
+    op.drop_table('api_idempotency')
     with op.batch_alter_table('api_client', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_client_organisation_id'))
 

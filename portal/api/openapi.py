@@ -2,6 +2,7 @@
 route registers its operation with `operation(...)`; `document()` assembles the whole."""
 
 from portal.api.scopes import Scope
+from portal.people.fields import FIELDS as PERSON_INPUT_FIELDS
 
 _OPERATIONS: dict[str, dict[str, dict]] = {}
 
@@ -50,6 +51,14 @@ SCHEMAS = {
             "v_number": {"type": ["string", "null"]},
             "archived": {"type": "boolean"},
         },
+    },
+    "PersonInput": {
+        "type": "object",
+        "description": "Values as typed on the web form (dates day-month-year or ISO).",
+        "properties": {
+            name: {"type": ["string", "null"]} for name in (*PERSON_INPUT_FIELDS, "category")
+        },
+        "additionalProperties": False,
     },
     "PersonPage": {
         "type": "object",

@@ -19,6 +19,8 @@ TITLES = {
     "validation_failed": _l("Some fields are not valid."),
     "precondition_required": _l("Send If-Match with the ETag of the resource."),
     "precondition_failed": _l("The resource was changed since you read it."),
+    "duplicate_person": _l("This person is already in the register."),
+    "already_archived": _l("This person is already archived."),
     "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
 }
 

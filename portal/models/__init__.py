@@ -1,6 +1,6 @@
 """Typed models, one module per aggregate."""
 
-from portal.models.api_client import ApiClient, ApiToken
+from portal.models.api_client import ApiClient, ApiIdempotency, ApiToken
 from portal.models.application import (
     Application,
     ApplicationKind,
@@ -47,6 +47,7 @@ from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
     "ApiClient",
+    "ApiIdempotency",
     "ApiToken",
     "InboxUnread",
     "ReminderKind",

@@ -5,7 +5,7 @@ high-entropy random strings, shown once."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -29,6 +29,7 @@ class ApiClient(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
+    created_by = relationship("User")
 
 
 class ApiToken(db.Model):
@@ -42,3 +43,19 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     client = relationship("ApiClient")
+
+
+class ApiIdempotency(db.Model):
+    """A write's answer kept 24 hours under the client's Idempotency-Key: the same key and body
+    answer the same again; the same key with another body is refused."""
+
+    __tablename__ = "api_idempotency"
+    __table_args__ = (UniqueConstraint("client_id", "key", name="uq_api_idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("api_client.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

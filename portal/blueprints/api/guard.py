@@ -13,7 +13,7 @@ from portal.api import clients, oauth
 from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.audit import AuditAction
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.models.base import utcnow
 
 
@@ -51,7 +51,7 @@ def api_route(scope: Scope):
             return view(*args, **kwargs)
 
         wrapped.required_scope = scope
-        return wrapped
+        return csrf.exempt(wrapped)  # a bearer token, never a cookie: no CSRF to fear
 
     return decorator
 

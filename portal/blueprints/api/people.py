@@ -4,7 +4,7 @@ filters take only category and archived; a person is named by its opaque id."""
 from flask import g, jsonify, request
 from sqlalchemy import select
 
-from portal.api import openapi
+from portal.api import openapi, person_input
 from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
@@ -108,9 +108,7 @@ openapi.operation(
 )
 
 
-@bp.get("/organisations/<kvk>/people/<int:person_id>")
-@api_route(Scope.PEOPLE_READ)
-def get_person(person_id: int):
+def get_person_or_404(person_id: int) -> Person:
     person = db.session.scalar(
         select(Person).where(
             Person.id == person_id,
@@ -120,6 +118,13 @@ def get_person(person_id: int):
     )
     if person is None:
         raise Problem(404, "not_found")
+    return person
+
+
+@bp.get("/organisations/<kvk>/people/<int:person_id>")
+@api_route(Scope.PEOPLE_READ)
+def get_person(person_id: int):
+    person = get_person_or_404(person_id)
     response = jsonify(person_json(person))
-    response.set_etag(f"{person.id}-{person.updated_at.timestamp()}")
+    response.set_etag(person_input.etag(person))
     return response
