@@ -174,3 +174,22 @@ def test_token_endpoint_needs_no_csrf_but_web_forms_still_do(client):
         client, "/organisation/api-clients", {"name": "x", "scopes": ["people:read"]}
     )
     assert response.status_code == 200
+
+
+def test_calls_are_rate_limited_with_ratelimit_headers(monkeypatch, database_url):
+    from config import TestConfig
+    from portal import create_app
+
+    monkeypatch.setattr(TestConfig, "RATELIMIT_ENABLED", True)
+    monkeypatch.setattr(TestConfig, "API_RATE_LIMIT", "2 per minute")
+    app = create_app("test")
+    http = app.test_client()
+    responses = [http.get("/api/v1/openapi.json") for _ in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert responses[0].headers["RateLimit-Limit"] == "2"
+    assert responses[0].headers["RateLimit-Remaining"] == "1"
+    assert 0 < int(responses[0].headers["RateLimit-Reset"]) <= 61
+    assert responses[2].mimetype == "application/problem+json"
+    # Counted per client or address: another address still gets through.
+    other = http.get("/api/v1/openapi.json", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 200

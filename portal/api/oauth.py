@@ -8,6 +8,7 @@ from datetime import timedelta
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
+from flask import current_app, request
 from sqlalchemy import select
 
 from portal import clock
@@ -139,6 +140,22 @@ def acting_for(client: ApiClient, kvk_number: str) -> tuple[Organisation, Mandat
         if mandate.active_on(today):
             return sponsor, mandate
     raise LookupError(kvk_number)
+
+
+def rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def rate_key() -> str:
+    """Calls are counted per client (by its token), else per address."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        token = db.session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == clients.digest(header[7:].strip()))
+        )
+        if token is not None:
+            return f"api-client:{token.client_id}"
+    return f"api-address:{request.remote_addr}"
 
 
 def token_endpoint():

@@ -21,6 +21,7 @@ TITLES = {
     "precondition_failed": _l("The resource was changed since you read it."),
     "duplicate_person": _l("This person is already in the register."),
     "already_archived": _l("This person is already archived."),
+    "rate_limited": _l("Too many calls. Wait and try again."),
     "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
 }
 

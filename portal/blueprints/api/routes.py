@@ -1,11 +1,31 @@
 """The token endpoint, the OpenAPI description and its documentation page."""
 
+import time
+
 from flask import jsonify, render_template, url_for
 
 from portal.api import oauth, openapi
 from portal.api.problems import Problem, response
 from portal.blueprints.api import bp
 from portal.extensions import csrf, limiter
+
+limiter.limit(oauth.rate_limit, key_func=oauth.rate_key)(bp)
+
+
+@bp.after_request
+def rate_limit_headers(response):
+    """The IETF RateLimit-* fields (reset: seconds from now) for the client's limit."""
+    current = limiter.current_limit
+    if current is not None:
+        response.headers["RateLimit-Limit"] = str(current.limit.amount)
+        response.headers["RateLimit-Remaining"] = str(current.remaining)
+        response.headers["RateLimit-Reset"] = str(max(0, current.reset_at - int(time.time())))
+    return response
+
+
+@bp.errorhandler(429)
+def too_many(_error):
+    return response(Problem(429, "rate_limited"))
 
 
 @bp.errorhandler(Problem)
@@ -20,7 +40,6 @@ def not_found(_error):
 
 @bp.post("/oauth/token")
 @csrf.exempt
-@limiter.limit("30 per minute")
 def token():
     return oauth.token_endpoint()
 
