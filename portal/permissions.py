@@ -31,6 +31,8 @@ class Permission(StrEnum):
     PROFILE_EDIT = "organisation:profile:edit"
     MEMBER_MANAGE = "organisation:member:manage"
     MANDATE_MANAGE = "organisation:mandate:manage"
+    # Report the organisation's own breach of a duty (issue 25): administrators, never a mandate.
+    DISCLOSURE_CREATE = "organisation:disclosure:create"
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
     # Take over a frozen organisation's people, drafts and open cases (same KvK number).
@@ -75,6 +77,7 @@ _ADMINISTRATOR = _SUBMITTER | {
     Permission.PROFILE_EDIT,
     Permission.MEMBER_MANAGE,
     Permission.MANDATE_MANAGE,
+    Permission.DISCLOSURE_CREATE,
 }
 
 ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
