@@ -70,6 +70,7 @@ class AuditAction(StrEnum):
     APPLICATION_REPLY_RECEIVED = "application.reply_received"
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
+    APPLICATION_WITHDRAWN = "application.withdrawn"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_UPLOADED = "document.uploaded"

@@ -27,3 +27,10 @@ class SubmitForm(BaseForm):
         ),
         validators=[DataRequired(_l("Confirm the declaration to submit the application"))],
     )
+
+
+class WithdrawForm(BaseForm):
+    confirm = BooleanField(
+        _l("I understand that the IND will not decide on this application once it is withdrawn"),
+        validators=[DataRequired(_l("Confirm that you want to withdraw the application"))],
+    )
