@@ -71,6 +71,7 @@ class AuditAction(StrEnum):
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_UPLOADED = "document.uploaded"

@@ -36,6 +36,14 @@ class Row:
     application: Application
     person_name: str | None
 
+    @property
+    def selectable(self) -> bool:
+        """A residence draft: it may be chosen for a bulk submission."""
+        return (
+            self.application.status == ApplicationStatus.DRAFT
+            and self.application.kind.is_residence
+        )
+
 
 def _query(visible, filters: ListFilter):
     query = (
