@@ -45,6 +45,9 @@ def profile():
         display=display_value,
         labels_for=FIELD_LABELS,
         can_edit=g.context.can(Permission.PROFILE_EDIT),
+        can_manage_team=g.context.can(Permission.MEMBER_MANAGE),
+        can_manage_mandates=g.context.can(Permission.MANDATE_MANAGE),
+        can_take_over=g.context.can(Permission.ORGANISATION_TAKE_OVER),
     )
 
 
