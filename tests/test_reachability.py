@@ -63,11 +63,14 @@ def openable(app, client, public: bool = False) -> set[str]:
         if (rule.endpoint in PUBLIC_ENDPOINTS) != public:
             continue
         response = client.get(rule.rule, buffered=True)
-        if response.status_code == 200 and "html" in response.content_type:
-            # A page that only says why the role may not use it (students/import for an
-            # employer: id="not-allowed") is an answer to a typed address, not a page to find.
-            if 'id="not-allowed"' not in response.get_data(as_text=True):
-                pages.add(rule.rule)
+        # A page that only says why the role may not use it (students/import for an
+        # employer: id="not-allowed") is an answer to a typed address, not a page to find.
+        if (
+            response.status_code == 200
+            and "html" in response.content_type
+            and 'id="not-allowed"' not in response.get_data(as_text=True)
+        ):
+            pages.add(rule.rule)
         response.close()
     return pages
 
