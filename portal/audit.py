@@ -78,6 +78,8 @@ class AuditAction(StrEnum):
     APPLICATION_REPLY_RECEIVED = "application.reply_received"
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
+    APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_UPLOADED = "document.uploaded"
