@@ -31,8 +31,7 @@ class Permission(StrEnum):
     PROFILE_EDIT = "organisation:profile:edit"
     MEMBER_MANAGE = "organisation:member:manage"
     MANDATE_MANAGE = "organisation:mandate:manage"
-    # Report the organisation's own breach of a duty (issue 25): administrators, never a mandate.
-    DISCLOSURE_CREATE = "organisation:disclosure:create"
+    DISCLOSURE_CREATE = "organisation:disclosure:create"  # own breach of a duty (issue 25)
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
     # Take over a frozen organisation's people, drafts and open cases (same KvK number).
@@ -56,8 +55,7 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
-    # Grant or refuse a member's request for administrator rights (issue 25): supervisors.
-    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"
+    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
 
 
 _READER = {
