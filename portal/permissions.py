@@ -34,10 +34,8 @@ class Permission(StrEnum):
     DISCLOSURE_CREATE = "organisation:disclosure:create"  # own breach of a duty (issue 25)
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
-    # Take over a frozen organisation's people, drafts and open cases (same KvK number).
-    ORGANISATION_TAKE_OVER = "organisation:take-over"
-    # Choosing which organisation to act for: every sponsor user, in any context.
-    CONTEXT_SWITCH = "account:context:switch"
+    ORGANISATION_TAKE_OVER = "organisation:take-over"  # a frozen namesake's people and cases
+    CONTEXT_SWITCH = "account:context:switch"  # which organisation to act for: every user
     ACCOUNT_MANAGE = "account:manage"  # one's own sign-in settings; any signed-in user
 
     STAFF_QUEUE_READ = "staff:queue:read"
