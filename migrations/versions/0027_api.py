@@ -1,7 +1,7 @@
 """api: clients, tokens and idempotency keys
 
-Revision ID: 0023_api
-Revises: 0022_continuity
+Revision ID: 0027_api
+Revises: 0026_disclose
 Create Date: 2026-12-04 23:34:17.668044
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_api'
-down_revision = '0022_continuity'
+revision = '0027_api'
+down_revision = '0026_disclose'
 branch_labels = None
 depends_on = None
 
