@@ -125,3 +125,24 @@ def test_read_only_client_cannot_write(client):
     token = get_token(client, client_id, secret)
     url = f"/api/v1/organisations/{user.memberships[0].organisation.kvk_number}/people"
     assert client.post(url, json=PERSON, headers=bearer(token)).status_code == 403
+
+
+def test_search_by_personal_data_is_a_post_never_a_url(client):
+    organisation, token, url = _setup(client)
+    zoe = PersonFactory(organisation=organisation, surname="Núñez", passport_number="ZZ9988776")
+    PersonFactory(organisation=organisation, surname="Smith")
+    PersonFactory(surname="Núñez")  # someone else's
+    by_name = client.post(f"{url}/search", json={"text": "nunez"}, headers=bearer(token))
+    assert by_name.status_code == 200
+    assert [p["id"] for p in by_name.json["items"]] == [zoe.id]
+    by_passport = client.post(f"{url}/search", json={"text": "ZZ9988776"}, headers=bearer(token))
+    assert [p["id"] for p in by_passport.json["items"]] == [zoe.id]
+    bad = client.post(f"{url}/search", json={"surname": "x", "limit": "5"}, headers=bearer(token))
+    assert bad.status_code == 400
+    assert {(e["pointer"], e["code"]) for e in bad.json["errors"]} == {
+        ("/surname", "unknown_field"),
+        ("/limit", "type"),
+    }
+    # The list endpoint takes no personal data: a name in the query string is not a filter.
+    listed = client.get(f"{url}?text=nunez", headers=bearer(token))
+    assert len(listed.json["items"]) == 2

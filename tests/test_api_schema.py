@@ -78,6 +78,8 @@ def test_every_answer_matches_the_description(client):
     call("post", url, json=PERSON, headers=bearer(weak))  # 403
     call("get", url, headers=bearer(token))
     call("get", url + "?limit=x", headers=bearer(token))  # 400
+    call("post", url + "/search", json={"text": "nunez"}, headers=bearer(token))
+    call("post", url + "/search", json={"text": 5}, headers=bearer(token))  # 400
     call("get", url)  # 401
     call("get", person, headers=bearer(token))
     call("get", f"{url}/{other.id}", headers=bearer(token))  # 404

@@ -11,6 +11,7 @@ from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route, in_scope
 from portal.extensions import db
 from portal.models import Category, Person
+from portal.people import register
 
 PAGE_SIZE = 100
 PEOPLE = "/api/v1/organisations/{kvk}/people"
@@ -128,3 +129,77 @@ def get_person(person_id: int):
     response = jsonify(person_json(person))
     response.set_etag(person_input.etag(person))
     return response
+
+
+SEARCH_FIELDS = {"text": str, "nationality": str, "state": str, "after": int, "limit": int}
+STATES = ("current", "archived", "all")
+
+openapi.operation(
+    PEOPLE + "/search",
+    "post",
+    scope=Scope.PEOPLE_READ,
+    summary="Search people by name, passport or V-number (in the body: never in a URL)",
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string", "maxLength": 200},
+                        "nationality": {"type": "string"},
+                        "state": {"enum": list(STATES)},
+                        "after": {"type": "integer"},
+                        "limit": {"type": "integer", "maximum": PAGE_SIZE},
+                    },
+                    "additionalProperties": False,
+                }
+            }
+        },
+    },
+    responses={
+        "200": {
+            "description": "A page of people",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PersonPage"}}
+            },
+        },
+        "400": {
+            "description": "Bad body",
+            "content": {"application/problem+json": {"schema": openapi.PROBLEM}},
+        },
+    },
+)
+
+
+@bp.post("/organisations/<kvk>/people/search")
+@api_route(Scope.PEOPLE_READ)
+def search_people():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem(400, "invalid_body", [{"pointer": "", "code": "object_expected"}])
+    errors = [
+        {"pointer": f"/{name}", "code": "unknown_field" if name not in SEARCH_FIELDS else "type"}
+        for name, value in sorted(body.items())
+        if name not in SEARCH_FIELDS or type(value) is not SEARCH_FIELDS[name]
+    ]
+    if body.get("state", "current") not in STATES:
+        errors.append({"pointer": "/state", "code": "enum"})
+    if len(str(body.get("text", ""))) > 200:
+        errors.append({"pointer": "/text", "code": "too_long"})
+    if errors:
+        raise Problem(400, "invalid_body", errors)
+    filters = register.RegisterFilter(
+        text=body.get("text", ""),
+        nationality=body.get("nationality", "").upper(),
+        state=body.get("state", "current"),
+    )
+    limit = max(1, min(body.get("limit", PAGE_SIZE), PAGE_SIZE))
+    query = register.register_query(g.organisation.id, in_scope, filters)
+    query = query.where(Person.id > body.get("after", 0)).order_by(Person.id).limit(limit + 1)
+    people = db.session.scalars(query).all()
+    more = len(people) > limit
+    people = people[:limit]
+    return jsonify(
+        items=[person_json(p) for p in people], next_after=people[-1].id if more else None
+    )
