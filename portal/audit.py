@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     API_CLIENT_REGISTERED = "api_client.registered"
     API_CLIENT_REVOKED = "api_client.revoked"
     API_CLIENT_ROTATED = "api_client.rotated"
+    API_TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an action)
     ADMIN_RIGHTS_GRANTED = "admin_rights.granted"
     ADMIN_RIGHTS_REFUSED = "admin_rights.refused"
     ADMIN_RIGHTS_REQUESTED = "admin_rights.requested"

@@ -193,3 +193,15 @@ def test_calls_are_rate_limited_with_ratelimit_headers(monkeypatch, database_url
     # Counted per client or address: another address still gets through.
     other = http.get("/api/v1/openapi.json", environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert other.status_code == 200
+
+
+def test_revoking_a_client_ends_its_tokens_at_once_and_issuing_is_audited(client):
+    organisation, client_id, secret = _client_of(client)
+    token = get_token(client, client_id, secret)
+    url = f"/api/v1/organisations/{organisation.kvk_number}/people"
+    assert client.get(url, headers=bearer(token)).status_code == 200
+    issued = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "api.token_issued"))
+    assert issued.target_type == "api_client" and issued.organisation_id == organisation.id
+    db.session.scalar(db.select(ApiClient)).revoked_at = utcnow()
+    db.session.flush()
+    assert client.get(url, headers=bearer(token)).status_code == 401

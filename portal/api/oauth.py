@@ -9,11 +9,12 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProte
 from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from flask import current_app, request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from portal import clock
+from portal import audit, clock
 from portal.api import clients
 from portal.api.scopes import Scope
+from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import ApiClient, ApiToken, Mandate, Organisation
 from portal.models.base import utcnow
@@ -84,14 +85,23 @@ def _query_client(client_id: str) -> OAuthClient | None:
 
 
 def _save_token(token: dict, request) -> None:
+    """Store the new token's hash (expired tokens are dropped a day later) and audit it."""
     client = request.client.client
+    now = utcnow()
+    db.session.execute(delete(ApiToken).where(ApiToken.expires_at < now - timedelta(days=1)))
     db.session.add(
         ApiToken(
             client_id=client.id,
             token_hash=clients.digest(token["access_token"]),
             scopes=token.get("scope", "").split(),
-            expires_at=utcnow() + timedelta(seconds=token["expires_in"]),
+            expires_at=now + timedelta(seconds=token["expires_in"]),
         )
+    )
+    audit.record(
+        AuditAction.API_TOKEN_ISSUED,
+        organisation=client.organisation,
+        target=client,
+        details={"scopes": token.get("scope", "").split()},
     )
     db.session.commit()
 
