@@ -42,6 +42,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
+    # Reverse proxies in front of the portal (addresses or networks, comma-separated): only a
+    # request from one of them has its client address taken from X-Forwarded-For
+    # (portal/proxies.py). Empty: the portal is reached directly.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+
     # Sign-in abuse limits (Flask-Limiter). memory:// for one process; Redis in production.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
