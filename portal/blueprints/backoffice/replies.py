@@ -1,14 +1,13 @@
 """Back office: the sponsor's replies to letters on a case, with their documents."""
 
-from urllib.parse import quote
-
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit
 from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
+from portal.cases import documents
 from portal.cases.replies import replies_for_case
 from portal.extensions import db
 from portal.models import Application, Document, Organisation
@@ -48,11 +47,4 @@ def document(document_id: int):
         target=found,
     )
     db.session.commit()
-    return Response(
-        found.content,
-        mimetype=found.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return documents.download(found)
