@@ -6,7 +6,7 @@ replies to letters and by applications.
     document = store_upload(file_storage, organisation=..., application=..., actor=...)
 
 raises UploadRejected (with a message for the user) when a rule is broken. Every download is
-`download(document)`.
+`download(document)`; staff open only documents of submitted cases (`staff_document`).
 """
 
 import hashlib
@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from flask import Response, current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from portal import audit
 from portal.audit import AuditAction
@@ -155,4 +156,17 @@ def download(document: Document) -> Response:
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },
+    )
+
+
+def staff_document(document_id: int) -> Document | None:
+    """A document staff may open: any but those of a case never submitted. Drafts are the
+    sponsor's own until submitted: their documents are nobody else's business."""
+    return db.session.scalar(
+        select(Document)
+        .outerjoin(Application, Application.id == Document.application_id)
+        .where(
+            Document.id == document_id,
+            or_(Document.application_id.is_(None), Application.submitted_at.is_not(None)),
+        )
     )
