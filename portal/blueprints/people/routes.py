@@ -69,8 +69,19 @@ def _data(form: PersonForm) -> dict:
     return data
 
 
-def _duplicate_error(form: PersonForm, existing: Person) -> Person:
-    """Flag the likely duplicate; the page links to the existing record."""
+def _duplicate_error(form: PersonForm, existing: Person) -> Person | None:
+    """Flag the likely duplicate; the page links to the existing record when the acting user
+    may see it. Under a mandate, a person outside its categories is not named or linked: the
+    intermediary learns only that the sponsor already has this passport in its register."""
+    if not g.context.category_in_scope(existing.category):
+        form.passport_number.errors.append(
+            _(
+                "A person with this passport number and nationality is already in the "
+                "organisation's register, outside the categories of your mandate. Ask the "
+                "organisation about this person."
+            )
+        )
+        return None
     form.passport_number.errors.append(
         _(
             "%(name)s, with this passport number and nationality, is already in the register. "
