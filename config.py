@@ -66,6 +66,8 @@ class Config:
     # seconds before), and after PERMANENT_SESSION_LIFETIME whatever happens.
     SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(20 * 60)))
     SESSION_IDLE_WARNING = int(os.environ.get("SESSION_IDLE_WARNING", str(2 * 60)))
+    # Searches by personal terms: seconds a filter token (portal/filter_tokens.py) stands for them.
+    FILTER_TOKEN_TTL = int(os.environ.get("FILTER_TOKEN_TTL", str(60 * 60)))
     # E-mailed links
     PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
     EMAIL_CHANGE_TTL = int(os.environ.get("EMAIL_CHANGE_TTL", str(24 * 60 * 60)))
