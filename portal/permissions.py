@@ -54,6 +54,8 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
+    # Grant or refuse a member's request for administrator rights (issue 25): supervisors.
+    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"
 
 
 _READER = {
@@ -118,6 +120,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_SANCTION_SUSPEND,
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
+    Permission.STAFF_ADMIN_RIGHTS_DECIDE,
 }
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {
@@ -158,11 +161,13 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.register_json",
         "account.sign_in",
         "account.sign_up",
+        "account.confirm_sign_up",
         "account.sign_out",
         "organisation.invitation",
         "backoffice.sign_in",
         "backoffice.sign_in_code",
         "backoffice.sign_out",
+        "backoffice.accept_invitation",
         # Sign-in steps before the user is signed in (issue 8)
         "account.sign_in_code",
         "account.sign_in_recovery",

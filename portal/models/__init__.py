@@ -37,10 +37,11 @@ from portal.models.security import (
     IdentityKind,
     RecoveryCode,
     SignInThrottle,
+    SignUpRequest,
     TokenPurpose,
     UserSession,
 )
-from portal.models.team import Invitation, Mandate
+from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "IdentityKind",
     "RecoveryCode",
     "SignInThrottle",
+    "SignUpRequest",
     "TokenPurpose",
     "UserSession",
     "Application",
@@ -76,6 +78,8 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "AdminRightsRequest",
+    "AdminRightsStatus",
     "KvkProof",
     "LegalForm",
     "LetterRead",
