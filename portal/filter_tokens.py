@@ -1,11 +1,12 @@
 """Personal identifiers never in URLs: the one pattern for searches and filters that take them.
 
 A list whose filter takes a name, a passport number, a V-number or free text (people search, the
-inbox's person and text filters, and every later list) has its filter form POST the terms; the
-view answers with a redirect to the same list whose URL carries the other filters as usual and
-the personal terms as an opaque token `f`. The terms stay in the user's session (signed cookie,
-never logged): per user, valid FILTER_TOKEN_TTL seconds, at most MAX_TOKENS at a time. So
-neither the access log, nor the browser history, nor a Referer header sees them.
+inbox's person and text filters, the applications list's search, and every later list) has its
+filter form POST the terms; the view answers with a redirect to the same list whose URL carries
+the other filters as usual and the personal terms as an opaque token `f`. The terms stay in the
+user's session (signed cookie, never logged): per user, valid FILTER_TOKEN_TTL seconds, at most
+MAX_TOKENS at a time. So neither the access log, nor the browser history, nor a Referer header
+sees them.
 
     @bp.route("/", methods=["GET", "POST"])
     def index():
@@ -105,3 +106,18 @@ def carried(args, fields: tuple[str, ...], personal: tuple[str, ...]) -> dict[st
 def expired(args) -> bool:
     """A token was given but stands for nothing (expired, or not this user's)."""
     return bool(args.get(PARAM)) and reveal(args.get(PARAM)) is None
+
+
+# --- one term (the applications list's search box) -------------------------------------------
+
+TERM = "q"
+
+
+def issue(term: str) -> str:
+    """A token for a single search term (kept as the `q` term of `hide`)."""
+    return hide({TERM: term})
+
+
+def term_of(token: str | None) -> str | None:
+    """The single term behind a token of this user, or None when unknown or expired."""
+    return (reveal(token) or {}).get(TERM)

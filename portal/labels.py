@@ -85,6 +85,7 @@ LETTER_KIND = {
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
     LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
     LetterKind.REPORT_ACKNOWLEDGEMENT: _l("Report of a change received"),
+    LetterKind.APPLICATION_WITHDRAWN: _l("Withdrawal of an application confirmed"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),

@@ -155,6 +155,18 @@ def objection_period_weeks(on: date) -> int:
 
 
 @dataclass(frozen=True)
+class ProfileCheck:
+    every_months: int
+    announce_days: int
+    staff_after_days: int
+
+
+def profile_check(on: date) -> ProfileCheck:
+    row = _in_force("profile_check", on)
+    return ProfileCheck(row["every_months"], row["announce_days"], row["staff_after_days"])
+
+
+@dataclass(frozen=True)
 class MemberReview:
     inactive_months: int
     review_every_months: int
