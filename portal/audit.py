@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     ADMIN_RIGHTS_REFUSED = "admin_rights.refused"
     ADMIN_RIGHTS_REQUESTED = "admin_rights.requested"
     MEMBER_KEPT = "member.kept"
+    DISCLOSURE_MADE = "disclosure.made"
     PROFILE_CONFIRMED = "profile.confirmed"
     CHANGE_REPORT_ACCEPTED = "change_report.accepted"
     CHANGE_REPORT_REJECTED = "change_report.rejected"

@@ -122,6 +122,9 @@ MATRIX = [
         "/organisation/team/invitations/{invitation}/revoke",
         (302, 403, 403, 403, 403, 404, 404, 403),
     ),
+    # Voluntary disclosure: administrators of the organisation itself, never under a mandate.
+    ("GET", "/duties/disclosures", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("POST", "/duties/disclosures", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/confirm", (302, 403, 403, 403, 403, 404, 302, 403)),
     # Administrator rights: one's own organisation only, never under a mandate.
     ("GET", "/organisation/administrator-rights", (200, 200, 200, 404, 404, 404, 200, 403)),

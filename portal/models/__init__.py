@@ -30,7 +30,7 @@ from portal.models.review import (
     ClockSuspension,
     ReviewCheck,
 )
-from portal.models.sanction import Sanction, SanctionKind
+from portal.models.sanction import Disclosure, DisclosureKind, Sanction, SanctionKind
 from portal.models.security import (
     AccountToken,
     ExternalIdentity,
@@ -96,6 +96,8 @@ __all__ = [
     "RecognitionStatus",
     "ReviewCheck",
     "Sanction",
+    "Disclosure",
+    "DisclosureKind",
     "SanctionKind",
     "Sex",
     "StaffRole",
