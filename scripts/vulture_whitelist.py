@@ -26,3 +26,6 @@ get_expires_in
 is_expired
 is_revoked
 authenticate_token
+# Called by migrations/env.py (outside portal/) at the end of every `flask db upgrade`.
+runtime_role
+grant_runtime
