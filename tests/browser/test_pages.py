@@ -1,11 +1,13 @@
 """Every page each demo role can reach, in Dutch and English, including forms in their error
-state: 0 axe-core violations (WCAG 2.0/2.1 A and AA) and 0 Nu HTML Checker errors."""
+state: 0 axe-core violations (WCAG 2.0/2.1 A and AA), 0 Nu HTML Checker errors, and reflow
+(no sideways page scroll at 320 px, nor at 1,280 px with 200 % text and the WCAG 1.4.12 text
+spacing; no clipped text)."""
 
 import shutil
 
 import pytest
 
-from tests.browser.checks import describe, run_axe, run_vnu
+from tests.browser.checks import describe, measure_reflow, run_axe, run_vnu
 from tests.browser.conftest import ARTIFACTS, AXE_JS, VNU_JAR, require
 from tests.browser.crawl import LANGUAGES, ROLES, crawl
 
@@ -32,6 +34,19 @@ def test_every_reachable_page_passes_axe(crawled, role, lang):
     assert pages, "the crawl checked no page"
     failures = [f"{page.where}\n{describe(page.violations)}" for page in pages if page.violations]
     assert not failures, "axe-core violations:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_reachable_page_reflows_at_320_px_and_200_percent_text(crawled, role, lang):
+    pages = crawled(role, lang)
+    assert pages, "the crawl checked no page"
+    failures = [
+        f"{page.where}\n" + "\n".join(f"  {problem}" for problem in page.reflow_problems)
+        for page in pages
+        if page.reflow_problems
+    ]
+    assert not failures, "pages that do not reflow:\n" + "\n".join(failures)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -110,6 +125,27 @@ def test_axe_reports_what_it_should(chromium, live_server):
     finally:
         context.close()
     assert {"image-alt", "label"} <= found
+
+
+def test_the_reflow_measure_reports_what_it_should(chromium, live_server):
+    """The reflow check can fail: a wide block, and text clipped at 200 %, are reported."""
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto("/accessibility")
+        assert measure_reflow(page) == []
+        page.evaluate(
+            """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+            '<div style="width: 500px">wide</div>' +
+            '<p style="width: 30rem; height: 1.6em; white-space: nowrap; overflow: hidden">' +
+            'clipped at two hundred per cent with the text spacing of WCAG 1.4.12</p>')"""
+        )
+        problems = measure_reflow(page)
+        assert page.viewport_size == {"width": 1280, "height": 720}  # restored
+    finally:
+        context.close()
+    assert any(p.startswith("320px: page") and "«wide»" in p for p in problems), problems
+    assert any(p.startswith("200% text + spacing: text clipped") for p in problems), problems
 
 
 def test_the_html_checker_reports_what_it_should(tmp_path):
