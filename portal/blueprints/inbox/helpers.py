@@ -89,3 +89,30 @@ def inbox_filter(form, organisation_id: int) -> tuple[InboxFilter, bool]:
         )
         found = f.application is not None
     return f, found
+
+
+def active_filters(form, filters: dict) -> list[dict]:
+    """The filters in use, for the summary above the letters: label, value shown, and the link
+    that shows the letters without that one filter."""
+    from flask import url_for
+    from flask_babel import format_date
+    from wtforms import BooleanField, SelectField
+
+    from portal.forms import IsoDateField
+
+    active = []
+    for key, raw in filters.items():
+        field = form[key]
+        if isinstance(field, BooleanField):
+            value = None
+        elif isinstance(field, SelectField):
+            value = dict(field.choices).get(raw, raw)
+        elif isinstance(field, IsoDateField) and field.data and not field.errors:
+            value = format_date(field.data, "medium")
+        else:
+            value = raw
+        rest = {k: v for k, v in filters.items() if k != key}
+        active.append(
+            {"key": key, "label": field.label.text, "value": value, "remove": url_for("inbox.index", **rest)}
+        )
+    return active
