@@ -118,7 +118,8 @@ _MEASURE_JS = """
       const box = el.getBoundingClientRect();
       return box.width > 0 && box.right > viewport + 1;
     });
-    const innermost = sticking.filter(el => !sticking.some(other => other !== el && el.contains(other)));
+    const innermost = sticking.filter(
+      el => !sticking.some(other => other !== el && el.contains(other)));
     problems.push(`page ${width}px wide in a ${viewport}px viewport: ` +
                   innermost.slice(0, 4).map(describe).join('; '));
   }
@@ -130,8 +131,9 @@ _MEASURE_JS = """
     if (!(el.textContent || '').trim()) continue;
     if (el.scrollWidth > el.clientWidth + 1 ||
         (hides.includes(computed.overflowY) && el.scrollHeight > el.clientHeight + 1)) {
-      problems.push(`text clipped at ${viewport}px: ${describe(el)} ` +
-                    `(${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight})`);
+      const inner = `${el.scrollWidth}×${el.scrollHeight}`;
+      const outer = `${el.clientWidth}×${el.clientHeight}`;
+      problems.push(`text clipped at ${viewport}px: ${describe(el)} (${inner} in ${outer})`);
     }
   }
   if (style) style.remove();

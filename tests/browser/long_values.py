@@ -17,11 +17,10 @@ from portal.duties import reports
 from portal.extensions import db
 from portal.identity import accounts
 from portal.identity.passwords import hash_password
-from portal.organisations import kvk
 from portal.models import (
     ApplicationKind,
-    KvkProof,
     Category,
+    KvkProof,
     Membership,
     Organisation,
     OrganisationKind,
@@ -33,6 +32,7 @@ from portal.models import (
     StaffRole,
     User,
 )
+from portal.organisations import kvk
 
 IBAN = "NL91ABNA0417164300"
 # 200 characters with a 64-character word in it, ending in "B.V." (no "B.V.." after it).

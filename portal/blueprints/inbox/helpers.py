@@ -113,6 +113,11 @@ def active_filters(form, filters: dict) -> list[dict]:
             value = raw
         rest = {k: v for k, v in filters.items() if k != key}
         active.append(
-            {"key": key, "label": field.label.text, "value": value, "remove": url_for("inbox.index", **rest)}
+            {
+                "key": key,
+                "label": field.label.text,
+                "value": value,
+                "remove": url_for("inbox.index", **rest),
+            }
         )
     return active
