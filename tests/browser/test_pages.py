@@ -10,6 +10,7 @@ import pytest
 from tests.browser.checks import describe, measure_reflow, run_axe, run_vnu
 from tests.browser.conftest import ARTIFACTS, AXE_JS, VNU_JAR, require
 from tests.browser.crawl import LANGUAGES, ROLES, crawl
+from tests.browser.long_values import IBAN, LONG_EMAIL, LONG_ORGANISATION_NAME, LONG_SURNAME
 
 _CRAWLS: dict[tuple[str, str], list] = {}
 
@@ -86,6 +87,20 @@ def test_the_crawl_reaches_each_roles_pages_and_error_states(crawled):
     assert {"/dashboard", "/inbox"} <= employer
     assert any(path.startswith("/inbox/") for path in employer), "no letter page reached"
     assert any(path.startswith("/applications/") for path in employer)
+
+    # The long values of tests/browser/long_values.py are on pages the crawl checks.
+    long_values = [
+        (role, value)
+        for role, value in (
+            ("employer", LONG_SURNAME),  # people, permits, the inbox and its newest letter
+            ("employer", "team." + LONG_EMAIL),  # the team
+            ("employer", IBAN),  # the profile
+            ("reviewer", LONG_ORGANISATION_NAME),  # the queue and the case page
+            ("anonymous", LONG_ORGANISATION_NAME),  # the public register
+        )
+        if not any(value in page.html for page in crawled(role, "en"))
+    ]
+    assert not long_values, f"long values the crawl did not see: {long_values}"
 
     reviewer = paths("reviewer")
     assert ("/backoffice/sign-in/code", True) in reviewer
