@@ -85,11 +85,11 @@ def test_the_crawl_reaches_each_roles_pages_and_error_states(crawled, role):
     reached = {(page.path, page.label == "page") for page in crawled(role, "en")}
     paths = {path for path, _ in reached}
     # The long values of tests/browser/long_values.py are on pages the crawl checks: the
-    # employer's people, permits, inbox, team and profile; the queue, case page and register.
+    # employer's people, permits, inbox and profile; the queue, case page and register.
     expected_values = {
         "anonymous": [LONG_ORGANISATION_NAME],
-        "employer": [LONG_SURNAME, "team." + LONG_EMAIL, IBAN],
-        "reviewer": [LONG_ORGANISATION_NAME],
+        "employer": [LONG_SURNAME, "person." + LONG_EMAIL, IBAN],
+        "reviewer": [LONG_ORGANISATION_NAME, "long." + LONG_EMAIL],
     }[role]
     htmls = [page.html for page in crawled(role, "en")]
     unseen = [value for value in expected_values if not any(value in html for html in htmls)]
