@@ -30,17 +30,18 @@ from portal.models.review import (
     ClockSuspension,
     ReviewCheck,
 )
-from portal.models.sanction import Sanction, SanctionKind
+from portal.models.sanction import Disclosure, DisclosureKind, Sanction, SanctionKind
 from portal.models.security import (
     AccountToken,
     ExternalIdentity,
     IdentityKind,
     RecoveryCode,
     SignInThrottle,
+    SignUpRequest,
     TokenPurpose,
     UserSession,
 )
-from portal.models.team import Invitation, Mandate
+from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "IdentityKind",
     "RecoveryCode",
     "SignInThrottle",
+    "SignUpRequest",
     "TokenPurpose",
     "UserSession",
     "Application",
@@ -76,6 +78,8 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "AdminRightsRequest",
+    "AdminRightsStatus",
     "KvkProof",
     "LegalForm",
     "LetterRead",
@@ -92,6 +96,8 @@ __all__ = [
     "RecognitionStatus",
     "ReviewCheck",
     "Sanction",
+    "Disclosure",
+    "DisclosureKind",
     "SanctionKind",
     "Sex",
     "StaffRole",
