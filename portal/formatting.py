@@ -14,3 +14,10 @@ def money(cents: int | None, locale: str | None = None) -> str:
     if locale:
         return babel_format_currency(cents / 100, "EUR", locale=locale)
     return format_currency(cents / 100, "EUR")
+
+
+def before_full_stop(text: str | None) -> str:
+    """A name that a sentence's full stop follows: 'Nova Robotics B.V.' gives 'Nova Robotics B.V'
+    so that the sentence ends 'B.V.', not 'B.V..'."""
+    text = text or ""
+    return text[:-1] if text.endswith(".") else text

@@ -153,6 +153,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.set_language",
         "public.accessibility",
         "public.healthz",
+        "public.favicon",
         # The public register of recognised sponsors (issue 7)
         "public.register_index",
         "public.register_page",

@@ -281,3 +281,45 @@ def test_another_organisations_letters_never_show(client, inbox):
     for query in ("", "?q=objection", "?q=secret", "?kind=general_message", "?unread=y"):
         assert "Their secret letter" not in get_page(client, f"/inbox{query}").text
     assert date.today()  # keep imports honest
+
+
+def test_letters_come_first_with_the_filters_behind_a_disclosure(client, inbox):
+    page = get_page(client, "/inbox")
+    disclosure = page.soup.find("details", id="letter-filters")
+    assert disclosure is not None and not disclosure.has_attr("open")
+    assert disclosure.summary.get_text(strip=True) == "Filter letters"
+    assert disclosure.find("form").find(id="q") is not None  # the form is inside it
+    assert page.soup.find(id="active-filters") is None
+    # After the heading and the unread counts: the closed disclosure, then the letters.
+    order = [tag.get("id") or tag.name for tag in page.soup.select("#letter-filters, table")]
+    assert order == ["letter-filters", "table"]
+    # A letter that needs action is marked in its own row, next to its subject.
+    fee = page.soup.find("a", string="Fee to pay: ER-2026-000042-K").find_parent("tr")
+    assert "letter--needs-action" in fee["class"]
+    assert fee.select_one("td:nth-of-type(2) .letter-action")["data-action"] == "needs_action"
+    others = [row for row in page.soup.select("tbody tr") if row is not fee]
+    assert not any("letter--needs-action" in row["class"] for row in others)
+
+
+def test_a_filter_in_use_opens_the_disclosure_and_is_summarised_with_clear(client, inbox):
+    page = get_page(client, "/inbox?kind=fee_letter&needs_action=y&period_from=2026-01-20")
+    assert page.soup.find("details", id="letter-filters").has_attr("open")
+    summary = page.soup.find(id="active-filters")
+    items = {li["data-filter"]: li for li in summary.select("li")}
+    assert set(items) == {"kind", "needs_action", "period_from"}
+    assert "Kind of letter: Fee to pay" in items["kind"].get_text(" ", strip=True)
+    assert "20 Jan 2026" in items["period_from"].get_text(" ", strip=True)
+    # "Remove" drops that one filter and keeps the others.
+    remove = items["kind"].find("a")["href"]
+    assert "kind=" not in remove and "needs_action=y" in remove and "period_from=" in remove
+    assert summary.find(id="clear-filters")["href"] == "/inbox"
+    assert subjects(get_page(client, remove)) == []  # the fee letter is from before 20 Jan
+    # The empty form (what a plain GET of the form sends) filters nothing: nothing summarised.
+    empty = get_page(client, "/inbox?q=&kind=&category=&person=")
+    assert empty.soup.find(id="active-filters") is None
+
+
+def test_an_invalid_filter_keeps_the_disclosure_open_at_its_message(client, inbox):
+    page = get_page(client, "/inbox?period_from=2026-02-30", expected_status=400)
+    assert page.soup.find("details", id="letter-filters").has_attr("open")
+    assert page.soup.find(class_="error-summary") is not None

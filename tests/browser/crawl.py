@@ -1,4 +1,5 @@
-"""Walk the portal as each demo role, in each language, and check every page with axe-core.
+"""Walk the portal as each demo role, in each language, and check every page with axe-core and
+for reflow (WCAG 2.1 1.4.10, 1.4.4, 1.4.12: see `measure_reflow`).
 
 Pages are discovered, not listed: from the role's start page the crawler follows same-site links
 (GET only; never sign-out, language switches or downloads), at most a few pages per URL shape
@@ -17,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pyotp
 
-from tests.browser.checks import run_axe
+from tests.browser.checks import measure_reflow, run_axe
 from tests.browser.conftest import DEMO_PASSWORD, LiveServer
 
 MAX_PAGES = 40  # per role and language
@@ -70,6 +71,7 @@ class CheckedPage:
     html: str
     html_lang: str
     violations: list = field(default_factory=list)
+    reflow_problems: list = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -117,6 +119,7 @@ class Crawler:
             html=response.text() if response else page.content(),
             html_lang=page.evaluate("document.documentElement.lang"),
             violations=violations,
+            reflow_problems=measure_reflow(page),
         )
         self.checked.append(result)
         return result

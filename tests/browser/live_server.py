@@ -1,4 +1,5 @@
-"""A live portal for the browser tests: a fresh migrated database with demo data, on 127.0.0.1.
+"""A live portal for the browser tests: a fresh migrated database with demo data (and the
+long values of tests/browser/long_values.py), on 127.0.0.1.
 
 Run as a subprocess (`python -m tests.browser.live_server`) so that it shares no state with the
 test process (the suite swaps `db.session` for its rolled-back transaction). TEST_DATABASE_URL
@@ -14,6 +15,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from portal.setup import MIGRATIONS_DIR
+from tests.browser import long_values
 
 
 def main() -> None:
@@ -23,6 +25,7 @@ def main() -> None:
         from portal.demo import load
 
         load()
+        long_values.add()  # 200-character names, long e-mail addresses, IBANs (issue 19)
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -729,6 +729,9 @@ def test_sponsor_answers_a_request_for_information(
     employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))
     row = page.locator("tr", has=page.get_by_role("link", name=subject))
     assert "Needs action" not in row.inner_text() and "Answered on" in row.inner_text()
+    # The filters wait behind "Filter letters" (issue 19): Tab to it and open it with Enter.
+    employer.tab_to(page.locator("#letter-filters > summary"))
+    page.keyboard.press("Enter")
     employer.tick("Only letters that need action (not answered, respond-by date not passed)")
     employer.activate(page.get_by_role("button", name="Show letters"))
     assert page.get_by_role("link", name=subject).count() == 0

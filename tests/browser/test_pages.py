@@ -1,13 +1,16 @@
 """Every page each demo role can reach, in Dutch and English, including forms in their error
-state: 0 axe-core violations (WCAG 2.0/2.1 A and AA) and 0 Nu HTML Checker errors."""
+state: 0 axe-core violations (WCAG 2.0/2.1 A and AA), 0 Nu HTML Checker errors, and reflow
+(no sideways page scroll at 320 px, nor at 1,280 px with 200 % text and the WCAG 1.4.12 text
+spacing; no clipped text)."""
 
 import shutil
 
 import pytest
 
-from tests.browser.checks import describe, run_axe, run_vnu
+from tests.browser.checks import describe, measure_reflow, run_axe, run_vnu
 from tests.browser.conftest import ARTIFACTS, AXE_JS, VNU_JAR, require
 from tests.browser.crawl import LANGUAGES, ROLES, crawl
+from tests.browser.long_values import IBAN, LONG_EMAIL, LONG_ORGANISATION_NAME, LONG_SURNAME
 
 _CRAWLS: dict[tuple[str, str], list] = {}
 
@@ -44,6 +47,19 @@ def test_every_reachable_page_passes_axe(crawled, role, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("role", ROLE_PARAMS)
+def test_every_reachable_page_reflows_at_320_px_and_200_percent_text(crawled, role, lang):
+    pages = crawled(role, lang)
+    assert pages, "the crawl checked no page"
+    failures = [
+        f"{page.where}\n" + "\n".join(f"  {problem}" for problem in page.reflow_problems)
+        for page in pages
+        if page.reflow_problems
+    ]
+    assert not failures, "pages that do not reflow:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ROLE_PARAMS)
 def test_every_linked_page_opens_in_its_language_with_the_statement_link(crawled, role, lang):
     pages = crawled(role, lang)
     expected = {"/no-such-page": 404}
@@ -68,6 +84,16 @@ def test_the_crawl_reaches_each_roles_pages_and_error_states(crawled, role):
     """The crawler is honest: it reaches the pages we know about, not just the start page."""
     reached = {(page.path, page.label == "page") for page in crawled(role, "en")}
     paths = {path for path, _ in reached}
+    # The long values of tests/browser/long_values.py are on pages the crawl checks: the
+    # employer's people, permits, inbox and profile; the queue, case page and register.
+    expected_values = {
+        "anonymous": [LONG_ORGANISATION_NAME],
+        "employer": [LONG_SURNAME, "person." + LONG_EMAIL, IBAN],
+        "reviewer": [LONG_ORGANISATION_NAME, "long." + LONG_EMAIL],
+    }[role]
+    htmls = [page.html for page in crawled(role, "en")]
+    unseen = [value for value in expected_values if not any(value in html for html in htmls)]
+    assert not unseen, f"long values the crawl did not see: {unseen}"
     if role == "anonymous":
         for path in ("/", "/sign-in", "/sign-up", "/accessibility", "/backoffice/sign-in"):
             assert (path, True) in reached, path
@@ -116,6 +142,27 @@ def test_axe_reports_what_it_should(chromium, live_server):
     finally:
         context.close()
     assert {"image-alt", "label"} <= found
+
+
+def test_the_reflow_measure_reports_what_it_should(chromium, live_server):
+    """The reflow check can fail: a wide block, and text clipped at 200 %, are reported."""
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto("/accessibility")
+        assert measure_reflow(page) == []
+        page.evaluate(
+            """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+            '<div style="width: 500px">wide</div>' +
+            '<p style="width: 30rem; height: 1.6em; white-space: nowrap; overflow: hidden">' +
+            'clipped at two hundred per cent with the text spacing of WCAG 1.4.12</p>')"""
+        )
+        problems = measure_reflow(page)
+        assert page.viewport_size == {"width": 1280, "height": 720}  # restored
+    finally:
+        context.close()
+    assert any(p.startswith("320px: page") and "«wide»" in p for p in problems), problems
+    assert any(p.startswith("200% text + spacing: text clipped") for p in problems), problems
 
 
 def test_the_html_checker_reports_what_it_should(tmp_path):

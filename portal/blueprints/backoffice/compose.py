@@ -13,6 +13,7 @@ from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.compose_forms import ComposeForm
 from portal.extensions import db
+from portal.formatting import before_full_stop
 from portal.letters.issuing import extension_window_opens, issue_letter, render_letter
 from portal.models import Application, LetterKind, Organisation
 from portal.organisations import kvk
@@ -113,7 +114,7 @@ def compose():
         _(
             "Letter %(reference)s has been sent to %(organisation)s.",
             reference=letter.reference,
-            organisation=organisation.legal_name,
+            organisation=before_full_stop(organisation.legal_name),
         ),
         "success",
     )

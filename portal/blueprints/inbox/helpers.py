@@ -89,3 +89,41 @@ def inbox_filter(form, organisation_id: int) -> tuple[InboxFilter, bool]:
         )
         found = f.application is not None
     return f, found
+
+
+def active_filters(form, values, carried: dict, fields, personal) -> list[dict]:
+    """The filters in use, for the summary above the letters: label, value shown, and the link
+    that shows the letters without that one filter. `values`: every filter in force (personal
+    terms read from the filter token); `carried`: what the page's links carry (the token, not
+    the terms). Removing a personal term drops the token (all personal terms at once)."""
+    from flask import url_for
+    from flask_babel import format_date
+    from wtforms import BooleanField, SelectField
+
+    from portal.forms import IsoDateField
+
+    active = []
+    for key in fields:
+        raw = values.get(key)
+        if not raw:
+            continue
+        field = form[key]
+        if isinstance(field, BooleanField):
+            value = None
+        elif isinstance(field, SelectField):
+            value = dict(field.choices).get(raw, raw)
+        elif isinstance(field, IsoDateField) and field.data and not field.errors:
+            value = format_date(field.data, "medium")
+        else:
+            value = raw
+        dropped = {key, "f"} if key in personal else {key}
+        rest = {k: v for k, v in carried.items() if k not in dropped}
+        active.append(
+            {
+                "key": key,
+                "label": field.label.text,
+                "value": value,
+                "remove": url_for("inbox.index", **rest),
+            }
+        )
+    return active

@@ -7,6 +7,7 @@ from portal import clock, filter_tokens
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, ReplyForm
 from portal.blueprints.inbox.helpers import (
+    active_filters,
     category_label,
     get_letter_or_404,
     inbox_filter,
@@ -80,6 +81,9 @@ def index():
         category_label=category_label,
         case_found=case_found,
         filters=filter_args(request.args),
+        active_filters=active_filters(
+            form, values, filter_args(request.args), FILTER_FIELDS, PERSONAL
+        ),
         zip_max=inbox_service.ZIP_MAX_LETTERS,
         actions=letter_status.states_for([letter for letter, _read in rows], today),
         today=today,

@@ -12,6 +12,7 @@ from portal.audit import AuditAction
 from portal.blueprints.organisation import bp
 from portal.cases.intermediaries import former_clients
 from portal.extensions import db
+from portal.formatting import before_full_stop
 from portal.forms import BaseForm
 from portal.models import OrganisationKind
 from portal.permissions import (
@@ -69,7 +70,10 @@ def switch():
             details={"to": form.context.data},
         )
         db.session.commit()
-        flash(_("You now act for %(name)s.", name=organisation.legal_name), "success")
+        flash(
+            _("You now act for %(name)s.", name=before_full_stop(organisation.legal_name)),
+            "success",
+        )
         if mandate is not None and not mandate.active_on(clock.today()):
             return redirect(url_for("inbox.index"))
         return redirect(url_for("dashboard.index"))

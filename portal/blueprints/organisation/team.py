@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired
 from portal import clock
 from portal.blueprints.organisation import bp
 from portal.extensions import db
+from portal.formatting import before_full_stop
 from portal.forms import BaseForm, EmptyForm
 from portal.labels import ORG_ROLE
 from portal.models import Invitation, Membership, OrgRole
@@ -249,7 +250,10 @@ def invitation(token: str):
         session.pop("mandate_id", None)
         db.session.commit()
         flash(
-            _("Welcome. You are now a member of %(name)s.", name=found.organisation.legal_name),
+            _(
+                "Welcome. You are now a member of %(name)s.",
+                name=before_full_stop(found.organisation.legal_name),
+            ),
             "success",
         )
         return redirect(url_for("dashboard.index"))

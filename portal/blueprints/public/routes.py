@@ -1,7 +1,16 @@
 from datetime import date
 from types import SimpleNamespace
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -85,3 +94,11 @@ def accessibility():
 def healthz():
     """For load balancers and monitoring: the process answers. No database, no session."""
     return current_app.response_class("ok\n", mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and bookmarks ask for /favicon.ico whatever the page links to."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
