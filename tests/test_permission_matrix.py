@@ -77,6 +77,8 @@ MATRIX = [
     ("GET", "/inbox/download?letter={org_letter}", (200, 200, 200, 404, 404, 404, 404, 403)),
     ("GET", "/inbox/documents/{reply_document}", (200, 200, 200, 200, 404, 404, 404, 403)),
     ("GET", "/inbox/notices", (200, 200, 200, 200, 200, 404, 200, 403)),
+    # No bounced address of theirs given: nothing to try again (test_inbox_notices.py).
+    ("POST", "/inbox/notices/retry", (404, 404, 404, 404, 404, 404, 404, 403)),
     (
         "GET",
         "/applications/{application}/documents/{reply_document}",

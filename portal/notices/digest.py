@@ -1,0 +1,162 @@
+"""The daily e-mail digest (`flask todo digest`, once a day from cron).
+
+To every address that gets notices for an organisation (portal/notices/preferences.py) one
+e-mail with the to-do items (portal/todo/) that are overdue or due within `DUE_WITHIN_DAYS`,
+counted by kind — never a name or a letter's subject, never a link to sign in. Users who chose
+the daily digest also read how many letters arrived since their previous digest. Nothing to
+say, no e-mail. At most one digest per address, organisation and day: a second run on the same
+day sends nothing again (`NoticeDigest`).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import func, select, true
+
+from portal import clock, todo
+from portal.extensions import db
+from portal.formatting import BABEL_LOCALES
+from portal.models import Letter, NoticeDigest, NoticeMode, Organisation
+from portal.notices import bounces, preferences
+
+DUE_WITHIN_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Digest:
+    organisation_id: int
+    address: str
+    subject: str
+    body: str
+    items: int
+
+
+def _due_soon(organisation: Organisation, today: date) -> list[todo.Item]:
+    horizon = today + timedelta(days=DUE_WITHIN_DAYS)
+    scope = todo.Scope(organisation, None, lambda _column: true())
+    return todo.items(
+        scope,
+        today,
+        group_above=0,
+        keep=lambda i: i.due is not None and i.date_label == "due" and i.due <= horizon,
+    )
+
+
+def _new_letters(organisation: Organisation, address: str, today: date) -> int:
+    """Letters issued since this address's previous digest (none yet: since yesterday)."""
+    since = db.session.scalar(
+        select(func.max(NoticeDigest.sent_at)).where(
+            NoticeDigest.address == address, NoticeDigest.organisation_id == organisation.id
+        )
+    ) or datetime.combine(today - timedelta(days=1), time.min, tzinfo=clock.AMSTERDAM)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Letter)
+        .where(Letter.organisation_id == organisation.id, Letter.issued_at > since)
+    )
+
+
+def _line(item: todo.Item, today: date) -> str:
+    day = format_date(item.due, "long")
+    if item.overdue(today):
+        return _("- %(what)s: overdue since %(date)s", what=item.title, date=day)
+    return _("- %(what)s: by %(date)s", what=item.title, date=day)
+
+
+def compose(organisation, items, letters: int, today: date) -> tuple[str, str]:
+    """In the organisation's language (the caller sets it: `pending`)."""
+    subject = _("What needs your attention at %(name)s", name=organisation.legal_name)
+    parts = [
+        _(
+            "%(name)s: the daily overview of the IND Sponsor Portal.",
+            name=organisation.legal_name,
+        )
+    ]
+    if items:
+        parts.append(
+            "\n".join(
+                [
+                    ngettext(
+                        "Overdue or due within %(num)d day:",
+                        "Overdue or due within %(num)d days:",
+                        DUE_WITHIN_DAYS,
+                    )
+                ]
+                + [_line(item, today) for item in items]
+            )
+        )
+    if letters:
+        parts.append(
+            ngettext(
+                "%(num)d new letter arrived in the inbox since the previous overview.",
+                "%(num)d new letters arrived in the inbox since the previous overview.",
+                letters,
+            )
+        )
+    parts.append(
+        _(
+            "To see the details, go to the IND Sponsor Portal yourself (use your bookmark "
+            "or type the address): the overview page lists what needs your attention. We "
+            "never send a link to sign in."
+        )
+    )
+    parts.append(
+        _(
+            "You can choose immediate notices, this daily overview or none under E-mail "
+            "notices in the portal."
+        )
+    )
+    return subject, "\n\n".join(parts)
+
+
+def pending(today: date) -> Iterator[Digest]:
+    """The digests still to send today, organisation by organisation."""
+    organisation_ids = db.session.scalars(select(Organisation.id).order_by(Organisation.id)).all()
+    for organisation_id in organisation_ids:
+        organisation = db.session.get(Organisation, organisation_id)
+        language = organisation.preferred_language
+        with force_locale(BABEL_LOCALES.get(language, language)):
+            found = list(_for_organisation(organisation, today))
+        yield from found
+
+
+def _for_organisation(organisation: Organisation, today: date) -> Iterator[Digest]:
+    recipients = preferences.member_recipients(organisation)
+    if not recipients:
+        return
+    sent = set(
+        db.session.scalars(
+            select(NoticeDigest.address).where(
+                NoticeDigest.organisation_id == organisation.id, NoticeDigest.day == today
+            )
+        )
+    )
+    items = None
+    for recipient in recipients:
+        address = bounces.normalise(recipient.address)
+        if address in sent:
+            continue
+        if items is None:
+            items = _due_soon(organisation, today)
+        letters = (
+            _new_letters(organisation, address, today) if recipient.mode == NoticeMode.DIGEST else 0
+        )
+        if not items and not letters:
+            continue
+        subject, body = compose(organisation, items, letters, today)
+        yield Digest(organisation.id, address, subject, body, len(items))
+
+
+def mark_sent(digest: Digest, today: date) -> None:
+    db.session.add(
+        NoticeDigest(
+            address=digest.address,
+            organisation_id=digest.organisation_id,
+            day=today,
+            items=digest.items,
+        )
+    )
+    db.session.flush()
