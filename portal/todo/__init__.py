@@ -36,6 +36,8 @@ class Scope:
     organisation: object
     categories: frozenset | None
     in_scope: Callable
+    # Which letters (portal/letters/visibility.py); None: all of the organisation's.
+    viewer: object | None = None
     # Facts more than one provider reads, computed once per list (see `shared`).
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -46,6 +48,18 @@ class Scope:
 
     def covers(self, category) -> bool:
         return self.categories is None or category in self.categories
+
+
+def scope_of(context) -> Scope:
+    """The list for a sponsor-side acting context (own membership, or a mandate)."""
+    from portal.letters import visibility
+
+    return Scope(
+        context.organisation,
+        context.categories,
+        context.in_scope,
+        viewer=visibility.of_context(context),
+    )
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def index():
 
 
 def _scope() -> todo.Scope:
-    return todo.Scope(g.organisation, g.context.categories, g.context.in_scope)
+    return todo.scope_of(g.context)
 
 
 @bp.get("/todo")
