@@ -19,6 +19,7 @@ from sqlalchemy import func, select, true
 from portal import clock, todo
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
+from portal.letters import visibility
 from portal.models import Letter, NoticeDigest, NoticeMode, Organisation
 from portal.notices import bounces, preferences
 
@@ -34,9 +35,28 @@ class Digest:
     items: int
 
 
-def _due_soon(organisation: Organisation, today: date) -> list[todo.Item]:
+def _member_scope(organisation: Organisation) -> todo.Scope:
+    return todo.Scope(organisation, None, lambda _column: true())
+
+
+def _agent_scope(organisation: Organisation, mandate) -> todo.Scope:
+    """What an intermediary's list holds: the mandate's categories, the letters it may see."""
+    categories = mandate.category_set
+    return todo.Scope(
+        organisation,
+        categories,
+        lambda column: column.in_(sorted(categories)),
+        viewer=visibility.Viewer(
+            organisation.id,
+            everything=False,
+            categories=frozenset(c.value for c in categories),
+            intermediary_id=mandate.intermediary_id,
+        ),
+    )
+
+
+def _due_soon(scope: todo.Scope, today: date) -> list[todo.Item]:
     horizon = today + timedelta(days=DUE_WITHIN_DAYS)
-    scope = todo.Scope(organisation, None, lambda _column: true())
     return todo.items(
         scope,
         today,
@@ -45,18 +65,22 @@ def _due_soon(organisation: Organisation, today: date) -> list[todo.Item]:
     )
 
 
-def _new_letters(organisation: Organisation, address: str, today: date) -> int:
+def _new_letters(scope: todo.Scope, address: str, today: date) -> int:
     """Letters issued since this address's previous digest (none yet: since yesterday)."""
     since = db.session.scalar(
         select(func.max(NoticeDigest.sent_at)).where(
-            NoticeDigest.address == address, NoticeDigest.organisation_id == organisation.id
+            NoticeDigest.address == address,
+            NoticeDigest.organisation_id == scope.organisation.id,
         )
     ) or datetime.combine(today - timedelta(days=1), time.min, tzinfo=clock.AMSTERDAM)
-    return db.session.scalar(
+    query = (
         select(func.count())
         .select_from(Letter)
-        .where(Letter.organisation_id == organisation.id, Letter.issued_at > since)
+        .where(Letter.organisation_id == scope.organisation.id, Letter.issued_at > since)
     )
+    if scope.viewer is not None:
+        query = query.where(visibility.clause(scope.viewer))
+    return db.session.scalar(query)
 
 
 def _line(item: todo.Item, today: date) -> str:
@@ -124,9 +148,8 @@ def pending(today: date) -> Iterator[Digest]:
 
 
 def _for_organisation(organisation: Organisation, today: date) -> Iterator[Digest]:
-    recipients = preferences.member_recipients(organisation)
-    if not recipients:
-        return
+    """Members and the contact address share one list; each intermediary user gets the list
+    of its mandate."""
     sent = set(
         db.session.scalars(
             select(NoticeDigest.address).where(
@@ -134,16 +157,21 @@ def _for_organisation(organisation: Organisation, today: date) -> Iterator[Diges
             )
         )
     )
-    items = None
-    for recipient in recipients:
-        address = bounces.normalise(recipient.address)
+    members = _member_scope(organisation)
+    wanted = [(r.address, r.mode, members) for r in preferences.member_recipients(organisation)] + [
+        (a.address, a.mode, _agent_scope(organisation, a.mandate))
+        for a in preferences.intermediary_recipients(organisation, today)
+    ]
+    items_by_scope: dict[int, list] = {}
+    for address, mode, scope in wanted:
+        address = bounces.normalise(address)
         if address in sent:
             continue
-        if items is None:
-            items = _due_soon(organisation, today)
-        letters = (
-            _new_letters(organisation, address, today) if recipient.mode == NoticeMode.DIGEST else 0
-        )
+        sent.add(address)
+        if id(scope) not in items_by_scope:
+            items_by_scope[id(scope)] = _due_soon(scope, today)
+        items = items_by_scope[id(scope)]
+        letters = _new_letters(scope, address, today) if mode == NoticeMode.DIGEST else 0
         if not items and not letters:
             continue
         subject, body = compose(organisation, items, letters, today)

@@ -9,12 +9,20 @@ bounced gets nothing until it is cleared (portal/notices/bounces.py).
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select
 
 from portal import audit
 from portal.audit import AuditAction
 from portal.extensions import db
-from portal.models import Membership, NoticeMode, NoticePreference, Organisation, OrgRole, User
+from portal.models import (
+    Mandate,
+    Membership,
+    NoticeMode,
+    NoticePreference,
+    Organisation,
+    OrgRole,
+    User,
+)
 from portal.models.base import utcnow
 from portal.notices import bounces
 
@@ -125,3 +133,45 @@ def addresses_of_organisation(organisation: Organisation) -> list[str]:
         .order_by(User.email)
     ).all()
     return [*members, organisation.email] if organisation.email else list(members)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A user of an intermediary who chose notices for a sponsor, with the mandate in force."""
+
+    address: str
+    mode: NoticeMode
+    mandate: Mandate
+
+
+def intermediary_recipients(organisation: Organisation, today) -> list[Agent]:
+    """Intermediary users (not members) who chose notices for the organisation and act for it
+    under a mandate in force today; bounced addresses left out."""
+    rows = db.session.execute(
+        select(User.id, User.email, NoticePreference.mode)
+        .join(NoticePreference, NoticePreference.user_id == User.id)
+        .where(
+            NoticePreference.organisation_id == organisation.id,
+            NoticePreference.mode != NoticeMode.OFF,
+            User.active.is_(True),
+            ~exists().where(
+                Membership.user_id == User.id, Membership.organisation_id == organisation.id
+            ),
+        )
+        .order_by(User.id)
+    ).all()
+    keep = set(map(bounces.normalise, bounces.deliverable([email for _, email, _ in rows])))
+    result = []
+    for user_id, email, mode in rows:
+        if bounces.normalise(email) not in keep:
+            continue
+        mandates = db.session.scalars(
+            select(Mandate)
+            .join(Membership, Membership.organisation_id == Mandate.intermediary_id)
+            .where(Membership.user_id == user_id, Mandate.sponsor_id == organisation.id)
+            .order_by(Mandate.id)
+        ).all()
+        in_force = next((m for m in mandates if m.active_on(today)), None)
+        if in_force is not None:
+            result.append(Agent(email, mode, in_force))
+    return result

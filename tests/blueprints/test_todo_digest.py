@@ -5,10 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.models import ApplicationStatus, NoticeDigest, OrgRole
-from tests.support.auth import sign_in
+from portal.extensions import db
+from portal.models import ApplicationStatus, Category, NoticeDigest, OrgRole
+from tests.support.auth import act_under_mandate, sign_in
 from tests.support.factories import (
     ApplicationFactory,
+    MandateFactory,
     MembershipFactory,
     PermitFactory,
     PersonFactory,
@@ -130,9 +132,38 @@ def test_a_refused_address_is_marked_and_the_rest_still_get_theirs(app, smtp_ser
 def test_the_overview_is_in_the_organisations_language(app, smtp_server):
     admin, organisation = organisation_with_work()
     organisation.preferred_language = "nl"
-    from portal.extensions import db
-
     db.session.commit()
     digest(app)
     body = smtp_server.messages[0].get_content()
     assert "maart 2027" in body and "March" not in body
+
+
+def test_an_intermediary_who_chose_the_overview_gets_its_mandates_list(app, client, smtp_server):
+    admin, organisation = organisation_with_work()  # one labour request, one report overdue
+    recognise(organisation, Category.STUDY)
+    study_case = ApplicationFactory(
+        organisation=organisation,
+        category=Category.STUDY,
+        status=ApplicationStatus.INFORMATION_REQUESTED,
+    )
+    add_letter(
+        organisation,
+        subject="Study case",
+        application_id=study_case.id,
+        category="study",
+        respond_by=TODAY + timedelta(days=3),
+    )
+    mandate = MandateFactory(sponsor=organisation, categories=["labour"])
+    agent = MembershipFactory(organisation=mandate.intermediary).user
+    db.session.refresh(agent)
+    sign_in(client, agent)
+    act_under_mandate(client, mandate)
+    page = get_page(client, "/inbox/notices")
+    assert page.checked("mode-2")  # off by default for an intermediary
+    response = client.post("/inbox/notices", data={"csrf_token": page.csrf(), "mode": "digest"})
+    assert response.status_code == 302
+
+    digest(app)
+    by_address = {m["To"]: m.get_content() for m in smtp_server.messages}
+    assert "- 2 requests to answer" in by_address[admin.email]
+    assert "- 1 request to answer" in by_address[agent.email]
