@@ -20,6 +20,7 @@ from portal.duties.deadlines import study_progress_due_in
 from portal.duties.overview import declare_study_progress_checked
 from portal.extensions import db
 from portal.identity import accounts
+from portal.letters import notices
 from portal.models import (
     ApplicationKind,
     Category,
@@ -161,6 +162,8 @@ def load() -> bool:
             category=Category.LABOUR,
         )
     _study_progress(created["university"])
+    # The demo's letters are history, not news: no e-mail notices for them.
+    db.session.info.pop(notices.PENDING_KEY, None)
     return True
 
 
@@ -277,20 +280,16 @@ def _residence_case(organisation, user) -> None:
 
 # People, permits and reports (issue 5): per organisation key, (surname, given names,
 # nationality, category, permit kind, permit ends in N days from today or None, V-number).
-HSM, BLUE_CARD, STUDENT = (
-    ApplicationKind.HSM_RESIDENCE,
-    ApplicationKind.EU_BLUE_CARD,
-    ApplicationKind.STUDENT,
-)
+AK = ApplicationKind
 DEMO_PEOPLE = {
     "employer": [
-        ("Sharma", "Priya", "IN", Category.LABOUR, HSM, 45, "2412345678"),
-        ("Okafor", "Chidi", "NG", Category.LABOUR, HSM, -10, "2498765432"),
-        ("Nakamura", "Yui", "JP", Category.LABOUR, BLUE_CARD, 400, "2455512345"),
+        ("Sharma", "Priya", "IN", Category.LABOUR, AK.HSM_RESIDENCE, 45, "2412345678"),
+        ("Okafor", "Chidi", "NG", Category.LABOUR, AK.HSM_RESIDENCE, -10, "2498765432"),
+        ("Nakamura", "Yui", "JP", Category.LABOUR, AK.EU_BLUE_CARD, 400, "2455512345"),
     ],
     "university": [
-        ("Silva", "Ana", "BR", Category.STUDY, STUDENT, 60, "2477711122"),
-        ("Wang", "Lei", "CN", Category.STUDY, STUDENT, 300, None),
+        ("Silva", "Ana", "BR", Category.STUDY, AK.STUDENT, 60, "2477711122"),
+        ("Wang", "Lei", "CN", Category.STUDY, AK.STUDENT, 300, None),
     ],
 }
 # (organisation key, person index or None, report kind, the event and the filing this many

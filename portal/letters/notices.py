@@ -133,6 +133,10 @@ def send_pending(session: Session) -> None:
 
 
 def after_commit(session: Session) -> None:
+    # A savepoint released (begin_nested) also fires after_commit: the letter is not
+    # committed until the outer transaction is.
+    if session.in_nested_transaction():
+        return
     if session.info.get(PENDING_KEY):
         send_pending(session)
 

@@ -233,3 +233,16 @@ def test_a_user_sees_their_own_bounce_and_the_bounce_command_marks_an_address(
     assert warning is not None and "550 no such user" in warning.text
     issue_general(admin.memberships[0].organisation)
     assert admin.email not in recipients(smtp_server)
+
+
+def test_a_released_savepoint_sends_nothing_before_the_commit(client, smtp_server):
+    user = member()
+    issue_letter(
+        user.memberships[0].organisation, LetterKind.GENERAL_MESSAGE, title="T", message="M"
+    )
+    with db.session.begin_nested():  # as kvk.verify does
+        pass
+    assert smtp_server.messages == []
+    db.session.rollback()
+    db.session.commit()
+    assert smtp_server.messages == []
