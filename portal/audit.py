@@ -19,6 +19,8 @@ class AuditAction(StrEnum):
     OIDC_REFUSED = "oidc.refused"
     STAFF_ACTIVATED = "staff.activated"
     STAFF_CREATED = "staff.created"
+    STAFF_INVITED = "staff.invited"
+    STAFF_INVITATION_ACCEPTED = "staff.invitation_accepted"
     STAFF_DEACTIVATED = "staff.deactivated"
     STAFF_ROLE_CHANGED = "staff.role_changed"
     USER_EMAIL_CHANGED = "user.email.changed"

@@ -158,11 +158,13 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.register_json",
         "account.sign_in",
         "account.sign_up",
+        "account.confirm_sign_up",
         "account.sign_out",
         "organisation.invitation",
         "backoffice.sign_in",
         "backoffice.sign_in_code",
         "backoffice.sign_out",
+        "backoffice.accept_invitation",
         # Sign-in steps before the user is signed in (issue 8)
         "account.sign_in_code",
         "account.sign_in_recovery",

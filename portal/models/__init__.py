@@ -37,6 +37,7 @@ from portal.models.security import (
     IdentityKind,
     RecoveryCode,
     SignInThrottle,
+    SignUpRequest,
     TokenPurpose,
     UserSession,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "IdentityKind",
     "RecoveryCode",
     "SignInThrottle",
+    "SignUpRequest",
     "TokenPurpose",
     "UserSession",
     "Application",

@@ -9,7 +9,7 @@ import pytest
 from portal.extensions import db
 from portal.models import AuditEvent, Invitation, Membership, OrgRole, User
 from portal.models.base import utcnow
-from tests.support.auth import sign_in
+from tests.support.auth import second_step, sign_in
 from tests.support.factories import MembershipFactory, member
 from tests.support.pages import Page, get_page
 
@@ -281,3 +281,30 @@ def test_only_administrators_manage_the_team(client, smtp_server, role):
     )
     assert response.status_code == 403
     assert smtp_server.messages == []
+
+
+def test_a_new_account_invited_as_administrator_sets_up_two_step_before_its_first_session(
+    client, app, smtp_server
+):
+    admin = member(legal_name="Careful B.V.")
+    sign_in(client, admin)
+    assert invite(client, "second.admin@example.org", "administrator").status == 302
+    url = link_in(smtp_server.messages[0])
+    invitee = app.test_client()
+    invitee.get("/language/en")
+    page = get_page(invitee, url)
+    response = invitee.post(
+        url,
+        data={
+            "csrf_token": page.csrf(),
+            "name": "Tweede Beheerder",
+            "password": "four unrelated words here",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in/set-up-code"
+    assert invitee.get("/dashboard").status_code == 302  # no session before two-step
+    second_step(invitee, None, response)
+    assert "Careful B.V." in get_page(invitee, "/dashboard").text
+    user = db.session.scalar(db.select(User).where(User.email == "second.admin@example.org"))
+    assert user.totp_secret

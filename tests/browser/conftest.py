@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,9 +65,25 @@ def _playwright_missing() -> bool:
 
 
 class LiveServer:
-    def __init__(self, url: str, database_url: str):
+    def __init__(self, url: str, database_url: str, output: list[str]):
         self.url = url
         self.database_url = database_url
+        self.output = output  # what the server printed: its e-mails (no MAIL_SERVER)
+
+    def mail_link(self, path_start: str) -> str:
+        """The path of the last link starting with `path_start` in a printed e-mail."""
+        import quopri
+        import time
+
+        pattern = re.compile(r"https?://[^/\s]+(" + re.escape(path_start) + r"\S*)")
+        for _ in range(100):
+            # Long lines make the printed body quoted-printable: decode it first.
+            printed = quopri.decodestring("".join(self.output).encode()).decode(errors="replace")
+            found = pattern.findall(printed)
+            if found:
+                return found[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no e-mail with a link to {path_start}")
 
     def totp_secret(self, email: str) -> str:
         """The staff account's TOTP secret, as an authenticator app would have it."""
@@ -107,13 +124,15 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The portal on a fresh migrated SQLite database with demo data (a LiveServer)."""
+def live_server(tmp_path_factory, worker_id):
+    """The portal on a fresh migrated SQLite database with demo data (a LiveServer); one per
+    pytest-xdist worker."""
     ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / f"live-server-{worker_id}.log"
     db_file = tmp_path_factory.mktemp("live") / "live.db"
     database_url = f"sqlite:///{db_file}"
     env = {**os.environ, "TEST_DATABASE_URL": database_url, "PORTAL_ENV": "test"}
-    log = open(ARTIFACTS / "live-server.log", "w")  # noqa: SIM115 - closed in finally
+    log = open(log_path, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.live_server"],
         cwd=ROOT,
@@ -123,13 +142,17 @@ def live_server(tmp_path_factory):
         stderr=log,
         text=True,
     )
+    reader = None
     try:
         line = process.stdout.readline().strip()
         if not line.isdigit():
             process.kill()
             log.flush()
-            pytest.fail(f"live server did not start: {(ARTIFACTS / 'live-server.log').read_text()}")
-        yield LiveServer(f"http://127.0.0.1:{line}", database_url)
+            pytest.fail(f"live server did not start: {log_path.read_text()}")
+        output: list[str] = []
+        reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
+        reader.start()
+        yield LiveServer(f"http://127.0.0.1:{line}", database_url, output)
     finally:
         process.stdin.close()
         try:
@@ -137,6 +160,8 @@ def live_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if reader is not None:
+            reader.join(timeout=10)
         process.stdout.close()
         log.close()
 

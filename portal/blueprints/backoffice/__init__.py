@@ -6,7 +6,12 @@ from portal.permissions import Permission, staff_has
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
-OPEN_ENDPOINTS = {"backoffice.sign_in", "backoffice.sign_in_code", "backoffice.sign_out"}
+OPEN_ENDPOINTS = {
+    "backoffice.sign_in",
+    "backoffice.sign_in_code",
+    "backoffice.sign_out",
+    "backoffice.accept_invitation",  # the invitee has no session yet
+}
 
 
 @bp.before_request

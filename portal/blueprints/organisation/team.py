@@ -192,7 +192,7 @@ def revoke_invitation(invitation_id: int):
 def invitation(token: str):
     """Public: the secret token in the link is the proof. Never shows whose token it is when
     the link is not valid."""
-    from portal.identity.sign_in import start_session
+    from portal.identity.sign_in import begin
 
     try:
         found = service.find_invitation(token)
@@ -212,8 +212,18 @@ def invitation(token: str):
         try:
             if account is None:
                 user = service.register_and_accept(found, form.name.data, form.password.data)
-                start_session(user)
-            elif current_user.is_authenticated:
+                db.session.commit()
+                # A new administrator sets up two-step verification before the first session.
+                response = begin(user, url_for("dashboard.index"), staff=False)
+                flash(
+                    _(
+                        "Welcome. You are now a member of %(name)s.",
+                        name=found.organisation.legal_name,
+                    ),
+                    "success",
+                )
+                return response
+            if current_user.is_authenticated:
                 user = current_user
                 service.accept(found, user)
             else:
