@@ -13,14 +13,13 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from portal import clock, demo_files
+from portal import clock, demo_files, mail
 from portal.cases import lifecycle as service
 from portal.duties import reports
 from portal.duties.deadlines import study_progress_due_in
 from portal.duties.overview import declare_study_progress_checked
 from portal.extensions import db
 from portal.identity import accounts
-from portal.letters import notices
 from portal.models import (
     ApplicationKind,
     Category,
@@ -163,7 +162,7 @@ def load() -> bool:
         )
     _study_progress(created["university"])
     # The demo's letters are history, not news: no e-mail notices for them.
-    db.session.info.pop(notices.PENDING_KEY, None)
+    db.session.info.pop(mail.OUTBOX_KEY, None)
     return True
 
 

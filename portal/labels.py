@@ -3,12 +3,14 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.models import (
+    AdminRightsStatus,
     ApplicationKind,
     ApplicationStatus,
     Category,
     ChangeReportStatus,
     CheckItem,
     CheckOutcome,
+    DisclosureKind,
     ImportStatus,
     KvkProof,
     LegalForm,
@@ -84,6 +86,7 @@ LETTER_KIND = {
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
     LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
     LetterKind.REPORT_ACKNOWLEDGEMENT: _l("Report of a change received"),
+    LetterKind.APPLICATION_WITHDRAWN: _l("Withdrawal of an application confirmed"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -143,6 +146,18 @@ ORG_ROLE_HINT = {
     OrgRole.SUBMITTER: _l("Reads everything; adds people; prepares and submits applications"),
     OrgRole.READER: _l("Reads applications, letters, people and the profile"),
 }
+DISCLOSURE_KIND = {
+    DisclosureKind.LATE_REPORT: _l("A change reported too late"),
+    DisclosureKind.SALARY_BELOW_CRITERION: _l("Salary below the criterion"),
+    DisclosureKind.OTHER_DUTY: _l("Another duty not met"),
+}
+
+ADMIN_RIGHTS_STATUS = {
+    AdminRightsStatus.PENDING: _l("Waiting for the IND"),
+    AdminRightsStatus.GRANTED: _l("Granted"),
+    AdminRightsStatus.REFUSED: _l("Refused"),
+}
+
 CHANGE_REPORT_STATUS = {
     ChangeReportStatus.PENDING: _l("Waiting for the IND"),
     ChangeReportStatus.ACCEPTED: _l("Accepted"),
@@ -213,6 +228,8 @@ class Labels:
     org_role = ORG_ROLE
     org_role_hint = ORG_ROLE_HINT
     change_report_status = CHANGE_REPORT_STATUS
+    admin_rights_status = ADMIN_RIGHTS_STATUS
+    disclosure_kind = DISCLOSURE_KIND
     import_status = IMPORT_STATUS
     report_kind = REPORT_KIND
     permit_state = PERMIT_STATE

@@ -31,12 +31,11 @@ class Permission(StrEnum):
     PROFILE_EDIT = "organisation:profile:edit"
     MEMBER_MANAGE = "organisation:member:manage"
     MANDATE_MANAGE = "organisation:mandate:manage"
+    DISCLOSURE_CREATE = "organisation:disclosure:create"  # own breach of a duty (issue 25)
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
-    # Take over a frozen organisation's people, drafts and open cases (same KvK number).
-    ORGANISATION_TAKE_OVER = "organisation:take-over"
-    # Choosing which organisation to act for: every sponsor user, in any context.
-    CONTEXT_SWITCH = "account:context:switch"
+    ORGANISATION_TAKE_OVER = "organisation:take-over"  # a frozen namesake's people and cases
+    CONTEXT_SWITCH = "account:context:switch"  # which organisation to act for: every user
     ACCOUNT_MANAGE = "account:manage"  # one's own sign-in settings; any signed-in user
 
     STAFF_QUEUE_READ = "staff:queue:read"
@@ -54,6 +53,7 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
+    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
 
 
 _READER = {
@@ -73,6 +73,7 @@ _ADMINISTRATOR = _SUBMITTER | {
     Permission.PROFILE_EDIT,
     Permission.MEMBER_MANAGE,
     Permission.MANDATE_MANAGE,
+    Permission.DISCLOSURE_CREATE,
 }
 
 ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
@@ -118,6 +119,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_SANCTION_SUSPEND,
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
+    Permission.STAFF_ADMIN_RIGHTS_DECIDE,
 }
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {

@@ -3,17 +3,15 @@ administrators and the contact address by default) — never the letter itself.
 
 Notices are composed when the letter is issued and sent only after the transaction commits,
 so a rolled-back letter sends nothing, and a failing mail server loses neither the letter nor
-the request: the failure is logged and the letter waits in the inbox as always.
+the request: the failure is logged and the letter waits in the inbox as always
+(`portal.mail.send_after_commit`).
 """
-
-import logging
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
-from portal import clock, tasks
+from portal import clock, mail
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
 from portal.letters import visibility
@@ -27,9 +25,6 @@ from portal.models import (
     User,
 )
 from portal.notices import bounces, preferences
-
-log = logging.getLogger(__name__)
-PENDING_KEY = "pending_letter_notices"
 
 
 def recipients(organisation: Organisation) -> list[str]:
@@ -118,28 +113,6 @@ def queue_letter_notice(letter: Letter, organisation: Organisation) -> None:
     if not addresses:
         return
     subject, body = compose(organisation)
-    pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.extend((address, subject, body) for address in addresses)
-
-
-def send_pending(session: Session) -> None:
-    """Send (or, with a queue configured, hand to the worker) the notices of a commit."""
-    pending = session.info.pop(PENDING_KEY, None)
-    for to, subject, body in pending or ():
-        try:
-            tasks.enqueue(bounces.send, to, subject, body)
-        except Exception:  # any mail or queue failure: the letter is kept, the request goes on
-            log.exception("letter notice to %s could not be sent", to)
-
-
-def after_commit(session: Session) -> None:
-    # A savepoint released (begin_nested) also fires after_commit: the letter is not
-    # committed until the outer transaction is.
-    if session.in_nested_transaction():
-        return
-    if session.info.get(PENDING_KEY):
-        send_pending(session)
-
-
-def after_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+    for address in addresses:
+        # Through bounces.send: a refused address is marked (portal/notices/bounces.py).
+        mail.send_after_commit(address, subject, body, via=bounces.send)

@@ -30,7 +30,7 @@ from portal.models.review import (
     ClockSuspension,
     ReviewCheck,
 )
-from portal.models.sanction import Sanction, SanctionKind
+from portal.models.sanction import Disclosure, DisclosureKind, Sanction, SanctionKind
 from portal.models.security import (
     AccountToken,
     ExternalIdentity,
@@ -41,7 +41,7 @@ from portal.models.security import (
     TokenPurpose,
     UserSession,
 )
-from portal.models.team import Invitation, Mandate
+from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -81,6 +81,8 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "AdminRightsRequest",
+    "AdminRightsStatus",
     "KvkProof",
     "LegalForm",
     "LetterRead",
@@ -97,6 +99,8 @@ __all__ = [
     "RecognitionStatus",
     "ReviewCheck",
     "Sanction",
+    "Disclosure",
+    "DisclosureKind",
     "SanctionKind",
     "Sex",
     "StaffRole",

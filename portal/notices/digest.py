@@ -22,6 +22,7 @@ from portal.formatting import BABEL_LOCALES
 from portal.letters import visibility
 from portal.models import Letter, NoticeDigest, NoticeMode, Organisation
 from portal.notices import bounces, preferences
+from portal.permissions import MANDATE_PERMISSIONS, ORG_ROLE_PERMISSIONS
 
 DUE_WITHIN_DAYS = 7
 
@@ -35,8 +36,9 @@ class Digest:
     items: int
 
 
-def _member_scope(organisation: Organisation) -> todo.Scope:
-    return todo.Scope(organisation, None, lambda _column: true())
+def _member_scope(organisation: Organisation, role) -> todo.Scope:
+    """A member's list: everything of the organisation, the items their role may act on."""
+    return todo.Scope(organisation, None, lambda _column: true(), ORG_ROLE_PERMISSIONS[role])
 
 
 def _agent_scope(organisation: Organisation, mandate) -> todo.Scope:
@@ -46,6 +48,7 @@ def _agent_scope(organisation: Organisation, mandate) -> todo.Scope:
         organisation,
         categories,
         lambda column: column.in_(sorted(categories)),
+        MANDATE_PERMISSIONS,
         viewer=visibility.Viewer(
             organisation.id,
             everything=False,

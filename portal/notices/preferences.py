@@ -88,6 +88,7 @@ class Recipient:
     address: str
     mode: NoticeMode
     user_id: int | None  # None: the organisation's contact address
+    role: OrgRole = OrgRole.ADMINISTRATOR  # the contact address reads what administrators do
 
 
 def member_recipients(organisation: Organisation) -> list[Recipient]:
@@ -107,7 +108,7 @@ def member_recipients(organisation: Organisation) -> list[Recipient]:
         .order_by(User.id)
     ).all()
     candidates = [
-        Recipient(email, mode if mode is not None else default_mode(role), user_id)
+        Recipient(email, mode if mode is not None else default_mode(role), user_id, role)
         for user_id, email, role, mode in rows
     ]
     if organisation.contact_notices and organisation.email:

@@ -36,6 +36,8 @@ class Scope:
     organisation: object
     categories: frozenset | None
     in_scope: Callable
+    # What the person acting may do (items about the team or profile are for administrators).
+    permissions: frozenset = frozenset()
     # Which letters (portal/letters/visibility.py); None: all of the organisation's.
     viewer: object | None = None
     # Facts more than one provider reads, computed once per list (see `shared`).
@@ -58,6 +60,7 @@ def scope_of(context) -> Scope:
         context.organisation,
         context.categories,
         context.in_scope,
+        context.permissions,
         viewer=visibility.of_context(context),
     )
 
@@ -120,7 +123,7 @@ def items(
     `keep` picks items before they are grouped; `group_above=0` groups every kind that has a
     group, whatever its count: its title is then a count, without a name (the e-mail digest).
     """
-    from portal.todo import providers  # noqa: F401  (registers the built-in kinds)
+    from portal.todo import organisation, providers  # noqa: F401  (registers the built-in kinds)
 
     today = today or clock.today()
     result: list[Item] = []

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired
 
+from portal import clock
 from portal.blueprints.organisation import bp
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm
 from portal.labels import ORG_ROLE
 from portal.models import Invitation, Membership, OrgRole
+from portal.organisations import continuity
 from portal.organisations import team as service
 from portal.permissions import ORG_SESSION_KEY, Permission, requires
 from portal.validators import MAX_200, email_address, require_strong_password
@@ -87,6 +89,8 @@ def _render_team(invite_form=None, status=200, role_errors=None):
         button_form=EmptyForm(),
         role_choices=ROLE_CHOICES,
         role_errors=role_errors or {},
+        working_administrators=continuity.working_administrators(organisation),
+        to_review=continuity.members_to_review(organisation, clock.today()),
     ), status
 
 
