@@ -31,7 +31,7 @@ from portal.models import (
     Sex,
     StaffRole,
 )
-from portal.organisations import kvk
+from portal.organisations import kvk, profile_check
 from portal.oversight import sanctions
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
@@ -103,6 +103,7 @@ STAFF = [
     ("admin@demo.example", "Ahmed Administrator", StaffRole.ADMINISTRATOR),
 ]
 
+PROFILE_CONFIRMED_DAYS_AGO = 45
 # Days from an application for recognition to its decision.
 RECOGNITION_DECIDED_AFTER_DAYS = 21
 
@@ -205,6 +206,9 @@ def _organisation(spec, staff):
             )
         db.session.flush()
         db.session.expire(organisation, ["recognitions"])
+    if signed_up > PROFILE_CONFIRMED_DAYS_AGO:  # the yearly check of the profile, done
+        with clock.at(days_ago(PROFILE_CONFIRMED_DAYS_AGO)):
+            profile_check.confirm(organisation, user)
     return organisation, user
 
 

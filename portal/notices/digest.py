@@ -160,8 +160,11 @@ def _for_organisation(organisation: Organisation, today: date) -> Iterator[Diges
             )
         )
     )
-    members = _member_scope(organisation)
-    wanted = [(r.address, r.mode, members) for r in preferences.member_recipients(organisation)] + [
+    by_role: dict = {}
+    wanted = [
+        (r.address, r.mode, by_role.setdefault(r.role, _member_scope(organisation, r.role)))
+        for r in preferences.member_recipients(organisation)
+    ] + [
         (a.address, a.mode, _agent_scope(organisation, a.mandate))
         for a in preferences.intermediary_recipients(organisation, today)
     ]

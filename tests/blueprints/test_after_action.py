@@ -107,9 +107,8 @@ def test_after_the_study_progress_declaration_the_next_check_and_the_list(client
     user, organisation = sponsor(kind=OrganisationKind.HIGHER_EDUCATION)
     recognise(organisation, Category.STUDY)
     sign_in(client, user)
-    assert [li["data-kind"] for li in get_page(client, "/todo").soup.select("#todo-list li")] == [
-        "study_progress"
-    ]
+    before = get_page(client, "/todo").soup.select("#todo-list li")
+    assert "study_progress" in [li["data-kind"] for li in before]
     page = get_page(client, "/duties/study-progress")
     response = client.post(
         "/duties/study-progress",
@@ -121,7 +120,7 @@ def test_after_the_study_progress_declaration_the_next_check_and_the_list(client
     steps = section_text(done, "what-happens-next")
     assert "The next check, for 2028, is due by 30 November 2028" in steps
     assert "within 4 weeks" in steps
-    assert still_to_do(done) == []  # the check was the only item, and it is done
+    assert "study_progress" not in still_to_do(done)  # done: gone from the list
     # Declaring again leads to the same confirmation.
     again = client.get("/duties/study-progress")
     assert again.headers["Location"].endswith("/duties/study-progress/done")
