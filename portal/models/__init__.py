@@ -1,5 +1,6 @@
 """Typed models, one module per aggregate."""
 
+from portal.models.api_client import ApiClient, ApiIdempotency, ApiToken
 from portal.models.application import (
     Application,
     ApplicationKind,
@@ -45,6 +46,9 @@ from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
+    "ApiClient",
+    "ApiIdempotency",
+    "ApiToken",
     "InboxUnread",
     "ReminderKind",
     "ReminderSent",

@@ -9,8 +9,8 @@ notices, bounced addresses, digests sent
 
 Downgrade keeps the 'immediate' choices as subscriptions; other choices go.
 
-Revision ID: 0027_todo
-Revises: 0026_disclose
+Revision ID: 0028_todo
+Revises: 0027_api
 Create Date: 2026-12-04 22:36:27.443602
 
 """
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0027_todo'
-down_revision = '0026_disclose'
+revision = '0028_todo'
+down_revision = '0027_api'
 branch_labels = None
 depends_on = None
 
