@@ -90,8 +90,11 @@ class AuditAction(StrEnum):
     DOCUMENT_UPLOADED = "document.uploaded"
     # Letters
     LETTER_ISSUED = "letter.issued"
-    LETTER_NOTICE_SUBSCRIBED = "letter_notice.subscribed"
-    LETTER_NOTICE_UNSUBSCRIBED = "letter_notice.unsubscribed"
+    # E-mail notices (portal/notices/; events before 0020_todo say letter_notice.subscribed
+    # and letter_notice.unsubscribed)
+    MAIL_BOUNCE_CLEARED = "notice.bounce_cleared"
+    NOTICE_CONTACT_CHANGED = "notice.contact_address_changed"
+    NOTICE_MODE_CHANGED = "notice.mode_changed"
     STAFF_LETTER_SENT = "staff.letter.sent"
     # Duties: reports, study progress, exports
     EXPORT_PEOPLE = "export.people"

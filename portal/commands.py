@@ -1,5 +1,6 @@
 """CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`,
-`flask reminders send`."""
+`flask reminders send`,
+`flask todo digest`, `flask notices bounce`."""
 
 import click
 import pyotp
@@ -114,3 +115,43 @@ def send_reminders() -> None:
         f"Sent {extension} extension reminder(s) and {len(sent) - extension} "
         "overdue-report reminder(s)."
     )
+
+
+todo_cli = click.Group("todo", help="The to-do list and its e-mail digest.")
+
+
+@todo_cli.command("digest")
+@with_appcontext
+def send_digest() -> None:
+    """Send today's digest of to-do items coming due to everyone who gets notices.
+
+    Run daily (cron: `0 7 * * * flask todo digest`). Safe to run again the same day: each
+    address gets at most one digest per organisation and day."""
+    from portal import clock
+    from portal.notices import bounces, digest
+
+    today = clock.today()
+    sent = bounced = 0
+    for message in digest.pending(today):
+        if bounces.send(message.address, message.subject, message.body):
+            digest.mark_sent(message, today)
+            db.session.commit()
+            sent += 1
+        else:
+            bounced += 1
+    click.echo(f"Sent {sent} digest(s); {bounced} address(es) bounced.")
+
+
+notices_cli = click.Group("notices", help="E-mail notices.")
+
+
+@notices_cli.command("bounce")
+@click.argument("address")
+@click.option("--reason", default="bounced", show_default=True, help="The bounce's reason.")
+@with_appcontext
+def record_bounce(address: str, reason: str) -> None:
+    """Mark an address whose mail came back (for the mail system's bounce handler)."""
+    from portal.notices import bounces
+
+    bounces.record(address, reason)
+    click.echo(f"Marked {bounces.normalise(address)} as bouncing.")

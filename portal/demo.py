@@ -1,19 +1,23 @@
 """Demo data: organisations, users, cases and letters for trying the portal locally.
 
-The demo password and TOTP secret exist only here, and `load` refuses to run in production.
+Every step happens at its own past moment (`clock.at`), so each date, deadline and status
+shown follows from what happened when; documents are real PDFs and PNGs (demo_files.py).
+The demo password and TOTP secret exist only here; `load` refuses to run in production.
 """
 
 import contextlib
 import io
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from portal import clock
+from portal import clock, demo_files, mail
 from portal.cases import lifecycle as service
 from portal.duties import reports
+from portal.duties.deadlines import study_progress_due_in
+from portal.duties.overview import declare_study_progress_checked
 from portal.extensions import db
 from portal.identity import accounts
 from portal.models import (
@@ -27,7 +31,7 @@ from portal.models import (
     Sex,
     StaffRole,
 )
-from portal.organisations import kvk
+from portal.organisations import kvk, profile_check
 from portal.oversight import sanctions
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - demo data only
@@ -36,6 +40,7 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - demo data only, documented
 ORGANISATIONS = [
     dict(
         key="employer",
+        signed_up_days_ago=430,
         kvk_number="69599084",
         legal_name="Brightwave Technologies B.V.",
         street_address="Stationsplein 45",
@@ -49,6 +54,7 @@ ORGANISATIONS = [
     ),
     dict(
         key="university",
+        signed_up_days_ago=640,
         kvk_number="41215422",
         legal_name="Universiteit van Demostad",
         street_address="Academieplein 1",
@@ -62,6 +68,7 @@ ORGANISATIONS = [
     ),
     dict(
         key="starter",
+        signed_up_days_ago=80,
         kvk_number="87654321",
         legal_name="Nova Robotics B.V.",
         street_address="Torenallee 20",
@@ -75,6 +82,7 @@ ORGANISATIONS = [
     ),
     dict(
         key="intermediary",
+        signed_up_days_ago=140,
         kvk_number="55512345",
         legal_name="Dutch Relocation Partners B.V.",
         street_address="Herengracht 500",
@@ -88,11 +96,16 @@ ORGANISATIONS = [
     ),
 ]
 
+STAFF_SINCE_DAYS_AGO = 700  # the staff accounts exist before any sign-up
 STAFF = [
     ("reviewer@demo.example", "Rob Reviewer", StaffRole.REVIEWER),
     ("supervisor@demo.example", "Sofie Supervisor", StaffRole.SUPERVISOR),
     ("admin@demo.example", "Ahmed Administrator", StaffRole.ADMINISTRATOR),
 ]
+
+PROFILE_CONFIRMED_DAYS_AGO = 45
+# Days from an application for recognition to its decision.
+RECOGNITION_DECIDED_AFTER_DAYS = 21
 
 # Extra open cases so the work queue shows every kind of deadline: (organisation key,
 # category, submitted how many days ago). 90-day period: 100 days ago is overdue,
@@ -104,6 +117,12 @@ OPEN_CASES = [
 ]
 
 
+def days_ago(days: int, hour: int = 10) -> datetime:
+    """A moment `days` before today, in office hours (Amsterdam)."""
+    day = clock.today() - timedelta(days=days)
+    return datetime.combine(day, time(hour), tzinfo=clock.AMSTERDAM)
+
+
 def load() -> bool:
     """Create what is missing; return whether anything was created."""
     if os.environ.get("PORTAL_ENV") == "production" or current_app.config.get("HSTS"):
@@ -112,12 +131,48 @@ def load() -> bool:
         return False
 
     staff = {}
-    for email, name, role in STAFF:
-        staff[role] = accounts.create_staff(email, name, role, DEMO_PASSWORD, DEMO_TOTP_SECRET)
+    with clock.at(days_ago(STAFF_SINCE_DAYS_AGO)):
+        for email, name, role in STAFF:
+            staff[role] = accounts.create_staff(email, name, role, DEMO_PASSWORD, DEMO_TOTP_SECRET)
 
     created = {}
     for spec in ORGANISATIONS:
-        email, name = spec["user"]
+        created[spec["key"]] = _organisation(spec, staff)
+    with current_app.test_request_context():  # messages are chosen per request
+        organisation, user = created["employer"]
+        with clock.at(days_ago(12)):
+            _residence_case(organisation, user)
+    for key, category, ago in OPEN_CASES:
+        organisation, user = created[key]
+        with clock.at(days_ago(ago + 1)):
+            application = service.start_recognition_application(organisation, category, user)
+        with clock.at(days_ago(ago)):
+            service.submit_application(application, user)
+        if key == INFORMATION_REQUESTED_FROM:
+            with clock.at(days_ago(INFORMATION_REQUESTED_DAYS_AGO, hour=14)):
+                _request_information(application, staff[StaffRole.REVIEWER])
+    db.session.flush()
+    _load_duties(created)
+    # After the late report of the end of an employment (see DEMO_REPORTS).
+    with clock.at(days_ago(2, hour=15)):
+        sanctions.record_warning(
+            created["employer"][0],
+            staff[StaffRole.SUPERVISOR],
+            "A change in employment was reported more than 4 weeks after it happened.",
+            category=Category.LABOUR,
+        )
+    _study_progress(created["university"])
+    # The demo's letters are history, not news: no e-mail notices for them.
+    db.session.info.pop(mail.OUTBOX_KEY, None)
+    return True
+
+
+def _organisation(spec, staff):
+    """Sign-up, verified KvK number, and — for the recognised ones — the application for
+    recognition and its grant, each at its own moment."""
+    signed_up = spec["signed_up_days_ago"]
+    email, name = spec["user"]
+    with clock.at(days_ago(signed_up, hour=9)):
         organisation, user = accounts.sign_up(
             accounts.SignUp(
                 kvk_number=spec["kvk_number"],
@@ -136,45 +191,31 @@ def load() -> bool:
         )
         # The demo organisations stand for real companies: their KvK numbers count as proven.
         kvk.verify(organisation, KvkProof.EXISTING, None)
-        created[spec["key"]] = (organisation, user)
-        if spec["recognised"] is not None:
+    if spec["recognised"] is not None:
+        with clock.at(days_ago(signed_up, hour=11)):
             application = service.start_recognition_application(
                 organisation, spec["recognised"], user
             )
-            service.submit_application(application, user, today=clock.today() - timedelta(days=40))
+            service.submit_application(application, user)
+        with clock.at(days_ago(signed_up - RECOGNITION_DECIDED_AFTER_DAYS, hour=14)):
             service.decide(
                 application,
                 staff[StaffRole.REVIEWER],
                 grant=True,
                 reason="The organisation meets the conditions for recognition.",
             )
-        if spec["key"] == "employer":
-            db.session.flush()
-            db.session.expire(organisation, ["recognitions"])
-            with current_app.test_request_context():  # messages are chosen per request
-                _residence_case(organisation, user)
-            # So the sponsor account in the back office and the inbox show a sanction.
-            sanctions.record_warning(
-                organisation,
-                staff[StaffRole.SUPERVISOR],
-                "Two changes in employment were reported more than 4 weeks after they happened.",
-                category=Category.LABOUR,
-            )
-        for key, category, days_ago in OPEN_CASES:
-            if key == spec["key"]:
-                application = service.start_recognition_application(organisation, category, user)
-                service.submit_application(
-                    application, user, today=clock.today() - timedelta(days=days_ago)
-                )
-                if key == INFORMATION_REQUESTED_FROM:
-                    _request_information(application, staff[StaffRole.REVIEWER])
-    db.session.flush()
-    _load_duties(created)
-    return True
+        db.session.flush()
+        db.session.expire(organisation, ["recognitions"])
+    if signed_up > PROFILE_CONFIRMED_DAYS_AGO:  # the yearly check of the profile, done
+        with clock.at(days_ago(PROFILE_CONFIRMED_DAYS_AGO)):
+            profile_check.confirm(organisation, user)
+    return organisation, user
 
 
-# An open request for information, so that a letter with its reply form is there to see.
+# An open request for information, so that a letter with its reply form is there to see:
+# asked a few days ago, its respond-by date still ahead.
 INFORMATION_REQUESTED_FROM = "starter"
+INFORMATION_REQUESTED_DAYS_AGO = 4
 
 
 def _request_information(application, reviewer) -> None:
@@ -194,9 +235,6 @@ def _request_information(application, reviewer) -> None:
         expected_version=application.version,
         today=today,
     )
-
-
-DEMO_PDF = b"%PDF-1.4\n% demo document\n%%EOF\n"
 
 
 def _residence_case(organisation, user) -> None:
@@ -236,7 +274,8 @@ def _residence_case(organisation, user) -> None:
         },
     }
     for purpose in TYPES[ApplicationKind.HSM_RESIDENCE].documents:
-        upload = FileStorage(io.BytesIO(DEMO_PDF), filename=f"{purpose}.pdf")
+        content, name = demo_files.document(purpose)
+        upload = FileStorage(io.BytesIO(content), filename=name)
         documents.attach_documents(application, {purpose: upload}, user)
     with contextlib.suppress(submission.Incomplete):  # stays a draft
         submission.submit(application, user, today=today)
@@ -244,32 +283,34 @@ def _residence_case(organisation, user) -> None:
 
 # People, permits and reports (issue 5): per organisation key, (surname, given names,
 # nationality, category, permit kind, permit ends in N days from today or None, V-number).
+AK = ApplicationKind
 DEMO_PEOPLE = {
     "employer": [
-        ("Sharma", "Priya", "IN", Category.LABOUR, ApplicationKind.HSM_RESIDENCE, 45, "2412345678"),
-        (
-            "Okafor",
-            "Chidi",
-            "NG",
-            Category.LABOUR,
-            ApplicationKind.HSM_RESIDENCE,
-            -10,
-            "2498765432",
-        ),
-        ("Nakamura", "Yui", "JP", Category.LABOUR, ApplicationKind.EU_BLUE_CARD, 400, "2455512345"),
+        ("Sharma", "Priya", "IN", Category.LABOUR, AK.HSM_RESIDENCE, 45, "2412345678"),
+        ("Okafor", "Chidi", "NG", Category.LABOUR, AK.HSM_RESIDENCE, -10, "2498765432"),
+        ("Nakamura", "Yui", "JP", Category.LABOUR, AK.EU_BLUE_CARD, 400, "2455512345"),
     ],
     "university": [
-        ("Silva", "Ana", "BR", Category.STUDY, ApplicationKind.STUDENT, 60, "2477711122"),
-        ("Wang", "Lei", "CN", Category.STUDY, ApplicationKind.STUDENT, 300, None),
+        ("Silva", "Ana", "BR", Category.STUDY, AK.STUDENT, 60, "2477711122"),
+        ("Wang", "Lei", "CN", Category.STUDY, AK.STUDENT, 300, None),
     ],
 }
-# (organisation key, person index or None, report kind, event this many days ago)
+# (organisation key, person index or None, report kind, the event and the filing this many
+# days ago)
 DEMO_REPORTS = [
-    ("employer", 1, ReportKind.EMPLOYMENT_ENDED, 40),  # 12 days late
-    ("employer", 2, ReportKind.JOB_CHANGED, 5),
-    ("employer", None, ReportKind.DIRECTORS_CHANGED, 10),
-    ("university", 1, ReportKind.STUDENT_DEREGISTERED, 3),
+    ("employer", 1, ReportKind.EMPLOYMENT_ENDED, 40, 4),  # 8 days late
+    ("employer", 2, ReportKind.JOB_CHANGED, 5, 1),
+    ("employer", None, ReportKind.DIRECTORS_CHANGED, 10, 6),
+    ("university", 1, ReportKind.STUDENT_DEREGISTERED, 3, 1),
 ]
+PERMIT_YEARS = 3  # at most; never starting before the sponsor's recognition
+
+
+def _recognised_on(key: str) -> date:
+    spec = next(o for o in ORGANISATIONS if o["key"] == key)
+    return clock.today() - timedelta(
+        days=spec["signed_up_days_ago"] - RECOGNITION_DECIDED_AFTER_DAYS
+    )
 
 
 def _load_duties(created: dict) -> None:
@@ -280,48 +321,69 @@ def _load_duties(created: dict) -> None:
         for index, (surname, given, nationality, category, kind, ends_in, v_number) in enumerate(
             rows
         ):
-            person = Person(
-                organisation_id=organisation.id,
-                given_names=given,
-                surname=surname,
-                date_of_birth=date(1995, 3, 1 + index),
-                place_of_birth="–",
-                country_of_birth=nationality,
-                nationality=nationality,
-                sex=Sex.UNSPECIFIED,
-                category=category,
-                passport_number=f"DEMO{index}{key[:3].upper()}",
-                passport_issued_on=today - timedelta(days=700),
-                passport_expires_on=today + timedelta(days=2900),
-                v_number=v_number,
-                created_by_id=user.id,
+            ends_on = today + timedelta(days=ends_in)
+            starts_on = max(
+                ends_on - timedelta(days=PERMIT_YEARS * 365),
+                _recognised_on(key) + timedelta(days=30 + 20 * index),
             )
-            db.session.add(person)
-            db.session.flush()
-            people[key, index] = person
-            db.session.add(
-                Permit(
+            with clock.at(days_ago((today - starts_on).days + 14)):  # registered before
+                person = Person(
                     organisation_id=organisation.id,
-                    person_id=person.id,
-                    kind=kind,
+                    given_names=given,
+                    surname=surname,
+                    date_of_birth=date(1995, 3, 1 + index),
+                    place_of_birth="–",
+                    country_of_birth=nationality,
+                    nationality=nationality,
+                    sex=Sex.UNSPECIFIED,
                     category=category,
-                    permit_number=f"NL{person.id:07d}",
-                    starts_on=today + timedelta(days=ends_in) - timedelta(days=3 * 365),
-                    ends_on=today + timedelta(days=ends_in),
+                    passport_number=f"DEMO{index}{key[:3].upper()}",
+                    passport_issued_on=starts_on - timedelta(days=200),
+                    passport_expires_on=starts_on + timedelta(days=10 * 365 - 200),
+                    v_number=v_number,
+                    created_by_id=user.id,
                 )
-            )
-    db.session.flush()
-    for key, index, kind, days_ago in DEMO_REPORTS:
+                db.session.add(person)
+                db.session.flush()
+            people[key, index] = person
+            with clock.at(days_ago((today - starts_on).days)):
+                db.session.add(
+                    Permit(
+                        organisation_id=organisation.id,
+                        person_id=person.id,
+                        kind=kind,
+                        category=category,
+                        permit_number=f"NL{person.id:07d}",
+                        starts_on=starts_on,
+                        ends_on=ends_on,
+                    )
+                )
+                db.session.flush()
+    for key, index, kind, event_ago, filed_ago in sorted(DEMO_REPORTS, key=lambda r: -r[4]):
         organisation, user = created[key]
-        reports.file_report(
-            organisation,
-            user,
-            kind=kind,
-            event_date=today - timedelta(days=days_ago),
-            details="Demo report.",
-            person=people[key, index] if index is not None else None,
-            today=today,
-        )
+        with clock.at(days_ago(filed_ago, hour=11)):
+            reports.file_report(
+                organisation,
+                user,
+                kind=kind,
+                event_date=today - timedelta(days=event_ago),
+                details="Demo report.",
+                person=people[key, index] if index is not None else None,
+                today=clock.today(),
+            )
+
+
+def _study_progress(created) -> None:
+    """This year's study-progress check: declared some days before its due date once that
+    date has passed (until then it is simply due)."""
+    organisation, user = created
+    today = clock.today()
+    due = study_progress_due_in(today.year)
+    if due >= today:
+        return
+    checked_on = due - timedelta(days=10)
+    with clock.at(datetime.combine(checked_on + timedelta(days=1), time(10), clock.AMSTERDAM)):
+        declare_study_progress_checked(organisation, user, today.year, checked_on, clock.today())
 
 
 def print_sign_ins(echo) -> None:

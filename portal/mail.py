@@ -44,21 +44,26 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
-def send_after_commit(to: str, subject: str, body: str) -> None:
+def send_after_commit(to: str, subject: str, body: str, via=None) -> None:
     """Send when the current transaction commits (through the queue when one is configured);
     nothing when it rolls back. A failing mail server loses neither the change nor the
-    request: the failure is logged."""
+    request: the failure is logged. `via`: a function sending (to, subject, body) in place of
+    send_mail (notices use portal/notices/bounces.send, which marks refused addresses)."""
     from portal.extensions import db
 
-    db.session.info.setdefault(OUTBOX_KEY, []).append((to, subject, body))
+    db.session.info.setdefault(OUTBOX_KEY, []).append((via or send_mail, to, subject, body))
 
 
 def after_commit(session: Session) -> None:
     from portal import tasks
 
-    for to, subject, body in session.info.pop(OUTBOX_KEY, None) or ():
+    # A released savepoint (begin_nested) also fires after_commit: nothing is committed until
+    # the outer transaction is.
+    if session.in_nested_transaction():
+        return
+    for via, to, subject, body in session.info.pop(OUTBOX_KEY, None) or ():
         try:
-            tasks.enqueue(send_mail, to, subject, body)
+            tasks.enqueue(via, to, subject, body)
         except Exception:  # any mail or queue failure: the change is kept, the request goes on
             log.exception("e-mail to %s could not be sent", to)
 

@@ -240,10 +240,20 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import demo_cli, inbox_cli, reminders_cli, sanctions_cli, staff_cli
+    from portal.commands import (
+        demo_cli,
+        inbox_cli,
+        notices_cli,
+        reminders_cli,
+        sanctions_cli,
+        staff_cli,
+        todo_cli,
+    )
 
     app.cli.add_command(staff_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(inbox_cli)
     app.cli.add_command(sanctions_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(todo_cli)
+    app.cli.add_command(notices_cli)

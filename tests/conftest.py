@@ -137,8 +137,17 @@ def post():
 
 
 class _Inbox:
+    """`.messages`: what arrived; addresses in `.refuse` are refused (550) like a bounce."""
+
     def __init__(self):
         self.messages = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
         from email import message_from_bytes

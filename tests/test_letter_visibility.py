@@ -21,7 +21,8 @@ from portal.models import (
     ApplicationStatus,
     AuditEvent,
     LetterKind,
-    LetterNoticeSubscription,
+    NoticeMode,
+    NoticePreference,
     OrgRole,
 )
 from tests.support.auth import act_under_mandate, sign_in, staff_sign_in
@@ -309,7 +310,11 @@ def test_letter_notices_go_to_intermediaries_only_for_letters_they_may_see(app, 
     from portal.letters import notices
 
     agent = world["users"]["intermediary"]
-    db.session.add(LetterNoticeSubscription(user_id=agent.id, organisation_id=world["sponsor"].id))
+    db.session.add(
+        NoticePreference(
+            user_id=agent.id, organisation_id=world["sponsor"].id, mode=NoticeMode.IMMEDIATE
+        )
+    )
     db.session.flush()
     letters = world["letters"]
     sponsor = world["sponsor"]

@@ -84,6 +84,8 @@ MATRIX = [
     ("GET", "/inbox/download?letter={org_letter}", (200, 200, 200, 404, 404, 404, 404, 403)),
     ("GET", "/inbox/documents/{reply_document}", (200, 200, 200, 200, 404, 404, 404, 403)),
     ("GET", "/inbox/notices", (200, 200, 200, 200, 200, 404, 200, 403)),
+    # No bounced address of theirs given: nothing to try again (test_inbox_notices.py).
+    ("POST", "/inbox/notices/retry", (404, 404, 404, 404, 404, 404, 404, 403)),
     (
         "GET",
         "/applications/{application}/documents/{reply_document}",
@@ -153,6 +155,7 @@ MATRIX = [
     ),
     ("GET", "/duties", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("GET", "/duties/study-progress", (404, 404, 403, 404, 404, 404, 404, 403)),
+    ("GET", "/duties/study-progress/done", (404, 404, 403, 404, 404, 404, 404, 403)),
     ("GET", "/reports", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("GET", "/reports/new", (200, 200, 403, 200, 200, 404, 200, 403)),
     ("GET", "/reports/{duty_report}", (200, 200, 200, 200, 404, 404, 404, 403)),

@@ -107,6 +107,9 @@ def filtered(organisation_id: int, user_id: int, f: InboxFilter, scope=None):
     if f.period_to:
         query = query.where(Letter.issued_at < local_day_start(f.period_to + timedelta(days=1)))
     if f.needs_action:
+        # The to-do list's requests to answer are the same condition on the same letters
+        # (letter_status.needing_action with visibility.clause; tests/blueprints/
+        # test_needs_action_one_truth.py).
         query = query.where(letter_status.needs_action_clause(clock.today()))
     if f.unread_only:
         query = query.where(LetterRead.letter_id.is_(None))

@@ -1,4 +1,5 @@
-"""E-mail notices: 'a letter arrived', to the users who opted in — never the letter itself.
+"""E-mail notices: 'a letter arrived', to whom preferences say (portal/notices/preferences.py:
+administrators and the contact address by default) — never the letter itself.
 
 Notices are composed when the letter is issued and sent only after the transaction commits,
 so a rolled-back letter sends nothing, and a failing mail server loses neither the letter nor
@@ -6,66 +7,41 @@ the request: the failure is logged and the letter waits in the inbox as always
 (`portal.mail.send_after_commit`).
 """
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
-from portal import audit, clock, mail
-from portal.audit import AuditAction
+from portal import clock, mail
 from portal.extensions import db
+from portal.formatting import BABEL_LOCALES
 from portal.letters import visibility
 from portal.models import (
     Letter,
-    LetterNoticeSubscription,
     Mandate,
     Membership,
+    NoticeMode,
+    NoticePreference,
     Organisation,
     User,
 )
-
-
-def is_subscribed(user: User, organisation: Organisation) -> bool:
-    return db.session.get(LetterNoticeSubscription, (user.id, organisation.id)) is not None
-
-
-def set_subscription(user: User, organisation: Organisation, wanted: bool) -> None:
-    current = db.session.get(LetterNoticeSubscription, (user.id, organisation.id))
-    if wanted and current is None:
-        db.session.add(LetterNoticeSubscription(user_id=user.id, organisation_id=organisation.id))
-    elif not wanted and current is not None:
-        db.session.delete(current)
-    else:
-        return
-    audit.record(
-        AuditAction.LETTER_NOTICE_SUBSCRIBED if wanted else AuditAction.LETTER_NOTICE_UNSUBSCRIBED,
-        actor=user,
-        organisation=organisation,
-        target=user,
-    )
+from portal.notices import bounces, preferences
 
 
 def recipients(organisation: Organisation) -> list[str]:
-    """E-mail addresses of the organisation's members who opted in."""
-    return list(
-        db.session.scalars(
-            select(User.email)
-            .join(Membership, Membership.user_id == User.id)
-            .join(
-                LetterNoticeSubscription,
-                (LetterNoticeSubscription.user_id == User.id)
-                & (LetterNoticeSubscription.organisation_id == Membership.organisation_id),
-            )
-            .where(Membership.organisation_id == organisation.id)
-            .order_by(User.id)
-        )
-    )
+    """Addresses that get a notice for each new letter: members who chose (or by default get)
+    immediate notices, and the contact address (portal/notices/preferences.py)."""
+    return [
+        r.address
+        for r in preferences.member_recipients(organisation)
+        if r.mode == NoticeMode.IMMEDIATE
+    ]
 
 
-def compose(letter: Letter, organisation: Organisation) -> tuple[str, str]:
-    """Subject and body of the notice, in the organisation's language: no letter content."""
-    link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/inbox/{letter.id}"
-    with force_locale(organisation.preferred_language):
+def compose(organisation: Organisation) -> tuple[str, str]:
+    """Subject and body of the notice, in the organisation's language: no letter content, no
+    personal data and no link to sign in (it says where to go instead)."""
+    language = organisation.preferred_language
+    with force_locale(BABEL_LOCALES.get(language, language)):
         subject = _("A new letter from the IND is in your inbox")
         body = "\n\n".join(
             [
@@ -74,15 +50,23 @@ def compose(letter: Letter, organisation: Organisation) -> tuple[str, str]:
                     "IND Sponsor Portal.",
                     organisation=organisation.legal_name,
                 ),
-                _("Sign in to read it: %(link)s", link=link),
+                where_to_go(),
                 _(
                     "For your security this e-mail never contains the letter itself. "
-                    "You receive it because you asked to be told when a letter arrives; "
-                    "you can turn this off under E-mail notices in the portal."
+                    "You can choose immediate notices, a daily overview or none under "
+                    "E-mail notices in the portal."
                 ),
             ]
         )
     return subject, body
+
+
+def where_to_go() -> str:
+    return _(
+        "To read it, go to the IND Sponsor Portal yourself (use your bookmark or type the "
+        "address) and open the inbox. We never send a link to sign in: do not trust an e-mail "
+        "that asks you to sign in through a link."
+    )
 
 
 def intermediary_recipients(letter: Letter, organisation: Organisation) -> list[str]:
@@ -90,9 +74,11 @@ def intermediary_recipients(letter: Letter, organisation: Organisation) -> list[
     and may see this letter (portal/letters/visibility.py: within their mandate's scope)."""
     subscribed = db.session.execute(
         select(User.id, User.email)
-        .join(LetterNoticeSubscription, LetterNoticeSubscription.user_id == User.id)
+        .join(NoticePreference, NoticePreference.user_id == User.id)
         .where(
-            LetterNoticeSubscription.organisation_id == organisation.id,
+            NoticePreference.organisation_id == organisation.id,
+            NoticePreference.mode == NoticeMode.IMMEDIATE,
+            User.active.is_(True),
             ~exists().where(
                 Membership.user_id == User.id, Membership.organisation_id == organisation.id
             ),
@@ -119,13 +105,14 @@ def intermediary_recipients(letter: Letter, organisation: Organisation) -> list[
             if visibility.may_see(viewer, letter.id):
                 addresses.append(email)
                 break
-    return addresses
+    return bounces.deliverable(addresses)
 
 
 def queue_letter_notice(letter: Letter, organisation: Organisation) -> None:
     addresses = recipients(organisation) + intermediary_recipients(letter, organisation)
     if not addresses:
         return
-    subject, body = compose(letter, organisation)
+    subject, body = compose(organisation)
     for address in addresses:
-        mail.send_after_commit(address, subject, body)
+        # Through bounces.send: a refused address is marked (portal/notices/bounces.py).
+        mail.send_after_commit(address, subject, body, via=bounces.send)

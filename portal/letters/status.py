@@ -143,13 +143,16 @@ def needs_action_clause(today: date):
     )
 
 
-def needing_action(organisation_id: int, today: date):
-    """Letters of the organisation that need action, earliest respond-by first."""
-    return (
-        select(Letter)
-        .where(Letter.organisation_id == organisation_id, needs_action_clause(today))
-        .order_by(Letter.respond_by, Letter.id)
+def needing_action(organisation_id: int, today: date, scope=None):
+    """Letters of the organisation that need action, earliest respond-by first.
+
+    `scope`: the letters the user may see (portal/letters/visibility.clause); None: all."""
+    query = select(Letter).where(
+        Letter.organisation_id == organisation_id, needs_action_clause(today)
     )
+    if scope is not None:
+        query = query.where(scope)
+    return query.order_by(Letter.respond_by, Letter.id)
 
 
 def count_needing_action(organisation_id: int, today: date, scope=None) -> int:

@@ -17,9 +17,9 @@ from portal.models.letter import (
     InboxUnread,
     Letter,
     LetterKind,
-    LetterNoticeSubscription,
     LetterRead,
 )
+from portal.models.notice import MailBounce, NoticeDigest, NoticeMode, NoticePreference
 from portal.models.organisation import KvkProof, LegalForm, Organisation, OrganisationKind
 from portal.models.person import Person, Sex
 from portal.models.recognition import Category, Recognition, RecognitionStatus
@@ -78,7 +78,10 @@ __all__ = [
     "ClockSuspension",
     "Letter",
     "LetterKind",
-    "LetterNoticeSubscription",
+    "MailBounce",
+    "NoticeDigest",
+    "NoticeMode",
+    "NoticePreference",
     "ImportBatch",
     "ImportStatus",
     "Invitation",

@@ -6,9 +6,12 @@ from enum import Enum
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 
+from portal import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now in UTC, from portal/clock.py (the demo data sets it to past moments)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

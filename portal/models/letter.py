@@ -100,18 +100,6 @@ class InboxUnread(db.Model):
     unread: Mapped[int] = mapped_column(default=0)
 
 
-class LetterNoticeSubscription(db.Model):
-    """A user who wants an e-mail when a letter for this organisation arrives (opt-in)."""
-
-    __tablename__ = "letter_notice_subscription"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class LetterImmutable(Exception):
     pass
 

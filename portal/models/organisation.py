@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, text
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -120,6 +120,8 @@ class Organisation(db.Model):
     kvk_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     kvk_verified_via: Mapped[KvkProof | None] = mapped_column(enum_type(KvkProof, "kvk_proof"))
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The contact address (`email`) gets the administrators' notices unless one turns it off.
+    contact_notices: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     recognitions = relationship(
         "Recognition", back_populates="organisation", order_by="Recognition.category"

@@ -12,6 +12,9 @@ letter answered, the extension applied for, the end of the stay reported, the ch
 declared, the draft submitted, the suspension lifted). Items that come due by date alone
 are therefore current on every read.
 
+A provider that registers without a group must not put personal data in its titles: the
+e-mail digest (portal/notices/digest.py) shows them as they are.
+
 Many items of one kind become one grouped item ("312 permits in their extension window")
 that links to the filtered list where they are dealt with.
 """
@@ -35,6 +38,8 @@ class Scope:
     in_scope: Callable
     # What the person acting may do (items about the team or profile are for administrators).
     permissions: frozenset = frozenset()
+    # Which letters (portal/letters/visibility.py); None: all of the organisation's.
+    viewer: object | None = None
     # Facts more than one provider reads, computed once per list (see `shared`).
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -45,6 +50,19 @@ class Scope:
 
     def covers(self, category) -> bool:
         return self.categories is None or category in self.categories
+
+
+def scope_of(context) -> Scope:
+    """The list for a sponsor-side acting context (own membership, or a mandate)."""
+    from portal.letters import visibility
+
+    return Scope(
+        context.organisation,
+        context.categories,
+        context.in_scope,
+        context.permissions,
+        viewer=visibility.of_context(context),
+    )
 
 
 @dataclass(frozen=True)
@@ -94,15 +112,24 @@ def _urgency(item: Item, today: date):
     return (0, item.due, item.kind, item.title)
 
 
-def items(scope: Scope, today: date | None = None, grouped: bool = True) -> list[Item]:
-    """Every open item for the scope, most urgent first (overdue, then by due date)."""
+def items(
+    scope: Scope,
+    today: date | None = None,
+    group_above: int = GROUP_ABOVE,
+    keep: Callable[[Item], bool] | None = None,
+) -> list[Item]:
+    """Every open item for the scope, most urgent first (overdue, then by due date).
+
+    `keep` picks items before they are grouped; `group_above=0` groups every kind that has a
+    group, whatever its count: its title is then a count, without a name (the e-mail digest).
+    """
     from portal.todo import organisation, providers  # noqa: F401  (registers the built-in kinds)
 
     today = today or clock.today()
     result: list[Item] = []
     for kind, (fn, group) in _PROVIDERS.items():
-        found = fn(scope, today)
-        if grouped and group is not None and len(found) > GROUP_ABOVE:
+        found = [i for i in fn(scope, today) if keep is None or keep(i)]
+        if group is not None and found and len(found) > group_above:
             spec = group(scope) if callable(group) and not isinstance(group, Group) else group
             earliest = min((i.due for i in found if i.due is not None), default=None)
             result.append(

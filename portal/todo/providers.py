@@ -2,30 +2,15 @@
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 
 from portal.duties import deadlines
 from portal.duties import overview as duty_overview
 from portal.extensions import db
 from portal.letters import status as letter_status
-from portal.models import Application, ApplicationStatus, Letter, Sanction, SanctionKind
+from portal.letters import visibility
+from portal.models import Application, ApplicationStatus, Sanction, SanctionKind
 from portal.todo import Group, Item, provider
-
-
-def _letters_in_scope(scope):
-    """Letters within the mandate: by their case's category, else by their own category."""
-    if scope.categories is None:
-        return None
-    names = sorted(str(c) for c in scope.categories)
-    return or_(
-        and_(
-            Letter.application_id.is_not(None),
-            Letter.application_id.in_(
-                select(Application.id).where(scope.in_scope(Application.category))
-            ),
-        ),
-        and_(Letter.application_id.is_(None), Letter.category.in_(names)),
-    )
 
 
 @provider(
@@ -37,10 +22,13 @@ def _letters_in_scope(scope):
     ),
 )
 def letters_to_answer(scope, today):
-    query = letter_status.needing_action(scope.organisation.id, today)
-    clause = _letters_in_scope(scope)
-    if clause is not None:
-        query = query.where(clause)
+    # The inbox's "needs action" filter is the same condition on the same letters: who may
+    # see which letter is portal/letters/visibility.py, what needs action letters/status.py.
+    query = letter_status.needing_action(
+        scope.organisation.id,
+        today,
+        visibility.clause(scope.viewer) if scope.viewer is not None else None,
+    )
     return [
         Item(
             "letter",

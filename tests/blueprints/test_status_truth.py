@@ -2,9 +2,9 @@
 shows the status says the same thing.
 
 - letter kind × answered × respond-by passed → the inbox row, the inbox's "needs action"
-  filter, the letter page, the case page and the dashboard's count;
-- report kind × person state × permit window → Permits, Duties, the person's page and the
-  procedures offered for a new application;
+  filter, the letter page, the case page, the dashboard's count and the to-do list;
+- report kind × person state × permit window → Permits, Duties, the person's page, the
+  procedures offered for a new application and the to-do list;
 - case status × clock stopped → the sponsor's recognition and residence case pages, the
   dashboard and the back-office queue.
 """
@@ -148,6 +148,7 @@ def test_letters_say_the_same_everywhere(client):
     sign_in(client, user)
 
     inbox = get_page(client, "/inbox")
+    to_do = {a["href"] for a in get_page(client, "/todo").soup.select("#todo-list li a")}
     filtered = get_page(client, "/inbox?needs_action=y")
     listed_as_needing_action = {
         a["href"] for a in filtered.soup.select("table.inbox a[href^='/inbox/']")
@@ -159,6 +160,7 @@ def test_letters_say_the_same_everywhere(client):
         assert (f"/inbox/{letter.id}" in listed_as_needing_action) == (
             expected == "needs_action"
         ), (name, "inbox filter")
+        assert (f"/inbox/{letter.id}" in to_do) == (expected == "needs_action"), (name, "to do")
         page = get_page(client, f"/inbox/{letter.id}")
         assert _shown_state(page.soup.find(id="letter-action")) == expected, (name, "letter")
         if letter.application_id is not None:
@@ -224,6 +226,7 @@ def test_a_persons_state_is_the_same_on_every_page(client):
     sign_in(client, user)
     permits = get_page(client, "/permits")
     duties = get_page(client, "/duties")
+    to_do = {a["href"] for a in get_page(client, "/todo").soup.select("#todo-list li a")}
     duty_rows = {
         tr.find("a").get_text(): tr.get_text(" ", strip=True)
         for tr in duties.soup.select("#extensions tbody tr")
@@ -236,6 +239,11 @@ def test_a_persons_state_is_the_same_on_every_page(client):
         assert ("Ended (reported on 20 Feb 2027)" in state_cell.text) == ended, label
         offers_extension = "Apply for an extension" in action_cell.text
         assert offers_extension == (window == "extension" and not ended), label
+
+        # The to-do list: an extension to apply for, or the end of the stay to report.
+        assert (f"/people/{person.id}" in to_do) == (window == "extension" and not ended), label
+        reported = f"/reports/new?person={person.id}" in to_do
+        assert reported == (window == "expired" and not ended), label
 
         duty = duty_rows.get(person.full_name)
         assert (duty is not None) == (window != "valid"), label

@@ -706,7 +706,13 @@ def test_sponsor_answers_a_request_for_information(
     assert "Needs action" in row.inner_text()
     assert "Priya Raghunathan" in row.inner_text()  # the person the case is about
     employer.check_page("inbox with a request")
-    employer.activate(row.get_by_role("link", name=subject))
+    # The to-do list has the same request to answer, and leads to the letter.
+    nav = page.get_by_role("navigation", name="Main")
+    employer.activate(nav.get_by_role("link", name="To do"))
+    item = page.locator("#todo-list li", has=page.get_by_role("link", name=f"Answer: {subject}"))
+    assert date.fromisoformat(respond_by).strftime("%-d %b %Y") in item.inner_text()
+    employer.check_page("to-do list with a request")
+    employer.activate(item.get_by_role("link", name=f"Answer: {subject}"))
     assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator(".letter-text").inner_text()
     assert date.fromisoformat(respond_by).strftime("%-d %B %Y") in page.locator("main").inner_text()
     employer.check_page("request letter")
@@ -723,7 +729,14 @@ def test_sponsor_answers_a_request_for_information(
     assert "signed contract.pdf" in page.locator("#replies").inner_text()
     assert page.locator("#reply-answered").is_visible()  # no second answer to the same request
     assert "Answered on" in page.locator("#letter-action").inner_text()
+    # What happens next: the case's own steps; the request is no longer on the to-do list.
+    assert "The IND reviews the application." in page.locator("#what-happens-next").inner_text()
+    still = page.locator("#still-to-do").inner_text()
+    assert f"Answer: {subject}" not in still
     employer.check_page("request letter answered")
+    employer.activate(nav.get_by_role("link", name="To do"))
+    assert page.get_by_role("link", name=f"Answer: {subject}").count() == 0
+    employer.check_page("to-do list after the answer")
 
     # --- the inbox no longer asks for action; the document is in the case's list -------------
     employer.activate(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox"))

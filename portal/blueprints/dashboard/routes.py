@@ -9,6 +9,7 @@ from portal.cases.lifecycle import category_states
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import ApplicationStatus
+from portal.notices import bounces, preferences
 from portal.organisations import kvk
 from portal.permissions import Permission, requires
 
@@ -37,6 +38,9 @@ def index():
         else 0,
         clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
+        bounced=len(bounces.marked(preferences.addresses_of_organisation(organisation)))
+        if not g.context.on_behalf and g.context.can(Permission.PROFILE_EDIT)
+        else 0,
         frozen_peers=(
             kvk.frozen_with_number(organisation.kvk_number)
             if organisation.is_verified and g.context.can(Permission.ORGANISATION_TAKE_OVER)
@@ -46,9 +50,7 @@ def index():
 
 
 def _scope() -> todo.Scope:
-    return todo.Scope(
-        g.organisation, g.context.categories, g.context.in_scope, g.context.permissions
-    )
+    return todo.scope_of(g.context)
 
 
 @bp.get("/todo")

@@ -16,21 +16,15 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.inputs import parse_id, parse_whole
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
-from portal.letters import visibility
-from portal.models import Person, Report, ReportKind
+from portal.models import Person, ReportKind
 from portal.models.duty import ORGANISATION_REPORTS, about_person
 from portal.people import permits
-from portal.permissions import Permission, requires, scoped_or_404
+from portal.permissions import Permission, requires
 from portal.reference.residence import extension_window_months
 from portal.residence.rules import HSM_KINDS
 
 PERMITS_PAGE_SIZE = 50
 PERMIT_FILTERS = ("all", *permits.STATES)
-
-
-def get_report_or_404(report_id: int) -> Report:
-    """A report of the organisation acted for, within the mandate's scope; else 404."""
-    return scoped_or_404(Report, report_id)
 
 
 def _scoped_person(raw) -> Person | None:
@@ -132,19 +126,6 @@ def report_new():
     ), status
 
 
-@bp.get("/reports/<int:report_id>")
-@requires(Permission.APPLICATION_READ)
-def report(report_id: int):
-    found = get_report_or_404(report_id)
-    return render_template(
-        "duties/report.html",
-        report=found,
-        can_read_letters=bool(found.letter_id)
-        and g.context.can(Permission.LETTER_READ)
-        and visibility.may_see(visibility.of_context(g.context), found.letter_id),
-    )
-
-
 @bp.get("/reports")
 @requires(Permission.APPLICATION_READ)
 def reports_index():
@@ -190,7 +171,7 @@ def study_progress():
     duty = duty_overview.study_progress_duty(g.organisation, today)
     if duty.declaration is not None:
         flash(_("The study-progress check for %(year)d has already been declared.", year=duty.year))
-        return redirect(url_for("duties.index"))
+        return redirect(url_for("duties.study_progress_done"))
     form = StudyProgressForm()
     if form.validate_on_submit():
         if form.checked_on.data > today:
@@ -209,7 +190,7 @@ def study_progress():
             else:
                 db.session.commit()
                 flash(_("The study-progress check is marked as done."), "success")
-            return redirect(url_for("duties.index"))
+            return redirect(url_for("duties.study_progress_done"))
     status = 400 if form.is_submitted() else 200
     return render_template("duties/study_progress.html", form=form, duty=duty), status
 

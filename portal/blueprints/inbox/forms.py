@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.forms import BaseForm, IsoDateField
 
@@ -31,8 +39,27 @@ class FilterForm(BaseForm):
             raise ValidationError(_l("The end of the period must be on or after its start"))
 
 
+NOTICE_MODE_CHOICES = [
+    SelectChoice(
+        "immediate", _l("Immediately: an e-mail for each new letter, and the daily overview")
+    ),
+    SelectChoice("digest", _l("Once a day: the daily overview only")),
+    SelectChoice("off", _l("No e-mails")),
+]
+
+
 class NoticeSettingsForm(BaseForm):
-    letter_notices = BooleanField(_l("E-mail me when a new letter arrives"))
+    mode = RadioField(
+        _l("Which e-mails do you want?"),
+        choices=NOTICE_MODE_CHOICES,
+        validators=[InputRequired(_l("Choose which e-mails you want"))],
+    )
+    # Shown to administrators only (the view ignores it for others).
+    contact_notices = BooleanField(_l("Send the same e-mails to the organisation's address"))
+
+
+class RetryAddressForm(BaseForm):
+    address = HiddenField(validators=[Length(max=254)])
 
 
 class VerifyForm(BaseForm):

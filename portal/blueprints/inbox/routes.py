@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal import clock, filter_tokens
+from portal import clock, filter_tokens, todo
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, ReplyForm
 from portal.blueprints.inbox.helpers import (
@@ -22,6 +22,7 @@ from portal.letters import issuing as service
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.permissions import Permission, requires
+from portal.todo import after
 
 FILTER_FIELDS = (
     "q",
@@ -92,6 +93,9 @@ def index():
 
 def render_letter_page(letter, reply_form=None, status=200):
     replies = replies_service.replies_for_case(letter.application_id or 0)
+    today = clock.today()
+    action = letter_status.state_of(letter, today)
+    answered = action.state == letter_status.LetterAction.ANSWERED
     return render_template(
         "inbox/show.html",
         letter=letter,
@@ -101,9 +105,14 @@ def render_letter_page(letter, reply_form=None, status=200):
         reply_form=reply_form or ReplyForm(),
         replies=[r for r in replies if r.letter_id == letter.id],
         action_form=EmptyForm(),
-        action=letter_status.state_of(letter),
+        action=action,
         can_reply=g.context.can(Permission.LETTER_REPLY),
-        today=clock.today(),
+        today=today,
+        # Answered: what happens with the case now, and what else is on the list.
+        next_steps=after.after_reply(letter, today) if answered else [],
+        todo_items=todo.items(todo.scope_of(g.context), today)
+        if answered and g.context.can(Permission.ORGANISATION_READ)
+        else None,
     ), status
 
 
