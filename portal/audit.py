@@ -73,6 +73,10 @@ class AuditAction(StrEnum):
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_UPLOADED = "document.uploaded"
+    # Fees: amounts, payments, statements
+    EXPORT_FEES = "export.fees"
+    FEE_AMOUNT_SET = "fee.amount_set"
+    FEE_PAID = "fee.paid"
     # Letters
     LETTER_ISSUED = "letter.issued"
     LETTER_NOTICE_SUBSCRIBED = "letter_notice.subscribed"

@@ -126,6 +126,13 @@ APPLICATION_KIND = {
     ApplicationKind.RECOGNITION: _l("Recognition as a sponsor"),
     **{kind: rtype.title for kind, rtype in RESIDENCE_TYPES.items()},
 }
+# A fee's state (portal/fees/records.py FeeCode), on the fees page and in its CSV export.
+FEE_STATE = {
+    "amount_to_be_set": _l("Amount to be set"),
+    "due": _l("Due"),
+    "overdue": _l("Overdue"),
+    "paid": _l("Paid"),
+}
 TASK_STATUS = {
     "not_started": _l("Not yet started"),
     "in_progress": _l("Incomplete"),
@@ -220,6 +227,7 @@ class Labels:
     kvk_proof = KVK_PROOF
     check_item = CHECK_ITEM
     check_outcome = CHECK_OUTCOME
+    fee_state = FEE_STATE
 
 
 LEGAL_FORM = {

@@ -54,6 +54,7 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
+    STAFF_FEE_SET = "staff:fee:set"  # enter the amount of a fee reference data has no figure for
 
 
 _READER = {
@@ -112,6 +113,7 @@ _REVIEWER = {
     Permission.STAFF_ORGANISATION_READ,
     Permission.STAFF_SANCTION_RECORD,
     Permission.STAFF_CHANGE_REPORT_DECIDE,
+    Permission.STAFF_FEE_SET,
 }
 _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_CASE_ASSIGN,

@@ -10,7 +10,8 @@ from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
 from portal.cases.references import make_reference
 from portal.extensions import db
-from portal.letters.issuing import issue_fee_letter, issue_letter
+from portal.fees import records as fee_records
+from portal.letters.issuing import issue_letter
 from portal.models import (
     Application,
     ApplicationKind,
@@ -59,12 +60,6 @@ class NotAwaitingReply(CaseError):
     """No request for information is open on this case (answered already, or never asked)."""
 
 
-class FeeUnknown(CaseError):
-    def __init__(self, on: date):
-        super().__init__(on.isoformat())
-        self.on = on
-
-
 def category_states(organisation: Organisation) -> dict[Category, str]:
     """For each category: 'granted', 'suspended', 'withdrawn', 'applied' or 'none'."""
     states = dict.fromkeys(Category, "none")
@@ -81,13 +76,6 @@ def category_states(organisation: Organisation) -> dict[Category, str]:
         # A suspension whose last day has passed counts as granted (oversight.effective_status).
         states[recognition.category] = effective_status(recognition).value
     return states
-
-
-def fee_for(organisation: Organisation, category: Category, on: date) -> reference.Fee:
-    try:
-        return reference.recognition_fee(organisation.persons_employed, category, on)
-    except reference.ReferenceDataMissing as missing:
-        raise FeeUnknown(on) from missing
 
 
 def start_recognition_application(
@@ -244,7 +232,11 @@ def audit_decision(application: Application, actor: User, *, grant: bool, reason
 
 
 def submit_application(
-    application: Application, actor: User, today: date | None = None
+    application: Application,
+    actor: User,
+    today: date | None = None,
+    *,
+    legal_form_change: bool = False,
 ) -> Application:
     """Submit a draft: fee, snapshot, reference, statutory deadline, acknowledgement letter."""
     submitted_at = utcnow()
@@ -252,7 +244,7 @@ def submit_application(
     organisation = application.organisation
     if not organisation.is_verified and kvk.extract_of(application) is None:
         raise KvkExtractMissing(organisation.kvk_number)
-    fee = fee_for(organisation, application.category, today)
+    fee = fee_records.fee_for(organisation, application.category, today, legal_form_change)
     period = reference.decision_period_days(application.kind.value, today)
     if not record_transition(
         application,
@@ -269,13 +261,16 @@ def submit_application(
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
-    acknowledge_submission(application, actor)
+    acknowledge_submission(application, actor, legal_form_change=legal_form_change)
     return application
 
 
-def acknowledge_submission(application: Application, actor: User, person=None) -> None:
+def acknowledge_submission(
+    application: Application, actor: User, person=None, *, legal_form_change: bool = False
+) -> None:
     """A case just submitted: the acknowledgement and fee letters (about `person`, when the
-    case concerns one: name and V-number printed and kept for the inbox) and the audit event."""
+    case concerns one: name and V-number printed and kept for the inbox), the fee record
+    (portal/fees/records.py) and the audit event."""
     issue_letter(
         application.organisation,
         LetterKind.ACKNOWLEDGEMENT,
@@ -283,7 +278,13 @@ def acknowledge_submission(application: Application, actor: User, person=None) -
         actor=actor,
         person=person,
     )
-    issue_fee_letter(application, actor=actor, person=person)
+    fee = fee_records.open_fee(
+        application,
+        application.fee_cents,
+        reduced=bool(application.fee_reduced),
+        legal_form_change=legal_form_change,
+    )
+    fee_records.issue_fee_letter(application, fee, actor=actor, person=person)
     audit.record(
         AuditAction.APPLICATION_SUBMITTED,
         actor=actor,

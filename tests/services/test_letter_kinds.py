@@ -73,7 +73,7 @@ CASES = {
             "application": app,
             "amount_cents": 42300,
             "payment_reference": "ER-2026-000123-K",
-            "respond_by": date(2026, 12, 27),
+            "pay_by": date(2026, 12, 27),
         },
         ["€423.00", "NL91 ABNA 0417 1643 00", "Payment reference", "27 December 2026"],
         ["€ 423,00", "NL91 ABNA 0417 1643 00", "Betalingskenmerk", "27 december 2026"],

@@ -59,6 +59,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     change_reports,
     compose,
     decisions,
+    fees,
     insight,
     organisations,
     replies,
