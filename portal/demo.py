@@ -21,6 +21,7 @@ from portal.models import (
     Category,
     KvkProof,
     OrganisationKind,
+    PaidVia,
     Permit,
     Person,
     ReportKind,
@@ -142,6 +143,7 @@ def load() -> bool:
                 organisation, spec["recognised"], user
             )
             service.submit_application(application, user, today=clock.today() - timedelta(days=40))
+            _pay(application, clock.today() - timedelta(days=40))
             service.decide(
                 application,
                 staff[StaffRole.REVIEWER],
@@ -166,11 +168,25 @@ def load() -> bool:
                 service.submit_application(
                     application, user, today=clock.today() - timedelta(days=days_ago)
                 )
+                if key != UNPAID_FEE_OF:
+                    _pay(application, clock.today() - timedelta(days=days_ago))
                 if key == INFORMATION_REQUESTED_FROM:
                     _request_information(application, staff[StaffRole.REVIEWER])
     db.session.flush()
     _load_duties(created)
     return True
+
+
+# One open fee (`flask fees sample-statement` writes a bank statement that pays it); the other
+# demo cases had their fee paid on the day they were submitted.
+UNPAID_FEE_OF = "university"
+
+
+def _pay(application, on) -> None:
+    from portal.fees import payments
+
+    fee = application.fee
+    payments.book(fee, fee.amount_cents, on, PaidVia.TRANSFER)
 
 
 # An open request for information, so that a letter with its reply form is there to see.

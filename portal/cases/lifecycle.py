@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from portal import audit, clock, reference
+from portal import audit, clock
 from portal.audit import AuditAction
 from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
@@ -245,7 +245,6 @@ def submit_application(
     if not organisation.is_verified and kvk.extract_of(application) is None:
         raise KvkExtractMissing(organisation.kvk_number)
     fee = fee_records.fee_for(organisation, application.category, today, legal_form_change)
-    period = reference.decision_period_days(application.kind.value, today)
     if not record_transition(
         application,
         (ApplicationStatus.DRAFT,),
@@ -257,7 +256,7 @@ def submit_application(
         fee_cents=fee.cents,
         fee_reduced=fee.reduced,
         snapshot={"organisation": organisation.snapshot(), "category": application.category.value},
-        decision_deadline=today + timedelta(days=period),
+        decision_deadline=statutory_clock.deadline_at_submission(application, today),
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
@@ -364,8 +363,12 @@ def receive_reply(
     suspension = statutory_clock.open_clock_suspension(application)
     if application.status != ApplicationStatus.INFORMATION_REQUESTED or suspension is None:
         raise NotAwaitingReply(application.reference)
-    days = statutory_clock.suspended_days(suspension, today)
-    new_deadline = application.decision_deadline + timedelta(days=days)
+    # Only the days within the decision period count (none before a payment started it).
+    days = statutory_clock.counted_days(
+        suspension, statutory_clock.counted_from(application), today
+    )
+    deadline = application.decision_deadline
+    new_deadline = deadline + timedelta(days=days) if deadline is not None else None
     if not record_transition(
         application,
         (ApplicationStatus.INFORMATION_REQUESTED,),
@@ -387,7 +390,7 @@ def receive_reply(
         actor=actor,
         organisation=application.organisation,
         target=application,
-        details={"suspended_days": days, "decision_deadline": new_deadline.isoformat()},
+        details={"suspended_days": days, "decision_deadline": new_deadline and str(new_deadline)},
     )
     db.session.flush()
     return application

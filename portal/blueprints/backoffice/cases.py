@@ -77,6 +77,7 @@ def queue():
         limit=QUEUE_LIMIT,
         exposures=exposures,
         replies=replies,
+        unpaid=work_queue.waiting_for_payment(QUEUE_LIMIT),
         today=today,
     ), status
 
