@@ -77,6 +77,8 @@ class AuditAction(StrEnum):
     EXPORT_FEES = "export.fees"
     FEE_AMOUNT_SET = "fee.amount_set"
     FEE_PAID = "fee.paid"
+    FEE_PAYMENT_UNDONE = "fee.payment_undone"
+    FEE_STATEMENT_IMPORTED = "fee.statement_imported"
     # Letters
     LETTER_ISSUED = "letter.issued"
     LETTER_NOTICE_SUBSCRIBED = "letter_notice.subscribed"

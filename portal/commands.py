@@ -1,5 +1,5 @@
 """CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`,
-`flask reminders send`."""
+`flask reminders send`, `flask fees sample-statement`."""
 
 import click
 import pyotp
@@ -114,3 +114,19 @@ def send_reminders() -> None:
         f"Sent {extension} extension reminder(s) and {len(sent) - extension} "
         "overdue-report reminder(s)."
     )
+
+
+fees_cli = click.Group("fees", help="Fees: a sample bank statement for the demo.")
+
+
+@fees_cli.command("sample-statement")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True), default="statement.xml")
+@with_appcontext
+def sample_statement(path: str) -> None:
+    """Write a camt.053 statement paying every open fee, to import in the back office."""
+    from portal.fees import sample
+
+    count = len(sample.open_fees())
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(sample.sample_statement())
+    click.echo(f"Wrote {path}: {count} transfer(s) paying the open fees.")

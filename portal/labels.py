@@ -134,6 +134,16 @@ FEE_STATE = {
     "overdue": _l("Overdue"),
     "paid": _l("Paid"),
 }
+# Why a statement entry is listed for manual matching (portal/fees/reconcile.py).
+MATCH_REASON = {
+    "unknown_reference": _l("No case with this payment reference"),
+    "already_paid": _l("The fee was paid already"),
+    "case_closed": _l("The case is decided or withdrawn"),
+    "amount_not_set": _l("The amount of the fee has not been set"),
+    "overpaid": _l("More than the fee"),
+    "partial": _l("Part of the fee: waits for the rest"),
+    "no_payment_to_reverse": _l("A reversal without a payment to turn back"),
+}
 TASK_STATUS = {
     "not_started": _l("Not yet started"),
     "in_progress": _l("Incomplete"),
@@ -229,6 +239,7 @@ class Labels:
     check_item = CHECK_ITEM
     check_outcome = CHECK_OUTCOME
     fee_state = FEE_STATE
+    match_reason = MATCH_REASON
 
 
 LEGAL_FORM = {

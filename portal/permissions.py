@@ -55,6 +55,7 @@ class Permission(StrEnum):
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
     STAFF_FEE_SET = "staff:fee:set"  # enter the amount of a fee reference data has no figure for
+    STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
 
 
 _READER = {
@@ -120,6 +121,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_SANCTION_SUSPEND,
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
+    Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
 }
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {

@@ -234,10 +234,18 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from portal.commands import demo_cli, inbox_cli, reminders_cli, sanctions_cli, staff_cli
+    from portal.commands import (
+        demo_cli,
+        fees_cli,
+        inbox_cli,
+        reminders_cli,
+        sanctions_cli,
+        staff_cli,
+    )
 
     app.cli.add_command(staff_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(inbox_cli)
     app.cli.add_command(sanctions_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(fees_cli)

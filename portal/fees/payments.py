@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import update
 
 from portal import audit
+from portal import clock as portal_clock
 from portal.audit import AuditAction
 from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
@@ -103,3 +104,24 @@ def book(fee: Fee, cents: int, booked_on: date, via: PaidVia, *, actor=None, det
 
 def _person(application: Application):
     return person_of(application) if application.kind.is_residence else None
+
+
+def undo(fee: Fee, cents: int, *, actor=None, details=None) -> None:
+    """A payment turned back (a reversal): the amount leaves the fee; a fee no longer paid in
+    full waits for payment again, and so does the clock of a kind that runs from payment."""
+    fee.received_cents = max(fee.received_cents - cents, 0)
+    application = fee.application
+    if fee.paid_on is not None and fee.received_cents < (fee.amount_cents or 0):
+        submitted_on = portal_clock.local_date(application.submitted_at)
+        fee.paid_on = None
+        fee.paid_via = None
+        if statutory_clock.runs_from_payment(application, submitted_on):
+            _bump(application, decision_deadline=None)
+    audit.record(
+        AuditAction.FEE_PAYMENT_UNDONE,
+        actor=actor,
+        organisation=application.organisation,
+        target=application,
+        details={"cents": cents, **(details or {})},
+    )
+    db.session.flush()

@@ -39,6 +39,7 @@ NAVIGATION = (
     ("backoffice.compose", _l("Send a letter"), Permission.STAFF_LETTER_SEND),
     ("backoffice.change_reports", _l("Change reports"), Permission.STAFF_CHANGE_REPORT_DECIDE),
     ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
+    ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
     (
         "backoffice.management_information",
         _l("Management information"),

@@ -1,6 +1,7 @@
 """Forms of the back office's fee pages."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -25,3 +26,10 @@ class FeeAmountForm(BaseForm):
             self.cents = money.parse_euros(field.data)
         except money.AmountInvalid as invalid:
             raise ValidationError(str(AMOUNT_MESSAGES[invalid.code])) from invalid
+
+
+class StatementForm(BaseForm):
+    statement = FileField(
+        _l("Bank statement (camt.053 XML or MT940)"),
+        validators=[FileRequired(_l("Choose the statement file to import"))],
+    )

@@ -1,13 +1,16 @@
 """Fees in the back office: entering the amount of a fee reference data has no figure for."""
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.cases import _render_case, get_case_or_404
-from portal.blueprints.backoffice.fee_forms import FeeAmountForm
+from portal.blueprints.backoffice.fee_forms import FeeAmountForm, StatementForm
 from portal.extensions import db
+from portal.fees import reconcile
 from portal.fees import records as fee_records
 from portal.permissions import Permission, staff_requires
 from portal.residence.presentation import person_of
@@ -34,3 +37,68 @@ def set_fee_amount(application_id: int):
         db.session.commit()
         flash(_("Amount set: the fee letter has been sent."), "success")
     return redirect(url_for("backoffice.case", application_id=application.id))
+
+
+REFUSED = {
+    "not_statement": _l("This file is not a camt.053 or MT940 bank statement."),
+    "malformed": _l("The statement cannot be read: the file is damaged or incomplete."),
+    "unsafe": _l(
+        "The file was refused: it declares entities or an external document (not allowed in a "
+        "statement)."
+    ),
+    "too_big": _l("The file is larger than 5 MB: import the statement of one day at a time."),
+    "wrong_account": _l("This statement is for another account, not the IND's fee account."),
+    "not_positive": _l("The statement has an amount of zero or less: nothing was imported."),
+    "currency": _l(
+        "The statement has an amount in a currency other than euro: nothing was imported."
+    ),
+}
+OUTCOME = {
+    "paid": _l("fees paid"),
+    "part": _l("part payments"),
+    "manual": _l("for manual matching"),
+    "reversed": _l("reversals"),
+    "debit": _l("debits (ignored)"),
+    "seen_before": _l("imported before (unchanged)"),
+}
+
+
+def _statements_page(form, status=200):
+    return render_template(
+        "backoffice/statements.html",
+        form=form,
+        entries=reconcile.manual_list(),
+    ), status
+
+
+@bp.get("/fees/statements")
+@staff_requires(Permission.STAFF_FINANCE)
+def statements():
+    return _statements_page(StatementForm())
+
+
+@bp.post("/fees/statements")
+@staff_requires(Permission.STAFF_FINANCE)
+def import_statement():
+    form = StatementForm()
+    if not form.validate():
+        return _statements_page(form, 400)
+    upload = form.statement.data
+    try:
+        data = upload.read(reconcile.MAX_BYTES + 1)
+    finally:
+        upload.close()
+    try:
+        result = reconcile.import_statement(data, upload.filename, current_user)
+        db.session.commit()
+    except reconcile.StatementRefused as refused:
+        db.session.rollback()
+        form.statement.errors = [str(REFUSED[refused.code])]
+        return _statements_page(form, 400)
+    except (reconcile.AlreadyImported, IntegrityError):
+        db.session.rollback()
+        form.statement.errors = [_("This statement has been imported already: nothing changed.")]
+        return _statements_page(form, 409)
+    counts = ", ".join(f"{n} {OUTCOME[k]}" for k, n in sorted(result.counts.items()))
+    flash(_("Statement imported: %(counts)s.", counts=counts or "0"), "success")
+    return redirect(url_for("backoffice.statements"))
