@@ -31,6 +31,9 @@ run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask demo load
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Every core (pytest-xdist); a crawl's tests stay in one worker (--dist loadgroup).
+PYTEST_ARGS ?= -n auto --dist loadgroup
+
 test: translations ## Run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -22,11 +22,35 @@ from tests.support.pages import get_page, post_form
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in the run's temporary folder, or TEST_DATABASE_URL. Under pytest-xdist each
+    worker has its own: a temporary folder each, and on PostgreSQL a database each
+    (`test_gw0`, `test_gw1`, … beside `test`, created when missing)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker_id == "master":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return _worker_database(url, worker_id)
+
+
+def _worker_database(url: str, worker_id: str) -> str:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker_id}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 class IsolatedClient(FlaskClient):
@@ -156,15 +180,17 @@ def move_today(monkeypatch):
 
 
 @pytest.fixture
-def rq_queue(app):
-    """The background queue (RQ) on the Redis at 127.0.0.1, database 15, configured as
+def rq_queue(app, worker_id):
+    """The background queue (RQ) on the Redis at 127.0.0.1, database 15 (14, 13, … for the
+    other pytest-xdist workers), configured as
     REDIS_URL for the test. Yields (queue, work): work() runs the queued jobs in this process,
     in the test's app. Skipped without Redis, except in CI (.ci/run starts it)."""
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
     from rq import Queue, SimpleWorker
 
-    url = "redis://127.0.0.1:6379/15"
+    index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
+    url = f"redis://127.0.0.1:6379/{15 - index}"
     redis = Redis.from_url(url)
     try:
         redis.ping()

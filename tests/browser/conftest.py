@@ -107,13 +107,15 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The portal on a fresh migrated SQLite database with demo data (a LiveServer)."""
+def live_server(tmp_path_factory, worker_id):
+    """The portal on a fresh migrated SQLite database with demo data (a LiveServer); one per
+    pytest-xdist worker."""
     ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / f"live-server-{worker_id}.log"
     db_file = tmp_path_factory.mktemp("live") / "live.db"
     database_url = f"sqlite:///{db_file}"
     env = {**os.environ, "TEST_DATABASE_URL": database_url, "PORTAL_ENV": "test"}
-    log = open(ARTIFACTS / "live-server.log", "w")  # noqa: SIM115 - closed in finally
+    log = open(log_path, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.live_server"],
         cwd=ROOT,
@@ -128,7 +130,7 @@ def live_server(tmp_path_factory):
         if not line.isdigit():
             process.kill()
             log.flush()
-            pytest.fail(f"live server did not start: {(ARTIFACTS / 'live-server.log').read_text()}")
+            pytest.fail(f"live server did not start: {log_path.read_text()}")
         yield LiveServer(f"http://127.0.0.1:{line}", database_url)
     finally:
         process.stdin.close()
