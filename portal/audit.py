@@ -78,6 +78,7 @@ class AuditAction(StrEnum):
     FEE_AMOUNT_SET = "fee.amount_set"
     FEE_PAID = "fee.paid"
     FEE_PAYMENT_UNDONE = "fee.payment_undone"
+    FEE_REMINDED = "fee.reminded"
     FEE_STATEMENT_IMPORTED = "fee.statement_imported"
     # Letters
     LETTER_ISSUED = "letter.issued"

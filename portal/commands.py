@@ -1,5 +1,5 @@
 """CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`,
-`flask reminders send`, `flask fees sample-statement`."""
+`flask reminders send`, `flask fees sample-statement`, `flask fees send-reminders`."""
 
 import click
 import pyotp
@@ -116,7 +116,7 @@ def send_reminders() -> None:
     )
 
 
-fees_cli = click.Group("fees", help="Fees: a sample bank statement for the demo.")
+fees_cli = click.Group("fees", help="Fees: reminders, and a sample bank statement for the demo.")
 
 
 @fees_cli.command("sample-statement")
@@ -130,3 +130,14 @@ def sample_statement(path: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(sample.sample_statement())
     click.echo(f"Wrote {path}: {count} transfer(s) paying the open fees.")
+
+
+@fees_cli.command("send-reminders")
+@with_appcontext
+def send_fee_reminders() -> None:
+    """Remind each fee not paid within its term, once (run daily)."""
+    from portal.fees import reminders
+
+    sent = reminders.send_reminders()
+    db.session.commit()
+    click.echo(f"{sent} fee reminder(s) sent.")

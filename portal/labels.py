@@ -80,6 +80,7 @@ LETTER_KIND = {
     LetterKind.WITHDRAWAL: _l("Withdrawal of recognition"),
     LetterKind.FEE_LETTER: _l("Fee to pay"),
     LetterKind.PAYMENT_RECEIVED: _l("Payment received"),
+    LetterKind.FEE_REMINDER: _l("Reminder: fee not paid"),
     LetterKind.RESIDENCE_DECISION: _l("Decision on a residence application"),
     LetterKind.REMINDER_OVERDUE_REPORT: _l("Reminder: report overdue"),
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),

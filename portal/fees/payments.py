@@ -79,7 +79,7 @@ def book(fee: Fee, cents: int, booked_on: date, via: PaidVia, *, actor=None, det
             LetterKind.PAYMENT_RECEIVED,
             application=application,
             actor=actor,
-            person=_person(application),
+            person=person_on_letters(application),
             amount_cents=fee.amount_cents,
             paid_on=booked_on,
             decide_by=decide_by or application.decision_deadline,
@@ -102,7 +102,7 @@ def book(fee: Fee, cents: int, booked_on: date, via: PaidVia, *, actor=None, det
     return complete
 
 
-def _person(application: Application):
+def person_on_letters(application: Application):
     return person_of(application) if application.kind.is_residence else None
 
 

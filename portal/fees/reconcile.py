@@ -153,3 +153,33 @@ def manual_list(limit: int = 200) -> list[StatementEntry]:
         .order_by(StatementEntry.booked_on.desc(), StatementEntry.id.desc())
         .limit(limit)
     ).all()
+
+
+class NotMatchable(Exception):
+    """The entry cannot be booked on the case named; `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def match_by_hand(entry: StatementEntry, reference_text: str, actor: User) -> EntryOutcome:
+    """Finance books a listed transfer on the case it names: the same booking as an automatic
+    match (audited as fee.paid, by hand). Raises NotMatchable (nothing changed)."""
+    if entry.outcome != EntryOutcome.MANUAL or entry.reversal:
+        raise NotMatchable("not_listed")
+    application, fee = _fee_for(reference_text)
+    if fee is None:
+        raise NotMatchable(UNKNOWN_REFERENCE)
+    details = {"entry": entry.entry_key, "statement": entry.statement_id, "by_hand": True}
+    try:
+        complete = payments.book(
+            fee, entry.amount_cents, entry.booked_on, PaidVia.TRANSFER, actor=actor, details=details
+        )
+    except payments.NotPayable as refused:
+        raise NotMatchable(refused.reason) from refused
+    entry.application_id = application.id
+    entry.outcome = EntryOutcome.PAID if complete else EntryOutcome.PART
+    entry.reason = None if complete else PARTIAL
+    db.session.flush()
+    return entry.outcome

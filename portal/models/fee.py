@@ -39,6 +39,8 @@ class Fee(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)  # pay by (set with the amount)
     received_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     paid_on: Mapped[date | None] = mapped_column(Date)
+    # The reminder after the payment term (one per fee; `flask fees send-reminders`).
+    reminded_on: Mapped[date | None] = mapped_column(Date)
     paid_via: Mapped[PaidVia | None] = mapped_column(enum_type(PaidVia, "fee_paid_via"))
     amount_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     amount_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,6 +13,10 @@ def payment_term_days(on: date) -> int:
     return _in_force("fee_payment_term", on)["days"]
 
 
+def reminder_term_days(on: date) -> int:
+    return _in_force("fee_reminder_term", on)["days"]
+
+
 @dataclass(frozen=True)
 class PeriodStart:
     starts: str  # PAYMENT or "submission"

@@ -250,3 +250,31 @@ def test_the_sample_statement_pays_the_open_fees(client, finance):
     case = unpaid()
     assert upload(client, sample_statement(date(2026, 12, 1)).encode()).status_code == 302
     assert fee_of(case).paid_on == date(2026, 12, 1)
+
+
+def test_finance_books_a_listed_transfer_on_the_case_it_was_meant_for(client, finance):
+    case = unpaid()
+    assert (
+        upload(client, camt(entry("H1", "5080.00", ustrd="fee for our recognition"))).status_code
+        == 302
+    )
+    listed = db.session.scalar(db.select(StatementEntry))
+    assert listed.reason == "unknown_reference"
+    page = get_page(client, "/backoffice/fees/statements")
+    action = f"/backoffice/fees/entries/{listed.id}/match"
+    response = client.post(action, data={"csrf_token": page.csrf(), "reference": "ER-2026-1"})
+    assert response.status_code == 400
+    failed = Page(response)
+    assert "Enter the reference of an existing case" in failed.field_error(f"reference-{listed.id}")
+    assert failed.value(f"reference-{listed.id}") == "ER-2026-1"
+    assert fee_of(case).paid_on is None
+    response = client.post(
+        action, data={"csrf_token": page.csrf(), "reference": case.reference.lower()}
+    )
+    assert response.status_code == 302
+    assert fee_of(case).paid_on == date(2026, 12, 1)
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "fee.paid")).one()
+    assert event.details["by_hand"] is True and event.actor_id is not None
+    # Booked once: a second try is refused with its reason.
+    response = client.post(action, data={"csrf_token": page.csrf(), "reference": case.reference})
+    assert response.status_code == 400

@@ -1,17 +1,20 @@
 """Fees in the back office: entering the amount of a fee reference data has no figure for."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from portal import labels
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.cases import _render_case, get_case_or_404
 from portal.blueprints.backoffice.fee_forms import FeeAmountForm, StatementForm
 from portal.extensions import db
 from portal.fees import reconcile
 from portal.fees import records as fee_records
+from portal.forms import EmptyForm
+from portal.models import StatementEntry
 from portal.permissions import Permission, staff_requires
 from portal.residence.presentation import person_of
 
@@ -53,6 +56,12 @@ REFUSED = {
         "The statement has an amount in a currency other than euro: nothing was imported."
     ),
 }
+MATCH_REFUSED = {
+    "unknown_reference": _l(
+        "Enter the reference of an existing case, for example ER-2026-000042-K"
+    ),
+    "not_listed": _l("This transfer is not waiting to be matched."),
+}
 OUTCOME = {
     "paid": _l("fees paid"),
     "part": _l("part payments"),
@@ -63,11 +72,12 @@ OUTCOME = {
 }
 
 
-def _statements_page(form, status=200):
+def _statements_page(form, status=200, match=None):
     return render_template(
         "backoffice/statements.html",
         form=form,
         entries=reconcile.manual_list(),
+        match=match or {},
     ), status
 
 
@@ -101,4 +111,26 @@ def import_statement():
         return _statements_page(form, 409)
     counts = ", ".join(f"{n} {OUTCOME[k]}" for k, n in sorted(result.counts.items()))
     flash(_("Statement imported: %(counts)s.", counts=counts or "0"), "success")
+    return redirect(url_for("backoffice.statements"))
+
+
+@bp.post("/fees/entries/<int:entry_id>/match")
+@staff_requires(Permission.STAFF_FINANCE)
+def match_entry(entry_id: int):
+    entry = db.session.get(StatementEntry, entry_id)
+    if entry is None:
+        abort(404)
+    form = EmptyForm()
+    typed = (request.form.get("reference") or "").strip()[:100]
+    if not form.validate():
+        abort(400)
+    try:
+        reconcile.match_by_hand(entry, typed, current_user)
+    except reconcile.NotMatchable as refused:
+        db.session.rollback()
+        message = MATCH_REFUSED.get(refused.reason) or labels.MATCH_REASON[refused.reason]
+        match = {"entry_id": entry.id, "typed": typed, "error": str(message)}
+        return _statements_page(StatementForm(formdata=None), 400, match)
+    db.session.commit()
+    flash(_("Transfer booked on %(reference)s.", reference=entry.application.reference), "success")
     return redirect(url_for("backoffice.statements"))
