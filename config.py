@@ -55,6 +55,9 @@ class Config:
     SESSION_IDLE_WARNING = int(os.environ.get("SESSION_IDLE_WARNING", str(2 * 60)))
     # E-mailed links
     PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
+    STAFF_INVITATION_TTL = int(os.environ.get("STAFF_INVITATION_TTL", str(72 * 60 * 60)))
+    SIGN_UP_TTL = int(os.environ.get("SIGN_UP_TTL", str(24 * 60 * 60)))
+    SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "5 per minute;20 per hour")
     EMAIL_CHANGE_TTL = int(os.environ.get("EMAIL_CHANGE_TTL", str(24 * 60 * 60)))
 
     # OpenID Connect (portal/identity/oidc.py). A provider is used only when its issuer is set.
@@ -66,6 +69,10 @@ class Config:
     OIDC_STAFF_ISSUER = os.environ.get("OIDC_STAFF_ISSUER")
     OIDC_STAFF_CLIENT_ID = os.environ.get("OIDC_STAFF_CLIENT_ID")
     OIDC_STAFF_CLIENT_SECRET = os.environ.get("OIDC_STAFF_CLIENT_SECRET")
+    # Evidence of a second factor at the IND identity provider (comma-separated): an `amr`
+    # value or an `acr` value among these. Without it staff use the portal's own TOTP too.
+    OIDC_STAFF_MFA_AMR = os.environ.get("OIDC_STAFF_MFA_AMR", "mfa")
+    OIDC_STAFF_MFA_ACR = os.environ.get("OIDC_STAFF_MFA_ACR", "")
     OIDC_STAFF_ROLE_CLAIM = os.environ.get("OIDC_STAFF_ROLE_CLAIM", "roles")
     OIDC_STAFF_ROLE_MAP = os.environ.get(
         "OIDC_STAFF_ROLE_MAP",

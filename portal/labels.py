@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.models import (
+    AdminRightsStatus,
     ApplicationKind,
     ApplicationStatus,
     Category,
@@ -162,6 +163,12 @@ ORG_ROLE_HINT = {
     OrgRole.SUBMITTER: _l("Reads everything; adds people; prepares and submits applications"),
     OrgRole.READER: _l("Reads applications, letters, people and the profile"),
 }
+ADMIN_RIGHTS_STATUS = {
+    AdminRightsStatus.PENDING: _l("Waiting for the IND"),
+    AdminRightsStatus.GRANTED: _l("Granted"),
+    AdminRightsStatus.REFUSED: _l("Refused"),
+}
+
 CHANGE_REPORT_STATUS = {
     ChangeReportStatus.PENDING: _l("Waiting for the IND"),
     ChangeReportStatus.ACCEPTED: _l("Accepted"),
@@ -232,6 +239,7 @@ class Labels:
     org_role = ORG_ROLE
     org_role_hint = ORG_ROLE_HINT
     change_report_status = CHANGE_REPORT_STATUS
+    admin_rights_status = ADMIN_RIGHTS_STATUS
     import_status = IMPORT_STATUS
     report_kind = REPORT_KIND
     permit_state = PERMIT_STATE

@@ -3,12 +3,17 @@
 Messages carry no letter content, only that something happened and a link.
 """
 
+import logging
 import smtplib
 import sys
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+OUTBOX_KEY = "portal.mail.outbox"
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
@@ -37,3 +42,26 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
         smtp.send_message(message)
     return message
+
+
+def send_after_commit(to: str, subject: str, body: str) -> None:
+    """Send when the current transaction commits (through the queue when one is configured);
+    nothing when it rolls back. A failing mail server loses neither the change nor the
+    request: the failure is logged."""
+    from portal.extensions import db
+
+    db.session.info.setdefault(OUTBOX_KEY, []).append((to, subject, body))
+
+
+def after_commit(session: Session) -> None:
+    from portal import tasks
+
+    for to, subject, body in session.info.pop(OUTBOX_KEY, None) or ():
+        try:
+            tasks.enqueue(send_mail, to, subject, body)
+        except Exception:  # any mail or queue failure: the change is kept, the request goes on
+            log.exception("e-mail to %s could not be sent", to)
+
+
+def after_rollback(session: Session) -> None:
+    session.info.pop(OUTBOX_KEY, None)

@@ -54,8 +54,9 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
-    STAFF_FEE_SET = "staff:fee:set"  # enter the amount of a fee reference data has no figure for
     STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
+    # Grant or refuse a member's request for administrator rights (issue 25): supervisors.
+    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"
 
 
 _READER = {
@@ -114,7 +115,6 @@ _REVIEWER = {
     Permission.STAFF_ORGANISATION_READ,
     Permission.STAFF_SANCTION_RECORD,
     Permission.STAFF_CHANGE_REPORT_DECIDE,
-    Permission.STAFF_FEE_SET,
 }
 _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_CASE_ASSIGN,
@@ -122,6 +122,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
     Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
+    Permission.STAFF_ADMIN_RIGHTS_DECIDE,
 }
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {
@@ -162,11 +163,13 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.register_json",
         "account.sign_in",
         "account.sign_up",
+        "account.confirm_sign_up",
         "account.sign_out",
         "organisation.invitation",
         "backoffice.sign_in",
         "backoffice.sign_in_code",
         "backoffice.sign_out",
+        "backoffice.accept_invitation",
         # Sign-in steps before the user is signed in (issue 8)
         "account.sign_in_code",
         "account.sign_in_recovery",
@@ -202,10 +205,8 @@ def usable_memberships(user) -> list[Membership]:
 
 
 def current_membership() -> Membership | None:
-    """The membership the signed-in sponsor user acts under, or None.
-
-    Under a mandate this is the user's membership of the intermediary.
-    """
+    """The membership the signed-in sponsor user acts under (under a mandate: their
+    membership of the intermediary), or None."""
     if not current_user.is_authenticated or current_user.is_staff:
         return None
     memberships = usable_memberships(current_user)

@@ -49,8 +49,9 @@ def listeners() -> list[tuple[object, str, object]]:
     """Every ORM and engine event listener of the portal: (target, event, function)."""
     from sqlalchemy.orm import Session
 
+    from portal import mail
     from portal.cases import intermediaries
-    from portal.letters import notices, unread
+    from portal.letters import unread
     from portal.models import Application, AuditEvent, Letter, Membership, Person, StatusEvent
     from portal.models import application as application_model
     from portal.models import audit as audit_model
@@ -75,9 +76,9 @@ def listeners() -> list[tuple[object, str, object]]:
         (Letter, "after_insert", unread.letter_issued),
         (Membership, "after_insert", unread.member_joined),
         (Membership, "after_delete", unread.member_left),
-        # Letter notices go out only once the letter is committed.
-        (Session, "after_commit", notices.after_commit),
-        (Session, "after_rollback", notices.after_rollback),
+        # E-mail (letter notices, team changes) goes out only once the change is committed.
+        (Session, "after_commit", mail.after_commit),
+        (Session, "after_rollback", mail.after_rollback),
     ]
 
 

@@ -105,6 +105,11 @@ MATRIX = [
     ("POST", "/organisation/team/{membership}/role", (302, 403, 403, 403, 403, 404, 404, 403)),
     (
         "POST",
+        "/organisation/team/{reader_membership}/keep",
+        (302, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    (
+        "POST",
         "/organisation/team/{reader_membership}/remove",
         (302, 403, 403, 403, 403, 404, 404, 403),
     ),
@@ -113,6 +118,10 @@ MATRIX = [
         "/organisation/team/invitations/{invitation}/revoke",
         (302, 403, 403, 403, 403, 404, 404, 403),
     ),
+    ("POST", "/organisation/confirm", (302, 403, 403, 403, 403, 404, 302, 403)),
+    # Administrator rights: one's own organisation only, never under a mandate.
+    ("GET", "/organisation/administrator-rights", (200, 200, 200, 404, 404, 404, 200, 403)),
+    ("POST", "/organisation/administrator-rights", (400, 400, 400, 404, 404, 404, 400, 403)),
     ("POST", "/organisation/mandates", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/mandates/{mandate}/revoke", (302, 403, 403, 403, 403, 404, 404, 403)),
     ("GET", "/organisation/frozen-accounts", (200, 403, 403, 403, 403, 404, 200, 403)),

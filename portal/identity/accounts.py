@@ -50,11 +50,15 @@ def kvk_number_taken(kvk_number: str) -> bool:
     return kvk.taken(kvk_number)
 
 
-def sign_up(data: SignUp, existing_user: User | None = None) -> tuple[Organisation, User]:
+def sign_up(
+    data: SignUp, existing_user: User | None = None, password_hash: str | None = None
+) -> tuple[Organisation, User]:
     """Create an organisation with its first administrator (new, or an existing user).
 
     The organisation is unverified: anyone can type a KvK number. An eHerkenning sign-up
-    verifies it at once (federation.sign_up_linked).
+    verifies it at once (federation.sign_up_linked); a password sign-up comes here only once
+    its administrator confirmed the e-mail address (portal/identity/sign_up.py), with the
+    password's hash.
     """
     if kvk_number_taken(data.kvk_number):
         raise KvkNumberTaken(data.kvk_number)
@@ -75,7 +79,8 @@ def sign_up(data: SignUp, existing_user: User | None = None) -> tuple[Organisati
     user = existing_user or User(
         email=normalise_email(data.admin_email),
         name=data.admin_name,
-        password_hash=hash_password(data.password) if data.password else "!external",
+        password_hash=password_hash
+        or (hash_password(data.password) if data.password else "!external"),
     )
     db.session.add_all([organisation, user])
     db.session.flush()
@@ -125,6 +130,25 @@ def create_staff(
     db.session.flush()
     audit.record(AuditAction.STAFF_CREATED, actor=actor, target=user, details={"role": role.value})
     return user
+
+
+INVITED = "!invited"  # not a hash: no password matches until the invitee sets one
+
+
+def invite_staff(email: str, name: str, role: StaffRole, actor: User) -> User:
+    """A staff account without password or second factor: the invitee sets both from the
+    e-mailed link (portal/identity/tokens.py send_staff_invitation)."""
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(email)
+    user = User(email=normalise_email(email), name=name, password_hash=INVITED, staff_role=role)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(AuditAction.STAFF_INVITED, actor=actor, target=user, details={"role": role.value})
+    return user
+
+
+def invitation_pending(user: User) -> bool:
+    return user.password_hash == INVITED
 
 
 def change_staff_role(user: User, role: StaffRole, actor: User) -> None:

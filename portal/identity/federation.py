@@ -28,7 +28,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.organisations import kvk
+from portal.organisations import continuity, kvk, team_mail
 
 NO_PASSWORD = "!external"  # noqa: S105 - not a hash: no password can match it
 
@@ -109,6 +109,13 @@ def sponsor_sign_in(identity: Identity, kvk_number: str) -> User | NeedsSignUp:
             organisation=organisation,
             target=membership,
         )
+        team_mail.tell_administrators(
+            organisation, "joined_eherkenning", member=user.name, role=OrgRole.SUBMITTER
+        )
+    else:
+        # eHerkenning proves the person acts for the company: a pending request for
+        # administrator rights is granted at once (issue 25).
+        continuity.grant_through_eherkenning(user, organisation)
     return user
 
 

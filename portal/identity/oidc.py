@@ -191,3 +191,22 @@ def role_map() -> dict[str, str]:
     """OIDC_STAFF_ROLE_MAP: 'claim-value=role,claim-value=role'."""
     pairs = (item.split("=", 1) for item in current_app.config["OIDC_STAFF_ROLE_MAP"].split(","))
     return {k.strip(): v.strip() for k, v in (p for p in pairs if len(p) == 2)}
+
+
+def _values(value) -> set[str]:
+    if isinstance(value, str):
+        return {v for v in value.replace(",", " ").split() if v}
+    if isinstance(value, list):
+        return {str(v).strip() for v in value}
+    return set()
+
+
+def staff_second_factor(identity: Identity) -> bool:
+    """Whether the IND identity provider vouches for a second factor: an `amr` value in
+    OIDC_STAFF_MFA_AMR or the `acr` in OIDC_STAFF_MFA_ACR (RFC 8176, OpenID Connect Core)."""
+    config = current_app.config
+    amr = _values(identity.claims.get("amr"))
+    acr = str(identity.claims.get("acr") or "").strip()
+    return bool(amr & _values(config["OIDC_STAFF_MFA_AMR"])) or (
+        bool(acr) and acr in _values(config["OIDC_STAFF_MFA_ACR"])
+    )

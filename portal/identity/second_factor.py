@@ -12,7 +12,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from portal import audit
 from portal.audit import AuditAction
@@ -70,14 +70,25 @@ def confirm_step(secret: str, code: str) -> int | None:
 
 
 def verify_totp(user: User, code: str) -> bool:
-    """Accept a current code once; flushes the accepted step."""
+    """Accept a current code once: the step is stored by a compare-and-set, so of two requests
+    with the same code at the same moment one wins."""
     if not user.totp_secret:
         return False
     step = _matching_step(user.totp_secret, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
-    db.session.flush()
+    result = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(user, ["totp_last_step"])
     return True
 
 
@@ -123,7 +134,14 @@ def use_recovery_code(user: User, code: str) -> bool:
     )
     if row is None:
         return False
-    row.used_at = utcnow()
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # used by another request a moment ago
+        return False
     audit.record(AuditAction.USER_RECOVERY_CODE_USED, actor=user, target=user)
     db.session.flush()
     return True

@@ -1,7 +1,10 @@
 """Single-use, expiring links sent by e-mail: password reset and confirming a new address.
 
 Only the SHA-256 of a token is stored; the token itself is only in the e-mail. A token works
-once, until it expires; asking for a new reset link makes the older ones useless.
+once, until it expires; asking for a new reset link makes the older ones useless. "Once" is a
+compare-and-set (`consume`): of two requests with the same token at the same moment, one wins.
+A reset request looks the address up and mails in the background (`portal/tasks.py`), so the
+answer takes as long whether or not an account has the address.
 """
 
 import hashlib
@@ -9,14 +12,15 @@ import secrets
 import smtplib
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from portal import audit
+from portal import audit, tasks
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity import accounts
+from portal.identity.passwords import hash_password
 from portal.mail import send_mail
 from portal.models import AccountToken, TokenPurpose, User
 from portal.models.base import utcnow
@@ -26,8 +30,20 @@ class TokenInvalid(Exception):
     """Unknown, used or expired."""
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def consume(model, row_id: int) -> bool:
+    """Mark a single-use row used, if nobody did first (a compare-and-set; flushes)."""
+    now = utcnow()
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.used_at.is_(None), model.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def _issue(user: User, purpose: TokenPurpose, ttl_seconds: int, new_email=None) -> str:
@@ -47,7 +63,7 @@ def _issue(user: User, purpose: TokenPurpose, ttl_seconds: int, new_email=None) 
         AccountToken(
             user_id=user.id,
             purpose=purpose,
-            token_hash=_hash(token),
+            token_hash=hash_token(token),
             new_email=new_email,
             created_at=now,
             expires_at=now + timedelta(seconds=ttl_seconds),
@@ -63,7 +79,7 @@ def find(token: str, purpose: TokenPurpose) -> AccountToken:
         raise TokenInvalid
     row = db.session.scalar(
         select(AccountToken).where(
-            AccountToken.token_hash == _hash(token), AccountToken.purpose == purpose
+            AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose
         )
     )
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
@@ -71,7 +87,7 @@ def find(token: str, purpose: TokenPurpose) -> AccountToken:
     return row
 
 
-def _link(endpoint_path: str) -> str:
+def link(endpoint_path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + endpoint_path
 
 
@@ -81,7 +97,10 @@ def _language(user: User) -> str:
     return "nl"
 
 
-def _send(to: str, template: str, language: str, **context) -> None:
+def send(to: str, template: str, language: str, **context) -> None:
+    if not has_request_context():  # in the worker: templates expect a request
+        with current_app.test_request_context():
+            return send(to, template, language, **context)
     with force_locale(language):
         subject = render_template(f"account/mail/{template}.subject.txt", **context).strip()
         body = render_template(f"account/mail/{template}.txt", **context)
@@ -93,59 +112,95 @@ def _send(to: str, template: str, language: str, **context) -> None:
 
 
 def request_password_reset(email: str, language: str) -> None:
-    """Send a reset link if an account has this address; the caller says the same either way."""
+    """The same work whatever the address: the look-up and the mail happen in the background."""
+    tasks.enqueue(send_password_reset, accounts.normalise_email(email)[:254], language)
+
+
+def send_password_reset(email: str, language: str) -> None:
+    """The task: a reset link if an account has this address, else nothing (commits)."""
     user = accounts.find_user_by_email(email)
     if user is None:
         return
     ttl = current_app.config["PASSWORD_RESET_TTL"]
     token = _issue(user, TokenPurpose.PASSWORD_RESET, ttl)
     audit.record(AuditAction.USER_PASSWORD_RESET_REQUESTED, target=user)
-    _send(
+    send(
         user.email,
         "password_reset",
         language,
         name=user.name,
-        link=_link(f"/password-reset/{token}"),
+        link=link(f"/password-reset/{token}"),
         minutes=ttl // 60,
     )
+    db.session.commit()
 
 
 def reset_password(token: str, password: str) -> User:
     row = find(token, TokenPurpose.PASSWORD_RESET)
-    row.used_at = utcnow()
+    if not consume(AccountToken, row.id):
+        raise TokenInvalid
     accounts.set_password(row.user, password)
     audit.record(AuditAction.USER_PASSWORD_RESET_COMPLETED, actor=row.user, target=row.user)
     return row.user
+
+
+def send_staff_invitation(user: User, inviter: User, language: str) -> None:
+    """Mail the single-use, expiring link with which the invitee sets their own password and
+    second factor (flushes)."""
+    ttl = current_app.config["STAFF_INVITATION_TTL"]
+    token = _issue(user, TokenPurpose.STAFF_INVITATION, ttl)
+    send(
+        user.email,
+        "staff_invitation",
+        language,
+        name=user.name,
+        inviter=inviter.name,
+        link=link(f"/backoffice/invitation/{token}"),
+        hours=ttl // 3600,
+    )
+
+
+def accept_staff_invitation(token: str, password: str) -> User:
+    """The invitee's own password; the link is used up (compare-and-set). The second factor is
+    set up next, before the first session (sign_in.begin)."""
+    row = find(token, TokenPurpose.STAFF_INVITATION)
+    if not consume(AccountToken, row.id) or not accounts.invitation_pending(row.user):
+        raise TokenInvalid
+    user = row.user
+    user.password_hash = hash_password(password)
+    audit.record(AuditAction.STAFF_INVITATION_ACCEPTED, actor=user, target=user)
+    db.session.flush()
+    return user
 
 
 def request_email_change(user: User, new_email: str, language: str) -> None:
     """Send a confirmation link to the new address (or, if it is taken, say so to it)."""
     new_email = accounts.normalise_email(new_email)
     if accounts.find_user_by_email(new_email) is not None:
-        _send(new_email, "email_taken", language)
+        send(new_email, "email_taken", language)
         return
     ttl = current_app.config["EMAIL_CHANGE_TTL"]
     token = _issue(user, TokenPurpose.EMAIL_CHANGE, ttl, new_email=new_email)
     audit.record(AuditAction.USER_EMAIL_CHANGE_REQUESTED, actor=user, target=user)
-    _send(
+    send(
         new_email,
         "confirm_email",
         language,
         name=user.name,
-        link=_link(f"/email/confirm/{token}"),
+        link=link(f"/email/confirm/{token}"),
         hours=ttl // 3600,
     )
 
 
 def confirm_email_change(token: str, language: str) -> User:
     row = find(token, TokenPurpose.EMAIL_CHANGE)
+    if not consume(AccountToken, row.id):
+        raise TokenInvalid
     if accounts.find_user_by_email(row.new_email) is not None:
-        row.used_at = utcnow()
         raise accounts.EmailTaken(row.new_email)
     user = row.user
     old_email = user.email
     user.email = row.new_email
-    row.used_at = utcnow()
     db.session.flush()
     audit.record(
         AuditAction.USER_EMAIL_CHANGED,
@@ -153,5 +208,5 @@ def confirm_email_change(token: str, language: str) -> User:
         target=user,
         details={"from": old_email, "to": user.email},
     )
-    _send(old_email, "email_changed", language, name=user.name, new_email=user.email)
+    send(old_email, "email_changed", language, name=user.name, new_email=user.email)
     return user

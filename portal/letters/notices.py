@@ -2,18 +2,16 @@
 
 Notices are composed when the letter is issued and sent only after the transaction commits,
 so a rolled-back letter sends nothing, and a failing mail server loses neither the letter nor
-the request: the failure is logged and the letter waits in the inbox as always.
+the request: the failure is logged and the letter waits in the inbox as always
+(`portal.mail.send_after_commit`).
 """
-
-import logging
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
-from portal import audit, clock, mail, tasks
+from portal import audit, clock, mail
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.letters import visibility
@@ -25,9 +23,6 @@ from portal.models import (
     Organisation,
     User,
 )
-
-log = logging.getLogger(__name__)
-PENDING_KEY = "pending_letter_notices"
 
 
 def is_subscribed(user: User, organisation: Organisation) -> bool:
@@ -132,24 +127,5 @@ def queue_letter_notice(letter: Letter, organisation: Organisation) -> None:
     if not addresses:
         return
     subject, body = compose(letter, organisation)
-    pending = db.session.info.setdefault(PENDING_KEY, [])
-    pending.extend((address, subject, body) for address in addresses)
-
-
-def send_pending(session: Session) -> None:
-    """Send (or, with a queue configured, hand to the worker) the notices of a commit."""
-    pending = session.info.pop(PENDING_KEY, None)
-    for to, subject, body in pending or ():
-        try:
-            tasks.enqueue(mail.send_mail, to, subject, body)
-        except Exception:  # any mail or queue failure: the letter is kept, the request goes on
-            log.exception("letter notice to %s could not be sent", to)
-
-
-def after_commit(session: Session) -> None:
-    if session.info.get(PENDING_KEY):
-        send_pending(session)
-
-
-def after_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+    for address in addresses:
+        mail.send_after_commit(address, subject, body)

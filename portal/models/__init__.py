@@ -45,10 +45,11 @@ from portal.models.security import (
     IdentityKind,
     RecoveryCode,
     SignInThrottle,
+    SignUpRequest,
     TokenPurpose,
     UserSession,
 )
-from portal.models.team import Invitation, Mandate
+from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "IdentityKind",
     "RecoveryCode",
     "SignInThrottle",
+    "SignUpRequest",
     "TokenPurpose",
     "UserSession",
     "Application",
@@ -90,6 +92,8 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "AdminRightsRequest",
+    "AdminRightsStatus",
     "KvkProof",
     "LegalForm",
     "LetterRead",

@@ -111,6 +111,9 @@ class Organisation(db.Model):
     sna_registration_number: Mapped[str | None] = mapped_column(String(20))
     iban: Mapped[str | None] = mapped_column(String(34))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When an administrator last confirmed (or saved) the profile: the yearly check (issue 25,
+    # portal/organisations/profile_check.py). None: counted from created_at.
+    profile_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Verified: the KvK number is proven (KvkProof); until then the organisation is labelled
     # unverified. Frozen: another organisation proved the same KvK number first; nothing new
     # may be added here (portal/organisations/kvk.py).

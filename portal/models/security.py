@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -25,6 +25,7 @@ class RecoveryCode(db.Model):
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
     EMAIL_CHANGE = "email_change"
+    STAFF_INVITATION = "staff_invitation"
 
 
 class UserSession(db.Model):
@@ -56,6 +57,25 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
+
+
+class SignUpRequest(db.Model):
+    """A password sign-up waiting for its administrator to confirm the e-mail address.
+
+    Nothing is created until the link (single use, expiring; only its SHA-256 kept here) is
+    followed: then the organisation and its administrator are made from `details`.
+    """
+
+    __tablename__ = "sign_up_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    details: Mapped[dict] = mapped_column(JSON)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInThrottle(db.Model):

@@ -1,8 +1,9 @@
 """Invitations to join an organisation, and mandates given to intermediaries."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -71,3 +72,48 @@ class Mandate(db.Model):
             and self.valid_from <= day
             and (self.valid_until is None or day <= self.valid_until)
         )
+
+
+class AdminRightsStatus(StrEnum):
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class AdminRightsRequest(db.Model):
+    """A member asks for administrator rights (the only administrator left or is locked out).
+    IND staff decide after checking; an eHerkenning sign-in for the organisation grants it at
+    once. At most one pending request per member (a partial unique index)."""
+
+    __tablename__ = "admin_rights_request"
+    __table_args__ = (
+        Index(
+            "uq_admin_rights_request_pending",
+            "membership_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_admin_rights_request_status", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("membership.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[AdminRightsStatus] = mapped_column(
+        enum_type(AdminRightsStatus, "admin_rights_status"), default=AdminRightsStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # "staff" (after checking) or "eherkenning" (the sign-in proved it)
+    decided_through: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(1000))
+
+    organisation = relationship("Organisation")
+    user = relationship("User", foreign_keys=[user_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

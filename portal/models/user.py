@@ -66,6 +66,9 @@ class Membership(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     role: Mapped[OrgRole] = mapped_column(enum_type(OrgRole, "org_role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When an administrator last chose to keep this member in the yearly review of members
+    # who have not signed in for a while (portal/organisations/continuity.py).
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User", back_populates="memberships")
     organisation = relationship("Organisation", back_populates="memberships", lazy="joined")

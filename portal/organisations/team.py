@@ -19,6 +19,7 @@ from portal.identity.passwords import hash_password
 from portal.mail import send_mail
 from portal.models import Invitation, Membership, Organisation, OrgRole, User
 from portal.models.base import utcnow
+from portal.organisations import team_mail
 
 INVITATION_VALID_FOR = timedelta(days=7)
 
@@ -121,6 +122,7 @@ def invite(organisation: Organisation, email: str, role: OrgRole, actor: User):
         target=invitation,
         details={"email": email, "role": role.value},
     )
+    team_mail.tell_administrators(organisation, "invited", actor=actor.name, role=role)
     return invitation, token
 
 
@@ -199,6 +201,7 @@ def accept(invitation: Invitation, user: User) -> Membership:
         target=membership,
         details={"role": invitation.role.value, "invitation": invitation.id},
     )
+    team_mail.tell_administrators(organisation, "joined", member=user.name, role=invitation.role)
     db.session.refresh(user)
     return membership
 
@@ -241,6 +244,14 @@ def change_role(membership: Membership, role: OrgRole, actor: User) -> Membershi
         details={"user": membership.user_id, "from": old.value, "to": role.value},
     )
     db.session.flush()
+    team_mail.tell_administrators(
+        membership.organisation,
+        "role_changed",
+        actor=actor.name,
+        member=membership.user.name,
+        old_role=old,
+        role=role,
+    )
     return membership
 
 
@@ -258,10 +269,12 @@ def remove_member(membership: Membership, actor: User) -> None:
         details={"user": membership.user_id, "role": membership.role.value},
     )
     user_id = membership.user_id
+    organisation, name = membership.organisation, membership.user.name
     db.session.delete(membership)
     # Their sessions end now, not at the next sign-in: a session may still act for this team.
     sessions.revoke_all(user_id)
     db.session.flush()
+    team_mail.tell_administrators(organisation, "removed", actor=actor.name, member=name)
 
 
 def revoke_invitation(invitation: Invitation, actor: User) -> None:

@@ -158,6 +158,29 @@ def objection_period_weeks(on: date) -> int:
     return _in_force("objection_period", on)["weeks"]
 
 
+@dataclass(frozen=True)
+class ProfileCheck:
+    every_months: int
+    announce_days: int
+    staff_after_days: int
+
+
+def profile_check(on: date) -> ProfileCheck:
+    row = _in_force("profile_check", on)
+    return ProfileCheck(row["every_months"], row["announce_days"], row["staff_after_days"])
+
+
+@dataclass(frozen=True)
+class MemberReview:
+    inactive_months: int
+    review_every_months: int
+
+
+def member_review(on: date) -> MemberReview:
+    row = _in_force("member_review", on)
+    return MemberReview(row["inactive_months"], row["review_every_months"])
+
+
 def keep_records_until(sponsorship_ended_on: date) -> date:
     """The date until which the file on a person must be kept, for a sponsorship ending then."""
     years = _in_force("record_retention", sponsorship_ended_on)["years"]

@@ -33,6 +33,8 @@ class Scope:
     organisation: object
     categories: frozenset | None
     in_scope: Callable
+    # What the person acting may do (items about the team or profile are for administrators).
+    permissions: frozenset = frozenset()
     # Facts more than one provider reads, computed once per list (see `shared`).
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -94,7 +96,7 @@ def _urgency(item: Item, today: date):
 
 def items(scope: Scope, today: date | None = None, grouped: bool = True) -> list[Item]:
     """Every open item for the scope, most urgent first (overdue, then by due date)."""
-    from portal.todo import providers  # noqa: F401  (registers the built-in kinds)
+    from portal.todo import organisation, providers  # noqa: F401  (registers the built-in kinds)
 
     today = today or clock.today()
     result: list[Item] = []

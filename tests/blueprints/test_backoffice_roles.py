@@ -5,10 +5,11 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Application, AuditEvent, StaffRole, User
-from tests.support.auth import staff_sign_in
+from tests.support.auth import second_step, staff_sign_in
 from tests.support.casework import submit, submitted_case
 from tests.support.factories import PASSWORD, UserFactory
 from tests.support.pages import Page, get_page
+from tests.support.sign_up import link_in
 
 ROLES = {
     "reviewer": {"reviewer": True},
@@ -100,62 +101,93 @@ def test_each_role_may_do_what_its_permissions_say(client, role, method, path, e
         assert (fresh.version, fresh.assigned_to_id) == (1, None)
 
 
-def test_administrators_create_staff_with_a_second_factor(client, app):
+def invite(client, form, **values) -> Page:
+    data = {"csrf_token": form.csrf(), "name": "Nieuwe Beoordelaar", "role": "reviewer"}
+    return Page(client.post("/backoffice/staff/new", data={**data, **values}))
+
+
+def test_administrators_invite_staff_who_set_their_own_password_and_second_factor(
+    client, app, smtp_server
+):
     admin = UserFactory(staff_administrator=True)
     staff_sign_in(client, admin)
     form = get_page(client, "/backoffice/staff/new")
+    assert form.soup.find("input", attrs={"type": "password"}) is None  # no password to give
     page = Page(
-        client.post(
-            "/backoffice/staff/new",
-            data={"csrf_token": form.csrf(), "name": "", "email": "x", "password": "short"},
-        )
+        client.post("/backoffice/staff/new", data={"csrf_token": form.csrf(), "email": "x"})
     )
     assert page.status == 400
     assert page.field_error("name") and page.field_error("email") and page.field_error("role")
-    assert "at least 12 characters" in page.field_error("password")
     assert page.value("email") == "x"
 
-    page = Page(
-        client.post(
-            "/backoffice/staff/new",
-            data={
-                "csrf_token": form.csrf(),
-                "name": "Nieuwe Beoordelaar",
-                "email": "New.Reviewer@ind.example",
-                "role": "reviewer",
-                "password": PASSWORD,
-            },
+    response = invite(client, form, email="New.Reviewer@ind.example").response
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "new.reviewer@ind.example"))
+    assert user.staff_role == StaffRole.REVIEWER and user.totp_secret is None
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "staff.invited"))
+    assert (event.actor_id, event.target_id) == (admin.id, user.id)
+    assert "Invited" in get_page(client, "/backoffice/staff").text
+    # Nothing the administrator saw signs in: there is no password yet.
+    newcomer = app.test_client()
+    newcomer.get("/language/en")
+    token = get_page(newcomer, "/backoffice/sign-in").csrf()
+    attempt = {"csrf_token": token, "email": user.email, "password": "!invited"}
+    assert newcomer.post("/backoffice/sign-in", data=attempt).status_code == 400
+
+    (message,) = smtp_server.messages
+    assert message["To"] == "new.reviewer@ind.example"
+    path = link_in(message)
+    assert path.startswith("/backoffice/invitation/")
+    setup = get_page(newcomer, path)
+    assert "new.reviewer@ind.example" in setup.text
+    weak = Page(
+        newcomer.post(
+            path, data={"csrf_token": setup.csrf(), "password": "short", "confirm": "short"}
         )
     )
-    assert page.status == 200
-    user = db.session.scalar(db.select(User).where(User.email == "new.reviewer@ind.example"))
-    assert user.staff_role == StaffRole.REVIEWER and user.active
-    assert user.totp_secret in page.text  # shown once, for enrolment
-    assert "otpauth://totp/" in page.text
-    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "staff.created"))
-    assert (event.actor_id, event.target_id) == (admin.id, user.id)
-
-    # The new reviewer signs in with password and the enrolled code.
-    newcomer = app.test_client()
-    staff_sign_in(newcomer, user)
+    assert weak.status == 400 and "at least 12 characters" in weak.field_error("password")
+    chosen = "violet harbour stapler 2027"
+    response = newcomer.post(
+        path, data={"csrf_token": setup.csrf(), "password": chosen, "confirm": chosen}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in/set-up-code"
+    # The first session begins only once their own authenticator is enrolled.
+    assert newcomer.get("/backoffice/").status_code == 302
+    second_step(newcomer, None, response)
     assert newcomer.get("/backoffice/").status_code == 200
     assert newcomer.get("/backoffice/staff").status_code == 403
-
-    # The same address twice is refused at the field.
-    page = Page(
-        client.post(
-            "/backoffice/staff/new",
-            data={
-                "csrf_token": form.csrf(),
-                "name": "Again",
-                "email": "new.reviewer@ind.example",
-                "role": "reviewer",
-                "password": PASSWORD,
-            },
-        )
+    fresh = db.session.get(User, user.id)
+    assert fresh.totp_secret and fresh.password_hash.startswith("$argon2")
+    assert db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "staff.invitation_accepted")
     )
+    # The link works once: a clear page, nothing changed.
+    again = get_page(newcomer, path, expected_status=404)
+    assert "This invitation no longer works" in again.text
+    # The same address twice is refused at the field.
+    page = invite(client, form, email="new.reviewer@ind.example")
     assert page.status == 400
     assert "already has an account" in page.field_error("email")
+
+
+def test_an_expired_invitation_gets_a_clear_page_and_changes_nothing(
+    client, app, smtp_server, monkeypatch
+):
+    monkeypatch.setitem(app.config, "STAFF_INVITATION_TTL", 0)
+    staff_sign_in(client, UserFactory(staff_administrator=True))
+    invite(client, get_page(client, "/backoffice/staff/new"), email="late@ind.example")
+    path = link_in(smtp_server.messages[-1])
+    stranger = app.test_client()
+    stranger.get("/language/en")
+    page = get_page(stranger, path, expected_status=404)
+    assert "This invitation no longer works" in page.text
+    token = get_page(stranger, "/backoffice/sign-in").csrf()
+    chosen = "violet harbour stapler 2027"
+    posted = stranger.post(path, data={"csrf_token": token, "password": chosen, "confirm": chosen})
+    assert posted.status_code == 404
+    user = db.session.scalar(db.select(User).where(User.email == "late@ind.example"))
+    assert not user.password_hash.startswith("$argon2") and user.totp_secret is None
 
 
 def test_administrators_change_roles_and_deactivate(client, app):

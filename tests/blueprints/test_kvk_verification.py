@@ -27,7 +27,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
+from tests.support.auth import second_step, sign_in, sign_out, staff_sign_in, staff_sign_out
 from tests.support.casework import act, grant, submit, submitted_case
 from tests.support.factories import (
     ApplicationFactory,
@@ -39,6 +39,7 @@ from tests.support.factories import (
 )
 from tests.support.fees import pay
 from tests.support.pages import Page, get_page, post_form
+from tests.support.sign_up import confirm_link, link_in, mail_to
 
 KVK = "12345678"
 KVK_CLAIM = "urn:etoegang:1.9:EntityConcernedID:KvKnr"
@@ -83,8 +84,22 @@ def english(client):
     client.get("/language/en")
 
 
-def password_sign_up(client, kvk=KVK, **changes) -> Page:
-    return Page(post_form(client, "/sign-up", {**SIGN_UP, "kvk_number": kvk, **changes}))
+@pytest.fixture
+def password_sign_up(smtp_server):
+    """password_sign_up(client, kvk=..., **changes): the sign-up form, then (when it is
+    accepted) the link in the mail and two-step verification; the form's page when refused,
+    else the confirmation's redirect."""
+
+    def sign_up(client, kvk=KVK, **changes) -> Page:
+        data = {**SIGN_UP, "kvk_number": kvk, **changes}
+        sent = Page(post_form(client, "/sign-up", data))
+        if sent.status != 200:
+            return sent
+        response = confirm_link(client, link_in(mail_to(smtp_server, data["admin_email"])))
+        second_step(client, None, response)
+        return Page(response)
+
+    return sign_up
 
 
 def eherkenning_sign_in(client, provider, sub, kvk=KVK, **claims) -> Page:
@@ -123,7 +138,9 @@ def actions(action: str) -> list[AuditEvent]:
 # --- password sign-up: unverified, labelled -------------------------------------------------
 
 
-def test_a_password_sign_up_is_unverified_and_labelled_to_its_users_and_to_staff(client):
+def test_a_password_sign_up_is_unverified_and_labelled_to_its_users_and_to_staff(
+    client, password_sign_up
+):
     assert password_sign_up(client).status == 302
     organisation = organisation_named("Squat B.V.")
     assert organisation.kvk_verified_at is None and not organisation.is_frozen
@@ -140,7 +157,9 @@ def test_a_password_sign_up_is_unverified_and_labelled_to_its_users_and_to_staff
     assert "KvK number not verified" in page.soup.find(id="kvk-status").text
 
 
-def test_a_second_password_sign_up_for_an_unverified_number_is_allowed_and_unverified(client):
+def test_a_second_password_sign_up_for_an_unverified_number_is_allowed_and_unverified(
+    client, password_sign_up
+):
     assert password_sign_up(client).status == 302
     sign_out(client)
     second = password_sign_up(
@@ -151,7 +170,7 @@ def test_a_second_password_sign_up_for_an_unverified_number_is_allowed_and_unver
     assert len(both) == 2 and not any(o.is_verified for o in both)
 
 
-def test_a_password_sign_up_for_a_verified_number_is_refused(client):
+def test_a_password_sign_up_for_a_verified_number_is_refused(client, password_sign_up):
     OrganisationFactory(kvk_number=KVK, legal_name="Real B.V.")
     page = password_sign_up(client)
     assert page.status == 400
@@ -164,7 +183,7 @@ def test_a_password_sign_up_for_a_verified_number_is_refused(client):
 
 
 def test_eherkenning_never_joins_an_unverified_organisation_it_freezes_it(
-    client, provider, eherkenning_config
+    client, provider, eherkenning_config, password_sign_up
 ):
     # The squatter signs up first, with a password, and enters a person and a draft.
     assert password_sign_up(client).status == 302
@@ -256,7 +275,7 @@ def test_an_eherkenning_session_never_acts_for_an_unverified_organisation_with_i
 
 
 def test_the_verified_administrator_takes_over_a_frozen_accounts_people_drafts_and_cases(
-    client, provider, eherkenning_config
+    client, provider, eherkenning_config, password_sign_up
 ):
     assert password_sign_up(client).status == 302
     squat = organisation_named("Squat B.V.")

@@ -22,6 +22,7 @@ from portal.models import (
     StaffRole,
     User,
 )
+from tests.support.auth import second_step
 from tests.support.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.support.pages import Page, get_page
 
@@ -37,6 +38,7 @@ OIDC_KEYS = (
     "OIDC_STAFF_CLIENT_SECRET",
     "OIDC_STAFF_ROLE_CLAIM",
     "OIDC_STAFF_ROLE_MAP",
+    "OIDC_STAFF_MFA_ACR",
 )
 
 
@@ -219,7 +221,14 @@ def test_a_user_asserted_for_one_kvk_number_never_sees_another_organisation(
 
 
 def test_staff_sign_in_through_the_ind_identity_provider(client, provider, oidc_config):
-    claims(provider, "dana", email="dana@ind.example", name="Dana", groups=["ind-supervisor"])
+    claims(
+        provider,
+        "dana",
+        email="dana@ind.example",
+        name="Dana",
+        groups=["ind-supervisor"],
+        amr=["pwd", "mfa"],
+    )
     assert "Sign in with your IND account" in get_page(client, "/backoffice/sign-in").text
     page = sign_in_with(client, provider, "dana", start="/oidc/staff")
     assert page.response.headers["Location"] == "/backoffice/"
@@ -227,17 +236,52 @@ def test_staff_sign_in_through_the_ind_identity_provider(client, provider, oidc_
     user = db.session.scalar(db.select(User).where(User.email == "dana@ind.example"))
     assert user.staff_role == StaffRole.SUPERVISOR
     # The provider is the source of truth for the role, at every sign-in.
-    claims(provider, "dana", email="dana@ind.example", groups="other ind-reviewer")
+    claims(provider, "dana", email="dana@ind.example", groups="other ind-reviewer", amr=["mfa"])
     sign_in_with(client, provider, "dana", start="/oidc/staff")
     assert db.session.get(User, user.id).staff_role == StaffRole.REVIEWER
 
 
 def test_staff_sso_links_an_existing_staff_account_by_email(client, provider, oidc_config):
     staff = UserFactory(reviewer=True, email="erik@ind.example")
-    claims(provider, "erik", email="erik@ind.example", groups=["ind-reviewer"])
+    claims(provider, "erik", email="erik@ind.example", groups=["ind-reviewer"], amr=["pwd", "mfa"])
     sign_in_with(client, provider, "erik", start="/oidc/staff")
     assert client.get("/backoffice/").status_code == 200
     assert db.session.scalar(db.select(ExternalIdentity)).user_id == staff.id
+
+
+def test_staff_sso_without_evidence_of_a_second_factor_asks_for_the_portals_code(
+    client, provider, oidc_config
+):
+    staff = UserFactory(reviewer=True, email="gus@ind.example")
+    claims(provider, "gus", email="gus@ind.example", groups=["ind-reviewer"], amr=["pwd"])
+    page = sign_in_with(client, provider, "gus", start="/oidc/staff")
+    assert page.response.headers["Location"] == "/backoffice/sign-in/code"
+    assert client.get("/backoffice/").status_code == 302  # not signed in yet
+    second_step(client, staff, page.response)
+    assert client.get("/backoffice/").status_code == 200
+
+
+def test_staff_sso_without_a_second_factor_anywhere_sets_one_up_first(
+    client, provider, oidc_config
+):
+    claims(provider, "hal", email="hal@ind.example", groups=["ind-reviewer"])  # no amr
+    page = sign_in_with(client, provider, "hal", start="/oidc/staff")
+    assert page.response.headers["Location"] == "/sign-in/set-up-code"
+    assert client.get("/backoffice/").status_code == 302
+    second_step(client, None, page.response)
+    assert client.get("/backoffice/").status_code == 200
+    assert db.session.scalar(db.select(User).where(User.email == "hal@ind.example")).totp_secret
+
+
+def test_staff_sso_accepts_a_configured_acr_as_evidence(client, provider, oidc_config):
+    oidc_config["OIDC_STAFF_MFA_ACR"] = "urn:ind:acr:mfa"
+    claims(provider, "ivy", email="ivy@ind.example", groups=["ind-reviewer"], acr="urn:ind:acr:mfa")
+    page = sign_in_with(client, provider, "ivy", start="/oidc/staff")
+    assert page.response.headers["Location"] == "/backoffice/"
+    assert client.get("/backoffice/").status_code == 200
+    claims(provider, "ivy", email="ivy@ind.example", groups=["ind-reviewer"], acr="urn:ind:acr:pwd")
+    page = sign_in_with(client, provider, "ivy", start="/oidc/staff")
+    assert page.response.headers["Location"] == "/sign-in/set-up-code"
 
 
 def test_oidc_sign_in_starts_a_new_session(client, provider, oidc_config):

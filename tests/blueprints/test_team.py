@@ -9,7 +9,7 @@ import pytest
 from portal.extensions import db
 from portal.models import AuditEvent, Invitation, Membership, OrgRole, User
 from portal.models.base import utcnow
-from tests.support.auth import sign_in
+from tests.support.auth import second_step, sign_in
 from tests.support.factories import MembershipFactory, member
 from tests.support.pages import Page, get_page
 
@@ -28,6 +28,11 @@ def invite(client, email, role="submitter") -> Page:
     )
 
 
+def invitations(smtp_server) -> list:
+    """The invitation e-mails sent (administrators are also told of each change)."""
+    return [m for m in smtp_server.messages if "Invitation to the IND" in m["Subject"]]
+
+
 def link_in(message) -> str:
     body = message.get_body(preferencelist=("plain",)).get_content()
     match = re.search(r"https?://\S+/organisation/invitations/(\S+)", body)
@@ -41,8 +46,9 @@ def test_invitation_is_mailed_followed_and_joined(client, app, smtp_server):
     sign_in(client, admin)
     response = invite(client, "New.Colleague@Example.org", "submitter")
     assert response.status == 302, response.text[:500]
-    assert len(smtp_server.messages) == 1
-    message = smtp_server.messages[0]
+    (message,) = invitations(smtp_server)
+    (notice,) = [m for m in smtp_server.messages if m["To"] == admin.email]
+    assert "invited someone to join as Submitter" in notice.get_body().get_content()
     assert message["To"] == "new.colleague@example.org"
     assert "Invitation to the IND Sponsor Portal" in message["Subject"]
     body = message.get_body(preferencelist=("plain",)).get_content()
@@ -82,7 +88,7 @@ def test_an_existing_account_signs_in_and_joins(client, app, smtp_server):
     elsewhere = member(legal_name="First Home B.V.")
     sign_in(client, admin)
     assert invite(client, elsewhere.email, "reader").status == 302
-    url = link_in(smtp_server.messages[0])
+    url = link_in(invitations(smtp_server)[0])
     other = app.test_client()
     other.get("/language/en")
     page = get_page(other, url)
@@ -104,7 +110,7 @@ def test_a_link_for_someone_else_is_refused(client, app, smtp_server):
     admin = member()
     sign_in(client, admin)
     assert invite(client, "intended@example.org").status == 302
-    url = link_in(smtp_server.messages[0])
+    url = link_in(invitations(smtp_server)[0])
     intruder = member()
     other = app.test_client()
     other.get("/language/en")
@@ -127,12 +133,12 @@ def test_expired_forged_and_withdrawn_links_are_refused_with_a_reason(client, ap
     admin = member()
     sign_in(client, admin)
     assert invite(client, "late@example.org").status == 302
-    late_url = link_in(smtp_server.messages[0])
+    late_url = link_in(invitations(smtp_server)[0])
     invitation = db.session.scalar(db.select(Invitation))
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.flush()
     assert invite(client, "withdrawn@example.org").status == 302
-    withdrawn_url = link_in(smtp_server.messages[1])
+    withdrawn_url = link_in(invitations(smtp_server)[1])
     withdrawn = db.session.scalar(
         db.select(Invitation).where(Invitation.email == "withdrawn@example.org")
     )
@@ -194,7 +200,7 @@ def test_bad_invitations_are_explained(client, smtp_server, email, role, field, 
 def test_weak_password_when_joining_is_refused_and_name_kept(client, app, smtp_server):
     sign_in(client, member())
     assert invite(client, "weak@example.org").status == 302
-    url = link_in(smtp_server.messages[0])
+    url = link_in(invitations(smtp_server)[0])
     visitor = app.test_client()
     visitor.get("/language/en")
     page = get_page(visitor, url)
@@ -281,3 +287,30 @@ def test_only_administrators_manage_the_team(client, smtp_server, role):
     )
     assert response.status_code == 403
     assert smtp_server.messages == []
+
+
+def test_a_new_account_invited_as_administrator_sets_up_two_step_before_its_first_session(
+    client, app, smtp_server
+):
+    admin = member(legal_name="Careful B.V.")
+    sign_in(client, admin)
+    assert invite(client, "second.admin@example.org", "administrator").status == 302
+    url = link_in(smtp_server.messages[0])
+    invitee = app.test_client()
+    invitee.get("/language/en")
+    page = get_page(invitee, url)
+    response = invitee.post(
+        url,
+        data={
+            "csrf_token": page.csrf(),
+            "name": "Tweede Beheerder",
+            "password": "four unrelated words here",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in/set-up-code"
+    assert invitee.get("/dashboard").status_code == 302  # no session before two-step
+    second_step(invitee, None, response)
+    assert "Careful B.V." in get_page(invitee, "/dashboard").text
+    user = db.session.scalar(db.select(User).where(User.email == "second.admin@example.org"))
+    assert user.totp_secret

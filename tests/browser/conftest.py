@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,9 +65,25 @@ def _playwright_missing() -> bool:
 
 
 class LiveServer:
-    def __init__(self, url: str, database_url: str):
+    def __init__(self, url: str, database_url: str, output: list[str]):
         self.url = url
         self.database_url = database_url
+        self.output = output  # what the server printed: its e-mails (no MAIL_SERVER)
+
+    def mail_link(self, path_start: str) -> str:
+        """The path of the last link starting with `path_start` in a printed e-mail."""
+        import quopri
+        import time
+
+        pattern = re.compile(r"https?://[^/\s]+(" + re.escape(path_start) + r"\S*)")
+        for _ in range(100):
+            # Long lines make the printed body quoted-printable: decode it first.
+            printed = quopri.decodestring("".join(self.output).encode()).decode(errors="replace")
+            found = pattern.findall(printed)
+            if found:
+                return found[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no e-mail with a link to {path_start}")
 
     def totp_secret(self, email: str) -> str:
         """The staff account's TOTP secret, as an authenticator app would have it."""
@@ -125,13 +142,17 @@ def live_server(tmp_path_factory, worker_id):
         stderr=log,
         text=True,
     )
+    reader = None
     try:
         line = process.stdout.readline().strip()
         if not line.isdigit():
             process.kill()
             log.flush()
             pytest.fail(f"live server did not start: {log_path.read_text()}")
-        yield LiveServer(f"http://127.0.0.1:{line}", database_url)
+        output: list[str] = []
+        reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
+        reader.start()
+        yield LiveServer(f"http://127.0.0.1:{line}", database_url, output)
     finally:
         process.stdin.close()
         try:
@@ -139,6 +160,8 @@ def live_server(tmp_path_factory, worker_id):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if reader is not None:
+            reader.join(timeout=10)
         process.stdout.close()
         log.close()
 

@@ -20,6 +20,7 @@ import re
 import shutil
 from datetime import date, timedelta
 
+import pyotp
 import pytest
 from pypdf import PdfReader
 
@@ -162,6 +163,20 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     employer.fill("Your e-mail address", "kees@kaas.example")
     employer.fill("Password", "gouda edam leerdammer maasdam")
     employer.submit_with_enter()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your e-mail"
+    employer.check_page("sign-up: check your e-mail")
+    # The link in the e-mail confirms the address; the account is made by the button.
+    page.goto(live_server.mail_link("/sign-up/confirm/"))
+    employer.check_page("confirm sign-up")
+    employer.activate(page.get_by_role("button", name="Create the account"))
+    # Two-step verification before the first session.
+    assert page.url.endswith("/sign-in/set-up-code"), page.url
+    employer.check_page("set up two-step verification")
+    secret = page.locator("#totp-secret").inner_text().strip()
+    employer.fill("Code from your authenticator app", pyotp.TOTP(secret).now())
+    employer.submit_with_enter()
+    employer.check_page("recovery codes")
+    employer.activate(page.get_by_role("link", name="I have saved my recovery codes, continue"))
     assert page.url.endswith("/dashboard"), page.url
     assert page.get_by_role("heading", level=1).inner_text() == "Keyboard Kaasmakers B.V."
     employer.check_page("dashboard after sign-up")

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from portal.forms import BaseForm
 from portal.labels import ORGANISATION_KIND
@@ -88,26 +88,6 @@ class PasswordConfirmForm(BaseForm):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Enter your password"))]
     )
-
-
-class NewPasswordForm(BaseForm):
-    password = PasswordField(
-        _l("New password"), validators=[DataRequired(_l("Enter a new password"))]
-    )
-    confirm = PasswordField(
-        _l("New password again"), validators=[DataRequired(_l("Enter the new password again"))]
-    )
-
-    def __init__(self, *args, user_inputs=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user_inputs = list(user_inputs)
-
-    def validate_password(self, field):
-        require_strong_password(field.data, self.user_inputs)
-
-    def validate_confirm(self, field):
-        if field.data != self.password.data:
-            raise ValidationError(_l("The two passwords are not the same"))
 
 
 class ResetRequestForm(BaseForm):

@@ -10,11 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.blueprints.account import bp
-from portal.blueprints.account.forms import NewPasswordForm, ResetRequestForm
+from portal.blueprints.account.forms import ResetRequestForm
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.identity import accounts, lockout
 from portal.identity import tokens as account_tokens
+from portal.identity.forms import NewPasswordForm
 from portal.models import TokenPurpose
 
 
@@ -52,7 +53,11 @@ def reset_password(token: str):
         return _invalid_link()
     form = NewPasswordForm(user_inputs=[row.user.email, row.user.name])
     if form.validate_on_submit():
-        user = account_tokens.reset_password(token, form.password.data)
+        try:
+            user = account_tokens.reset_password(token, form.password.data)
+        except account_tokens.TokenInvalid:  # used by another request a moment ago
+            db.session.rollback()
+            return _invalid_link()
         lockout.record_success(lockout.account_key(user.email))
         db.session.commit()
         flash(_("Your password has been changed. Sign in with your new password."), "success")
@@ -71,6 +76,9 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         try:
             account_tokens.confirm_email_change(token, get_locale().language)
+        except account_tokens.TokenInvalid:  # used by another request a moment ago
+            db.session.rollback()
+            return _invalid_link()
         except accounts.EmailTaken:
             db.session.commit()
             flash(_("This e-mail address already belongs to another account."), "error")

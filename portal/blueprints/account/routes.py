@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -6,8 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import SignUpForm
 from portal.extensions import db, limiter
+from portal.forms import EmptyForm
 from portal.identity import accounts, federation, oidc
 from portal.identity import sessions as session_policy
+from portal.identity import sign_up as sign_ups
+from portal.identity import tokens as account_tokens
 from portal.identity.forms import SignInForm
 from portal.identity.sign_in import (
     SIGN_UP_KEY,
@@ -24,7 +28,16 @@ from portal.permissions import ASSERTED_KVK_SESSION_KEY
 from portal.redirects import safe_next
 
 
+def kvk_taken_message() -> str:
+    return _(
+        "An organisation with this KvK number already has an account. "
+        "Ask its administrator to invite you."
+    )
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(sign_ups.rate_limit, methods=["POST"])
+@limiter.limit(sign_ups.rate_limit, methods=["POST"], key_func=sign_ups.email_key)
 def sign_up():
     form = SignUpForm()
     pending = pending_sign_up()  # after a first eHerkenning sign-in: the KvK number is fixed
@@ -49,36 +62,68 @@ def sign_up():
             admin_email=form.admin_email.data,
             password=None if pending else form.password.data,
         )
-        try:
-            if pending:
-                identity = oidc.Identity("sponsor", pending["issuer"], pending["subject"], {})
-                user = federation.sign_up_linked(data, identity)
+        if not pending:
+            # Nothing is created until the address is confirmed; the page says the same
+            # whether or not the address has an account (the mail tells its owner).
+            if accounts.kvk_number_taken(data.kvk_number):
+                form.kvk_number.errors.append(kvk_taken_message())
             else:
-                _organisation, user = accounts.sign_up(data)
+                sign_ups.request_sign_up(data, get_locale().language)
+                db.session.commit()
+                return render_template("account/sign_up_sent.html", email=data.admin_email)
+            return render_template("account/sign_up.html", form=form, pending=pending), 400
+        try:
+            identity = oidc.Identity("sponsor", pending["issuer"], pending["subject"], {})
+            user = federation.sign_up_linked(data, identity)
             db.session.flush()
         except (KvkNumberTaken, accounts.EmailTaken, IntegrityError):
             db.session.rollback()
             if accounts.kvk_number_taken(data.kvk_number):
-                form.kvk_number.errors.append(
-                    _(
-                        "An organisation with this KvK number already has an account. "
-                        "Ask its administrator to invite you."
-                    )
-                )
+                form.kvk_number.errors.append(kvk_taken_message())
             if accounts.find_user_by_email(data.admin_email) is not None:
                 form.admin_email.errors.append(
                     _("This e-mail address is already in use. Sign in, or use another address.")
                 )
         else:
             start_session(user)
-            if pending:
-                session[ASSERTED_KVK_SESSION_KEY] = pending["kvk"]
+            session[ASSERTED_KVK_SESSION_KEY] = pending["kvk"]
             session.pop(SIGN_UP_KEY, None)
             db.session.commit()
             flash(_("Your organisation's account has been created."), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("account/sign_up.html", form=form, pending=pending), status
+
+
+@bp.route("/sign-up/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
+def confirm_sign_up(token: str):
+    """The link in the sign-up mail: a page whose button creates the account; then the new
+    administrator sets up two-step verification before the first session begins."""
+    try:
+        row = sign_ups.find(token)
+    except account_tokens.TokenInvalid:
+        return render_template("account/link_invalid.html", sign_up=True), 404
+    row_id = row.id
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            _organisation, user = sign_ups.confirm(token)
+            db.session.flush()
+        except account_tokens.TokenInvalid:
+            db.session.rollback()
+            return render_template("account/link_invalid.html", sign_up=True), 404
+        except (KvkNumberTaken, accounts.EmailTaken, IntegrityError) as error:
+            db.session.rollback()
+            sign_ups.discard(row_id)
+            db.session.commit()
+            taken = "kvk" if isinstance(error, KvkNumberTaken) else "email"
+            return render_template("account/sign_up_refused.html", taken=taken), 409
+        db.session.commit()
+        response = begin(user, url_for("dashboard.index"), staff=False)
+        flash(_("Your organisation's account has been created."), "success")
+        return response
+    return render_template("account/sign_up_confirm.html", form=form, request_row=row)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

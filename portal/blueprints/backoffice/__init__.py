@@ -6,7 +6,12 @@ from portal.permissions import Permission, staff_has
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
-OPEN_ENDPOINTS = {"backoffice.sign_in", "backoffice.sign_in_code", "backoffice.sign_out"}
+OPEN_ENDPOINTS = {
+    "backoffice.sign_in",
+    "backoffice.sign_in_code",
+    "backoffice.sign_out",
+    "backoffice.accept_invitation",  # the invitee has no session yet
+}
 
 
 @bp.before_request
@@ -38,6 +43,11 @@ NAVIGATION = (
     ("backoffice.staff_list", _l("Staff accounts"), Permission.STAFF_USERS_MANAGE),
     ("backoffice.compose", _l("Send a letter"), Permission.STAFF_LETTER_SEND),
     ("backoffice.change_reports", _l("Change reports"), Permission.STAFF_CHANGE_REPORT_DECIDE),
+    (
+        "backoffice.admin_rights_requests",
+        _l("Administrator rights"),
+        Permission.STAFF_ADMIN_RIGHTS_DECIDE,
+    ),
     ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
     ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
     (
@@ -56,6 +66,7 @@ def staff_navigation():
 
 
 from portal.blueprints.backoffice import (  # noqa: E402,F401
+    admin_rights,
     cases,
     change_reports,
     compose,

@@ -20,7 +20,7 @@ from portal.residence.presentation import person_of
 
 
 @bp.post("/cases/<int:application_id>/fee")
-@staff_requires(Permission.STAFF_FEE_SET)
+@staff_requires(Permission.STAFF_CASE_DECIDE)
 def set_fee_amount(application_id: int):
     application = get_case_or_404(application_id)
     form = FeeAmountForm(prefix="fee")

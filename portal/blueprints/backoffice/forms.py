@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -27,7 +26,7 @@ from portal.forms import BaseForm
 from portal.inputs import MAX_ID, parse_whole
 from portal.labels import APPLICATION_KIND, CATEGORY, CHECK_ITEM, CHECK_OUTCOME, STAFF_ROLE, STATUS
 from portal.models import CheckOutcome
-from portal.validators import MAX_200, authenticator_code, require_strong_password
+from portal.validators import MAX_200, authenticator_code
 
 
 class CodeForm(BaseForm):
@@ -271,13 +270,6 @@ class StaffCreateForm(BaseForm):
         choices=ROLE_CHOICES,
         validators=[InputRequired(_l("Choose a role"))],
     )
-    password = PasswordField(
-        _l("First password"),
-        validators=[DataRequired(_l("Enter a first password"))],
-    )
-
-    def validate_password(self, field):
-        require_strong_password(field.data, [self.email.data or "", self.name.data or ""])
 
 
 class StaffRoleForm(BaseForm):

@@ -13,7 +13,7 @@ from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionActionForm, WarningForm
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
-from portal.organisations import kvk
+from portal.organisations import kvk, profile_check
 from portal.oversight import sanction_obstacles, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
@@ -24,7 +24,12 @@ from portal.permissions import Permission, staff_has, staff_requires
 def organisations():
     text = request.args.get("q", "")[:200]
     results = oversight.search_organisations(text) if text.strip() else []
-    return render_template("backoffice/organisations.html", q=text, results=results)
+    return render_template(
+        "backoffice/organisations.html",
+        q=text,
+        results=results,
+        unchecked=[] if text.strip() else profile_check.flagged(clock.today()),
+    )
 
 
 def get_organisation_or_404(organisation_id: int) -> Organisation:
@@ -52,6 +57,7 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         effective_status=oversight.effective_status,
         obstacle=sanction_obstacles.obstacle,
         may=lambda permission: staff_has(current_user, Permission(permission)),
+        check=profile_check.check_of(organisation, clock.today()),
     ), status
 
 

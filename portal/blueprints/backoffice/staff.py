@@ -1,16 +1,24 @@
-"""Staff accounts, managed by administrators: create with TOTP enrolment, role, deactivate."""
+"""Staff accounts, managed by administrators: invite, role, deactivate.
 
-import pyotp
+An administrator invites; the invitee sets their own password and enrols their own authenticator
+from a single-use, expiring link, so no one ever sees another's password or second factor. The
+CLI (`flask staff create`) still makes the first administrator.
+"""
+
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import StaffActiveForm, StaffCreateForm, StaffRoleForm
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.identity import accounts
-from portal.models import StaffRole, User
+from portal.identity import tokens as account_tokens
+from portal.identity.forms import NewPasswordForm
+from portal.identity.sign_in import begin, sign_in_limit
+from portal.models import StaffRole, TokenPurpose, User
 from portal.permissions import Permission, staff_requires
 
 
@@ -35,6 +43,7 @@ def staff_list():
             for u in users
         },
         active_form=StaffActiveForm(formdata=None),
+        invitation_pending=accounts.invitation_pending,
     )
 
 
@@ -43,28 +52,18 @@ def staff_list():
 def staff_new():
     form = StaffCreateForm()
     if form.validate_on_submit():
-        secret = pyotp.random_base32()
         try:
-            user = accounts.create_staff(
-                form.email.data,
-                form.name.data,
-                StaffRole(form.role.data),
-                form.password.data,
-                secret,
-                actor=current_user,
+            user = accounts.invite_staff(
+                form.email.data, form.name.data, StaffRole(form.role.data), actor=current_user
             )
         except accounts.EmailTaken:
             db.session.rollback()
             form.email.errors = [_("This e-mail address already has an account")]
         else:
+            account_tokens.send_staff_invitation(user, current_user, get_locale().language)
             db.session.commit()
-            uri = pyotp.TOTP(secret).provisioning_uri(
-                name=user.email, issuer_name="IND Sponsor Portal"
-            )
-            # Shown once, in this response only: the secret is not retrievable later.
-            return render_template(
-                "backoffice/staff_created.html", user=user, secret=secret, uri=uri
-            )
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("backoffice.staff_list"))
     status = 400 if form.is_submitted() else 200
     return render_template("backoffice/staff_new.html", form=form), status
 
@@ -105,3 +104,26 @@ def staff_active(user_id: int):
     )
     flash(message, "success")
     return redirect(url_for("backoffice.staff_list"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
+def accept_invitation(token: str):
+    """The invitee's own password; then their own authenticator, before the first session.
+    An expired or used link gets a clear page and changes nothing."""
+    try:
+        row = account_tokens.find(token, TokenPurpose.STAFF_INVITATION)
+    except account_tokens.TokenInvalid:
+        return render_template("backoffice/invitation_invalid.html"), 404
+    user = row.user
+    form = NewPasswordForm(user_inputs=[user.email, user.name])
+    if form.validate_on_submit():
+        try:
+            user = account_tokens.accept_staff_invitation(token, form.password.data)
+        except account_tokens.TokenInvalid:  # used by another request a moment ago
+            db.session.rollback()
+            return render_template("backoffice/invitation_invalid.html"), 404
+        db.session.commit()
+        return begin(user, url_for("backoffice.queue"), staff=True)
+    status = 400 if form.is_submitted() else 200
+    return render_template("backoffice/invitation.html", form=form, user=user), status

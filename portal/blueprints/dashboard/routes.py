@@ -52,7 +52,9 @@ def index():
 
 
 def _scope() -> todo.Scope:
-    return todo.Scope(g.organisation, g.context.categories, g.context.in_scope)
+    return todo.Scope(
+        g.organisation, g.context.categories, g.context.in_scope, g.context.permissions
+    )
 
 
 @bp.get("/todo")

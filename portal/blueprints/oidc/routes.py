@@ -15,7 +15,7 @@ from portal.blueprints.oidc import bp
 from portal.extensions import db
 from portal.identity import federation, oidc
 from portal.identity import sessions as session_policy
-from portal.identity.sign_in import SIGN_UP_KEY, start_session
+from portal.identity.sign_in import SIGN_UP_KEY, begin, start_session
 from portal.permissions import ASSERTED_KVK_SESSION_KEY
 from portal.redirects import safe_next
 
@@ -119,6 +119,11 @@ def staff_callback():
         user = federation.staff_sign_in(identity, role)
     except oidc.Refused as refusal:
         return _refused("staff", refusal)
+    if not oidc.staff_second_factor(identity):
+        # No evidence of a second factor from the provider: the portal's own TOTP (set up now
+        # if the account has none yet) before the session begins.
+        db.session.commit()
+        return begin(user, next_url or url_for("backoffice.queue"), staff=True)
     start_session(user)
     db.session.commit()
     return redirect(next_url or url_for("backoffice.queue"))

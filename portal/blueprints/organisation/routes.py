@@ -5,12 +5,14 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import history
+from portal import clock, history
 from portal.blueprints.organisation import bp
 from portal.extensions import db
+from portal.forms import EmptyForm
 from portal.models import ChangeSubject
 from portal.models.organisation import LEGAL_IDENTITY_FIELDS, PROFILE_FIELDS
 from portal.organisations import profile as service
+from portal.organisations import profile_check
 from portal.organisations.forms import ChangeReportForm, ProfileForm
 from portal.organisations.profile_fields import FIELD_LABELS, display_value
 from portal.permissions import Permission, requires
@@ -45,7 +47,21 @@ def profile():
         display=display_value,
         labels_for=FIELD_LABELS,
         can_edit=g.context.can(Permission.PROFILE_EDIT),
+        check=profile_check.check_of(organisation, clock.today()),
+        confirm_form=EmptyForm(),
+        today=clock.today(),
     )
+
+
+@bp.post("/confirm")
+@requires(Permission.PROFILE_EDIT)
+def confirm_profile():
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("organisation.profile"))
+    profile_check.confirm(g.organisation, current_user)
+    db.session.commit()
+    flash(_("Thank you. You confirmed that the details are correct."), "success")
+    return redirect(url_for("organisation.profile"))
 
 
 @bp.route("/edit", methods=["GET", "POST"])
@@ -75,6 +91,8 @@ def edit():
                 _("Another organisation already has an account with this KvK number.")
             )
         else:
+            # Saving the form counts as the yearly confirmation: every field was seen.
+            profile_check.confirm(organisation, current_user, through="edit")
             db.session.commit()
             if rows:
                 flash(_("The organisation profile has been saved."), "success")

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired
 
+from portal import clock
 from portal.blueprints.organisation import bp
 from portal.extensions import db
 from portal.forms import BaseForm, EmptyForm
 from portal.labels import ORG_ROLE
 from portal.models import Invitation, Membership, OrgRole
+from portal.organisations import continuity
 from portal.organisations import team as service
 from portal.permissions import ORG_SESSION_KEY, Permission, requires
 from portal.validators import MAX_200, email_address, require_strong_password
@@ -87,6 +89,8 @@ def _render_team(invite_form=None, status=200, role_errors=None):
         button_form=EmptyForm(),
         role_choices=ROLE_CHOICES,
         role_errors=role_errors or {},
+        working_administrators=continuity.working_administrators(organisation),
+        to_review=continuity.members_to_review(organisation, clock.today()),
     ), status
 
 
@@ -192,7 +196,7 @@ def revoke_invitation(invitation_id: int):
 def invitation(token: str):
     """Public: the secret token in the link is the proof. Never shows whose token it is when
     the link is not valid."""
-    from portal.identity.sign_in import start_session
+    from portal.identity.sign_in import begin
 
     try:
         found = service.find_invitation(token)
@@ -212,8 +216,18 @@ def invitation(token: str):
         try:
             if account is None:
                 user = service.register_and_accept(found, form.name.data, form.password.data)
-                start_session(user)
-            elif current_user.is_authenticated:
+                db.session.commit()
+                # A new administrator sets up two-step verification before the first session.
+                response = begin(user, url_for("dashboard.index"), staff=False)
+                flash(
+                    _(
+                        "Welcome. You are now a member of %(name)s.",
+                        name=found.organisation.legal_name,
+                    ),
+                    "success",
+                )
+                return response
+            if current_user.is_authenticated:
                 user = current_user
                 service.accept(found, user)
             else:

@@ -2,8 +2,8 @@
 
 Downgrade removes payment_received letters (they cannot be stored under the old CHECK).
 
-Revision ID: 0021_fees_clock
-Revises: 0020_fees
+Revision ID: 0025_fees_clock
+Revises: 0024_fees
 Create Date: 2026-12-04 23:00:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_fees_clock'
-down_revision = '0020_fees'
+revision = '0025_fees_clock'
+down_revision = '0024_fees'
 branch_labels = None
 depends_on = None
 
