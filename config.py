@@ -101,6 +101,9 @@ class Config:
     IMPORT_MAX_ROWS = 5000
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     IMPORT_CHUNK_ROWS = 500
+    # Bulk submit (portal/bulk/submission.py): at most this many drafts at once. Each gets its
+    # acknowledgement and fee letter (two PDFs) inside the request, so the number is bounded.
+    BULK_SUBMIT_MAX = int(os.environ.get("BULK_SUBMIT_MAX", "200"))
     REDIS_URL = os.environ.get("REDIS_URL")
 
 

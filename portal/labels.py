@@ -10,6 +10,7 @@ from portal.models import (
     ChangeReportStatus,
     CheckItem,
     CheckOutcome,
+    DisclosureKind,
     ImportStatus,
     KvkProof,
     LegalForm,
@@ -87,6 +88,7 @@ LETTER_KIND = {
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
     LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
     LetterKind.REPORT_ACKNOWLEDGEMENT: _l("Report of a change received"),
+    LetterKind.APPLICATION_WITHDRAWN: _l("Withdrawal of an application confirmed"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -163,6 +165,12 @@ ORG_ROLE_HINT = {
     OrgRole.SUBMITTER: _l("Reads everything; adds people; prepares and submits applications"),
     OrgRole.READER: _l("Reads applications, letters, people and the profile"),
 }
+DISCLOSURE_KIND = {
+    DisclosureKind.LATE_REPORT: _l("A change reported too late"),
+    DisclosureKind.SALARY_BELOW_CRITERION: _l("Salary below the criterion"),
+    DisclosureKind.OTHER_DUTY: _l("Another duty not met"),
+}
+
 ADMIN_RIGHTS_STATUS = {
     AdminRightsStatus.PENDING: _l("Waiting for the IND"),
     AdminRightsStatus.GRANTED: _l("Granted"),
@@ -240,6 +248,7 @@ class Labels:
     org_role_hint = ORG_ROLE_HINT
     change_report_status = CHANGE_REPORT_STATUS
     admin_rights_status = ADMIN_RIGHTS_STATUS
+    disclosure_kind = DISCLOSURE_KIND
     import_status = IMPORT_STATUS
     report_kind = REPORT_KIND
     permit_state = PERMIT_STATE

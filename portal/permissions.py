@@ -31,12 +31,11 @@ class Permission(StrEnum):
     PROFILE_EDIT = "organisation:profile:edit"
     MEMBER_MANAGE = "organisation:member:manage"
     MANDATE_MANAGE = "organisation:mandate:manage"
+    DISCLOSURE_CREATE = "organisation:disclosure:create"  # own breach of a duty (issue 25)
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
-    # Take over a frozen organisation's people, drafts and open cases (same KvK number).
-    ORGANISATION_TAKE_OVER = "organisation:take-over"
-    # Choosing which organisation to act for: every sponsor user, in any context.
-    CONTEXT_SWITCH = "account:context:switch"
+    ORGANISATION_TAKE_OVER = "organisation:take-over"  # a frozen namesake's people and cases
+    CONTEXT_SWITCH = "account:context:switch"  # which organisation to act for: every user
     ACCOUNT_MANAGE = "account:manage"  # one's own sign-in settings; any signed-in user
 
     STAFF_QUEUE_READ = "staff:queue:read"
@@ -55,8 +54,7 @@ class Permission(StrEnum):
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
     STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
-    # Grant or refuse a member's request for administrator rights (issue 25): supervisors.
-    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"
+    STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
 
 
 _READER = {
@@ -76,6 +74,7 @@ _ADMINISTRATOR = _SUBMITTER | {
     Permission.PROFILE_EDIT,
     Permission.MEMBER_MANAGE,
     Permission.MANDATE_MANAGE,
+    Permission.DISCLOSURE_CREATE,
 }
 
 ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {

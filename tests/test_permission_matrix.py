@@ -69,6 +69,12 @@ MATRIX = [
     ("GET", "/applications/{application}/check", (302, 302, 403, 302, 404, 404, 404, 403)),
     ("GET", "/applications/{residence_case}", (200, 200, 200, 200, 404, 404, 404, 403)),
     ("GET", "/applications/recognition/new", (200, 200, 403, 200, 200, 404, 200, 403)),
+    ("GET", "/applications/", (200, 200, 200, 200, 200, 404, 200, 403)),
+    ("GET", "/applications/{application}/withdraw", (200, 200, 403, 200, 404, 404, 404, 403)),
+    # No draft chosen: back to the list (the chosen drafts are scoped: test_bulk_submit.py).
+    ("POST", "/applications/bulk/preview", (302, 302, 403, 302, 302, 404, 302, 403)),
+    ("POST", "/applications/bulk/submit", (302, 302, 403, 302, 302, 404, 302, 403)),
+    ("POST", "/applications/search", (302, 302, 302, 302, 302, 404, 302, 403)),
     # Letters (portal/letters/visibility.py): about a case in the mandate, or about the sponsor.
     ("GET", "/inbox", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("GET", "/inbox/{letter}", (200, 200, 200, 200, 404, 404, 404, 403)),
@@ -118,6 +124,9 @@ MATRIX = [
         "/organisation/team/invitations/{invitation}/revoke",
         (302, 403, 403, 403, 403, 404, 404, 403),
     ),
+    # Voluntary disclosure: administrators of the organisation itself, never under a mandate.
+    ("GET", "/duties/disclosures", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("POST", "/duties/disclosures", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/confirm", (302, 403, 403, 403, 403, 404, 302, 403)),
     # Administrator rights: one's own organisation only, never under a mandate.
     ("GET", "/organisation/administrator-rights", (200, 200, 200, 404, 404, 404, 200, 403)),

@@ -312,6 +312,7 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
                 {
                     "person_id": existing[(data["nationality"], data["passport_number"])],
                     "answers": answers_for(typed_cells(row["values"])),
+                    "import_batch_id": batch.id,
                 }
                 for row, data in zip(part, checked)
             ],

@@ -38,7 +38,7 @@ from portal.models.review import (
     ClockSuspension,
     ReviewCheck,
 )
-from portal.models.sanction import Sanction, SanctionKind
+from portal.models.sanction import Disclosure, DisclosureKind, Sanction, SanctionKind
 from portal.models.security import (
     AccountToken,
     ExternalIdentity,
@@ -110,6 +110,8 @@ __all__ = [
     "RecognitionStatus",
     "ReviewCheck",
     "Sanction",
+    "Disclosure",
+    "DisclosureKind",
     "SanctionKind",
     "Sex",
     "StaffRole",

@@ -51,7 +51,8 @@ class Application(db.Model):
 
     __tablename__ = "application"
     __table_args__ = (
-        Index("ix_application_organisation_created", "organisation_id", "created_at"),
+        # The applications list's keyset pages (portal/cases/listing.py).
+        Index("ix_application_organisation_created", "organisation_id", "created_at", "id"),
         Index("ix_application_queue", "status", "decision_deadline"),
     )
 
@@ -89,6 +90,8 @@ class Application(db.Model):
     # The intermediary whose user started the case under a mandate: it keeps reading the case's
     # letters after the mandate ends (portal/letters/visibility.py).
     intermediary_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # The student import that made this draft (the import result links to its drafts).
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     organisation = relationship("Organisation", lazy="joined", foreign_keys=[organisation_id])
     person = relationship("Person")

@@ -29,6 +29,8 @@ class LetterKind(StrEnum):
     EXTENSION_REMINDER = "extension_reminder"
     GENERAL_MESSAGE = "general_message"
     REPORT_ACKNOWLEDGEMENT = "report_acknowledgement"
+    # The sponsor withdrew a submitted application (issue 16).
+    APPLICATION_WITHDRAWN = "application_withdrawn"
 
 
 # Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,

@@ -52,3 +52,31 @@ class Sanction(db.Model):
     organisation = relationship("Organisation")
     imposed_by = relationship("User", foreign_keys=[imposed_by_id])
     lifted_by = relationship("User", foreign_keys=[lifted_by_id])
+
+
+class DisclosureKind(StrEnum):
+    LATE_REPORT = "late_report"
+    SALARY_BELOW_CRITERION = "salary_below_criterion"
+    OTHER_DUTY = "other_duty"
+
+
+class Disclosure(db.Model):
+    """A sponsor reports its own breach of a duty (issue 25): the back office sees it as a
+    voluntary disclosure, and a warning or fine that takes it into account names it
+    (`sanction_id`) as a mitigating fact."""
+
+    __tablename__ = "disclosure"
+    __table_args__ = (Index("ix_disclosure_organisation", "organisation_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    kind: Mapped[DisclosureKind] = mapped_column(enum_type(DisclosureKind, "disclosure_kind"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sanction_id: Mapped[int | None] = mapped_column(ForeignKey("sanction.id"), index=True)
+
+    organisation = relationship("Organisation")
+    created_by = relationship("User")
+    sanction = relationship("Sanction")

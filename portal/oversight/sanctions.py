@@ -28,6 +28,7 @@ from portal.models import (
     Sanction,
     SanctionKind,
 )
+from portal.oversight import disclosures as disclosures_module
 from portal.oversight.sanction_obstacles import (
     StaleRecognition,
     obstacle,
@@ -89,6 +90,11 @@ def _compare_and_set(recognition: Recognition, expected: str, **values) -> None:
     db.session.refresh(recognition)
 
 
+def _dates(disclosures) -> list[date]:
+    """The days the sponsor disclosed the facts itself, for the letter."""
+    return sorted({clock.local_date(d.created_at) for d in disclosures})
+
+
 def _letter(organisation, kind, sanction, actor, **context):
     return issue_letter(
         organisation,
@@ -144,7 +150,11 @@ def _impose(
 
 
 def record_warning(
-    organisation: Organisation, actor, reason: str, category: Category | None = None
+    organisation: Organisation,
+    actor,
+    reason: str,
+    category: Category | None = None,
+    disclosures: tuple = (),
 ) -> Sanction:
     today = clock.today()
     periods = reference.sanction_periods(today)
@@ -157,8 +167,22 @@ def record_warning(
         today,
         ends_on=suspension_end(today, 12 * periods.warning_valid_years),
     )
-    _record(AuditAction.STAFF_SANCTION_WARNING_RECORDED, actor, organisation, sanction)
-    _letter(organisation, LetterKind.WARNING, sanction, actor, reason=reason)
+    mitigating = disclosures_module.take_into_account(sanction, list(disclosures))
+    _record(
+        AuditAction.STAFF_SANCTION_WARNING_RECORDED,
+        actor,
+        organisation,
+        sanction,
+        disclosures=[d.id for d in mitigating],
+    )
+    _letter(
+        organisation,
+        LetterKind.WARNING,
+        sanction,
+        actor,
+        reason=reason,
+        disclosed=_dates(mitigating),
+    )
     return sanction
 
 
@@ -168,6 +192,7 @@ def record_fine(
     amount_cents: int,
     reason: str,
     category: Category | None = None,
+    disclosures: tuple = (),
 ) -> Sanction:
     if amount_cents <= 0:
         raise ValueError("a fine has a positive amount")
@@ -180,14 +205,18 @@ def record_fine(
         clock.today(),
         amount_cents=amount_cents,
     )
+    mitigating = disclosures_module.take_into_account(sanction, list(disclosures))
     _record(
         AuditAction.STAFF_SANCTION_FINE_RECORDED,
         actor,
         organisation,
         sanction,
         amount_cents=amount_cents,
+        disclosures=[d.id for d in mitigating],
     )
-    _letter(organisation, LetterKind.FINE, sanction, actor, reason=reason)
+    _letter(
+        organisation, LetterKind.FINE, sanction, actor, reason=reason, disclosed=_dates(mitigating)
+    )
     return sanction
 
 

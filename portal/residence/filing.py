@@ -72,7 +72,8 @@ def start(
 def start_many(
     organisation: Organisation, kind: ApplicationKind, actor: User, drafts: list[dict]
 ) -> list[Application]:
-    """Start a draft per item of `drafts` ({"person_id": ..., "answers": ...}): one flush."""
+    """Start a draft per item of `drafts` ({"person_id": ..., "answers": ...,
+    "import_batch_id": ...}): one flush."""
     rtype = TYPES[kind]
     if filing_options(organisation)[kind] is not None:
         raise NotAllowed(kind)
@@ -89,6 +90,7 @@ def start_many(
             created_by_id=actor.id,
             person_id=draft.get("person_id"),
             answers=draft.get("answers") or {},
+            import_batch_id=draft.get("import_batch_id"),
         )
         for draft in drafts
     ]

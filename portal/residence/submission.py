@@ -3,6 +3,8 @@ deadlines and the acknowledgement."""
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from portal import clock
 from portal.cases import clock as statutory_clock
 from portal.cases.lifecycle import NotADraft, acknowledge_submission, record_transition
@@ -11,11 +13,11 @@ from portal.models import Application, ApplicationStatus, User
 from portal.models.base import utcnow
 from portal.residence import rules
 from portal.residence.answers import Checked, check, requested_validity_from
-from portal.residence.documents import documents_of
+from portal.residence.documents import document_label, documents_of, missing_documents
 from portal.residence.drafts import COMPLETED, section_statuses
 from portal.residence.filing import NotAllowed, filing_options, recognised_for, residence_type
 from portal.residence.presentation import person_of
-from portal.residence.types import ResidenceType
+from portal.residence.types import DOCUMENTS_SECTION, ResidenceType
 
 
 class Incomplete(Exception):
@@ -96,3 +98,27 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
     # The person the letters concern, as sent: name and V-number on the letter, inbox filter.
     acknowledge_submission(application, actor, person=person_of(application))
     return application
+
+
+def problems(application: Application, today: date) -> list[str]:
+    """What stops this draft from being submitted today, in words for the sponsor (empty: it
+    can be submitted). The same rules `submit` applies: used to check drafts again before a
+    bulk submission (a passport may have expired since they were made)."""
+    if application.status != ApplicationStatus.DRAFT:
+        return [_("Not a draft any more: it was submitted or withdrawn.")]
+    found = []
+    rtype = residence_type(application)
+    reason = filing_options(application.organisation)[application.kind]
+    if reason is not None:
+        found.append(str(reason))
+    checked = check(rtype, application.answers, today)
+    documents = documents_of(application)
+    for section, status in section_statuses(rtype, application.answers, today, documents):
+        errors = checked.section_errors(section.key)
+        if errors:
+            found.extend(f"{section.title}: {message}" for message in errors.values())
+        elif status != COMPLETED and section.key != DOCUMENTS_SECTION.key:
+            found.append(_("%(section)s: not complete", section=section.title))
+    for purpose in missing_documents(rtype, documents):
+        found.append(_("Document missing: %(document)s", document=document_label(purpose)))
+    return found

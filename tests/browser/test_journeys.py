@@ -8,10 +8,13 @@
    application for them (a salary below the threshold, then the fix), with documents.
 3. The demo university registers students in bulk from a CSV file (a problem, then the fix).
 4. A reviewer asks for information on a residence case; the sponsor answers from the letter.
+5. The demo employer gives the demo intermediary a mandate; the intermediary answers a request
+   for information on the employer's case.
+6. The demo university imports students and submits all their applications at once.
 
 The pages on the way pass axe-core and the Nu HTML Checker. The accessibility statement lists
 these journeys (portal/blueprints/public/routes.py: ACCESSIBILITY_JOURNEYS): add a new one there.
-Journeys 2 to 4 change the demo organisations' data on the live server; each stands on its own.
+Journeys 2 to 6 change the demo organisations' data on the live server; each stands on its own.
 """
 
 import hashlib
@@ -780,3 +783,209 @@ def test_sponsor_answers_a_request_for_information(
     reviewer.check_page("replies")
 
     assert_clean(tmp_path, employer, reviewer)
+
+
+# --- an intermediary answers a request on a case within its mandate -------------------------
+
+
+def _amsterdam_today() -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def test_intermediary_answers_a_request_on_a_mandated_case(
+    browser_context, second_context, live_server, tmp_path
+):
+    """The demo employer gives the demo intermediary a mandate for labour (from the
+    organisation page); a reviewer asks for information on the employer's residence case; the
+    intermediary switches to act for the employer, finds the request in the inbox (filtered to
+    its mandate) and answers it; the reviewer sees the reply."""
+    _tools()
+    reference = _demo_residence_case(live_server)
+
+    # --- the employer gives the mandate -------------------------------------------------------
+    page = browser_context.new_page()
+    employer = Keyboard(page)
+    sponsor_sign_in(employer, live_server, "employer@demo.example")
+    employer.activate(
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Organisation", exact=True
+        )
+    )
+    employer.activate(
+        page.get_by_role("link", name="Mandates: intermediaries acting for your organisation")
+    )
+    employer.check_page("mandates")
+    employer.fill("KvK number of the intermediary", "55512345")
+    employer.tick("Labour")
+    employer.activate(page.get_by_role("button", name="Give the mandate"))
+    given = page.locator("#given").inner_text()
+    assert "Dutch Relocation Partners B.V." in given and "Active" in given, given
+    employer.check_page("mandate given")
+
+    # --- the reviewer asks, in Dutch ------------------------------------------------------
+    staff_page = second_context.new_page()
+    reviewer = Keyboard(staff_page)
+    staff_sign_in(reviewer, live_server, "reviewer@demo.example")
+    reviewer.activate(staff_page.get_by_role("link", name=reference))
+    reviewer.fill("Wat de referent moet sturen", "Stuur het salarisstrookje van november.")
+    reviewer.activate(
+        staff_page.get_by_role("button", name="Verzoek versturen en termijn opschorten")
+    )
+    assert "Wacht op antwoord" in staff_page.locator("main").inner_text()
+
+    # --- the intermediary acts for the employer and answers -----------------------------------
+    agent_context = browser_context.browser.new_context(base_url=live_server.url, bypass_csp=True)
+    agent_context.set_default_timeout(10_000)
+    try:
+        agent_page = agent_context.new_page()
+        agent = Keyboard(agent_page)
+        sponsor_sign_in(agent, live_server, "intermediary@demo.example")
+        agent.activate(agent_page.get_by_role("link", name="Switch organisation"))
+        agent.check_page("client list")
+        agent.choose("Act for", "Brightwave Technologies B.V.")
+        agent.activate(agent_page.get_by_role("button", name="Switch"))
+        assert (
+            "via Dutch Relocation Partners B.V." in agent_page.locator("#acting-for").inner_text()
+        )
+        agent.activate(
+            agent_page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox")
+        )
+        subject = f"Request for information about your application {reference}"
+        row = agent_page.locator("tr", has=agent_page.get_by_role("link", name=subject))
+        assert "Needs action" in row.inner_text()
+        agent.check_page("inbox of the client")
+        agent.activate(row.get_by_role("link", name=subject))
+        letter = agent_page.locator(".letter-text").inner_text()
+        assert "Stuur het salarisstrookje van november." in letter
+        agent.check_page("request letter, for the intermediary")
+        agent.fill("Your message", "The November payslip is attached.")
+        agent.choose_file(
+            "Documents (PDF, JPEG or PNG, at most 10 MB each)",
+            small_pdf(tmp_path / "payslip november.pdf"),
+        )
+        agent.activate(agent_page.get_by_role("button", name="Send the answer"))
+        assert (
+            f"Your reply has been added to case {reference}."
+            in agent_page.get_by_role("status").first.inner_text()
+        )
+        assert "payslip november.pdf" in agent_page.locator("#replies").inner_text()
+        agent.check_page("request answered by the intermediary")
+    finally:
+        agent_context.close()
+
+    # --- the reviewer sees the reply ----------------------------------------------------------
+    staff_page.reload()
+    assert "Wacht op antwoord" not in staff_page.locator("main").inner_text()
+    assert "payslip november.pdf" in staff_page.locator("#documents").inner_text()
+
+    assert_clean(tmp_path, employer, reviewer, agent)
+
+
+# --- a university imports students and submits all their applications at once ---------------
+
+
+def test_university_imports_students_and_submits_all_at_once(
+    browser_context, live_server, tmp_path
+):
+    """The demo university registers two students from a CSV file, follows the import result to
+    the drafts it made (each naming its student), checks all of them — the documents are
+    missing, listed per student, nothing submitted — adds the documents, and submits both with
+    one declaration."""
+    import csv
+
+    from portal.bulk.student_rows import COLUMNS, example_row
+
+    _tools()
+    base = example_row(_amsterdam_today())
+    students = [
+        {
+            **base,
+            "surname": "Haddad",
+            "given_names": "Leila",
+            "passport_number": "LH7401001",
+            "email": "leila@example.com",
+        },
+        {
+            **base,
+            "surname": "Mensah",
+            "given_names": "Kofi",
+            "nationality": "GH",
+            "country_of_birth": "GH",
+            "place_of_birth": "Kumasi",
+            "embassy_country": "GH",
+            "embassy_city": "Accra",
+            "passport_number": "G7401002",
+            "email": "kofi@example.com",
+        },
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in students:
+        writer.writerow([row[column] for column in COLUMNS])
+    path = tmp_path / "students.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+    page = browser_context.new_page()
+    university = Keyboard(page)
+    sponsor_sign_in(university, live_server, "university@demo.example")
+    university.activate(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Register students")
+    )
+    university.choose_file("The file with your students (CSV)", str(path))
+    university.activate(page.get_by_role("button", name="Upload and check"))
+    page.wait_for_selector("#counts", timeout=30_000)
+    assert page.locator("#valid-count").inner_text() == "2"
+    university.activate(page.get_by_role("button", name="Register 2 students"))
+    page.wait_for_selector("#imported", timeout=30_000)
+    university.check_page("students registered")
+
+    # The import result leads to its drafts, one row per student.
+    university.activate(
+        page.get_by_role(
+            "link", name="See the draft applications this import made, and submit them"
+        )
+    )
+    drafts_url = page.url
+    names = page.locator("#applications td.person-name").all_inner_texts()
+    assert sorted(names) == ["Kofi Mensah", "Leila Haddad"], names
+    university.check_page("drafts of the import")
+    university.activate(
+        page.get_by_role("button", name="Check all drafts of this import and submit")
+    )
+    assert "2 applications cannot be submitted" in page.locator("#blocked").inner_text()
+    verdicts = page.locator("#verdicts").inner_text()
+    assert verdicts.count("Document missing: Copy of the passport") == 2, verdicts
+    assert page.locator("#submit-all").count() == 0
+    university.check_page("bulk preview with problems")
+
+    # The documents, per student, from the student's row in the list of drafts.
+    for name in ("Leila Haddad", "Kofi Mensah"):
+        page.goto(drafts_url)
+        row = page.locator("#applications tr", has_text=name)
+        university.activate(row.get_by_role("link", name="Draft – continue"))
+        tasks_url = page.url
+        for purpose in ("Copy of the passport", "Proof of admission to the study programme"):
+            page.goto(f"{tasks_url}/sections/documents")
+            university.choose("Which document is this?", purpose)
+            university.choose_file("The file", small_pdf(tmp_path / f"{name} {purpose}.pdf"))
+            university.activate(page.get_by_role("button", name="Upload"))
+        university.check_page(f"documents of {name}")
+    page.goto(drafts_url)
+    university.activate(
+        page.get_by_role("button", name="Check all drafts of this import and submit")
+    )
+    assert page.locator("#all-ready").is_visible()
+    university.check_page("bulk preview, all ready")
+    university.tick("I declare that the information in each of these applications is correct")
+    university.activate(page.get_by_role("button", name="Submit 2 applications"))
+    assert "2 applications submitted" in page.locator("#submitted").inner_text()
+    results = page.locator("#results").inner_text()
+    assert "Leila Haddad" in results and "Kofi Mensah" in results
+    assert len(re.findall(r"[A-Z]{2,3}-\d{4}-\d{6}-[A-Z]", results)) == 2, results
+    university.check_page("applications submitted")
+
+    assert_clean(tmp_path, university)

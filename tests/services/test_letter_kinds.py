@@ -68,6 +68,11 @@ CASES = {
         ["1 October 2026", "29 October 2026", "Last working day 30 September.", "1234567890"],
         ["1 oktober 2026", "29 oktober 2026", "Last working day 30 September.", "1234567890"],
     ),
+    LetterKind.APPLICATION_WITHDRAWN: (
+        lambda app: {"application": app},
+        ["Confirmation", "ER-2026-000123-K", "withdrew"],
+        ["Bevestiging", "ER-2026-000123-K", "ingetrokken"],
+    ),
     LetterKind.FEE_LETTER: (
         lambda app: {
             "application": app,

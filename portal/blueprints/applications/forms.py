@@ -32,3 +32,20 @@ class SubmitForm(BaseForm):
         ),
         validators=[DataRequired(_l("Confirm the declaration to submit the application"))],
     )
+
+
+class WithdrawForm(BaseForm):
+    confirm = BooleanField(
+        _l("I understand that the IND will not decide on this application once it is withdrawn"),
+        validators=[DataRequired(_l("Confirm that you want to withdraw the application"))],
+    )
+
+
+class BulkSubmitForm(BaseForm):
+    declaration = BooleanField(
+        _l(
+            "I declare that the information in each of these applications is correct and "
+            "complete, and that the organisation meets the conditions for each of them."
+        ),
+        validators=[DataRequired(_l("Confirm the declaration to submit the applications"))],
+    )

@@ -10,6 +10,7 @@ from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
+from portal.cases import withdrawal
 from portal.cases.documents import UploadRejected, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
@@ -160,7 +161,11 @@ def show(application_id: int):
         if application.status == ApplicationStatus.DRAFT:
             return redirect(url_for("residence.tasks", application_id=application.id))
         viewer = visibility.of_context(g.context) if g.context.can(Permission.LETTER_READ) else None
-        return render_template("residence/show.html", **case_page(application, viewer))
+        return render_template(
+            "residence/show.html",
+            **case_page(application, viewer),
+            can_withdraw=_can_withdraw(application),
+        )
     letters = []
     if g.context.can(Permission.LETTER_READ):
         letters = visibility.letters_of_case(visibility.of_context(g.context), application.id)
@@ -177,6 +182,13 @@ def show(application_id: int):
         today=today,
         fee=fee_records.state_of(application.fee, today),
         bank_account=reference.ind_bank_account(today),
+        can_withdraw=_can_withdraw(application),
+    )
+
+
+def _can_withdraw(application: Application) -> bool:
+    return application.status in withdrawal.WITHDRAWABLE and g.context.can(
+        Permission.APPLICATION_SUBMIT
     )
 
 

@@ -29,7 +29,7 @@ from portal.cases import status as case_status
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
 from portal.fees import records as fee_records
-from portal.models import Application, CheckOutcome, Letter, User
+from portal.models import Application, ApplicationStatus, CheckOutcome, Letter, User
 from portal.organisations.kvk import KvkNumberTaken
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
@@ -224,7 +224,10 @@ def _act(application_id: int, name: str, form, action, done: str, then: str | No
         )
     except NotDecidable:
         db.session.rollback()
-        flash(_("This case has already been decided. Nothing was changed."), "error")
+        if get_case_or_404(application_id).status == ApplicationStatus.WITHDRAWN:
+            flash(_("The sponsor has withdrawn this application. Nothing was changed."), "error")
+        else:
+            flash(_("This case has already been decided. Nothing was changed."), "error")
     except casework.OwnRefusal:
         db.session.rollback()
         flash(

@@ -14,7 +14,7 @@ from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionAct
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
 from portal.organisations import kvk, profile_check
-from portal.oversight import sanction_obstacles, sanctions
+from portal.oversight import disclosures, sanction_obstacles, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 
@@ -58,6 +58,8 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         obstacle=sanction_obstacles.obstacle,
         may=lambda permission: staff_has(current_user, Permission(permission)),
         check=profile_check.check_of(organisation, clock.today()),
+        disclosures=disclosures.of(organisation),
+        sanction_ref=sanctions.sanction_reference,
     ), status
 
 
@@ -125,9 +127,14 @@ def _record_sanction(organisation_id: int, form_class, action: str, record):
     (the category is optional: a warning or fine may concern the organisation as a whole)."""
     organisation = get_organisation_or_404(organisation_id)
     form = form_class()
+    open_disclosures = {str(d.id): d for d in disclosures.open_for(organisation)}
+    form.mitigating.choices = [(key, key) for key in open_disclosures]
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 400
-        return _sanction_page(organisation, form, action, status)
+        return _sanction_page(
+            organisation, form, action, status, disclosures=list(open_disclosures.values())
+        )
+    form.chosen_disclosures = tuple(open_disclosures[key] for key in form.mitigating.data or ())
     record(organisation, form, Category(form.category.data) if form.category.data else None)
     db.session.commit()
     flash(_done_message(action), "success")
@@ -138,7 +145,13 @@ def _record_sanction(organisation_id: int, form_class, action: str, record):
 @staff_requires(Permission.STAFF_SANCTION_RECORD)
 def record_warning(organisation_id: int):
     def record(organisation, form, category):
-        sanctions.record_warning(organisation, current_user, form.reason.data, category=category)
+        sanctions.record_warning(
+            organisation,
+            current_user,
+            form.reason.data,
+            category=category,
+            disclosures=form.chosen_disclosures,
+        )
 
     return _record_sanction(organisation_id, WarningForm, "warning", record)
 
@@ -148,7 +161,12 @@ def record_warning(organisation_id: int):
 def record_fine(organisation_id: int):
     def record(organisation, form, category):
         sanctions.record_fine(
-            organisation, current_user, form.amount_cents, form.reason.data, category=category
+            organisation,
+            current_user,
+            form.amount_cents,
+            form.reason.data,
+            category=category,
+            disclosures=form.chosen_disclosures,
         )
 
     return _record_sanction(organisation_id, FineForm, "fine", record)

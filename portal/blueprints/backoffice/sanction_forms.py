@@ -1,7 +1,7 @@
 """Forms for sanctions: each a confirmation with a required reason."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.forms import BaseForm
@@ -24,6 +24,9 @@ class WarningForm(BaseForm):
         _l("Category concerned"), choices=category_choices, validate_choice=False
     )
     reason = TextAreaField(_l("Reason"), validators=REASON_VALIDATORS)
+    # The organisation's own reports of a breach to weigh as mitigating facts (choices: its
+    # open disclosures, set by the view).
+    mitigating = SelectMultipleField(_l("Reported by the organisation itself"), choices=[])
 
     def validate_category(self, field):
         if field.data not in {value for value, _label in category_choices()}:

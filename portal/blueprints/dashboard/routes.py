@@ -1,15 +1,14 @@
 from flask import g, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal import clock, todo
 from portal.blueprints.dashboard import bp
+from portal.cases import listing
 from portal.cases import status as case_status
 from portal.cases.lifecycle import category_states
-from portal.extensions import db
 from portal.letters import status as letter_status
 from portal.letters import visibility
-from portal.models import Application, ApplicationStatus
+from portal.models import ApplicationStatus
 from portal.organisations import kvk
 from portal.permissions import Permission, requires
 
@@ -18,15 +17,10 @@ from portal.permissions import Permission, requires
 @requires(Permission.ORGANISATION_READ)
 def index():
     organisation = g.organisation
-    applications = db.session.scalars(
-        select(Application)
-        .where(
-            Application.organisation_id == organisation.id,
-            visibility.case_clause(visibility.of_context(g.context)),
-        )
-        .order_by(Application.created_at.desc(), Application.id.desc())
-        .limit(20)
-    ).all()
+    rows, _more = listing.page(
+        visibility.case_clause(visibility.of_context(g.context)), listing.ListFilter(), None
+    )
+    applications = [row.application for row in rows]
     today = clock.today()
     return render_template(
         "dashboard/index.html",
@@ -34,7 +28,7 @@ def index():
         today=today,
         organisation=organisation,
         categories=category_states(organisation),
-        applications=applications,
+        rows=rows,
         unread=_unread(),
         needing_action=letter_status.count_needing_action(
             organisation.id, today, visibility.clause(visibility.of_context(g.context))

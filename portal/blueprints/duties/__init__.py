@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("duties", __name__)
 
-from portal.blueprints.duties import routes  # noqa: E402,F401
+from portal.blueprints.duties import disclosures, routes  # noqa: E402,F401

@@ -177,6 +177,7 @@ def index():
         extensions=extensions,
         recent=duty_overview.recent_reports(g.organisation.id, g.context.in_scope),
         can_file=g.context.can(Permission.APPLICATION_SUBMIT),
+        can_disclose=g.context.can(Permission.DISCLOSURE_CREATE) and not g.context.on_behalf,
     )
 
 

@@ -50,6 +50,9 @@ def profile():
         check=profile_check.check_of(organisation, clock.today()),
         confirm_form=EmptyForm(),
         today=clock.today(),
+        can_manage_team=g.context.can(Permission.MEMBER_MANAGE),
+        can_manage_mandates=g.context.can(Permission.MANDATE_MANAGE),
+        can_take_over=g.context.can(Permission.ORGANISATION_TAKE_OVER),
     )
 
 

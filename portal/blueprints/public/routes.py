@@ -51,6 +51,16 @@ ACCESSIBILITY_JOURNEYS = {
         "An IND reviewer asks for more information; the sponsor answers the letter with a "
         "message and a document; the reviewer reads the reply."
     ),
+    "test_intermediary_answers_a_request_on_a_mandated_case": _l(
+        "An employer gives an intermediary a mandate; an IND reviewer asks for more "
+        "information; the intermediary acts for the employer, finds the request in the inbox "
+        "and answers it with a document."
+    ),
+    "test_university_imports_students_and_submits_all_at_once": _l(
+        "A university registers students from a file, opens the draft applications the import "
+        "made, reads what is missing per student, adds the documents and submits all the "
+        "applications with one declaration."
+    ),
 }
 
 
