@@ -26,7 +26,8 @@ node_modules/.installed-stamp: package-lock.json
 translations: install ## Compile the Dutch catalogue
 	$(BIN)/pybabel compile -d portal/translations --statistics
 
-run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000
+run: export PORTAL_ENV := development
+run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000 (development)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -34,6 +35,7 @@ run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000
 # Every core (pytest-xdist); a crawl's tests stay in one worker (--dist loadgroup).
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
+test: export PORTAL_ENV := test
 test: translations ## Run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,22 +1,30 @@
 """Configuration classes, read from the environment.
 
-Config → Development / Test / Production. Production refuses to start without
-a real secret key and a database URL.
+Config → Development / Test / Production, chosen by PORTAL_ENV, which defaults to
+production: a missing setting never gives a development server with a known key.
+Production refuses to start without a secret key, a database URL and the public address;
+development generates a random secret key once and keeps it under instance/.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+DEFAULT_ENV = "production"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name under instance/
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
     )
+    # PostgreSQL: migrations run as the tables' owner, the portal as a role that owns nothing
+    # (portal/database_roles.py). Unset: migrations use DATABASE_URL.
+    MIGRATION_DATABASE_URL = os.environ.get("MIGRATION_DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # SQLite only: seconds a request waits for another's write lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
@@ -37,6 +45,11 @@ class Config:
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
+    # Reverse proxies in front of the portal (addresses or networks, comma-separated): only a
+    # request from one of them has its client address taken from X-Forwarded-For
+    # (portal/proxies.py). Empty: the portal is reached directly.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
+
     # Sign-in abuse limits (Flask-Limiter). memory:// for one process; Redis in production.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
@@ -53,6 +66,8 @@ class Config:
     # seconds before), and after PERMANENT_SESSION_LIFETIME whatever happens.
     SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(20 * 60)))
     SESSION_IDLE_WARNING = int(os.environ.get("SESSION_IDLE_WARNING", str(2 * 60)))
+    # Searches by personal terms: seconds a filter token (portal/filter_tokens.py) stands for them.
+    FILTER_TOKEN_TTL = int(os.environ.get("FILTER_TOKEN_TTL", str(60 * 60)))
     # E-mailed links
     PASSWORD_RESET_TTL = int(os.environ.get("PASSWORD_RESET_TTL", str(60 * 60)))
     STAFF_INVITATION_TTL = int(os.environ.get("STAFF_INVITATION_TTL", str(72 * 60 * 60)))
@@ -106,9 +121,40 @@ class Config:
     BULK_SUBMIT_MAX = int(os.environ.get("BULK_SUBMIT_MAX", "200"))
     REDIS_URL = os.environ.get("REDIS_URL")
 
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start when a required setting is missing (production only)."""
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Finish the app's configuration once its instance folder exists."""
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        if not app.config["SECRET_KEY"]:
+            app.config["SECRET_KEY"] = development_secret_key(Path(app.instance_path))
+
+
+def development_secret_key(instance: Path) -> str:
+    """A random key made once per checkout and kept in instance/secret_key (never in the
+    repository: instance/ is ignored), so sessions survive a restart of the development server."""
+    path = instance / SECRET_KEY_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text().strip()
+        if len(key) >= MIN_SECRET_KEY_LENGTH:
+            return key
+        path.unlink()
+        return development_secret_key(instance)
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
+    return key
 
 
 class TestConfig(Config):
@@ -126,12 +172,26 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
-            raise RuntimeError(
-                "Set SECRET_KEY (at least 32 characters) before running in production."
+        missing = []
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            missing.append(
+                f"SECRET_KEY (a random value of at least {MIN_SECRET_KEY_LENGTH} characters, "
+                "e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`)"
             )
-        if "DATABASE_URL" not in os.environ:
-            raise RuntimeError("Set DATABASE_URL before running in production.")
+        if not os.environ.get("DATABASE_URL"):
+            missing.append("DATABASE_URL (e.g. postgresql+psycopg://portal@db/portal)")
+        if not os.environ.get("PUBLIC_BASE_URL", "").startswith("https://"):
+            missing.append(
+                "PUBLIC_BASE_URL (the portal's public https:// address, used in e-mails "
+                "and in the register's links)"
+            )
+        if missing:
+            raise RuntimeError(
+                "The portal runs in production (PORTAL_ENV is unset or 'production') and "
+                "refuses to start without: "
+                + "; ".join(missing)
+                + ". For a development server set PORTAL_ENV=development (make run does)."
+            )
 
 
 CONFIGS = {
@@ -139,3 +199,13 @@ CONFIGS = {
     "test": TestConfig,
     "production": ProductionConfig,
 }
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The configuration class for PORTAL_ENV (production when unset)."""
+    name = name or os.environ.get("PORTAL_ENV") or DEFAULT_ENV
+    if name not in CONFIGS:
+        raise RuntimeError(
+            f"PORTAL_ENV={name!r} is not one of {', '.join(CONFIGS)} (unset means production)."
+        )
+    return CONFIGS[name]

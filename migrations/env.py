@@ -2,8 +2,11 @@ import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from alembic import context
+from portal import database_roles
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -16,6 +19,11 @@ logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
+    """Migrations run as the tables' owner: MIGRATION_DATABASE_URL, else DATABASE_URL (the
+    owner's connection is closed when the migration ends: no pool)."""
+    url = current_app.config.get("MIGRATION_DATABASE_URL")
+    if url:
+        return create_engine(url, poolclass=NullPool)
     return current_app.extensions["migrate"].db.engine
 
 
@@ -108,6 +116,14 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # PostgreSQL, the portal running as another role: its rights (the audit log
+            # append-only), granted after every upgrade so new tables are covered.
+            role = database_roles.runtime_role(
+                current_app.config["SQLALCHEMY_DATABASE_URI"],
+                current_app.config.get("MIGRATION_DATABASE_URL"),
+            )
+            if role is not None and not sqlite:
+                database_roles.grant_runtime(connection, role)
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:

@@ -4,21 +4,22 @@ import os
 
 from flask import Flask
 
-from config import CONFIGS, INSTANCE_DIR
+from config import INSTANCE_DIR, config_for
 
 
 def create_app(config_name: str | None = None) -> Flask:
-    config_name = config_name or os.environ.get("PORTAL_ENV", "development")
-    config = CONFIGS[config_name]
-    if hasattr(config, "validate"):
-        config.validate()
+    """The portal; config_name (or PORTAL_ENV, production when unset) picks the configuration."""
+    config = config_for(config_name)
+    config.validate()
 
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    config.init_app(app)
 
-    from portal import inputs, setup
+    from portal import inputs, proxies, setup
 
+    proxies.init_app(app)  # the client's address, before anything reads it
     setup.register_listeners()
     inputs.init_app(app)  # first: its converter and NUL guard come before everything else
     setup.register_extensions(app)

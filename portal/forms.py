@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField
+from wtforms import DateField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from portal import dates
@@ -14,12 +14,26 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _typed_text(field_class) -> bool:
+    """A field a person types text into (not a password, not a hidden value)."""
+    return issubclass(field_class, StringField) and not issubclass(
+        field_class, PasswordField | HiddenField
+    )
+
+
 class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", ())
             options["filters"] = (_strip, *filters)
-            return unbound_field.bind(form=form, **options)
+            field = unbound_field.bind(form=form, **options)
+            if _typed_text(unbound_field.field_class):
+                # Imported here: validators.py imports this module's fields.
+                from portal.validators import PlainText
+
+                multiline = issubclass(unbound_field.field_class, TextAreaField)
+                field.validators = [*field.validators, PlainText(multiline=multiline)]
+            return field
 
 
 class EmptyForm(BaseForm):

@@ -22,11 +22,51 @@ from wtforms.validators import (
 from portal.countries import CODES
 from portal.forms import WholeNumberField
 from portal.identity.passwords import weakness
-from portal.labels import LANGUAGE
 
 KVK_PATTERN = re.compile(r"^\d{8}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,25}$")
 DIGITS = re.compile(r"^\d+$")
+
+# Characters no one types in a name or a text, refused everywhere text is typed (every text
+# field of a BaseForm, the person fields of portal/people/fields.py, the residence answers and
+# so the bulk import): bidirectional embeddings and overrides (U+202A–U+202E) and isolates
+# (U+2066–U+2069), which make stored text read differently from how it shows (a name that
+# displays as "Smith" but sorts and searches as something else), and C0/C1 control characters
+# (tabs and line breaks are allowed where text has lines). The zero-width non-joiner and joiner
+# (U+200C/U+200D), which Persian and Indic names need, and the left-to-right/right-to-left marks
+# stay allowed.
+_HIDDEN_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_REFUSED_IN_LINE = re.compile(f"[{_HIDDEN_CONTROLS}\t\n\r]")
+_REFUSED_IN_LINES = re.compile(f"[{_HIDDEN_CONTROLS}]")
+CONTROL_CHARACTERS = _l(
+    "Remove the hidden control characters (such as text-direction overrides, tabs or line breaks)"
+)
+CONTROL_CHARACTERS_IN_LINES = _l(
+    "Remove the hidden control characters (such as text-direction overrides)"
+)
+
+
+def control_characters_message(text, multiline: bool = False):
+    """The message when `text` holds characters no one types (None when it is plain text)."""
+    if not isinstance(text, str):
+        return None
+    if multiline:
+        return CONTROL_CHARACTERS_IN_LINES if _REFUSED_IN_LINES.search(text) else None
+    return CONTROL_CHARACTERS if _REFUSED_IN_LINE.search(text) else None
+
+
+class PlainText:
+    """No bidi overrides or control characters (see above). BaseForm adds it to every text
+    field; multiline for text areas (tabs and line breaks allowed)."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, form, field):
+        message = control_characters_message(field.data, self.multiline)
+        if message is not None:
+            raise ValidationError(message)
+
 
 MAX_200 = Length(max=200, message=_l("Enter at most 200 characters"))
 MAX_100 = Length(max=100, message=_l("Enter at most 100 characters"))
@@ -161,6 +201,9 @@ def persons_employed_field() -> WholeNumberField:
 
 
 def letter_language_field() -> RadioField:
+    # Imported here: labels reaches the person fields, which import this module.
+    from portal.labels import LANGUAGE
+
     return RadioField(
         _l("Language for letters"),
         choices=[SelectChoice(code, label) for code, label in LANGUAGE.items()],

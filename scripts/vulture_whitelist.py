@@ -10,3 +10,6 @@ current_permit_expires
 PUBLIC_ENDPOINTS
 # A column of the study-progress row in reference/data.toml, loaded with the others.
 minimum_credit_share
+# Called by migrations/env.py (outside portal/) at the end of every `flask db upgrade`.
+runtime_role
+grant_runtime

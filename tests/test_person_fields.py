@@ -146,7 +146,16 @@ CASES = [
     ("surname", "A" * 201, "Enter at most 200 characters"),
     ("place_of_birth", "P" * 100, ACCEPTED),
     ("place_of_birth", "P" * 101, "Enter at most 100 characters"),
-    ("place_of_birth", "Dub\tlin", "Remove the control characters"),
+    # Hidden characters: control characters and bidi overrides/isolates refused (a name that
+    # shows one way and is stored another), the joiners and direction marks kept
+    ("place_of_birth", "Dub\tlin", "Remove the hidden control characters"),
+    ("place_of_birth", "Dub\x85lin", "Remove the hidden control characters"),
+    ("place_of_birth", "Dublin\u202egpj.exe", "Remove the hidden control characters"),
+    ("place_of_birth", "\u2067تهران\u2069", "Remove the hidden control characters"),
+    ("surname", "Smith\u202d", "Remove the hidden control characters"),
+    ("given_names", "\u202bZoë\u202c", "Remove the hidden control characters"),
+    ("place_of_birth", "تهران\u200f", ACCEPTED),
+    ("surname", "क्\u200dष", ACCEPTED),
     # Countries, sex, e-mail
     ("nationality", "jp", ACCEPTED),
     ("nationality", "XX", "Choose a country from the list"),

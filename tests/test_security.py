@@ -2,7 +2,7 @@
 
 import pytest
 
-from config import DEFAULT_SECRET_KEY, ProductionConfig
+from config import ProductionConfig
 from portal import create_app
 from tests.support.auth import sign_in
 from tests.support.factories import member
@@ -43,9 +43,10 @@ def test_session_cookie_is_httponly_and_samesite(client):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_production_refuses_the_default_secret_key(monkeypatch):
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", DEFAULT_SECRET_KEY)
+def test_production_refuses_a_short_secret_key(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "dev-only-not-secret")
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
 
@@ -53,6 +54,7 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
 def test_production_sets_secure_cookies_and_hsts(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/static/portal.css")

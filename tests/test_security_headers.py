@@ -114,6 +114,7 @@ def test_headers_on_rate_limit_and_server_error_pages(monkeypatch):
 def test_production_adds_hsts_and_secure_cookies_to_every_response(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example")
     app = create_app("production")
     client = app.test_client()
     for url, status in (("/sign-in", 200), ("/dashboard", 302), ("/nope", 404)):

@@ -1,18 +1,22 @@
 """Uploaded documents: PDF, JPEG or PNG, recognised by their content (never by the name, and a
 name that claims another of these types is refused), at most 10 MB each, stored with their
-SHA-256. Used by replies to letters and by applications.
+SHA-256 and a name ending in the extension of their sniffed type (served so too). Used by
+replies to letters and by applications.
 
     document = store_upload(file_storage, organisation=..., application=..., actor=...)
 
-raises UploadRejected (with a message for the user) when a rule is broken.
+raises UploadRejected (with a message for the user) when a rule is broken. Every download is
+`download(document)`; staff open only documents of submitted cases (`staff_document`).
 """
 
 import hashlib
 import re
 import unicodedata
+from urllib.parse import quote
 
-from flask import current_app
+from flask import Response, current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from portal import audit
 from portal.audit import AuditAction
@@ -49,12 +53,18 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def safe_filename(name: str | None) -> str:
-    """A display name without paths or control characters, at most 255 characters."""
+def safe_filename(name: str | None, content_type: str | None = None) -> str:
+    """A display name without paths or control characters, at most 255 characters, ending in
+    the extension of `content_type` (the sniffed type): "scan" → "scan.pdf", "photo.html" →
+    "photo.html.png", so whoever downloads it opens it as what it is."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
-    return name[:255] or "document"
+    name = name or "document"
+    if content_type is None or NAMED_TYPES.get(_extension(name)) == content_type:
+        return name[:255]
+    extension = "." + EXTENSIONS[content_type]
+    return name[: 255 - len(extension)] + extension
 
 
 def read_upload(file_storage) -> tuple[bytes, str]:
@@ -84,7 +94,7 @@ def read_upload(file_storage) -> tuple[bytes, str]:
 
 
 # A name ending in one of these says what the file is; the content must agree. Other names
-# (no extension, .scan, ...) are judged by the content alone.
+# (no extension, .scan, ...) are judged by the content alone, and get the type's extension.
 NAMED_TYPES = {
     "pdf": "application/pdf",
     "jpg": "image/jpeg",
@@ -92,6 +102,7 @@ NAMED_TYPES = {
     "jpe": "image/jpeg",
     "png": "image/png",
 }
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def _extension(filename: str | None) -> str:
@@ -114,7 +125,7 @@ def store_upload(
         application_id=application.id if application is not None else None,
         reply_id=reply.id if reply is not None else None,
         purpose=purpose,
-        filename=safe_filename(file_storage.filename),
+        filename=safe_filename(file_storage.filename, content_type),
         content_type=content_type,
         size_bytes=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -131,3 +142,31 @@ def store_upload(
         details={"sha256": document.sha256, "content_type": content_type, "purpose": purpose},
     )
     return document
+
+
+def download(document: Document) -> Response:
+    """The document as an attachment: its sniffed type, a name with that type's extension
+    (also for documents stored before names got one), never sniffed again by the browser."""
+    name = safe_filename(document.filename, document.content_type)
+    return Response(
+        document.content,
+        mimetype=document.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def staff_document(document_id: int) -> Document | None:
+    """A document staff may open: any but those of a case never submitted. Drafts are the
+    sponsor's own until submitted: their documents are nobody else's business."""
+    return db.session.scalar(
+        select(Document)
+        .outerjoin(Application, Application.id == Document.application_id)
+        .where(
+            Document.id == document_id,
+            or_(Document.application_id.is_(None), Application.submitted_at.is_not(None)),
+        )
+    )

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.countries import CODES
 from portal.dates import DateNotUnderstood, parse_date_text
+from portal.validators import control_characters_message
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 # The values of Person.sex (ICAO 9303: F, M or X).
@@ -86,7 +87,6 @@ TOO_LONG = {
     200: _l("Enter at most 200 characters"),
     254: _l("Enter an e-mail address of at most 254 characters"),
 }
-CONTROL = _l("Remove the control characters (such as tabs or line breaks)")
 NAME = _l(
     "Enter the name with letters only, as in the passport: apostrophes, hyphens "
     "and letters of any script are fine"
@@ -244,8 +244,9 @@ def parse(name: str, raw, today: date):
         return None, field.missing
     if field.max_length is not None and len(text) > field.max_length:
         return None, TOO_LONG[field.max_length]
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        return None, CONTROL
+    refused = control_characters_message(text)  # bidi overrides, control characters
+    if refused is not None:
+        return None, refused
     try:
         value = PARSERS[field.kind](text)
         if name in RULES:

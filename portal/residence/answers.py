@@ -15,6 +15,7 @@ from portal.dates import DateNotUnderstood, parse_date_text
 from portal.people import fields as person_fields
 from portal.residence import rules
 from portal.residence.types import Field, ResidenceType
+from portal.validators import control_characters_message
 
 # A parser reads the stripped, visible, bounded text of one field: (value, None) or
 # (None, message).
@@ -86,8 +87,11 @@ def parse_field(field: Field, raw: str, today: date):
     text = (raw or "").strip()
     if not _visible(text):  # empty, or only invisible characters (zero-width, direction marks)
         return None, (str(field.missing) if field.required else None)
-    if any(unicodedata.category(c) == "Cc" for c in text) or len(text) > 200:
-        return None, _("Enter at most 200 characters, without control characters")
+    refused = control_characters_message(text)  # bidi overrides, control characters
+    if refused is not None:
+        return None, str(refused)
+    if len(text) > 200:
+        return None, _("Enter at most 200 characters")
     return PARSERS.get(field.kind, _parse_text)(field, text, today)
 
 

@@ -13,7 +13,7 @@ from portal.models import ApplicationStatus, CaseReply, Document
 from tests.support.auth import sign_in, staff_sign_in
 from tests.support.factories import ApplicationFactory, OrgRole, UserFactory, member
 from tests.support.letters import add_letter, days
-from tests.support.pages import Page, get_page
+from tests.support.pages import Page, get_page, search
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -203,7 +203,7 @@ def test_answering_a_request_for_information_restarts_the_clock(app, client):
     )
 
     sign_in(client, sponsor)
-    assert get_page(client, "/inbox?q=annual+accounts").soup.find("a", string=letter.subject)
+    assert search(client, "/inbox", q="annual accounts").soup.find("a", string=letter.subject)
     response = send_reply(client, letter, "Accounts attached.", [("accounts-2025.pdf", PDF)])
     assert response.status_code == 302
 

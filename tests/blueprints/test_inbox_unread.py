@@ -9,7 +9,7 @@ from portal.models import InboxUnread, LetterKind, OrgRole
 from tests.support.auth import sign_in
 from tests.support.factories import MembershipFactory, UserFactory, member
 from tests.support.letters import add_letter
-from tests.support.pages import get_page
+from tests.support.pages import get_page, search
 
 
 def test_counts_follow_letters_reads_and_unreads_per_category(client):
@@ -112,4 +112,4 @@ def test_a_letters_searchable_text_is_what_the_reader_sees_not_its_style_sheet(c
     assert "DejaVu" not in letter.body_text
     sign_in(client, user)
     client.get("/language/en")
-    assert "No letters match" in get_page(client, "/inbox?q=DejaVu").text
+    assert "No letters match" in search(client, "/inbox", q="DejaVu").text

@@ -254,3 +254,74 @@ def test_intermediary_cannot_start_cases_outside_its_categories(client):
     )
     assert response.status == 400
     assert "does not cover this category" in response.field_error("category")
+
+
+def test_a_duplicate_outside_the_mandate_is_not_named_or_linked(client):
+    sponsor = OrganisationFactory(legal_name="Sponsor B.V.")
+    mandate = MandateFactory(sponsor=sponsor, categories=["labour"])
+    student = PersonFactory(
+        organisation=sponsor,
+        given_names="Secret",
+        surname="Studentname",
+        category="study",
+        nationality="IN",
+        passport_number="ST1234567",
+    )
+    worker = PersonFactory(
+        organisation=sponsor,
+        given_names="Known",
+        surname="Workername",
+        category="labour",
+        nationality="IN",
+        passport_number="WK1234567",
+    )
+    sign_in(client, intermediary_user(mandate))
+    act_under_mandate(client, mandate)
+    data = {
+        "given_names": "Test Person",
+        "surname": "Newcomer",
+        "date_of_birth": "1990-05-17",
+        "place_of_birth": "Mumbai",
+        "country_of_birth": "IN",
+        "nationality": "IN",
+        "sex": "unspecified",
+        "category": "labour",
+        "passport_issued_on": "2020-01-01",
+        "passport_expires_on": "2030-01-01",
+    }
+
+    def add(passport_number) -> Page:
+        token = get_page(client, "/people/new").csrf()
+        return Page(
+            client.post(
+                "/people/new",
+                data={"csrf_token": token, **data, "passport_number": passport_number},
+            )
+        )
+
+    hidden = add(student.passport_number)
+    assert hidden.status == 400
+    assert "outside the categories of your mandate" in hidden.field_error("passport_number")
+    assert "Studentname" not in hidden.text and "Secret" not in hidden.text
+    assert hidden.soup.find(id="duplicate") is None
+    assert f"/people/{student.id}" not in hidden.text
+    # Within the mandate the duplicate is named and linked, as for the sponsor's own users.
+    shown = add(worker.passport_number)
+    assert shown.status == 400
+    assert "Known Workername" in shown.field_error("passport_number")
+    assert shown.soup.find(id="duplicate").find("a")["href"] == f"/people/{worker.id}"
+    # Editing an in-scope person into the out-of-scope passport says as little.
+    token = get_page(client, f"/people/{worker.id}/edit").csrf()
+    edited = Page(
+        client.post(
+            f"/people/{worker.id}/edit",
+            data={
+                "csrf_token": token,
+                **data,
+                "surname": "Workername",
+                "passport_number": student.passport_number,
+            },
+        )
+    )
+    assert edited.status == 400
+    assert "Studentname" not in edited.text and edited.soup.find(id="duplicate") is None

@@ -197,6 +197,13 @@ def test_json_download(client):
     assert [o["kvk_number"] for o in filtered["organisations"]] == ["11111111"]
 
 
+def test_json_links_come_from_the_public_address_not_the_host_header(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://sponsors.ind.example/")
+    for headers in ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}, {}):
+        body = json.loads(client.get("/register/research.json", headers=headers).data)
+        assert body["url"] == "https://sponsors.ind.example/register/research", headers
+
+
 def test_index_lists_every_category_and_is_linked_from_home(client):
     listed("Alfa B.V.")
     home = get_page(client, "/")

@@ -21,7 +21,7 @@ from portal.models import (
 )
 from tests.support.auth import sign_in, sign_out
 from tests.support.factories import ApplicationFactory, MembershipFactory, member
-from tests.support.pages import Page, get_page
+from tests.support.pages import Page, get_page, search
 from tests.support.residence import (
     JOB,
     PERSON,
@@ -409,7 +409,7 @@ def test_the_acknowledgement_names_the_person_in_the_inbox_and_its_filter(client
     inbox = get_page(client, "/inbox")
     row = inbox.soup.find("a", string=letter.subject).find_parent("tr")
     assert "Zoë 李 O'Brien-Núñez (1234567890)" in row.get_text(" ", strip=True)
-    found = get_page(client, "/inbox?person=O'Brien")
+    found = search(client, "/inbox", person="O'Brien")
     assert found.soup.find("a", string=letter.subject) is not None
-    assert get_page(client, "/inbox?person=1234567890").soup.find("a", string=letter.subject)
-    assert get_page(client, "/inbox?person=Someone").soup.find("a", string=letter.subject) is None
+    assert search(client, "/inbox", person="1234567890").soup.find("a", string=letter.subject)
+    assert search(client, "/inbox", person="Someone").soup.find("a", string=letter.subject) is None

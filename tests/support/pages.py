@@ -50,3 +50,15 @@ def post_form(client, url, data, *, form_url=None, follow_redirects=False, **kwa
     return client.post(
         url, data={"csrf_token": token, **data}, follow_redirects=follow_redirects, **kwargs
     )
+
+
+def search(client, url: str, expected_status=200, **terms) -> Page:
+    """Search a list as its filter form does: POST the terms (personal ones go behind a filter
+    token, portal/filter_tokens.py), follow the redirect, return the list page."""
+    token = get_page(client, url).csrf()
+    response = client.post(url, data={"csrf_token": token, **terms})
+    assert response.status_code == 302, (
+        response.status_code,
+        response.get_data(as_text=True)[:500],
+    )
+    return get_page(client, response.headers["Location"], expected_status=expected_status)

@@ -1,6 +1,4 @@
-from urllib.parse import quote
-
-from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +9,7 @@ from portal.blueprints.applications.forms import StartRecognitionForm, SubmitFor
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
 from portal.cases import withdrawal
-from portal.cases.documents import UploadRejected, max_bytes, store_upload
+from portal.cases.documents import UploadRejected, download, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
 from portal.fees import records as fee_records
@@ -206,12 +204,4 @@ def document(application_id: int, document_id: int):
     )
     if found is None:
         abort(404)
-    return Response(
-        found.content,
-        mimetype=found.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return download(found)

@@ -1,17 +1,15 @@
 """Back office: the sponsor's replies to letters on a case, with their documents."""
 
-from urllib.parse import quote
-
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal import audit
 from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
+from portal.cases import documents
 from portal.cases.replies import replies_for_case
 from portal.extensions import db
-from portal.models import Application, Document, Organisation
+from portal.models import Application, Organisation
 from portal.permissions import Permission, staff_requires
 
 
@@ -38,7 +36,7 @@ def case_replies(application_id: int):
 @bp.get("/documents/<int:document_id>")
 @staff_requires(Permission.STAFF_CASE_READ)
 def document(document_id: int):
-    found = db.session.scalar(select(Document).where(Document.id == document_id))
+    found = documents.staff_document(document_id)  # drafts' documents: 404
     if found is None:
         abort(404)
     audit.record(
@@ -48,11 +46,4 @@ def document(document_id: int):
         target=found,
     )
     db.session.commit()
-    return Response(
-        found.content,
-        mimetype=found.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return documents.download(found)

@@ -17,12 +17,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from portal import clock
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, VerifyForm
 from portal.blueprints.inbox.helpers import inbox_filter, prepare_filter_form, scope
+from portal.blueprints.inbox.routes import filter_args, filter_values
 from portal.extensions import db
 from portal.inputs import parse_id
 from portal.letters import inbox as inbox_service
@@ -60,7 +60,7 @@ def download():
     if request.args.get("all") != "1":
         flash(_("Select the letters to download first."), "error")
         return redirect(url_for("inbox.index"))
-    form = FilterForm(MultiDict(request.args))
+    form = FilterForm(filter_values(request.args))
     prepare_filter_form(form)
     form.validate()
     f, case_found = inbox_filter(form, organisation_id)
@@ -74,7 +74,7 @@ def download():
         ), 400
     if not ids:
         flash(_("No letters match these filters: there is nothing to download."), "info")
-        return redirect(url_for("inbox.index", **request.args.to_dict()))
+        return redirect(url_for("inbox.index", **filter_args(request.args)))
     return _zip_response(ids)
 
 

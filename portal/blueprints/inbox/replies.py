@@ -1,6 +1,6 @@
 """Answering a letter: a message and documents, right on the letter's page."""
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,9 +10,8 @@ from portal.blueprints.inbox.forms import ReplyForm
 from portal.blueprints.inbox.helpers import get_letter_or_404
 from portal.blueprints.inbox.routes import render_letter_page
 from portal.cases import replies as service
-from portal.cases.documents import UploadRejected
+from portal.cases.documents import UploadRejected, download
 from portal.cases.lifecycle import NotAwaitingReply
-from portal.csv_io import neutralise
 from portal.extensions import db
 from portal.letters import visibility
 from portal.models import Application
@@ -74,15 +73,7 @@ def document(document_id: int):
     found = service.document_of_organisation(document_id, g.organisation.id)
     if found is None or not _case_visible(found.application_id):
         abort(404)
-    filename = neutralise(found.filename).replace('"', "")
-    return Response(
-        found.content,
-        mimetype=found.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download(found)
 
 
 def _case_visible(application_id: int | None) -> bool:
@@ -99,9 +90,3 @@ def _case_visible(application_id: int | None) -> bool:
         )
         is not None
     )
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal import clock
+from portal import clock, filter_tokens
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import FilterForm, ReplyForm
 from portal.blueprints.inbox.helpers import (
@@ -33,20 +33,34 @@ FILTER_FIELDS = (
     "needs_action",
     "unread",
 )
+# A name, a V-number or text from a letter: only behind a filter token (portal/filter_tokens.py).
+PERSONAL = ("q", "person")
 
 
 def filter_args(args) -> dict:
     """The filter parameters of a request, to carry into page and download links."""
-    return {k: args.get(k)[:200] for k in FILTER_FIELDS if args.get(k)}
+    return filter_tokens.carried(args, FILTER_FIELDS, PERSONAL)
 
 
-@bp.get("")
+def filter_values(args) -> MultiDict:
+    """The filters in force: the URL's, the personal terms from the token."""
+    return filter_tokens.arguments(args, PERSONAL)
+
+
+@bp.route("", methods=["GET", "POST"])
 @requires(Permission.LETTER_READ)
 def index():
+    if request.method == "POST":
+        terms = filter_tokens.query(request.form, FILTER_FIELDS, PERSONAL)
+        return redirect(url_for("inbox.index", **terms))
+    if filter_tokens.expired(request.args):
+        flash(_("That search has expired. Search again."), "info")
+        return redirect(url_for("inbox.index", **filter_args(request.args)))
     organisation_id = g.organisation.id
-    form = FilterForm(MultiDict(request.args))
+    values = filter_values(request.args)
+    form = FilterForm(values)
     prepare_filter_form(form)
-    valid = form.validate() if filter_args(request.args) else True
+    valid = form.validate() if any(values.get(k) for k in FILTER_FIELDS) else True
     f, case_found = inbox_filter(form, organisation_id)
     cursor = inbox_service.parse_cursor(request.args.get("after"))
     if case_found:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal import clock, history
+from portal import clock, filter_tokens, history
 from portal.blueprints.people import bp
 from portal.blueprints.people.forms import SEX, ArchiveForm, PersonForm
 from portal.countries import CODES, country_choices, country_name
@@ -69,8 +69,19 @@ def _data(form: PersonForm) -> dict:
     return data
 
 
-def _duplicate_error(form: PersonForm, existing: Person) -> Person:
-    """Flag the likely duplicate; the page links to the existing record."""
+def _duplicate_error(form: PersonForm, existing: Person) -> Person | None:
+    """Flag the likely duplicate; the page links to the existing record when the acting user
+    may see it. Under a mandate, a person outside its categories is not named or linked: the
+    intermediary learns only that the sponsor already has this passport in its register."""
+    if not g.context.category_in_scope(existing.category):
+        form.passport_number.errors.append(
+            _(
+                "A person with this passport number and nationality is already in the "
+                "organisation's register, outside the categories of your mandate. Ask the "
+                "organisation about this person."
+            )
+        )
+        return None
     form.passport_number.errors.append(
         _(
             "%(name)s, with this passport number and nationality, is already in the register. "
@@ -81,10 +92,25 @@ def _duplicate_error(form: PersonForm, existing: Person) -> Person:
     return existing
 
 
-@bp.get("/")
+# The register's filters; the search term (a name, passport or V-number) only behind a filter
+# token, never in the URL (portal/filter_tokens.py).
+FILTERS = ("q", "nationality", "state")
+PERSONAL = ("q",)
+
+
+@bp.route("/", methods=["GET", "POST"])
 @requires(Permission.PERSON_READ)
 def index():
-    args = request.args
+    if request.method == "POST":
+        return redirect(
+            url_for("people.index", **filter_tokens.query(request.form, FILTERS, PERSONAL))
+        )
+    if filter_tokens.expired(request.args):
+        flash(_("That search has expired. Search again."), "info")
+        return redirect(
+            url_for("people.index", **filter_tokens.carried(request.args, FILTERS, PERSONAL))
+        )
+    args = filter_tokens.arguments(request.args, PERSONAL)
     filters = service.RegisterFilter(
         text=args.get("q", "").strip()[:100],
         nationality=args.get("nationality", "") if args.get("nationality", "") in CODES else "",
@@ -97,15 +123,10 @@ def index():
             select(Person).where(Person.id == after_id, Person.organisation_id == g.organisation.id)
         )
     people, more = service.register_page(g.organisation.id, g.context.in_scope, filters, after)
+    carried = {**filter_tokens.carried(request.args, FILTERS, PERSONAL), "state": filters.state}
     next_url = None
     if more:
-        next_url = url_for(
-            "people.index",
-            q=filters.text or None,
-            nationality=filters.nationality or None,
-            state=filters.state,
-            after=people[-1].id,
-        )
+        next_url = url_for("people.index", **carried, after=people[-1].id)
     return render_template(
         "people/index.html",
         people=people,
@@ -114,6 +135,7 @@ def index():
         countries=country_choices(blank_label=_("Any nationality")),
         next_url=next_url,
         first_page=after is not None,
+        first_url=url_for("people.index", **carried),
         country_name=country_name,
         can_edit=g.context.can(Permission.PERSON_EDIT),
         statuses=person_state.states_of(g.organisation.id, [p.id for p in people]),

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from portal import clock
@@ -11,6 +11,7 @@ from portal.csv_io import write_csv
 from portal.inputs import parse_whole
 from portal.models import Category
 from portal.oversight import register
+from portal.redirects import public_url
 
 CATEGORIES = "<any(labour, research, study, exchange):category>"
 
@@ -84,7 +85,7 @@ def register_json(category: str):
         "date": today.isoformat(),
         "query": q,
         "count": len(rows),
-        "url": url_for("public.register_page", category=category.value, _external=True),
+        "url": public_url("public.register_page", category=category.value),
         "organisations": [{"name": row.name, "kvk_number": row.kvk_number} for row in rows],
     }
     return Response(

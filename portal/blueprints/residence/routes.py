@@ -1,6 +1,4 @@
-from urllib.parse import quote
-
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +12,7 @@ from portal.blueprints.residence.forms import (
     StartForm,
     section_form,
 )
-from portal.cases.documents import max_bytes
+from portal.cases.documents import download, max_bytes
 from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
 from portal.inputs import parse_id
@@ -326,12 +324,4 @@ def remove_document(application_id: int, document_id: int):
 def document(application_id: int, document_id: int):
     application = get_residence_or_404(application_id)
     found = _document_or_404(application, document_id)
-    return Response(
-        found.content,
-        mimetype=found.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename, safe='')}",
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return download(found)
