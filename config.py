@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Calls per API client (issue 18); answers carry RateLimit-Limit/-Remaining/-Reset.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     # Progressive lockout (portal/identity/lockout.py): after N failures, pause BASE seconds,
     # doubling with each further failure up to MAX.
     LOCKOUT_ACCOUNT_THRESHOLD = int(os.environ.get("LOCKOUT_ACCOUNT_THRESHOLD", "5"))

@@ -36,7 +36,12 @@ class AuditAction(StrEnum):
     USER_SECOND_FACTOR_TURNED_OFF = "user.second_factor.turned_off"
     USER_SIGNED_IN = "user.signed_in"
     USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
-    # Organisations: profile, change reports, team, mandates
+    # Organisations: profile, change reports, team, mandates, API clients
+    API_CALLED = "api.called"
+    API_CLIENT_REGISTERED = "api_client.registered"
+    API_CLIENT_REVOKED = "api_client.revoked"
+    API_CLIENT_ROTATED = "api_client.rotated"
+    API_TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an action)
     ADMIN_RIGHTS_GRANTED = "admin_rights.granted"
     ADMIN_RIGHTS_REFUSED = "admin_rights.refused"
     ADMIN_RIGHTS_REQUESTED = "admin_rights.requested"

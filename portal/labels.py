@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from portal.api.scopes import Scope
 from portal.models import (
     AdminRightsStatus,
     ApplicationKind,
@@ -230,6 +231,15 @@ KVK_PROOF = {
     KvkProof.EXISTING: _l("the IND, before the portal verified KvK numbers"),
 }
 
+API_SCOPE = {
+    Scope.PEOPLE_READ: _l("Read people"),
+    Scope.PEOPLE_WRITE: _l("Register and change people"),
+    Scope.APPLICATIONS_READ: _l("Read applications"),
+    Scope.APPLICATIONS_WRITE: _l("Start and submit applications"),
+    Scope.REPORTS_WRITE: _l("Report changes"),
+    Scope.LETTERS_READ: _l("Read letters"),
+}
+
 
 class Labels:
     category = CATEGORY
@@ -258,6 +268,7 @@ class Labels:
     check_outcome = CHECK_OUTCOME
     fee_state = FEE_STATE
     match_reason = MATCH_REASON
+    api_scope = API_SCOPE
 
 
 LEGAL_FORM = {

@@ -1,8 +1,6 @@
 """One permission vocabulary for sponsor and staff roles, and the decorators that guard views.
-
-Every endpoint either carries a permission (set by `requires` / `staff_requires`)
-or is on PUBLIC_ENDPOINTS; tests/test_routes_protected.py walks the URL map to prove it.
-"""
+Every endpoint carries a permission (`requires` / `staff_requires`), an API scope
+(blueprints/api/guard.py) or is on PUBLIC_ENDPOINTS; tests/test_routes_protected.py proves it."""
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -31,6 +29,7 @@ class Permission(StrEnum):
     PROFILE_EDIT = "organisation:profile:edit"
     MEMBER_MANAGE = "organisation:member:manage"
     MANDATE_MANAGE = "organisation:mandate:manage"
+    API_CLIENT_MANAGE = "organisation:api-client:manage"
     DISCLOSURE_CREATE = "organisation:disclosure:create"  # own breach of a duty (issue 25)
     PERSON_READ = "organisation:person:read"
     PERSON_EDIT = "organisation:person:edit"
@@ -74,6 +73,7 @@ _ADMINISTRATOR = _SUBMITTER | {
     Permission.PROFILE_EDIT,
     Permission.MEMBER_MANAGE,
     Permission.MANDATE_MANAGE,
+    Permission.API_CLIENT_MANAGE,
     Permission.DISCLOSURE_CREATE,
 }
 
@@ -181,7 +181,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "oidc.staff_start",
         "oidc.staff_callback",
     }
-)
+) | {"api.token", "api.openapi_json", "api.docs"}  # the API: bearer tokens, not sessions
 
 ORG_SESSION_KEY = "organisation_id"
 MANDATE_SESSION_KEY = "mandate_id"

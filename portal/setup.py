@@ -142,7 +142,9 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.api import oauth
     from portal.blueprints.account import bp as account_bp
+    from portal.blueprints.api import bp as api_bp
     from portal.blueprints.applications import bp as applications_bp
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
@@ -168,8 +170,10 @@ def register_blueprints(app: Flask) -> None:
         oidc_bp,
         student_import_bp,
         duties_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
+    oauth.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,6 +10,22 @@ current_permit_expires
 PUBLIC_ENDPOINTS
 # A column of the study-progress row in reference/data.toml, loaded with the others.
 minimum_credit_share
+# Authlib's ClientMixin / TokenMixin / BearerTokenValidator hooks, called by its
+# authorization server and resource protector (portal/api/oauth.py).
+get_client_id
+get_default_redirect_uri
+get_allowed_scope
+check_redirect_uri
+check_client_secret
+check_endpoint_auth_method
+check_response_type
+check_grant_type
+check_client
+get_scope
+get_expires_in
+is_expired
+is_revoked
+authenticate_token
 # Called by migrations/env.py (outside portal/) at the end of every `flask db upgrade`.
 runtime_role
 grant_runtime

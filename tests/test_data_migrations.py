@@ -104,7 +104,7 @@ def test_cases_in_flight_get_a_fee_paid_on_their_submission_day_and_drafts_none(
 
     from portal.models import Fee
 
-    migration = _migration("0027_fees.py")
+    migration = _migration("0028_fees.py")
     user = member()
     organisation = user.memberships[0].organisation
     draft = ApplicationFactory(organisation=organisation, created_by=user)

@@ -10,6 +10,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import (
+    ApiClient,
     ApplicationStatus,
     ChangeReport,
     Document,
@@ -133,6 +134,19 @@ MATRIX = [
     ("POST", "/organisation/administrator-rights", (400, 400, 400, 404, 404, 404, 400, 403)),
     ("POST", "/organisation/mandates", (400, 403, 403, 403, 403, 404, 400, 403)),
     ("POST", "/organisation/mandates/{mandate}/revoke", (302, 403, 403, 403, 403, 404, 404, 403)),
+    # API clients: administrators of their own organisation only, never under a mandate.
+    ("GET", "/organisation/api-clients", (200, 403, 403, 403, 403, 404, 200, 403)),
+    ("POST", "/organisation/api-clients", (400, 403, 403, 403, 403, 404, 403, 403)),
+    (
+        "POST",
+        "/organisation/api-clients/{api_client}/rotate",
+        (200, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    (
+        "POST",
+        "/organisation/api-clients/{api_client}/revoke",
+        (200, 403, 403, 403, 403, 404, 404, 403),
+    ),
     ("GET", "/organisation/frozen-accounts", (200, 403, 403, 403, 403, 404, 200, 403)),
     (
         "GET",
@@ -171,6 +185,15 @@ def world():
     out_of_scope = MandateFactory(sponsor=sponsor, categories=["study"])
     out_of_period = MandateFactory(sponsor=sponsor, categories=["labour"])
     person = PersonFactory(organisation=sponsor, category="labour")
+    api_client = ApiClient(
+        organisation_id=sponsor.id,
+        name="HR system",
+        client_id="sp_matrix",
+        secret_hash="0" * 64,
+        scopes=["people:read"],
+        created_by_id=admin.id,
+    )
+    db.session.add(api_client)
     application = ApplicationFactory(
         organisation=sponsor,
         created_by=admin,
@@ -266,6 +289,7 @@ def world():
         },
         "ids": {
             "person": person.id,
+            "api_client": api_client.id,
             "application": application.id,
             "membership": submitter.id,
             "reader_membership": reader.id,

@@ -1,5 +1,6 @@
 """Typed models, one module per aggregate."""
 
+from portal.models.api_client import ApiClient, ApiIdempotency, ApiToken
 from portal.models.application import (
     Application,
     ApplicationKind,
@@ -59,6 +60,9 @@ __all__ = [
     "StatementFormat",
     "Fee",
     "PaidVia",
+    "ApiClient",
+    "ApiIdempotency",
+    "ApiToken",
     "InboxUnread",
     "ReminderKind",
     "ReminderSent",

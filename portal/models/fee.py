@@ -18,7 +18,7 @@ from portal.models.base import UTCDateTime, enum_type, utcnow
 class PaidVia(StrEnum):
     TRANSFER = "transfer"  # a bank-statement entry matched (automatically or by hand)
     ONLINE = "online"  # the payment provider confirmed the payment
-    # Cases in flight when fees were introduced: counted as paid on submission (migration 0027).
+    # Cases in flight when fees were introduced: counted as paid on submission (migration 0028).
     ON_SUBMISSION = "on_submission"
 
 

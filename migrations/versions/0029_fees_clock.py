@@ -2,8 +2,8 @@
 
 Downgrade removes payment_received letters (they cannot be stored under the old CHECK).
 
-Revision ID: 0028_fees_clock
-Revises: 0027_fees
+Revision ID: 0029_fees_clock
+Revises: 0028_fees
 Create Date: 2026-12-04 23:00:00
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0028_fees_clock'
-down_revision = '0027_fees'
+revision = '0029_fees_clock'
+down_revision = '0028_fees'
 branch_labels = None
 depends_on = None
 

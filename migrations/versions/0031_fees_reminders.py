@@ -2,8 +2,8 @@
 
 Downgrade removes fee_reminder letters (they cannot be stored under the old CHECK).
 
-Revision ID: 0030_fees_reminders
-Revises: 0029_fees_statements
+Revision ID: 0031_fees_reminders
+Revises: 0030_fees_statements
 Create Date: 2026-12-04 23:21:43.071016
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0030_fees_reminders'
-down_revision = '0029_fees_statements'
+revision = '0031_fees_reminders'
+down_revision = '0030_fees_statements'
 branch_labels = None
 depends_on = None
 

@@ -6,8 +6,8 @@ decided) gets a fee record marked paid on its submission day (Amsterdam), paid_v
 statutory deadlines were counted from submission and stay as they are: no deadline moves
 backwards, and no case in flight starts waiting for a payment the portal cannot see.
 
-Revision ID: 0027_fees
-Revises: 0026_disclose
+Revision ID: 0028_fees
+Revises: 0027_api
 Create Date: 2026-12-04 22:38:09.945967
 
 """
@@ -21,8 +21,8 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 # revision identifiers, used by Alembic.
-revision = '0027_fees'
-down_revision = '0026_disclose'
+revision = '0028_fees'
+down_revision = '0027_api'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """fees: bank statements and their entries
 
-Revision ID: 0029_fees_statements
-Revises: 0028_fees_clock
+Revision ID: 0030_fees_statements
+Revises: 0029_fees_clock
 Create Date: 2026-12-04 23:10:31.768687
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0029_fees_statements'
-down_revision = '0028_fees_clock'
+revision = '0030_fees_statements'
+down_revision = '0029_fees_clock'
 branch_labels = None
 depends_on = None
 

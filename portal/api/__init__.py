@@ -1,0 +1,1 @@
+"""The API for institutions' own systems (issue 18): clients, tokens, problems."""

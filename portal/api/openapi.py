@@ -1,0 +1,119 @@
+"""The OpenAPI 3.1 description, built from what the API routes declare (one place): each
+route registers its operation with `operation(...)`; `document()` assembles the whole."""
+
+from portal.api.scopes import Scope
+from portal.people.fields import FIELDS as PERSON_INPUT_FIELDS
+
+_OPERATIONS: dict[str, dict[str, dict]] = {}
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+KVK = {
+    "name": "kvk",
+    "in": "path",
+    "required": True,
+    "description": "KvK number of the organisation acted for.",
+    "schema": {"type": "string", "pattern": "^[0-9]{8}$"},
+}
+
+SCHEMAS = {
+    "Problem": {
+        "type": "object",
+        "required": ["type", "title", "status", "code"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "code": {"type": "string"},
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "pointer": {"type": "string"},
+                        "code": {"type": "string"},
+                        "detail": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
+    "Person": {
+        "type": "object",
+        "required": ["id", "surname", "category", "archived"],
+        "properties": {
+            "id": {"type": "integer"},
+            "given_names": {"type": "string"},
+            "surname": {"type": "string"},
+            "date_of_birth": {"type": "string", "format": "date"},
+            "nationality": {"type": "string"},
+            "category": {"type": "string"},
+            "v_number": {"type": ["string", "null"]},
+            "archived": {"type": "boolean"},
+        },
+    },
+    "PersonInput": {
+        "type": "object",
+        "description": "Values as typed on the web form (dates day-month-year or ISO).",
+        "properties": {
+            name: {"type": ["string", "null"]} for name in (*PERSON_INPUT_FIELDS, "category")
+        },
+        "additionalProperties": False,
+    },
+    "PersonPage": {
+        "type": "object",
+        "required": ["items", "next_after"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Person"}},
+            "next_after": {"type": ["integer", "null"]},
+        },
+    },
+}
+
+
+def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> None:
+    responses = {
+        "401": {
+            "description": "No valid token",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
+        "403": {
+            "description": "Scope missing",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
+        "404": {
+            "description": "Not found",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
+        **spec.pop("responses", {}),
+    }
+    _OPERATIONS.setdefault(path, {})[method] = {
+        "summary": summary,
+        "security": [{"oauth2": [scope.value]}],
+        "parameters": [KVK, *spec.pop("parameters", [])],
+        "responses": responses,
+        **spec,
+    }
+
+
+def document(token_url: str) -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Sponsor Portal API", "version": "1.0.0"},
+        "servers": [{"url": "/"}],
+        "paths": {path: dict(ops) for path, ops in sorted(_OPERATIONS.items())},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "oauth2": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {
+                            "tokenUrl": token_url,
+                            "scopes": {s.value: s.value for s in Scope},
+                        }
+                    },
+                }
+            },
+        },
+    }

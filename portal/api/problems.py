@@ -1,0 +1,66 @@
+"""RFC 9457 problem documents with stable codes; titles in the Accept-Language language."""
+
+import json
+
+from flask import Response, current_app, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from portal.formatting import BABEL_LOCALES
+
+PROBLEM_TYPE = "application/problem+json"
+
+TITLES = {
+    "unauthorized": _l("The access token is missing, expired or revoked."),
+    "insufficient_scope": _l("The access token does not allow this."),
+    "forbidden_address": _l("This client may not be used from this address."),
+    "not_found": _l("Not found."),
+    "invalid_body": _l("The request body is not valid JSON of the expected form."),
+    "validation_failed": _l("Some fields are not valid."),
+    "precondition_required": _l("Send If-Match with the ETag of the resource."),
+    "precondition_failed": _l("The resource was changed since you read it."),
+    "duplicate_person": _l("This person is already in the register."),
+    "already_archived": _l("This person is already archived."),
+    "rate_limited": _l("Too many calls. Wait and try again."),
+    "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
+}
+
+
+class Problem(Exception):
+    """Raised anywhere in an API view; the blueprint turns it into a problem document."""
+
+    def __init__(self, status: int, code: str, errors: list[dict] | None = None, **extra):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.errors = errors or []
+        self.extra = extra
+
+
+def language() -> str:
+    """The API's language: Accept-Language only (an API call has no session), else English."""
+    chosen = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    return BABEL_LOCALES.get(chosen, chosen)
+
+
+def response(problem: Problem) -> Response:
+    with force_locale(language()):
+        title = str(TITLES[problem.code])
+    body = {
+        "type": f"urn:sponsorportal:problem:{problem.code}",
+        "title": title,
+        "status": problem.status,
+        "code": problem.code,
+        **problem.extra,
+    }
+    if problem.errors:
+        body["errors"] = problem.errors
+    headers = {"Content-Language": language()[:2]}
+    if problem.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=problem.status,
+        mimetype=PROBLEM_TYPE,
+        headers=headers,
+    )

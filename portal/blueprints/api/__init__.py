@@ -1,0 +1,8 @@
+"""The REST API /api/v1 for institutions' own systems (issue 18): bearer tokens only, no
+session, no CSRF (the token endpoint authenticates the client itself)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from portal.blueprints.api import people, people_write, routes  # noqa: E402,F401
