@@ -88,6 +88,13 @@ class AuditAction(StrEnum):
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_UPLOADED = "document.uploaded"
+    # Fees: amounts, payments, statements
+    EXPORT_FEES = "export.fees"
+    FEE_AMOUNT_SET = "fee.amount_set"
+    FEE_PAID = "fee.paid"
+    FEE_PAYMENT_UNDONE = "fee.payment_undone"
+    FEE_REMINDED = "fee.reminded"
+    FEE_STATEMENT_IMPORTED = "fee.statement_imported"
     # Letters
     LETTER_ISSUED = "letter.issued"
     # E-mail notices (portal/notices/; events before 0020_todo say letter_notice.subscribed

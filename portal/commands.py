@@ -1,6 +1,6 @@
 """CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`,
-`flask reminders send`,
-`flask todo digest`, `flask notices bounce`."""
+`flask reminders send`, `flask todo digest`, `flask notices bounce`, `flask fees sample-statement`,
+`flask fees send-reminders`."""
 
 import click
 import pyotp
@@ -155,3 +155,30 @@ def record_bounce(address: str, reason: str) -> None:
 
     bounces.record(address, reason)
     click.echo(f"Marked {bounces.normalise(address)} as bouncing.")
+
+
+fees_cli = click.Group("fees", help="Fees: reminders, and a sample bank statement for the demo.")
+
+
+@fees_cli.command("sample-statement")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True), default="statement.xml")
+@with_appcontext
+def sample_statement(path: str) -> None:
+    """Write a camt.053 statement paying every open fee, to import in the back office."""
+    from portal.fees import sample
+
+    count = len(sample.open_fees())
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(sample.sample_statement())
+    click.echo(f"Wrote {path}: {count} transfer(s) paying the open fees.")
+
+
+@fees_cli.command("send-reminders")
+@with_appcontext
+def send_fee_reminders() -> None:
+    """Remind each fee not paid within its term, once (run daily)."""
+    from portal.fees import reminders
+
+    sent = reminders.send_reminders()
+    db.session.commit()
+    click.echo(f"{sent} fee reminder(s) sent.")

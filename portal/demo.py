@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from portal import clock, demo_files, mail
+from portal import clock, demo_fees, demo_files, mail
 from portal.cases import lifecycle as service
 from portal.duties import reports
 from portal.duties.deadlines import study_progress_due_in
@@ -107,9 +107,8 @@ PROFILE_CONFIRMED_DAYS_AGO = 45
 # Days from an application for recognition to its decision.
 RECOGNITION_DECIDED_AFTER_DAYS = 21
 
-# Extra open cases so the work queue shows every kind of deadline: (organisation key,
-# category, submitted how many days ago). 90-day period: 100 days ago is overdue,
-# 85 days ago is at risk.
+# Extra open cases so the work queue shows every kind of deadline: (organisation key, category,
+# submitted how many days ago). 90-day period: 100 days ago is overdue, 85 days ago at risk.
 OPEN_CASES = [
     ("starter", Category.LABOUR, 75),
     ("intermediary", Category.LABOUR, 100),
@@ -148,6 +147,7 @@ def load() -> bool:
             application = service.start_recognition_application(organisation, category, user)
         with clock.at(days_ago(ago)):
             service.submit_application(application, user)
+            demo_fees.pay(application)
         if key == INFORMATION_REQUESTED_FROM:
             with clock.at(days_ago(INFORMATION_REQUESTED_DAYS_AGO, hour=14)):
                 _request_information(application, staff[StaffRole.REVIEWER])
@@ -197,6 +197,7 @@ def _organisation(spec, staff):
                 organisation, spec["recognised"], user
             )
             service.submit_application(application, user)
+            demo_fees.pay(application)
         with clock.at(days_ago(signed_up - RECOGNITION_DECIDED_AFTER_DAYS, hour=14)):
             service.decide(
                 application,
@@ -212,8 +213,7 @@ def _organisation(spec, staff):
     return organisation, user
 
 
-# An open request for information, so that a letter with its reply form is there to see:
-# asked a few days ago, its respond-by date still ahead.
+# An open request for information with its reply form: asked days ago, respond-by still ahead.
 INFORMATION_REQUESTED_FROM = "starter"
 INFORMATION_REQUESTED_DAYS_AGO = 4
 

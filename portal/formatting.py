@@ -1,5 +1,7 @@
 """Display helpers shared by pages and letters."""
 
+from decimal import Decimal
+
 from babel.numbers import format_currency as babel_format_currency
 from flask_babel import format_currency
 
@@ -8,12 +10,14 @@ BABEL_LOCALES = {"en": "en_GB"}
 
 
 def money(cents: int | None, locale: str | None = None) -> str:
-    """Euros for display: in the request's language, or in a given one (letters)."""
+    """Euros for display: in the request's language, or in a given one (letters). Integer
+    cents become a Decimal, never a float: € 4.866,00 (nl), €4,866.00 (en)."""
     if cents is None:
         return ""
+    euros = Decimal(cents).scaleb(-2)
     if locale:
-        return babel_format_currency(cents / 100, "EUR", locale=locale)
-    return format_currency(cents / 100, "EUR")
+        return babel_format_currency(euros, "EUR", locale=BABEL_LOCALES.get(locale, locale))
+    return format_currency(euros, "EUR")
 
 
 def before_full_stop(text: str | None) -> str:

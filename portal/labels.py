@@ -82,6 +82,8 @@ LETTER_KIND = {
     LetterKind.SUSPENSION_LIFTED: _l("Suspension lifted"),
     LetterKind.WITHDRAWAL: _l("Withdrawal of recognition"),
     LetterKind.FEE_LETTER: _l("Fee to pay"),
+    LetterKind.PAYMENT_RECEIVED: _l("Payment received"),
+    LetterKind.FEE_REMINDER: _l("Reminder: fee not paid"),
     LetterKind.RESIDENCE_DECISION: _l("Decision on a residence application"),
     LetterKind.REMINDER_OVERDUE_REPORT: _l("Reminder: report overdue"),
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
@@ -129,6 +131,23 @@ LANGUAGE = {"nl": _l("Dutch"), "en": _l("English")}
 APPLICATION_KIND = {
     ApplicationKind.RECOGNITION: _l("Recognition as a sponsor"),
     **{kind: rtype.title for kind, rtype in RESIDENCE_TYPES.items()},
+}
+# A fee's state (portal/fees/records.py FeeCode), on the fees page and in its CSV export.
+FEE_STATE = {
+    "amount_to_be_set": _l("Amount to be set"),
+    "due": _l("Due"),
+    "overdue": _l("Overdue"),
+    "paid": _l("Paid"),
+}
+# Why a statement entry is listed for manual matching (portal/fees/reconcile.py).
+MATCH_REASON = {
+    "unknown_reference": _l("No case with this payment reference"),
+    "already_paid": _l("The fee was paid already"),
+    "case_closed": _l("The case is decided or withdrawn"),
+    "amount_not_set": _l("The amount of the fee has not been set"),
+    "overpaid": _l("More than the fee"),
+    "partial": _l("Part of the fee: waits for the rest"),
+    "no_payment_to_reverse": _l("A reversal without a payment to turn back"),
 }
 TASK_STATUS = {
     "not_started": _l("Not yet started"),
@@ -247,6 +266,8 @@ class Labels:
     kvk_proof = KVK_PROOF
     check_item = CHECK_ITEM
     check_outcome = CHECK_OUTCOME
+    fee_state = FEE_STATE
+    match_reason = MATCH_REASON
     api_scope = API_SCOPE
 
 

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     STAFF_USERS_MANAGE = "staff:users:manage"
     STAFF_LETTER_SEND = "staff:letter:send"
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
+    STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
     STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
 
 
@@ -119,6 +120,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_SANCTION_SUSPEND,
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
+    Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
     Permission.STAFF_ADMIN_RIGHTS_DECIDE,
 }
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
@@ -203,10 +205,8 @@ def usable_memberships(user) -> list[Membership]:
 
 
 def current_membership() -> Membership | None:
-    """The membership the signed-in sponsor user acts under, or None.
-
-    Under a mandate this is the user's membership of the intermediary.
-    """
+    """The membership the signed-in sponsor user acts under (under a mandate: their
+    membership of the intermediary), or None."""
     if not current_user.is_authenticated or current_user.is_staff:
         return None
     memberships = usable_memberships(current_user)

@@ -242,6 +242,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from portal.commands import (
         demo_cli,
+        fees_cli,
         inbox_cli,
         notices_cli,
         reminders_cli,
@@ -257,3 +258,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(todo_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(fees_cli)

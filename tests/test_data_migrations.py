@@ -97,3 +97,25 @@ def test_passport_expiry_is_renamed_in_drafts_snapshots_and_import_rows_and_back
     rows = db.session.get(ImportBatch, batch.id).rows
     assert rows[0]["errors"]["en"] == {"passport_expiry": "expired"}
     assert rows[1]["values"] == {"surname": "Sato", "passport_expiry": "31-12-2030"}
+
+
+def test_cases_in_flight_get_a_fee_paid_on_their_submission_day_and_drafts_none():
+    from datetime import UTC, datetime
+
+    from portal.models import Fee
+
+    migration = _migration("0029_fees.py")
+    user = member()
+    organisation = user.memberships[0].organisation
+    draft = ApplicationFactory(organisation=organisation, created_by=user)
+    in_flight = ApplicationFactory(organisation=organisation, created_by=user, submitted=True)
+    # 23:30 UTC on 31 March is 1 April in Amsterdam: the submission day is Amsterdam's.
+    in_flight.submitted_at = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    db.session.execute(db.delete(Fee))
+    deadline = in_flight.decision_deadline
+    _run(migration._mark_cases_in_flight_paid)
+    fees = db.session.scalars(db.select(Fee)).all()
+    assert [(f.application_id, f.amount_cents) for f in fees] == [(in_flight.id, 508000)]
+    assert fees[0].paid_on.isoformat() == "2026-04-01" and fees[0].paid_via == "on_submission"
+    assert db.session.get(Application, in_flight.id).decision_deadline == deadline
+    assert draft.id not in {f.application_id for f in fees}

@@ -6,9 +6,11 @@ import io
 import pyotp
 from pypdf import PdfReader
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Application, Letter, User
 from tests.support.casework import grant
+from tests.support.fees import pay
 from tests.support.pages import get_page
 from tests.support.residence import PDF
 from tests.support.sign_up import password_sign_up
@@ -74,10 +76,14 @@ def test_sign_up_apply_decide_and_download_the_letter(app, client, smtp_server):
     assert application.reference.startswith("ER-2026-")
     assert application.reference in case_page.text
     assert application.snapshot["organisation"]["legal_name"] == "Zuidas Quantum Labs B.V."
-    assert (application.decision_deadline - application.submitted_at.date()).days in (89, 90, 91)
+    # Recognition: the 90 days run from payment of the fee, which has not arrived yet.
+    assert application.decision_deadline is None
+    assert "Decision period not started — waiting for payment" in case_page.text
     assert "Acknowledgement of receipt" in case_page.text
     assert "Fee to pay" in case_page.text
     assert "2 unread letters" in get_page(client, "/dashboard").text
+    pay(application)  # the transfer arrives today: the 90 days start
+    assert (application.decision_deadline - clock.today()).days == 90
 
     # 3. IND staff: created with the CLI, signs in with password and second factor.
     result = app.test_cli_runner().invoke(

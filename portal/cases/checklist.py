@@ -1,9 +1,10 @@
 """The review checklist of a case and what a grant needs (the rule, in one place).
 
-A grant needs the case claimed by the reviewer who grants, and every item of the checklist in
-force for the case's kind (reference data) answered: fulfilled, or "not applicable" with a
-written reason. There is no override. Each answer is kept (CheckAnswer: the case history) and
-audited with its reason.
+A grant needs the case claimed by the reviewer who grants, its fee paid (the "Fee paid" item is
+filled from the payment record, never by hand: portal/fees/), and every other item of the
+checklist in force for the case's kind (reference data) answered: fulfilled, or "not
+applicable" with a written reason. There is no override. Each answer is kept (CheckAnswer:
+the case history) and audited with its reason.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from portal import audit, clock
 from portal.audit import AuditAction
 from portal.cases.errors import CaseError
 from portal.extensions import db
-from portal.models import Application, CheckAnswer, CheckOutcome, ReviewCheck, User
+from portal.fees import records as fee_records
+from portal.models import Application, CheckAnswer, CheckItem, CheckOutcome, ReviewCheck, User
 from portal.models.base import utcnow
 from portal.reference import ReferenceDataMissing
 from portal.reference.checklists import checklist_items
@@ -32,7 +34,8 @@ class ReasonRequired(CaseError):
 @dataclass(frozen=True)
 class Blocker:
     """Why a case cannot be granted yet. `code` is one of: not_claimed, claimed_by_other,
-    no_checklist, open, not_met, reason_missing, refusal_pending; `item` for the item codes."""
+    no_checklist, open, not_met, reason_missing, refusal_pending, fee_unpaid,
+    fee_amount_not_set; `item` for the item codes."""
 
     code: str
     item: str | None = None
@@ -46,12 +49,28 @@ class GrantNotReady(CaseError):
         self.blockers = blockers
 
 
+# Items filled from records, never by hand: "Fee paid" is the fee's payment record.
+FROM_RECORDS = frozenset({CheckItem.FEE_PAID.value})
+
+
 def items_for(application: Application, on: date | None = None) -> tuple[str, ...]:
-    """The checklist in force for the case's kind (empty when none is in the reference data)."""
+    """The items a reviewer answers, of the checklist in force for the case's kind (empty when
+    none is in the reference data); items filled from records are not among them."""
     try:
-        return checklist_items(application.kind.value, on or clock.today())
+        items = checklist_items(application.kind.value, on or clock.today())
     except ReferenceDataMissing:
         return ()
+    return tuple(item for item in items if item not in FROM_RECORDS)
+
+
+def fee_blocker(application: Application) -> Blocker | None:
+    """A fee not paid, or its amount not set, blocks a grant (the "Fee paid" item)."""
+    state = fee_records.state_of(application.fee)
+    if state.code == fee_records.FeeCode.AMOUNT_TO_BE_SET:
+        return Blocker("fee_amount_not_set", CheckItem.FEE_PAID.value)
+    if state.open:
+        return Blocker("fee_unpaid", CheckItem.FEE_PAID.value)
+    return None
 
 
 def checklist(application: Application, on: date | None = None) -> dict[str, ReviewCheck | None]:
@@ -138,6 +157,9 @@ def grant_blockers(application: Application, actor: User) -> list[Blocker]:
         blockers.append(Blocker("claimed_by_other"))
     if application.refusal_proposed_by_id is not None:
         blockers.append(Blocker("refusal_pending"))
+    fee = fee_blocker(application)
+    if fee is not None:
+        blockers.append(fee)
     checks = checklist(application)
     if not checks:
         blockers.append(Blocker("no_checklist"))

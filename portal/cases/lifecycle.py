@@ -4,13 +4,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from portal import audit, clock, reference
+from portal import audit, clock
 from portal.audit import AuditAction
 from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
 from portal.cases.references import make_reference
 from portal.extensions import db
-from portal.letters.issuing import issue_fee_letter, issue_letter
+from portal.fees import records as fee_records
+from portal.letters.issuing import issue_letter
 from portal.models import (
     Application,
     ApplicationKind,
@@ -59,12 +60,6 @@ class NotAwaitingReply(CaseError):
     """No request for information is open on this case (answered already, or never asked)."""
 
 
-class FeeUnknown(CaseError):
-    def __init__(self, on: date):
-        super().__init__(on.isoformat())
-        self.on = on
-
-
 def category_states(organisation: Organisation) -> dict[Category, str]:
     """For each category: 'granted', 'suspended', 'withdrawn', 'applied' or 'none'."""
     states = dict.fromkeys(Category, "none")
@@ -81,13 +76,6 @@ def category_states(organisation: Organisation) -> dict[Category, str]:
         # A suspension whose last day has passed counts as granted (oversight.effective_status).
         states[recognition.category] = effective_status(recognition).value
     return states
-
-
-def fee_for(organisation: Organisation, category: Category, on: date) -> reference.Fee:
-    try:
-        return reference.recognition_fee(organisation.persons_employed, category, on)
-    except reference.ReferenceDataMissing as missing:
-        raise FeeUnknown(on) from missing
 
 
 def start_recognition_application(
@@ -244,7 +232,11 @@ def audit_decision(application: Application, actor: User, *, grant: bool, reason
 
 
 def submit_application(
-    application: Application, actor: User, today: date | None = None
+    application: Application,
+    actor: User,
+    today: date | None = None,
+    *,
+    legal_form_change: bool = False,
 ) -> Application:
     """Submit a draft: fee, snapshot, reference, statutory deadline, acknowledgement letter."""
     submitted_at = utcnow()
@@ -252,8 +244,7 @@ def submit_application(
     organisation = application.organisation
     if not organisation.is_verified and kvk.extract_of(application) is None:
         raise KvkExtractMissing(organisation.kvk_number)
-    fee = fee_for(organisation, application.category, today)
-    period = reference.decision_period_days(application.kind.value, today)
+    fee = fee_records.fee_for(organisation, application.category, today, legal_form_change)
     if not record_transition(
         application,
         (ApplicationStatus.DRAFT,),
@@ -265,17 +256,20 @@ def submit_application(
         fee_cents=fee.cents,
         fee_reduced=fee.reduced,
         snapshot={"organisation": organisation.snapshot(), "category": application.category.value},
-        decision_deadline=today + timedelta(days=period),
+        decision_deadline=statutory_clock.deadline_at_submission(application, today),
         reference=make_reference(application.kind.value, today.year, application.id),
     ):
         raise NotADraft(application.reference)
-    acknowledge_submission(application, actor)
+    acknowledge_submission(application, actor, legal_form_change=legal_form_change)
     return application
 
 
-def acknowledge_submission(application: Application, actor: User, person=None) -> None:
+def acknowledge_submission(
+    application: Application, actor: User, person=None, *, legal_form_change: bool = False
+) -> None:
     """A case just submitted: the acknowledgement and fee letters (about `person`, when the
-    case concerns one: name and V-number printed and kept for the inbox) and the audit event."""
+    case concerns one: name and V-number printed and kept for the inbox), the fee record
+    (portal/fees/records.py) and the audit event."""
     issue_letter(
         application.organisation,
         LetterKind.ACKNOWLEDGEMENT,
@@ -283,7 +277,13 @@ def acknowledge_submission(application: Application, actor: User, person=None) -
         actor=actor,
         person=person,
     )
-    issue_fee_letter(application, actor=actor, person=person)
+    fee = fee_records.open_fee(
+        application,
+        application.fee_cents,
+        reduced=bool(application.fee_reduced),
+        legal_form_change=legal_form_change,
+    )
+    fee_records.issue_fee_letter(application, fee, actor=actor, person=person)
     audit.record(
         AuditAction.APPLICATION_SUBMITTED,
         actor=actor,
@@ -363,8 +363,12 @@ def receive_reply(
     suspension = statutory_clock.open_clock_suspension(application)
     if application.status != ApplicationStatus.INFORMATION_REQUESTED or suspension is None:
         raise NotAwaitingReply(application.reference)
-    days = statutory_clock.suspended_days(suspension, today)
-    new_deadline = application.decision_deadline + timedelta(days=days)
+    # Only the days within the decision period count (none before a payment started it).
+    days = statutory_clock.counted_days(
+        suspension, statutory_clock.counted_from(application), today
+    )
+    deadline = application.decision_deadline
+    new_deadline = deadline + timedelta(days=days) if deadline is not None else None
     if not record_transition(
         application,
         (ApplicationStatus.INFORMATION_REQUESTED,),
@@ -386,7 +390,7 @@ def receive_reply(
         actor=actor,
         organisation=application.organisation,
         target=application,
-        details={"suspended_days": days, "decision_deadline": new_deadline.isoformat()},
+        details={"suspended_days": days, "decision_deadline": new_deadline and str(new_deadline)},
     )
     db.session.flush()
     return application

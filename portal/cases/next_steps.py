@@ -69,6 +69,13 @@ def next_steps(application, case_clock, today: date) -> list[str]:
                 )
             )
         return steps
+    if case_clock.waiting_for_payment:
+        return [
+            _(
+                "The decision period starts when the fee has been paid. Once the payment "
+                "arrives you get a letter with the date by which the IND decides."
+            )
+        ]
     steps = [_("The IND reviews the application.")]
     if case_clock.deadline is not None:
         if case_clock.deadline >= today:

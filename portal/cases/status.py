@@ -1,7 +1,8 @@
 """Where a case stands, computed in this one place from stored facts and read by every page:
 
-- `clock_of`: the statutory decision clock — running with its days left, or stopped since the
-  request for information with the respond-by date (never a countdown while it stands still);
+- `clock_of`: the statutory decision clock — running with its days left, stopped since the
+  request for information with the respond-by date (never a countdown while it stands still),
+  or not started: waiting for the payment its period runs from;
 - `reply_received_column` / `reply_received_on`: the day the answer to the latest request for
   information arrived (the back-office queue's "reply received" flag, filter and sort);
 - `event_activity`: what a step of the timeline was, and so who did it ("Reply sent" by the
@@ -39,6 +40,8 @@ class CaseClock:
     request_letter_id: int | None = None
     projected_deadline: date | None = None  # while stopped: the deadline were the reply today
     days_left: int | None = None  # while running; negative when overdue
+    # The period runs from payment (reference data) and the fee is not paid: not started.
+    waiting_for_payment: bool = False
 
     @property
     def stopped(self) -> bool:
@@ -62,6 +65,8 @@ def clock_of(application: Application, today: date) -> CaseClock:
             )
     if application.status in RUNNING_STATUSES and deadline is not None:
         return CaseClock(deadline, running=True, days_left=(deadline - today).days)
+    if application.status in RUNNING_STATUSES and statutory_clock.period_start(application) is None:
+        return CaseClock(None, running=False, waiting_for_payment=True)
     return CaseClock(deadline, running=False)
 
 

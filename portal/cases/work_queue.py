@@ -1,5 +1,7 @@
 """The back office's work queue: which cases are open, filters and order (statutory deadline
-first), cases at risk, what an overdue case could cost in penalties, who can handle cases."""
+first), cases at risk, what an overdue case could cost in penalties, who can handle cases.
+Cases whose decision period has not started (waiting for the payment it runs from) are listed
+apart: no deadline, no penalty exposure."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,7 +42,9 @@ class QueueFilter:
 def queue_query(filters: QueueFilter, user: User, today: date):
     """Open cases, nearest statutory deadline first (or, ordered by reply, the cases whose
     reply arrived first); generic over Application.kind."""
-    query = select(Application).where(Application.status.in_(QUEUE_STATUSES))
+    query = select(Application).where(
+        Application.status.in_(QUEUE_STATUSES), Application.decision_deadline.is_not(None)
+    )
     reply_received = reply_received_column()
     if filters.reply == "received":
         query = query.where(reply_received.is_not(None))
@@ -68,6 +72,17 @@ def queue_query(filters: QueueFilter, user: User, today: date):
             reply_received.is_(None), reply_received, Application.decision_deadline, Application.id
         )
     return query.order_by(Application.decision_deadline, Application.id)
+
+
+def waiting_for_payment(limit: int) -> list[Application]:
+    """Open cases whose decision period has not started (it runs from payment, and the fee is
+    not paid): listed apart, oldest submission first, with no deadline and no penalty."""
+    return db.session.scalars(
+        select(Application)
+        .where(Application.status.in_(QUEUE_STATUSES), Application.decision_deadline.is_(None))
+        .order_by(Application.submitted_at, Application.id)
+        .limit(limit)
+    ).all()
 
 
 def replies_received(case_ids) -> dict[int, date]:

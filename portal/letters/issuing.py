@@ -180,29 +180,6 @@ def issue_letter(
     return letter
 
 
-FEE_PURPOSE = {
-    True: {"en": "your application for recognition as a sponsor", "nl": "uw aanvraag om erkenning"},
-    False: {"en": "your residence application", "nl": "uw verblijfsaanvraag"},
-}
-
-
-def issue_fee_letter(application: Application, *, actor=None, person=None) -> Letter | None:
-    """The fee letter for a submitted application: amount, the IND's account (reference data)
-    and the payment reference (the application's reference). None when no fee is known."""
-    if application.fee_cents is None:
-        return None
-    return issue_letter(
-        application.organisation,
-        LetterKind.FEE_LETTER,
-        application=application,
-        actor=actor,
-        person=person,
-        amount_cents=application.fee_cents,
-        payment_reference=application.reference,
-        purpose=FEE_PURPOSE[application.kind == ApplicationKind.RECOGNITION],
-    )
-
-
 STYLE_OR_HEAD = re.compile(r"<(style|head|title)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 

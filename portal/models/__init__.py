@@ -11,6 +11,14 @@ from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
+from portal.models.fee import (
+    BankStatement,
+    EntryOutcome,
+    Fee,
+    PaidVia,
+    StatementEntry,
+    StatementFormat,
+)
 from portal.models.history import ChangeHistory, ChangeSubject
 from portal.models.import_batch import ImportBatch, ImportStatus
 from portal.models.letter import (
@@ -46,6 +54,12 @@ from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation
 from portal.models.user import Membership, OrgRole, StaffRole, User
 
 __all__ = [
+    "BankStatement",
+    "EntryOutcome",
+    "StatementEntry",
+    "StatementFormat",
+    "Fee",
+    "PaidVia",
     "ApiClient",
     "ApiIdempotency",
     "ApiToken",

@@ -104,6 +104,7 @@ class Application(db.Model):
         "ClockSuspension", back_populates="application", order_by="ClockSuspension.id"
     )
     events = relationship("StatusEvent", back_populates="application", order_by="StatusEvent.id")
+    fee = relationship("Fee", back_populates="application", uselist=False)
 
     @property
     def is_open(self) -> bool:

@@ -21,6 +21,9 @@ class LetterKind(StrEnum):
     SUSPENSION_LIFTED = "suspension_lifted"
     WITHDRAWAL = "withdrawal"
     FEE_LETTER = "fee_letter"
+    # Fees (issue 17): the payment arrived and the decision period runs from it.
+    PAYMENT_RECEIVED = "payment_received"
+    FEE_REMINDER = "fee_reminder"
     RESIDENCE_DECISION = "residence_decision"
     REMINDER_OVERDUE_REPORT = "reminder_overdue_report"
     EXTENSION_REMINDER = "extension_reminder"

@@ -56,9 +56,13 @@ def reduced_fee_applies(persons_employed: int, category: Category, on: date) -> 
     return category == Category.EXCHANGE or persons_employed <= limit
 
 
-def recognition_fee(persons_employed: int, category: Category, on: date) -> Fee:
-    """The recognition fee for an organisation of this size and category on a date."""
-    reduced = reduced_fee_applies(persons_employed, category, on)
+def recognition_fee(
+    persons_employed: int, category: Category, on: date, legal_form_change: bool = False
+) -> Fee:
+    """The recognition fee for an organisation of this size and category on a date. Reduced
+    for small organisations, the exchange category, and when re-applying only because the
+    organisation's legal form changed [V]."""
+    reduced = legal_form_change or reduced_fee_applies(persons_employed, category, on)
     row = _in_force("recognition_fee", on)
     return Fee(
         cents=row["reduced_cents"] if reduced else row["regular_cents"],

@@ -1,9 +1,10 @@
 """What the sponsor's page of a submitted residence case shows: its letters and what each asks,
 the statutory clock (portal/cases/status.py), how far the deadline moved, the documents."""
 
-from portal import clock
+from portal import clock, reference
 from portal.cases import status as case_status
 from portal.cases.next_steps import next_steps
+from portal.fees import records as fee_records
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import Application
@@ -28,5 +29,7 @@ def case_page(application: Application, viewer: visibility.Viewer | None) -> dic
         "documents": case_status.case_documents(application),
         "document_label": documents.document_label,
         "today": today,
+        "fee": fee_records.state_of(application.fee, today),
+        "bank_account": reference.ind_bank_account(today),
         "display": presentation.display_value,
     }

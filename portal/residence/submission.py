@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from portal import clock
+from portal.cases import clock as statutory_clock
 from portal.cases.lifecycle import NotADraft, acknowledge_submission, record_transition
 from portal.cases.references import make_reference
 from portal.models import Application, ApplicationStatus, User
@@ -89,7 +90,7 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         submitted_by_id=actor.id,
         fee_cents=fee.cents if fee else None,
         snapshot=snapshot(application, rtype, checked, today),
-        decision_deadline=rules.statutory_deadline(today),
+        decision_deadline=statutory_clock.deadline_at_submission(application, today),
         target_date=rules.target_date(today, recognised_for(organisation, rtype)),
         reference=make_reference(application.kind.value, today.year, application.id),
     ):

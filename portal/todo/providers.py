@@ -1,12 +1,14 @@
 """The built-in kinds of to-do item. Each reads the one place its fact's state is computed."""
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import or_, select
 
 from portal.duties import deadlines
 from portal.duties import overview as duty_overview
 from portal.extensions import db
+from portal.fees import records as fee_records
+from portal.formatting import money
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import Application, ApplicationStatus, Sanction, SanctionKind
@@ -193,6 +195,32 @@ def sanctions(scope, today):
         )
         for s in rows
         if s.category is None or scope.covers(s.category)
+    ]
+
+
+@provider(
+    "fee",
+    Group(
+        lambda n: ngettext("%(num)d fee to pay", "%(num)d fees to pay", n),
+        "organisation.fees",
+    ),
+)
+def fees_to_pay(scope, today):
+    """Fees with an amount, unpaid, of cases still open: pay by the fee's date."""
+    return [
+        Item(
+            "fee",
+            _(
+                "Fee %(amount)s due for %(reference)s — pay by %(date)s",
+                amount=money(row.state.outstanding_cents),
+                reference=row.application.reference,
+                date=format_date(row.state.due_on, "long"),
+            ),
+            row.state.due_on,
+            "applications.show",
+            {"application_id": row.application.id},
+        )
+        for row in fee_records.payable_fees(scope.organisation.id, scope.in_scope, today)
     ]
 
 

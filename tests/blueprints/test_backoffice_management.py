@@ -25,6 +25,7 @@ from portal.models.base import utcnow
 from tests.support.auth import sign_in, staff_sign_in
 from tests.support.casework import ready_to_grant
 from tests.support.factories import ApplicationFactory, UserFactory, member
+from tests.support.fees import pay
 from tests.support.pages import get_page
 
 XES = "{http://www.xes-standard.org/}"
@@ -72,6 +73,7 @@ def history():
     reviewer = UserFactory(reviewer=True)
     case = applications.start_recognition_application(organisation, Category.LABOUR, sponsor)
     applications.submit_application(case, sponsor)
+    pay(case)  # the 90 days run from payment
     casework.request_information(
         case,
         reviewer,

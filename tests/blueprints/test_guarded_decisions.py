@@ -178,7 +178,7 @@ def test_a_checklist_changed_after_the_confirmation_page_was_shown_stops_the_gra
     answer_checklist(client, case)
     confirm = get_page(client, f"/backoffice/cases/{case.id}/grant")
     # Meanwhile (another tab) an item is set to "not met".
-    answer_checklist(client, case, **{"checklist-fee_paid_outcome": "not_met"})
+    answer_checklist(client, case, **{"checklist-reliability_outcome": "not_met"})
     response = submit(client, confirm, "/grant", follow_redirects=True)
     assert "Someone else changed this case" in Page(response).text
     nothing_decided(case)

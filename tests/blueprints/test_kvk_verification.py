@@ -37,6 +37,7 @@ from tests.support.factories import (
     UserFactory,
     member,
 )
+from tests.support.fees import pay
 from tests.support.pages import Page, get_page, post_form
 from tests.support.sign_up import confirm_link, link_in, mail_to
 
@@ -458,6 +459,7 @@ def test_an_unverified_organisation_sends_its_kvk_extract_and_the_ind_verifies_i
     extract = db.session.scalar(db.select(Document))
     assert (extract.application_id, extract.purpose) == (application.id, "kvk_extract")
     sign_out(client)
+    pay(application)
 
     reviewer = UserFactory(reviewer=True)
     staff_sign_in(client, reviewer)

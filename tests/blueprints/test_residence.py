@@ -134,7 +134,8 @@ def test_full_application_is_submitted_once_with_snapshot_fee_deadlines_and_lett
     summary = case.soup.select_one("#case-summary").get_text(" ", strip=True)
     assert "27 February 2027" in summary and "13 December 2026" in summary
     assert "€423.00" in summary
-    assert "the IND is assessing" in case.soup.select_one("#waiting").text
+    # The IND waits for the fee: the sponsor sees how to pay it.
+    assert "Fee €423.00 due — pay by" in case.soup.select_one("#waiting").text
     timeline = case.soup.select_one("#timeline").get_text(" ", strip=True)
     assert "Application started" in timeline and "Submitted" in timeline
     # A later change does not alter what was sent.
@@ -302,7 +303,7 @@ def test_a_type_without_a_known_fee_says_so_and_can_still_be_submitted(client):
     assert response.status_code == 302
     assert db.session.scalar(db.select(Application)).fee_cents is None
     case = get_page(client, response.headers["Location"])
-    assert "Not known in the portal" in case.text
+    assert "Amount to be set by the IND" in case.text
 
 
 def test_another_organisations_residence_application_is_not_found(client):

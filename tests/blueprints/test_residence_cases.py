@@ -26,6 +26,7 @@ from tests.support import factories
 from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
 from tests.support.casework import act, grant
 from tests.support.factories import ApplicationFactory, PersonFactory, UserFactory, member
+from tests.support.fees import pay
 from tests.support.pages import Page, get_page
 from tests.support.residence import (
     JOB,
@@ -317,7 +318,9 @@ def submitted_residence(client, **organisation):
     tasks_url = fill_in(client, person={**PERSON, "v_number": "12 3456 7890"})
     assert submit(client, tasks_url).status_code == 302
     sign_out(client)
-    return user, db.session.scalar(db.select(Application))
+    application = db.session.scalar(db.select(Application))
+    pay(application)
+    return user, application
 
 
 def test_the_back_office_shows_a_residence_case_with_answers_person_documents_and_fee(client):
@@ -380,7 +383,7 @@ def test_granting_a_residence_case_sends_the_decision_letter_and_no_recognition(
         follow_redirects=True,
     )
     assert "already been decided" in Page(again).text
-    assert count(Letter) == 3  # acknowledgement, fee letter and decision
+    assert count(Letter) == 4  # acknowledgement, fee letter, payment received and decision
 
 
 def test_a_residence_refusal_needs_a_second_reviewer(client):
@@ -453,6 +456,7 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
     assert case.person_id == person.id
     case_url = first.headers["Location"]
     original_deadline = case.decision_deadline
+    pay(case)  # the fee arrives by transfer
 
     # The IND (in its own browser) asks for information; the clock stops.
     staff = app.test_client()
@@ -544,7 +548,7 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
         letter.subject
         for letter in db.session.scalars(db.select(Letter).order_by(Letter.issued_at, Letter.id))
     ]
-    assert letters == kinds and len(letters) == 4
+    assert letters == kinds and len(letters) == 5  # with "payment received"
     assert letters[1].startswith("Fee to pay: ")
     assert "Granted" in page.soup.select_one("#case-summary").get_text(" ", strip=True)
     assert "Nothing: this application has been decided." in page.text

@@ -199,20 +199,44 @@ def test_employer_signs_up_applies_and_downloads_the_granted_decision(
     employer.activate(page.get_by_role("button", name="Submit application"))
     notice = page.get_by_role("status").inner_text()
     reference = re.search(r"ER-\d{4}-\d{6}-[A-Z]", notice).group(0)
+    # Recognition: the 90 days run from payment of the fee, which has not arrived.
+    deadline = page.locator("#deadline").inner_text()
+    assert "Decision period not started — waiting for payment" in deadline
+    assert "Fee €2,539.00 due — pay by" in page.locator("#fee-status").inner_text()
     employer.check_page("application submitted")
 
-    # --- A reviewer at the IND, in Dutch ---------------------------------------------
+    # --- A supervisor at the IND (finance and review), in Dutch ------------------------
     staff_page = second_context.new_page()
     reviewer = Keyboard(staff_page)
     staff_page.goto("/language/nl?next=/backoffice/sign-in")
     reviewer.check_page("back-office sign-in")
-    reviewer.fill("E-mailadres", "reviewer@demo.example")
+    reviewer.fill("E-mailadres", "supervisor@demo.example")
     reviewer.fill("Wachtwoord", "demo-portal-2026")
     reviewer.submit_with_enter()
     reviewer.check_page("back-office code")
-    reviewer.fill("Code uit uw authenticator-app", live_server.totp_code("reviewer@demo.example"))
+    reviewer.fill("Code uit uw authenticator-app", live_server.totp_code("supervisor@demo.example"))
     reviewer.submit_with_enter()
     reviewer.check_page("work queue")
+    assert reference in staff_page.locator("#waiting-for-payment").inner_text()
+    # The bank statement with the transfer arrives: finance imports it.
+    statement = tmp_path / "afschrift.xml"
+    statement.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:'
+        'xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>S</Id><Acct><Id><IBAN>NL91ABNA04171643'
+        '00</IBAN></Id></Acct><Ntry><Amt Ccy="EUR">2539.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        f"<BookgDt><Dt>{date.today().isoformat()}</Dt></BookgDt><NtryDtls><TxDtls><Refs>"
+        "<AcctSvcrRef>J1"
+        '</AcctSvcrRef></Refs><AmtDtls><TxAmt><Amt Ccy="EUR">2539.00</Amt></TxAmt></AmtDtls>'
+        f"<RmtInf><Ustrd>leges {reference.lower()}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        "</Stmt></BkToCstmrStmt></Document>"
+    )
+    reviewer.activate(staff_page.get_by_role("link", name="Bankafschriften"))
+    reviewer.check_page("bank statements")
+    reviewer.choose_file("Bankafschrift (camt.053 XML of MT940)", str(statement))
+    reviewer.activate(staff_page.get_by_role("button", name="Afschrift inlezen"))
+    assert "1 leges betaald" in staff_page.get_by_role("status").inner_text()
+    reviewer.check_page("statement imported")
+    reviewer.activate(staff_page.get_by_role("link", name="Werkvoorraad"))
     reviewer.activate(staff_page.get_by_role("link", name=reference))
     assert "Keyboard Kaasmakers B.V." in staff_page.content()
     reviewer.check_page("case")

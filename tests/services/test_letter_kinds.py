@@ -78,10 +78,30 @@ CASES = {
             "application": app,
             "amount_cents": 42300,
             "payment_reference": "ER-2026-000123-K",
-            "respond_by": date(2026, 12, 27),
+            "pay_by": date(2026, 12, 27),
         },
         ["€423.00", "NL91 ABNA 0417 1643 00", "Payment reference", "27 December 2026"],
         ["€ 423,00", "NL91 ABNA 0417 1643 00", "Betalingskenmerk", "27 december 2026"],
+    ),
+    LetterKind.PAYMENT_RECEIVED: (
+        lambda app: {
+            "application": app,
+            "amount_cents": 508000,
+            "paid_on": date(2026, 12, 1),
+            "decide_by": date(2027, 3, 1),
+        },
+        ["€5,080.00", "1 December 2026", "We decide by 1 March 2027", "ER-2026-000123-K"],
+        ["€ 5.080,00", "1 december 2026", "maart", "ER-2026-000123-K"],
+    ),
+    LetterKind.FEE_REMINDER: (
+        lambda app: {
+            "application": app,
+            "amount_cents": 42300,
+            "payment_reference": "ER-2026-000123-K",
+            "pay_by": date(2026, 12, 27),
+        },
+        ["€423.00", "Reminder", "27 December 2026", "not to consider"],
+        ["€ 423,00", "Herinnering", "27 december 2026", "buiten behandeling"],
     ),
     LetterKind.RESIDENCE_DECISION: (
         lambda app: {

@@ -15,6 +15,7 @@ from portal.models import (
     ApplicationKind,
     ApplicationStatus,
     Category,
+    Fee,
     KvkProof,
     Letter,
     LetterKind,
@@ -127,6 +128,32 @@ class ApplicationFactory(Base):
                 lambda o: {"organisation": o.organisation.snapshot(), "category": o.category}
             ),
         )
+
+    @factory.post_generation
+    def fee(obj, create, extracted, **kwargs):
+        """A submitted case's fee record: paid on the day its 90-day period started, or
+        unpaid (due in 28 days) with `fee=False`."""
+        if not create or obj.submitted_at is None or obj.reference is None:
+            return
+        paid = kwargs.get("paid", True)
+        if extracted is not None:
+            paid = extracted
+        db.session.flush()
+        today = clock.today()
+        started = (obj.decision_deadline or today) - datetime.timedelta(days=90)
+        db.session.add(
+            Fee(
+                application_id=obj.id,
+                organisation_id=obj.organisation_id,
+                amount_cents=obj.fee_cents,
+                reduced=bool(obj.fee_reduced),
+                due_on=started if paid else today + datetime.timedelta(days=28),
+                received_cents=(obj.fee_cents or 0) if paid else 0,
+                paid_on=started if paid else None,
+                paid_via="on_submission" if paid else None,
+            )
+        )
+        db.session.flush()
 
 
 def member(role: OrgRole = OrgRole.ADMINISTRATOR, **organisation) -> User:

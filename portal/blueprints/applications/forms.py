@@ -20,6 +20,11 @@ class SubmitForm(BaseForm):
     # Only for an organisation whose KvK number is not verified yet (the view asks for it).
     kvk_extract = FileField(_l("KvK extract (uittreksel Handelsregister)"))
 
+    # Re-applying only because the organisation's legal form changed: the reduced fee [V].
+    legal_form_change = BooleanField(
+        _l("We apply again only because our organisation's legal form changed")
+    )
+
     declaration = BooleanField(
         _l(
             "I declare that the information given is correct and complete, and that the "

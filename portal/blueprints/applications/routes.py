@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import clock
+from portal import clock, reference
 from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
 from portal.cases import lifecycle as service
@@ -12,6 +12,7 @@ from portal.cases import withdrawal
 from portal.cases.documents import UploadRejected, download, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
+from portal.fees import records as fee_records
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import Application, ApplicationStatus, Category, Document
@@ -84,9 +85,10 @@ def check(application_id: int):
     form = SubmitForm()
     today = clock.today()
     try:
-        fee = service.fee_for(organisation, application.category, today)
-    except service.FeeUnknown:
-        fee = None
+        fee = fee_records.fee_for(organisation, application.category, today)
+        reduced_fee = fee_records.fee_for(organisation, application.category, today, True)
+    except fee_records.FeeUnknown:
+        fee = reduced_fee = None
     extract = None if organisation.is_verified else kvk.extract_of(application)
     needs_extract = not organisation.is_verified and extract is None
     valid = form.validate_on_submit()
@@ -105,11 +107,18 @@ def check(application_id: int):
                     application=application,
                     purpose=kvk.KVK_EXTRACT,
                 )
-            service.submit_application(application, current_user, today=today)
+            service.submit_application(
+                application,
+                current_user,
+                today=today,
+                legal_form_change=form.legal_form_change.data,
+            )
         except UploadRejected as rejected:
             db.session.rollback()
             form.kvk_extract.errors = [rejected.message]
-            return _check_page(form, application, organisation, fee, today, extract), 400
+            return _check_page(
+                form, application, organisation, (fee, reduced_fee), today, extract
+            ), 400
         except service.NotADraft:
             db.session.rollback()
             flash(_("This application has already been submitted."), "info")
@@ -124,16 +133,18 @@ def check(application_id: int):
             )
         return redirect(url_for("applications.show", application_id=application.id))
     status = 400 if form.is_submitted() else 200
-    return _check_page(form, application, organisation, fee, today, extract), status
+    return _check_page(form, application, organisation, (fee, reduced_fee), today, extract), status
 
 
-def _check_page(form, application, organisation, fee, today, extract):
+def _check_page(form, application, organisation, fees, today, extract):
+    fee, reduced_fee = fees
     return render_template(
         "applications/check.html",
         form=form,
         application=application,
         organisation=organisation,
         fee=fee,
+        reduced_fee=reduced_fee,
         year=today.year,
         extract=extract,
         max_mb=max_bytes() // 2**20,
@@ -167,6 +178,8 @@ def show(application_id: int):
         clock=case_clock,
         documents=case_status.case_documents(application),
         today=today,
+        fee=fee_records.state_of(application.fee, today),
+        bank_account=reference.ind_bank_account(today),
         can_withdraw=_can_withdraw(application),
     )
 

@@ -49,6 +49,7 @@ NAVIGATION = (
         Permission.STAFF_ADMIN_RIGHTS_DECIDE,
     ),
     ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
+    ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
     (
         "backoffice.management_information",
         _l("Management information"),
@@ -70,6 +71,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     change_reports,
     compose,
     decisions,
+    fees,
     insight,
     organisations,
     replies,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal import audit, clock, reference
 from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
+from portal.blueprints.backoffice.fee_forms import FeeAmountForm
 from portal.blueprints.backoffice.forms import (
     AssignForm,
     ClaimForm,
@@ -27,6 +28,7 @@ from portal.cases import lifecycle as service
 from portal.cases import status as case_status
 from portal.cases.lifecycle import NotAwaitingReply, NotDecidable, StaleCase
 from portal.extensions import db
+from portal.fees import records as fee_records
 from portal.models import Application, ApplicationStatus, CheckOutcome, Letter, User
 from portal.organisations.kvk import KvkNumberTaken
 from portal.oversight import status as oversight
@@ -75,6 +77,7 @@ def queue():
         limit=QUEUE_LIMIT,
         exposures=exposures,
         replies=replies,
+        unpaid=work_queue.waiting_for_payment(QUEUE_LIMIT),
         today=today,
     ), status
 
@@ -127,6 +130,7 @@ def _forms(application, **given):
         "checklist": checklist_form(application, checks),
         "decision": DecisionForm(formdata=None, data=version, prefix="decision"),
         "refusal": RefusalReviewForm(formdata=None, data=version, prefix="refusal"),
+        "fee": FeeAmountForm(formdata=None, prefix="fee"),
     }
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
@@ -160,6 +164,7 @@ def _render_case(application: Application, status: int = 200, **given):
         suspension=suspension,
         projected_deadline=statutory_clock.projected_deadline(application, suspension, today),
         exposure=work_queue.penalty_exposure(application, today),
+        fee_state=fee_records.state_of(application.fee, today),
         documents=case_status.case_documents(application),
         reply_received_on=case_status.reply_received_on(application),
         history=oversight.history(application.organisation, exclude=application),

@@ -11,6 +11,7 @@ from portal.blueprints.backoffice.cases import _act, get_case_or_404
 from portal.blueprints.backoffice.forms import DecisionForm, GrantForm, RefusalReviewForm
 from portal.cases import casework
 from portal.cases import checklist as review_checklist
+from portal.fees import records as fee_records
 from portal.models.application import DECIDABLE_STATUSES
 from portal.permissions import Permission, staff_requires
 from portal.residence import presentation as residence
@@ -42,6 +43,7 @@ def _render_grant(application, form=None, status=200):
         blockers=blockers,
         decidable=application.status in DECIDABLE_STATUSES,
         checks=review_checklist.checklist(application),
+        fee_state=fee_records.state_of(application.fee),
         what=consequences(application),
     ), status
 
