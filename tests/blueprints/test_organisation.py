@@ -239,6 +239,7 @@ def test_change_report_is_applied_only_when_staff_accept(client, app):
     assert db.session.get(Organisation, organisation.id).legal_name == "Old Name B.V."
     page = get_page(client, "/organisation/")
     assert "New Name B.V." in page.soup.find(id="pending-report").get_text()
+    assert "the IND checks the reported change" in page.soup.find(id="change-report-next").text
     # A second report while one waits is not possible.
     assert "is waiting for the IND" in get_page(client, "/organisation/change-report").text
 

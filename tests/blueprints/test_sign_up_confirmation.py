@@ -48,6 +48,8 @@ def test_nothing_is_made_until_the_address_is_confirmed_then_two_step_comes_firs
     page = send_sign_up(client, SIGN_UP)
     assert page.status == 200
     assert "Check your e-mail" in page.text and "roshan@roshan.example" in page.text
+    steps = page.soup.find(id="next-steps").get_text(" ", strip=True)  # what happens next
+    assert "two-step verification" in steps and "apply for recognition" in steps
     assert count(Organisation) == count(User) == 0
     # Not signed in, and the password does not sign in yet: there is no account.
     assert client.get("/dashboard").status_code == 302
