@@ -6,6 +6,7 @@ test process (the suite swaps `db.session` for its rolled-back transaction). TES
 names the throwaway database; the port is printed as the first line of stdout.
 """
 
+import contextlib
 import sys
 import threading
 
@@ -20,7 +21,8 @@ from tests.browser import long_values
 
 def main() -> None:
     app = create_app("test")  # TESTING, StrictUndefined in templates, no sign-in rate limit
-    with app.app_context():
+    # The first line of stdout is the port; e-mail printed while the data is made goes to stderr.
+    with app.app_context(), contextlib.redirect_stdout(sys.stderr):
         upgrade(directory=str(MIGRATIONS_DIR))
         from portal.demo import load
 
