@@ -1,11 +1,11 @@
 """The audit log search (supervisors, administrators) and management information with the
 process-mining event log (supervisors)."""
 
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import audit, clock
+from portal import audit, clock, filter_tokens
 from portal.audit import AuditAction
 from portal.backoffice import audit_log, management
 from portal.blueprints.backoffice import bp
@@ -29,9 +29,18 @@ def _download(chunks, mimetype: str, filename: str) -> Response:
 # --- audit log ----------------------------------------------------------------------------
 
 
-def _audit_query(form: AuditSearchForm) -> audit_log.AuditQuery | None:
+AUDIT_FIELDS = ("actor", "organisation", "action", "period_from", "period_to")
+# Whose actions: an e-mail address is a personal identifier, kept behind a filter token.
+AUDIT_PERSONAL = ("actor",)
+
+
+def _audit_values():
+    return filter_tokens.arguments(request.args, AUDIT_PERSONAL)
+
+
+def _audit_query(form: AuditSearchForm, values) -> audit_log.AuditQuery | None:
     """The search the form describes; None when the form has errors."""
-    if request.args and not form.validate():
+    if any(values.get(key) for key in AUDIT_FIELDS) and not form.validate():
         return None
     return audit_log.AuditQuery(
         actor=form.actor.data or None,
@@ -42,19 +51,19 @@ def _audit_query(form: AuditSearchForm) -> audit_log.AuditQuery | None:
     )
 
 
-def _search_args() -> dict:
-    return {
-        key: request.args[key]
-        for key in ("actor", "organisation", "action", "period_from", "period_to")
-        if request.args.get(key)
-    }
-
-
-@bp.get("/audit")
+@bp.route("/audit", methods=["GET", "POST"])
 @staff_requires(Permission.STAFF_AUDIT_READ)
 def audit_search():
-    form = AuditSearchForm(request.args)
-    query = _audit_query(form)
+    if request.method == "POST":
+        terms = filter_tokens.query(request.form, AUDIT_FIELDS, AUDIT_PERSONAL)
+        return redirect(url_for("backoffice.audit_search", **terms))
+    args = filter_tokens.carried(request.args, AUDIT_FIELDS, AUDIT_PERSONAL)
+    if filter_tokens.expired(request.args):
+        flash(_("That search has expired. Search again."), "info")
+        return redirect(url_for("backoffice.audit_search", **args))
+    values = _audit_values()
+    form = AuditSearchForm(values)
+    query = _audit_query(form, values)
     if query is None:
         return render_template("backoffice/audit.html", form=form, page=None, args={}), 400
     after = audit_log.Cursor.parse(request.args.get("after"))
@@ -66,7 +75,6 @@ def audit_search():
     )
     db.session.commit()
     page = audit_log.search(query, after)
-    args = _search_args()
     return render_template(
         "backoffice/audit.html",
         form=form,
@@ -84,8 +92,9 @@ def audit_search():
 @bp.get("/audit.csv")
 @staff_requires(Permission.STAFF_AUDIT_READ)
 def audit_export():
-    form = AuditSearchForm(request.args)
-    query = _audit_query(form)
+    values = _audit_values()
+    form = AuditSearchForm(values)
+    query = _audit_query(form, values)
     if query is None:
         return render_template("backoffice/audit.html", form=form, page=None, args={}), 400
     audit.record(AuditAction.STAFF_AUDIT_EXPORTED, actor=current_user, details=query.as_details())
