@@ -21,7 +21,7 @@ import pyotp
 from tests.browser.checks import measure_reflow, run_axe
 from tests.browser.conftest import DEMO_PASSWORD, LiveServer
 
-MAX_PAGES = 40  # per role and language
+MAX_PAGES = 50  # per role and language
 MAX_PER_SHAPE = 2  # pages of one URL shape (ids replaced) per crawl
 SKIP_PATH = re.compile(r"(sign-out|/language/|/static/|/pdf$|\.pdf$|download|export)", re.I)
 

@@ -773,7 +773,7 @@ def test_sponsor_answers_a_request_for_information(
     employer.activate(page.get_by_role("button", name="Show letters"))
     assert page.get_by_role("link", name=subject).count() == 0
     page.goto(f"{live_server.url}/dashboard")
-    employer.activate(page.get_by_role("link", name=reference))
+    employer.activate(page.get_by_role("link", name=reference, exact=True))
     documents = page.locator("#documents").inner_text()
     assert "signed contract.pdf" in documents and "Reply by" in documents
     timeline = page.locator("#timeline li").last.inner_text()
