@@ -1,7 +1,8 @@
 """The daily e-mail digest (`flask todo digest`, once a day from cron).
 
 To every address that gets notices for an organisation (portal/notices/preferences.py) one
-e-mail with the to-do items (portal/todo/) that are overdue or due within `DUE_WITHIN_DAYS`,
+e-mail with the to-do items (portal/todo/) that are overdue or due within the reference data's
+`digest_window` days,
 counted by kind — never a name or a letter's subject, never a link to sign in. Users who chose
 the daily digest also read how many letters arrived since their previous digest. Nothing to
 say, no e-mail. At most one digest per address, organisation and day: a second run on the same
@@ -17,14 +18,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from portal import clock, todo
+from portal import reference as ref
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
 from portal.letters import visibility
 from portal.models import Letter, NoticeDigest, NoticeMode, Organisation
 from portal.notices import bounces, preferences
 from portal.permissions import MANDATE_PERMISSIONS, ORG_ROLE_PERMISSIONS
-
-DUE_WITHIN_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _agent_scope(organisation: Organisation, mandate) -> todo.Scope:
 
 
 def _due_soon(scope: todo.Scope, today: date) -> list[todo.Item]:
-    horizon = today + timedelta(days=DUE_WITHIN_DAYS)
+    horizon = today + timedelta(days=ref.digest_window_days(today))
     return todo.items(
         scope,
         today,
@@ -109,7 +109,7 @@ def compose(organisation, items, letters: int, today: date) -> tuple[str, str]:
                     ngettext(
                         "Overdue or due within %(num)d day:",
                         "Overdue or due within %(num)d days:",
-                        DUE_WITHIN_DAYS,
+                        ref.digest_window_days(today),
                     )
                 ]
                 + [_line(item, today) for item in items]

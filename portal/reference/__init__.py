@@ -158,6 +158,11 @@ def objection_period_weeks(on: date) -> int:
     return _in_force("objection_period", on)["weeks"]
 
 
+def digest_window_days(on: date) -> int:
+    """The daily overview lists to-do items overdue or due within this many days."""
+    return _in_force("digest_window", on)["days"]
+
+
 @dataclass(frozen=True)
 class ProfileCheck:
     every_months: int
