@@ -226,7 +226,7 @@ def test_a_refused_request_leaves_the_role_as_it_was(client, app):
     assert ask(client, "The administrator really has left now.").status == 302
 
 
-def test_an_administrator_cannot_ask_and_another_organisation_sees_nothing(client, app):
+def test_an_administrator_does_not_ask_for_rights_they_have(client, app):
     org, (admin,), submitter = team_of(admins=1)
     sign_in(client, admin)
     assert get_page(client, "/organisation/administrator-rights").soup.find(

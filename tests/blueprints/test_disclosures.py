@@ -108,7 +108,7 @@ def test_a_disclosure_is_seen_by_staff_and_mitigates_a_warning_once(client, app)
     )
     text = " ".join(pdf_text(letter).split())
     assert "You reported this yourself." in text
-    assert "taken that into account" in text or "took that into account" in text
+    assert "We took that into account as a mitigating fact." in text
 
     # Taken into account once: the fine page no longer offers it.
     page = get_page(staff, f"/backoffice/organisations/{org.id}/fine")
