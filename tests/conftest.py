@@ -191,7 +191,7 @@ def move_today(monkeypatch):
 @pytest.fixture
 def rq_queue(app, worker_id):
     """The background queue (RQ) on the Redis at 127.0.0.1, database 15 (14, 13, … for the
-    other pytest-xdist workers), configured as
+    other pytest-xdist workers; TEST_REDIS_DB moves the first, for runs side by side), configured as
     REDIS_URL for the test. Yields (queue, work): work() runs the queued jobs in this process,
     in the test's app. Skipped without Redis, except in CI (.ci/run starts it)."""
     from redis import Redis
@@ -199,7 +199,7 @@ def rq_queue(app, worker_id):
     from rq import Queue, SimpleWorker
 
     index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-    url = f"redis://127.0.0.1:6379/{15 - index}"
+    url = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '15')) - index}"
     redis = Redis.from_url(url)
     try:
         redis.ping()
