@@ -72,6 +72,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     compose,
     decisions,
     fees,
+    forecast,
     insight,
     organisations,
     replies,
