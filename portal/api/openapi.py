@@ -71,6 +71,11 @@ SCHEMAS = {
 }
 
 
+def schema(name: str, definition: dict) -> None:
+    """A component schema, declared by the module whose routes use it."""
+    SCHEMAS[name] = definition
+
+
 def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> None:
     responses = {
         "401": {
