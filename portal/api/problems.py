@@ -30,6 +30,7 @@ TITLES = {
     "documents_rejected": _l("The document was not accepted."),
     "not_withdrawable": _l("This application can no longer be withdrawn."),
     "report_refused": _l("The report was not accepted."),
+    "no_structured_data": _l("This letter was issued before letters kept their data."),
 }
 
 

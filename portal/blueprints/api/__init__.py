@@ -8,6 +8,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from portal.blueprints.api import (  # noqa: E402,F401
     applications,
     applications_write,
+    letters,
     people,
     people_write,
     routes,

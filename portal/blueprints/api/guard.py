@@ -14,6 +14,7 @@ from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.audit import AuditAction
 from portal.extensions import csrf, db
+from portal.letters import visibility
 from portal.models.base import utcnow
 
 
@@ -61,3 +62,16 @@ def in_scope(column):
     if g.mandate is None:
         return column.is_not(None)
     return column.in_(sorted(g.mandate.category_set))
+
+
+def viewer() -> visibility.Viewer:
+    """Who the client reads letters as (portal/letters/visibility.py): the organisation's
+    own client sees all its letters; an intermediary's client what the intermediary may."""
+    if g.mandate is None:
+        return visibility.Viewer(g.organisation.id, everything=True)
+    return visibility.Viewer(
+        g.organisation.id,
+        everything=False,
+        categories=frozenset(c.value for c in g.mandate.category_set),
+        intermediary_id=g.mandate.intermediary_id,
+    )
