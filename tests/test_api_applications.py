@@ -13,6 +13,7 @@ from portal.models import (
     Application,
     ApplicationStatus,
     Category,
+    Document,
     Fee,
     Letter,
     LetterKind,
@@ -181,6 +182,18 @@ def test_every_type_the_web_offers_can_be_started(client):
         assert response.status_code == (201 if options[kind] is None else 422), kind
         started.append(response.status_code == 201)
     assert sum(started) >= 8
+
+
+def test_an_upload_over_the_request_limit_is_a_413_problem(client, app, monkeypatch):
+    organisation, token, url = _setup(client)
+    person = PersonFactory(organisation=organisation)
+    created = client.post(
+        url, json={"kind": "hsm_residence", "person_id": person.id}, headers=bearer(token)
+    )
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    response = _upload(client, f"{url}/{created.json['id']}", token, "passport", PDF * 200)
+    assert response.status_code == 413 and response.json["code"] == "too_large"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
 
 
 def test_bad_input_and_other_organisations(client):

@@ -8,8 +8,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from portal.blueprints.api import (  # noqa: E402,F401
     applications,
     applications_write,
+    fees,
     letters,
     people,
     people_write,
+    reports,
     routes,
 )
