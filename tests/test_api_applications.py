@@ -11,19 +11,21 @@ from portal import clock
 from portal.extensions import db
 from portal.models import (
     Application,
+    ApplicationKind,
     ApplicationStatus,
     Category,
     Document,
     Fee,
     Letter,
     LetterKind,
+    OrganisationKind,
 )
 from portal.residence import filing
 from portal.residence.types import TYPES
 from tests.support import factories
 from tests.support.api import bearer, get_token, register_client
 from tests.support.auth import sign_in, sign_out
-from tests.support.factories import ApplicationFactory, PersonFactory, member
+from tests.support.factories import ApplicationFactory, MandateFactory, PersonFactory, member
 from tests.support.residence import JOB, PDF, PERSON, TODAY
 
 SCOPES = ("applications:read", "applications:write")
@@ -233,3 +235,34 @@ def test_bad_input_and_other_organisations(client):
         assert client.get(f"{url}/{other.id}{path}", headers=bearer(token)).status_code == 404
     gone = client.post(f"{url}/{other.id}/withdraw", headers=bearer(token, **{"If-Match": "*"}))
     assert gone.status_code == 404
+
+
+def test_an_intermediarys_client_works_within_its_mandate(client):
+    agent = member(kind=OrganisationKind.INTERMEDIARY)
+    agency = agent.memberships[0].organisation
+    mandate = MandateFactory(intermediary=agency, categories=["labour"])
+    sponsor = mandate.sponsor
+    for category in (Category.LABOUR, Category.STUDY):
+        factories.recognise(sponsor, category)
+    worker = PersonFactory(organisation=sponsor, category=Category.LABOUR)
+    student = PersonFactory(organisation=sponsor, category=Category.STUDY)
+    study_case = ApplicationFactory(
+        organisation=sponsor, kind=ApplicationKind.STUDENT, category=Category.STUDY
+    )
+    client.get("/language/en")
+    sign_in(client, agent)
+    client_id, secret = register_client(client, scopes=SCOPES)
+    sign_out(client)
+    token = get_token(client, client_id, secret)
+    url = f"/api/v1/organisations/{sponsor.kvk_number}/applications"
+    created = client.post(
+        url, json={"kind": "hsm_residence", "person_id": worker.id}, headers=bearer(token)
+    )
+    assert created.status_code == 201, created.json
+    application = db.session.get(Application, created.json["id"])
+    assert application.organisation_id == sponsor.id and application.intermediary_id == agency.id
+    outside = client.post(
+        url, json={"kind": "student", "person_id": student.id}, headers=bearer(token)
+    )
+    assert outside.status_code == 422 and outside.json["errors"][0]["pointer"] == "/person_id"
+    assert client.get(f"{url}/{study_case.id}", headers=bearer(token)).status_code == 404
