@@ -86,6 +86,16 @@ def test_a_report_is_filed_with_the_webs_rules_and_listed(client):
         {"pointer": "/event_date", "code": "type"}
     ]
     assert db.session.scalar(db.select(db.func.count()).select_from(Report)) == 1
+    dutch = client.post(
+        url,
+        json={"kind": "merger", "event_date": "2030-01-01"},
+        headers=bearer(token, **{"Accept-Language": "nl"}),
+    )
+    assert dutch.json["title"] == "De melding is niet geaccepteerd."
+    assert (
+        dutch.json["errors"][0]["detail"]
+        == "De datum van de gebeurtenis kan niet in de toekomst liggen"
+    )
 
     merger = client.post(url, json={"kind": "merger", "event_date": "2026-11-01"}, headers=headers)
     assert merger.status_code == 201, merger.json

@@ -90,6 +90,10 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
             "description": "Not found",
             "content": {"application/problem+json": {"schema": PROBLEM}},
         },
+        "429": {
+            "description": "Rate limit of the client reached (see the RateLimit-* headers)",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
         **spec.pop("responses", {}),
     }
     _OPERATIONS.setdefault(path, {})[method] = {

@@ -19,6 +19,7 @@ from portal.blueprints.api.writes import (
     idempotent,
     json_body,
     match,
+    problems,
 )
 from portal.dates import DateNotUnderstood, parse_date_text
 from portal.extensions import db
@@ -38,19 +39,14 @@ PERSON_BODY = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PersonInput"}}},
 }
 PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-PROBLEMS = {
-    status: {
-        "description": text,
-        "content": {"application/problem+json": {"schema": openapi.PROBLEM}},
-    }
-    for status, text in (
-        ("400", "Malformed body"),
-        ("409", "Duplicate"),
-        ("412", "Stale ETag"),
-        ("422", "Refused fields"),
-        ("428", "If-Match missing"),
-    )
-}
+PROBLEMS = problems(
+    ("400", "Malformed body"),
+    ("409", "Duplicate"),
+    ("412", "Stale ETag"),
+    ("413", "Body too large"),
+    ("422", "Refused fields"),
+    ("428", "If-Match missing"),
+)
 PERSON_OK = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}}}
 
 openapi.operation(
