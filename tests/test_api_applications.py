@@ -8,6 +8,7 @@ import io
 import pytest
 
 from portal import clock
+from portal.cases import listing
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -266,3 +267,26 @@ def test_an_intermediarys_client_works_within_its_mandate(client):
     )
     assert outside.status_code == 422 and outside.json["errors"][0]["pointer"] == "/person_id"
     assert client.get(f"{url}/{study_case.id}", headers=bearer(token)).status_code == 404
+
+
+def test_list_with_filters_and_keyset_pages_and_search_in_the_body(client, monkeypatch):
+    organisation, token, url = _setup(client)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    people = [PersonFactory(organisation=organisation) for _ in range(3)]
+    ids = [
+        client.post(
+            url, json={"kind": "hsm_residence", "person_id": p.id}, headers=bearer(token)
+        ).json["id"]
+        for p in people
+    ]
+    ApplicationFactory()  # someone else's
+    first = client.get(url, headers=bearer(token)).json
+    second = client.get(f"{url}?after={first['next_after']}", headers=bearer(token)).json
+    assert [a["id"] for a in first["items"] + second["items"]] == ids[::-1]
+    assert second["next_after"] is None
+    assert client.get(f"{url}?status=submitted", headers=bearer(token)).json["items"] == []
+    assert client.get(f"{url}?status=nope", headers=bearer(token)).status_code == 400
+    found = client.post(f"{url}/search", json={"text": people[1].surname}, headers=bearer(token))
+    assert [a["id"] for a in found.json["items"]] == [ids[1]]
+    bad = client.post(f"{url}/search", json={"name": "x"}, headers=bearer(token))
+    assert bad.status_code == 400 and bad.json["errors"][0]["pointer"] == "/name"

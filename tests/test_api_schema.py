@@ -165,6 +165,9 @@ def test_every_operation_on_applications_letters_reports_and_fees_matches(client
     etag = call("get", case).headers["ETag"]
     submitted = call("post", f"{case}/submit", etag)
     call("get", f"{case}/timeline")
+    call("get", apps)
+    call("get", f"{apps}?kind=x")  # 400
+    call("post", f"{apps}/search", json={"text": person.surname})
     withdrawn = call("post", f"{case}/withdraw", submitted.headers["ETag"])
     call("post", f"{case}/withdraw", submitted.headers["ETag"])  # 412
     call("post", f"{case}/withdraw", withdrawn.headers["ETag"])  # 409

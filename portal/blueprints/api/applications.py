@@ -13,7 +13,7 @@ from portal.api import openapi
 from portal.api.problems import Problem, language
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
-from portal.blueprints.api.guard import api_route, in_scope
+from portal.blueprints.api.guard import api_route, in_scope, viewer
 from portal.blueprints.api.writes import (
     WRITE_HEADERS,
     actor,
@@ -25,6 +25,7 @@ from portal.blueprints.api.writes import (
     problems,
 )
 from portal.extensions import db
+from portal.letters import visibility
 from portal.models import Application, ApplicationKind, Person
 from portal.people import state as person_state
 from portal.residence import filing, submission
@@ -154,7 +155,7 @@ def get_application_or_404(application_id: int) -> Application:
             Application.id == application_id,
             Application.organisation_id == g.organisation.id,
             Application.kind.in_(list(TYPES)),
-            in_scope(Application.category),
+            visibility.case_clause(viewer()),
         )
     )
     if application is None:
