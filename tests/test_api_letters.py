@@ -104,6 +104,18 @@ def test_filters_and_keyset_pages(client):
         f"{url}?issued_from={days(2).date()}&issued_to={days(4).date()}", headers=bearer(token)
     ).json["items"]
     assert len(period) == 4
+    add_letter(organisation, at=days(40), person_name="Zoë Núñez", v_number="1234567890")
+    found = client.post(f"{url}/search", json={"person": "núñez"}, headers=bearer(token)).json
+    assert [i["person_name"] for i in found["items"]] == ["Zoë Núñez"]
+    by_v = client.post(f"{url}/search", json={"person": "1234567890"}, headers=bearer(token))
+    assert len(by_v.json["items"]) == 1
+    bad = client.post(f"{url}/search", json={"person": 5, "name": "x"}, headers=bearer(token))
+    assert {(e["pointer"], e["code"]) for e in bad.json["errors"]} == {
+        ("/person", "type"),
+        ("/name", "unknown_field"),
+    }
+    # A name in the list's URL is no filter: personal data never goes in a URL.
+    assert len(client.get(f"{url}?person=nunez", headers=bearer(token)).json["items"]) == 25
     for query in ("kind=nope", "issued_from=31-12-2026", "unread=yes", "after=garbled"):
         bad = client.get(f"{url}?{query}", headers=bearer(token))
         assert bad.status_code == 400 and bad.json["errors"][0]["pointer"].startswith("#/query/")

@@ -180,6 +180,7 @@ def test_every_operation_on_applications_letters_reports_and_fees_matches(client
     call("get", reports)
     letters = call("get", f"{base}/letters").json["items"]
     call("get", f"{base}/letters?kind=x")  # 400
+    call("post", f"{base}/letters/search", json={"person": "Núñez", "unread": True})
     call("get", f"{base}/letters/{letters[0]['id']}")
     call("get", f"{base}/letters/{letters[0]['id']}/pdf")
     call("get", f"{base}/letters/{letters[0]['id']}/data")

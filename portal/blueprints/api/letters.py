@@ -15,7 +15,15 @@ from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route, viewer
-from portal.blueprints.api.writes import WRITE_HEADERS, actor, idempotent, ok, problems
+from portal.blueprints.api.writes import (
+    WRITE_HEADERS,
+    actor,
+    idempotent,
+    json_request,
+    object_body,
+    ok,
+    problems,
+)
 from portal.extensions import db
 from portal.letters import inbox, issuing, visibility
 from portal.models import Letter, LetterKind, LetterRead
@@ -180,12 +188,59 @@ openapi.operation(
 @bp.get("/organisations/<kvk>/letters")
 @api_route(Scope.LETTERS_READ)
 def list_letters():
-    f = _filter()
+    return _page(_filter(), request.args.get("after"), "#/query/after")
+
+
+openapi.operation(
+    LETTERS + "/search",
+    "post",
+    scope=Scope.LETTERS_READ,
+    summary=(
+        "Search letters by the person they concern (name or V-number) and words, with the "
+        "list's filters (in the body: never in a URL)"
+    ),
+    requestBody=json_request(
+        {
+            "type": "object",
+            "properties": {
+                "person": {"type": "string", "maxLength": 200},
+                "text": {"type": "string", "maxLength": 200},
+                "kind": {"enum": [k.value for k in LetterKind]},
+                "unread": {"type": "boolean"},
+                "after": {"type": "string"},
+            },
+            "additionalProperties": False,
+        }
+    ),
+    responses={"200": ok("A page of letters", "LetterPage"), **problems(("400", "Bad body"))},
+)
+
+
+@bp.post("/organisations/<kvk>/letters/search")
+@api_route(Scope.LETTERS_READ)
+def search_letters():
+    body = object_body({"person": str, "text": str, "kind": str, "unread": bool, "after": str})
+    for name in ("person", "text"):
+        if len(body.get(name, "")) > inbox.MAX_QUERY_LENGTH:
+            raise Problem(400, "invalid_body", [{"pointer": f"/{name}", "code": "too_long"}])
+    kind = body.get("kind")
+    if kind is not None and kind not in {k.value for k in LetterKind}:
+        raise Problem(400, "invalid_body", [{"pointer": "/kind", "code": "enum"}])
+    f = inbox.InboxFilter(
+        kind=LetterKind(kind) if kind else None,
+        person=body.get("person", "").strip() or None,
+        unread_only=body.get("unread", False),
+        terms=inbox.search_terms(body.get("text", "")),
+    )
+    return _page(f, body.get("after"), "/after")
+
+
+def _page(f: inbox.InboxFilter, after: str | None, pointer: str):
     cursor = None
-    if request.args.get("after") is not None:
-        cursor = inbox.parse_cursor(_unwrap(request.args["after"]))
+    if after is not None:
+        cursor = inbox.parse_cursor(_unwrap(after))
         if cursor is None:
-            raise _query_error("after", "cursor")
+            raise Problem(400, "validation_failed", [{"pointer": pointer, "code": "cursor"}])
     rows, next_cursor = inbox.page(
         g.organisation.id, actor().id, f, cursor, scope=visibility.clause(viewer())
     )
