@@ -55,6 +55,9 @@ def test_a_report_is_filed_with_the_webs_rules_and_listed(client):
     assert filed.json["category"] == "labour" and filed.json["days_late"] == 0
     letter = db.session.get(Letter, filed.json["letter_id"])
     assert letter.kind == LetterKind.REPORT_ACKNOWLEDGEMENT
+    # The acknowledgement's structured data names the event and the date the report was due.
+    assert letter.structured["dates"]["report_event_date"] == "2026-11-20"
+    assert letter.structured["dates"]["report_due_on"] == filed.json["due_on"]
 
     def refused(body):
         response = client.post(url, json=body, headers=headers)

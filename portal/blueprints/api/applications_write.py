@@ -148,7 +148,7 @@ openapi.operation(
     "post",
     scope=Scope.APPLICATIONS_WRITE,
     summary="Upload a document (PDF, JPEG or PNG) for a purpose the application type asks for",
-    parameters=[APPLICATION_ID, *WRITE_HEADERS],
+    parameters=[APPLICATION_ID, {**MATCH, "required": False}, *WRITE_HEADERS],
     requestBody={
         "required": True,
         "content": {
