@@ -290,3 +290,17 @@ def test_list_with_filters_and_keyset_pages_and_search_in_the_body(client, monke
     assert [a["id"] for a in found.json["items"]] == [ids[1]]
     bad = client.post(f"{url}/search", json={"name": "x"}, headers=bearer(token))
     assert bad.status_code == 400 and bad.json["errors"][0]["pointer"] == "/name"
+
+
+def test_idempotency_key_starts_one_draft_and_submits_once(client):
+    organisation, token, url = _setup(client)
+    person = PersonFactory(organisation=organisation)
+    headers = bearer(token, **{"Idempotency-Key": "start-1"})
+    body = {"kind": "hsm_residence", "person_id": person.id}
+    first = client.post(url, json=body, headers=headers)
+    again = client.post(url, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json["id"] == first.json["id"] and again.headers["Idempotent-Replayed"] == "true"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
+    other = client.post(url, json={**body, "kind": "hsm_extension"}, headers=headers)
+    assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"
