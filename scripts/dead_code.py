@@ -25,6 +25,7 @@ IGNORE_DECORATORS = [
     "@*.get",
     "@*.post",
     "@*.put",
+    "@*.delete",
     "@*.command",
     "@*.before_request",
     "@*.before_app_request",

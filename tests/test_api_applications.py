@@ -102,8 +102,16 @@ def test_a_whole_application_through_the_api(client):
     refused = _upload(client, case, token, "passport", content=b"<html>", filename="a.pdf")
     assert refused.status_code == 422
     assert refused.json["errors"][0]["detail"] == "The file must be a PDF, JPEG or PNG."
-    for purpose in ("passport", "contract"):
+    for purpose in ("passport", "contract", "other"):
         assert _upload(client, case, token, purpose).status_code == 201
+    uploaded = client.get(case, headers=bearer(token))
+    extra = next(d for d in uploaded.json["documents"] if d["purpose"] == "other")
+    removed = client.delete(
+        f"{case}/documents/{extra['id']}",
+        headers=bearer(token, **{"If-Match": uploaded.headers["ETag"]}),
+    )
+    assert removed.status_code == 200
+    assert [d["purpose"] for d in removed.json["documents"]] == ["passport", "contract"]
     assert client.get(f"{case}/check", headers=bearer(token)).json == {
         "submittable": True,
         "problems": [],

@@ -162,6 +162,10 @@ def test_every_operation_on_applications_letters_reports_and_fees_matches(client
     for purpose in ("passport", "contract"):
         upload = {"purpose": purpose, "file": (io.BytesIO(PDF), "a.pdf")}
         call("post", f"{case}/documents", data=upload, content_type="multipart/form-data")
+    extra = {"purpose": "other", "file": (io.BytesIO(PDF), "a.pdf")}
+    uploaded = call("post", f"{case}/documents", data=extra, content_type="multipart/form-data")
+    other_document = uploaded.json["documents"][-1]["id"]
+    call("delete", f"{case}/documents/{other_document}", uploaded.headers["ETag"])
     etag = call("get", case).headers["ETag"]
     submitted = call("post", f"{case}/submit", etag)
     call("get", f"{case}/timeline")

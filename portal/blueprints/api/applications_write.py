@@ -270,3 +270,36 @@ def withdraw_application(application_id: int):
         return application_answer(application)
 
     return idempotent(write)
+
+
+openapi.operation(
+    APPLICATIONS + "/{application_id}/documents/{document_id}",
+    "delete",
+    scope=Scope.APPLICATIONS_WRITE,
+    summary="Remove a document from the draft (a submitted application keeps what was sent)",
+    parameters=[
+        APPLICATION_ID,
+        {"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        MATCH,
+        *WRITE_HEADERS,
+    ],
+    responses={"200": ok("The application without the document", "Application"), **WRITE_PROBLEMS},
+)
+
+
+@bp.delete("/organisations/<kvk>/applications/<int:application_id>/documents/<int:document_id>")
+@api_route(Scope.APPLICATIONS_WRITE)
+def remove_document(application_id: int, document_id: int):
+    def write():
+        application = _draft(application_id)
+        found = next(
+            (d for d in residence_documents.documents_of(application) if d.id == document_id),
+            None,
+        )
+        if found is None:
+            raise Problem(404, "not_found")
+        residence_documents.remove_document(application, found, actor())
+        db.session.commit()
+        return application_answer(application)
+
+    return idempotent(write)
