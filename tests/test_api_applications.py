@@ -126,6 +126,10 @@ def test_a_whole_application_through_the_api(client):
     assert submitted.json["reference"].startswith("KM-2026-")
     assert submitted.json["fee_cents"] == 42300
     assert submitted.json["clock"]["waiting_for_payment"] in (True, False)
+    # Nothing of this kind was decided before: no date, as on the case page (issue 24).
+    expected = submitted.json["expected_decision"]
+    assert expected["state"] == "nothing_comparable" and expected["window_weeks"] == 12
+    assert "most_likely" not in expected
     application = db.session.get(Application, created.json["id"])
     assert db.session.scalar(db.select(Fee).where(Fee.application_id == application.id))
     kinds = db.session.scalars(db.select(Letter.kind).order_by(Letter.id)).all()
@@ -143,6 +147,7 @@ def test_a_whole_application_through_the_api(client):
         f"{case}/withdraw", headers=bearer(token, **{"If-Match": submitted.headers["ETag"]})
     )
     assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
+    assert withdrawn.json["expected_decision"] is None  # no longer in the IND's queue
     assert db.session.scalar(
         db.select(Letter).where(Letter.kind == LetterKind.APPLICATION_WITHDRAWN)
     )

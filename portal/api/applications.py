@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from portal import clock
 from portal.api.problems import language
 from portal.cases import status as case_status
+from portal.forecast import expectation as forecast
 from portal.labels import ACTIVITY
 from portal.models import Application, ApplicationStatus
 from portal.residence import drafts
@@ -46,7 +47,30 @@ def _clock(application: Application, today: date) -> dict | None:
     }
 
 
-def application_json(application: Application) -> dict:
+def _expected(application: Application, today: date) -> dict | None:
+    """The expected decision as the case page shows it (portal/forecast/expectation.py)."""
+    found = forecast.expectation_of(application, case_status.clock_of(application, today), today)
+    if found is None:
+        return None
+    body = {
+        "state": found.state,
+        "computed_on": found.computed_on.isoformat(),
+        "window_weeks": found.window_weeks,
+    }
+    if found.estimate is not None:
+        body.update(
+            most_likely=found.estimate.most_likely.isoformat(),
+            earliest=found.estimate.earliest.isoformat(),
+            latest=found.estimate.latest.isoformat(),
+            range_percent=found.range_percent,
+            cases_ahead=found.estimate.ahead,
+        )
+    return body
+
+
+def application_json(application: Application, expected: bool = False) -> dict:
+    """The case; with `expected`, its expected decision too (one case at a time: it reads the
+    kind's recent history)."""
     today = clock.today()
     documents = documents_of(application)
     body = {
@@ -59,6 +83,7 @@ def application_json(application: Application) -> dict:
         "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
         "fee_cents": application.fee_cents,
         "clock": _clock(application, today),
+        "expected_decision": _expected(application, today) if expected else None,
         "documents": [
             {
                 "id": d.id,

@@ -42,7 +42,9 @@ def structured_data(
         obj = context.get(source)
         if obj is None:
             continue
-        for column in obj.__table__.columns.keys():  # noqa: SIM118 - names, not Columns
+        table = getattr(obj, "__table__", None)  # a model, or a plain object of the same facts
+        names = table.columns.keys() if table is not None else vars(obj).keys()
+        for column in names:
             if column.endswith(("_on", "_cents")) or column.endswith("_date"):
                 _collect(f"{source}_{column}", getattr(obj, column), dates, amounts, references)
     data = {

@@ -65,6 +65,30 @@ openapi.schema(
                     "waiting_for_payment": {"type": "boolean"},
                 },
             },
+            "expected_decision": {
+                "type": ["object", "null"],
+                "description": "When the case will most likely be decided (docs/forecast.md), or"
+                " why there is no date: clock_stopped, waiting_for_payment, nothing_comparable."
+                " Only on a single case; null in lists and for drafts and decided cases.",
+                "required": ["state", "computed_on", "window_weeks"],
+                "properties": {
+                    "state": {
+                        "enum": [
+                            "date",
+                            "clock_stopped",
+                            "waiting_for_payment",
+                            "nothing_comparable",
+                        ]
+                    },
+                    "computed_on": {"type": "string", "format": "date"},
+                    "window_weeks": {"type": "integer"},
+                    "most_likely": {"type": "string", "format": "date"},
+                    "earliest": {"type": "string", "format": "date"},
+                    "latest": {"type": "string", "format": "date"},
+                    "range_percent": {"type": "integer"},
+                    "cases_ahead": {"type": "integer"},
+                },
+            },
             "sections": {
                 "type": "array",
                 "items": {
@@ -188,7 +212,9 @@ def submit_problems(application: Application) -> list[dict]:
 
 
 def application_answer(application: Application, status: int = 200):
-    return answer(views.application_json(application), status, views.etag(application))
+    return answer(
+        views.application_json(application, expected=True), status, views.etag(application)
+    )
 
 
 openapi.operation(
