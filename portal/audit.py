@@ -84,6 +84,7 @@ class AuditAction(StrEnum):
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATION_NOT_CONSIDERED = "application.not_considered"  # fee not paid (issue 17)
     APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"

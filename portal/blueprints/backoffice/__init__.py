@@ -73,6 +73,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     decisions,
     fees,
     insight,
+    not_considered,
     organisations,
     replies,
     routes,
