@@ -213,6 +213,10 @@ def test_an_mt940_statement_pays_by_reference_in_the_text(client, finance):
         ),
         (camt(entry("Z1", "10.00", ustrd="x"), iban="NL02ABNA0123456789"), "another account"),
         (b"<" + b" " * 3000, "larger than 5 MB"),  # the limit is lowered to 2,000 bytes
+        (
+            camt(entry("Z5", "10.00", ustrd="x"), entry("Z6", "10.00", ustrd="y")),
+            "too many transactions",
+        ),
         (camt(entry("Z2", "0.00", ustrd="x")), "zero or less"),
         (camt(entry("Z3", "-5.00", ustrd="x")), "zero or less"),
         (camt(entry("Z4", "10.00", ustrd="x", ccy="USD")), "other than euro"),
@@ -225,6 +229,7 @@ def test_an_mt940_statement_pays_by_reference_in_the_text(client, finance):
         "external-entity",
         "iban",
         "too-big",
+        "too-many",  # the limit is lowered to 2 transactions (with the good one: 3)
         "zero",
         "negative",
         "currency",
@@ -235,6 +240,8 @@ def test_a_bad_statement_is_refused_with_its_own_message_and_nothing_stored(
 ):
     if says.startswith("larger"):
         monkeypatch.setattr(statements, "MAX_BYTES", 2000)
+    if says.startswith("too many"):
+        monkeypatch.setattr(statements, "MAX_TRANSACTIONS", 2)
     case = unpaid()
     good = entry("G1", "5080.00", ref=case.reference)
     if data.startswith(b"<?xml") and b"Z" in data and b"<Stmt>" in data:

@@ -50,6 +50,9 @@ REFUSED = {
         "statement)."
     ),
     "too_big": _l("The file is larger than 5 MB: import the statement of one day at a time."),
+    "too_many": _l(
+        "The statement has too many transactions for one import: import one day at a time."
+    ),
     "wrong_account": _l("This statement is for another account, not the IND's fee account."),
     "not_positive": _l("The statement has an amount of zero or less: nothing was imported."),
     "currency": _l(
