@@ -153,6 +153,7 @@ MATCH_REASON = {
     "overpaid": _l("More than the fee"),
     "partial": _l("Part of the fee: waits for the rest"),
     "no_payment_to_reverse": _l("A reversal without a payment to turn back"),
+    "combined": _l("One transfer for several cases: one transfer pays one fee"),
 }
 TASK_STATUS = {
     "not_started": _l("Not yet started"),
