@@ -120,6 +120,17 @@ def latest(fee: Fee) -> OnlinePayment | None:
     )
 
 
+def not_booked(limit: int = 200) -> list[OnlinePayment]:
+    """Payments made online but not booked on their fee (paid otherwise meanwhile, case
+    closed): listed for finance beside the bank statement's manual matching."""
+    return db.session.scalars(
+        select(OnlinePayment)
+        .where(OnlinePayment.not_booked_reason.is_not(None))
+        .order_by(OnlinePayment.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def refuse(reason: str, payment_id: str) -> None:
     """Log and audit a status update the portal does not accept (nothing else changes)."""
     log.warning("payment provider: status update refused (%s) for %r", reason, payment_id[:80])

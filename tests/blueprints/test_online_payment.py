@@ -22,8 +22,8 @@ from portal.models import (
     OrgRole,
     PaidVia,
 )
-from tests.support.auth import sign_in, sign_out
-from tests.support.factories import MembershipFactory, member
+from tests.support.auth import sign_in, sign_out, staff_sign_in
+from tests.support.factories import MembershipFactory, UserFactory, member
 from tests.support.mollie_stub import API_KEY, MollieStub
 from tests.support.pages import get_page
 
@@ -237,3 +237,23 @@ def test_readers_see_no_button_and_others_get_404(client, mollie):
     token = get_page(client, "/dashboard").csrf()
     assert client.post(url, data={"csrf_token": token}).status_code == 404
     assert client.get(f"/payments/applications/{application.id}").status_code == 404
+
+
+def test_paid_online_after_a_transfer_is_kept_for_finance_not_booked_twice(client, mollie):
+    application = submitted(client, member(persons_employed=200))
+    pay_online(client, application)
+    payment = db.session.scalars(db.select(OnlinePayment)).one()
+    fee = db.session.scalars(db.select(Fee)).one()
+    fee.paid_on, fee.received_cents, fee.paid_via = clock.today(), 508000, PaidVia.TRANSFER
+    db.session.flush()
+    mollie.set_status(payment.provider_id, "paid")
+    assert mollie.notify(payment.provider_id, client).status_code == 200
+    assert db.session.scalar(db.select(Fee.received_cents)) == 508000  # not twice
+    assert db.session.scalar(db.select(OnlinePayment.not_booked_reason)) == "already_paid"
+    sign_out(client)
+    staff_sign_in(client, UserFactory(supervisor=True))
+    client.get("/language/en")
+    listed = get_page(client, "/backoffice/fees/statements").soup.select_one("#online-not-booked")
+    text = listed.get_text(" ", strip=True)
+    assert payment.provider_id in text and application.reference in text
+    assert "The fee was paid already" in text

@@ -15,6 +15,7 @@ from portal.fees import reconcile
 from portal.fees import records as fee_records
 from portal.forms import EmptyForm
 from portal.models import StatementEntry
+from portal.payments import mollie
 from portal.permissions import Permission, staff_requires
 from portal.residence.presentation import person_of
 
@@ -80,6 +81,7 @@ def _statements_page(form, status=200, match=None):
         "backoffice/statements.html",
         form=form,
         entries=reconcile.manual_list(),
+        online_not_booked=mollie.not_booked(),
         match=match or {},
     ), status
 
