@@ -108,6 +108,11 @@ class Config:
     # Absolute links in e-mails (no request to take the host from in background work).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Online payment of fees (portal/payments/): Mollie's API key turns it on; the endpoint
+    # only for tests (a stub of Mollie's API on 127.0.0.1), never set in production.
+    MOLLIE_API_KEY = os.environ.get("MOLLIE_API_KEY")
+    MOLLIE_API_ENDPOINT = os.environ.get("MOLLIE_API_ENDPOINT")
+
     # Letters
     LETTER_SENDER = "Immigratie- en Naturalisatiedienst"
 

@@ -84,6 +84,7 @@ class AuditAction(StrEnum):
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATION_NOT_CONSIDERED = "application.not_considered"  # fee not paid (issue 17)
     APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
@@ -95,6 +96,8 @@ class AuditAction(StrEnum):
     FEE_PAYMENT_UNDONE = "fee.payment_undone"
     FEE_REMINDED = "fee.reminded"
     FEE_STATEMENT_IMPORTED = "fee.statement_imported"
+    FEE_ONLINE_STARTED = "fee.online_started"  # a payment created at the provider
+    FEE_ONLINE_REFUSED = "fee.online_refused"  # a provider status update not accepted
     # Letters
     LETTER_ISSUED = "letter.issued"
     # E-mail notices (portal/notices/; events before 0020_todo say letter_notice.subscribed

@@ -51,6 +51,7 @@ STATUS = {
     ApplicationStatus.GRANTED: _l("Granted"),
     ApplicationStatus.REFUSED: _l("Refused"),
     ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+    ApplicationStatus.NOT_CONSIDERED: _l("Not considered"),
 }
 # What a step of a case's timeline was (portal/cases/status.event_activity).
 ACTIVITY = {
@@ -63,6 +64,7 @@ ACTIVITY = {
     "granted": _l("Granted"),
     "refused": _l("Refused"),
     "withdrawn": _l("Withdrawn"),
+    "not_considered": _l("Not considered"),
 }
 ORGANISATION_KIND = {
     OrganisationKind.EMPLOYER: _l("Employer"),
@@ -84,6 +86,7 @@ LETTER_KIND = {
     LetterKind.FEE_LETTER: _l("Fee to pay"),
     LetterKind.PAYMENT_RECEIVED: _l("Payment received"),
     LetterKind.FEE_REMINDER: _l("Reminder: fee not paid"),
+    LetterKind.NOT_CONSIDERED: _l("Application not considered: fee not paid"),
     LetterKind.RESIDENCE_DECISION: _l("Decision on a residence application"),
     LetterKind.REMINDER_OVERDUE_REPORT: _l("Reminder: report overdue"),
     LetterKind.EXTENSION_REMINDER: _l("Reminder: permit expires"),
@@ -138,16 +141,19 @@ FEE_STATE = {
     "due": _l("Due"),
     "overdue": _l("Overdue"),
     "paid": _l("Paid"),
+    "closed": _l("No longer due"),
 }
 # Why a statement entry is listed for manual matching (portal/fees/reconcile.py).
 MATCH_REASON = {
     "unknown_reference": _l("No case with this payment reference"),
     "already_paid": _l("The fee was paid already"),
     "case_closed": _l("The case is decided or withdrawn"),
+    "not_considered": _l("The case was not considered (fee not paid in time)"),
     "amount_not_set": _l("The amount of the fee has not been set"),
     "overpaid": _l("More than the fee"),
     "partial": _l("Part of the fee: waits for the rest"),
     "no_payment_to_reverse": _l("A reversal without a payment to turn back"),
+    "combined": _l("One transfer for several cases: one transfer pays one fee"),
 }
 TASK_STATUS = {
     "not_started": _l("Not yet started"),

@@ -147,8 +147,7 @@ for _role in (StaffRole.REVIEWER, StaffRole.SUPERVISOR):
 # members, mandates, the profile). Reading stays. The 403 page says why (errors/error.html).
 FROZEN_WITHHELD = frozenset(_ADMINISTRATOR - _READER) | {Permission.LETTER_REPLY}
 
-# Endpoints anyone may reach, signed in or not.
-PUBLIC_ENDPOINTS = frozenset(
+PUBLIC_ENDPOINTS = frozenset(  # endpoints anyone may reach, signed in or not
     {
         "static",
         "public.home",
@@ -181,6 +180,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "oidc.sponsor_callback",
         "oidc.staff_start",
         "oidc.staff_callback",
+        "payments.webhook",  # the provider's status update: an id, fetched to check (issue 17)
     }
 ) | {"api.token", "api.openapi_json", "api.docs"}  # the API: bearer tokens, not sessions
 

@@ -119,16 +119,24 @@ def register_i18n(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from portal.identity import sessions as session_policy
+    from portal.payments import checkout_origin
 
     session_policy.init_app(app)
+
+    # "Pay online" posts to the portal, which redirects to the provider's checkout: browsers
+    # apply form-action to that redirect, so the configured provider's origin (only) is allowed.
     csp = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "object-src 'none'; base-uri 'none'; form-action 'self'{checkout}; "
+        "frame-ancestors 'none'"
     )
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", csp)
+        checkout = checkout_origin(app.config)
+        response.headers.setdefault(
+            "Content-Security-Policy", csp.format(checkout=f" {checkout}" if checkout else "")
+        )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -152,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.oidc import bp as oidc_bp
     from portal.blueprints.organisation import bp as organisation_bp
+    from portal.blueprints.payments import bp as payments_bp
     from portal.blueprints.people import bp as people_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.residence import bp as residence_bp
@@ -171,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
         student_import_bp,
         duties_bp,
         api_bp,
+        payments_bp,
     ):
         app.register_blueprint(blueprint)
     oauth.init_app(app)

@@ -88,3 +88,20 @@ def test_the_open_request_stopped_the_clock_on_the_day_it_was_asked(demo, client
     assert "days left" not in text
     todo = get_page(client, "/todo").soup.select("#todo-list li[data-kind=letter]")
     assert len(todo) == 1
+
+
+def test_the_demo_has_a_paid_and_an_unpaid_fee_and_the_sample_statement_pays_the_unpaid(demo):
+    """Issue 17: one paid and one unpaid fee; `flask fees sample-statement` matches the open."""
+    from portal.fees.sample import sample_statement
+    from portal.models import Fee
+
+    fees = db.session.scalars(db.select(Fee)).all()
+    paid = [fee for fee in fees if fee.paid_on is not None]
+    open_fees = [fee for fee in fees if fee.paid_on is None]
+    assert paid and open_fees
+    assert all(fee.amount_cents for fee in open_fees)  # payable: an amount and a date to pay by
+    statement = sample_statement()
+    for fee in open_fees:
+        assert fee.application.reference in statement
+    for fee in paid:
+        assert fee.application.reference not in statement

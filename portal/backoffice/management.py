@@ -205,6 +205,7 @@ ACTIVITY_BY_STATUS = {
     ApplicationStatus.GRANTED: "Granted",
     ApplicationStatus.REFUSED: "Refused",
     ApplicationStatus.WITHDRAWN: "Withdrawn",
+    ApplicationStatus.NOT_CONSIDERED: "Not considered",
 }
 
 

@@ -22,7 +22,11 @@ def next_steps(application, case_clock, today: date) -> list[str]:
     status = application.status
     if status == ApplicationStatus.DRAFT:
         return [_("This is a draft. Nothing happens until you submit it.")]
-    if status in (ApplicationStatus.GRANTED, ApplicationStatus.REFUSED):
+    if status in (
+        ApplicationStatus.GRANTED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.NOT_CONSIDERED,
+    ):
         decided = (
             portal_clock.local_date(application.decided_at) if application.decided_at else today
         )

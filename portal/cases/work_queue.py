@@ -23,6 +23,7 @@ DECIDED_STATUSES = (
     ApplicationStatus.GRANTED,
     ApplicationStatus.REFUSED,
     ApplicationStatus.WITHDRAWN,
+    ApplicationStatus.NOT_CONSIDERED,
 )
 AT_RISK_DAYS = 14
 CASE_HANDLERS = (StaffRole.REVIEWER, StaffRole.SUPERVISOR)

@@ -19,7 +19,7 @@ from portal.cases.errors import CaseError
 from portal.extensions import db
 from portal.fees.records import PAYABLE_STATUSES
 from portal.letters.issuing import issue_letter
-from portal.models import Application, Fee, LetterKind, PaidVia
+from portal.models import Application, ApplicationStatus, Fee, LetterKind, PaidVia
 from portal.residence.presentation import person_of
 
 
@@ -35,6 +35,7 @@ class NotPayable(CaseError):
 ALREADY_PAID = "already_paid"
 AMOUNT_NOT_SET = "amount_not_set"
 CASE_CLOSED = "case_closed"
+NOT_CONSIDERED = "not_considered"
 OVERPAID = "overpaid"
 
 
@@ -42,6 +43,8 @@ def check_payable(fee: Fee, cents: int) -> None:
     """Raise NotPayable when `cents` cannot simply be booked on the fee."""
     if fee.paid_on is not None:
         raise NotPayable(ALREADY_PAID)
+    if fee.application.status == ApplicationStatus.NOT_CONSIDERED:
+        raise NotPayable(NOT_CONSIDERED)
     if fee.application.status not in PAYABLE_STATUSES:
         raise NotPayable(CASE_CLOSED)
     if fee.amount_cents is None:

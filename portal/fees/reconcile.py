@@ -35,6 +35,7 @@ REFERENCE = re.compile(r"([A-Z]{2})-?(\d{4})-?(\d{6})-?([A-Z])")
 UNKNOWN_REFERENCE = "unknown_reference"
 PARTIAL = "partial"
 NO_PAYMENT_TO_REVERSE = "no_payment_to_reverse"
+COMBINED = "combined"  # one transfer naming several cases: one transfer pays one fee
 
 
 class AlreadyImported(Exception):
@@ -47,10 +48,15 @@ class ImportResult:
     counts: dict = field(default_factory=dict)
 
 
-def find_reference(text: str) -> str | None:
+def find_references(text: str) -> list[str]:
+    """The case references in the text, each once, in order."""
     compact = re.sub(r"\s+", "", text or "").upper()
-    match = REFERENCE.search(compact)
-    return "-".join(match.groups()) if match else None
+    return list(dict.fromkeys("-".join(m.groups()) for m in REFERENCE.finditer(compact)))
+
+
+def find_reference(text: str) -> str | None:
+    found = find_references(text)
+    return found[0] if found else None
 
 
 def import_statement(data: bytes, filename: str, actor: User) -> ImportResult:
@@ -124,6 +130,8 @@ def _book(record: BankStatement, transaction: Transaction, actor: User) -> Entry
             entry.outcome = EntryOutcome.REVERSED
     elif not transaction.credit:
         entry.outcome = EntryOutcome.DEBIT
+    elif len(find_references(transaction.reference)) > 1:
+        entry.outcome, entry.reason = EntryOutcome.MANUAL, COMBINED
     elif fee is None:
         entry.outcome, entry.reason = EntryOutcome.MANUAL, UNKNOWN_REFERENCE
     else:

@@ -64,6 +64,7 @@ class FeeCode:
     DUE = "due"
     OVERDUE = "overdue"
     PAID = "paid"
+    CLOSED = "closed"  # not paid, and no longer due: the case was decided, withdrawn or set aside
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ def state_of(fee: Fee | None, today: date | None = None) -> FeeState:
         return FeeState(FeeCode.NONE)
     if fee.paid_on is not None:
         return FeeState(FeeCode.PAID, fee.amount_cents, fee.due_on, fee.paid_on, fee.received_cents)
+    if fee.application.status not in PAYABLE_STATUSES:
+        return FeeState(FeeCode.CLOSED, fee.amount_cents, fee.due_on, None, fee.received_cents)
     if fee.amount_cents is None:
         return FeeState(FeeCode.AMOUNT_TO_BE_SET)
     today = today or clock.today()

@@ -35,6 +35,8 @@ class ApplicationStatus(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
+    # Set aside: the fee was not paid after the reminder's term (portal/fees/not_considered.py).
+    NOT_CONSIDERED = "not_considered"
 
 
 OPEN_STATUSES = (

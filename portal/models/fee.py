@@ -104,3 +104,28 @@ class StatementEntry(db.Model):
 
     statement = relationship("BankStatement")
     application = relationship("Application")
+
+
+class OnlinePayment(db.Model):
+    """A payment started online with the payment provider (portal/payments/): its id there,
+    the amount asked and the status last fetched. A status update names only the provider's id:
+    an id without a row here was not created by the portal and is refused."""
+
+    __tablename__ = "online_payment"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fee_id: Mapped[int] = mapped_column(ForeignKey("fee.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String(64), unique=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # the provider's word: open, paid, expired…
+    checkout_url: Mapped[str] = mapped_column(String(500))
+    # Set once, when the paid payment was handled (compare-and-set: a replay books nothing).
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Paid but not booked on the fee (paid otherwise meanwhile, case closed): for finance.
+    not_booked_reason: Mapped[str | None] = mapped_column(String(40))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    fee = relationship("Fee")

@@ -24,6 +24,7 @@ class LetterKind(StrEnum):
     # Fees (issue 17): the payment arrived and the decision period runs from it.
     PAYMENT_RECEIVED = "payment_received"
     FEE_REMINDER = "fee_reminder"
+    NOT_CONSIDERED = "not_considered"  # buiten behandeling: fee not paid (issue 17)
     RESIDENCE_DECISION = "residence_decision"
     REMINDER_OVERDUE_REPORT = "reminder_overdue_report"
     EXTENSION_REMINDER = "extension_reminder"

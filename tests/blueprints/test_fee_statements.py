@@ -90,6 +90,7 @@ def test_every_kind_of_entry_is_matched_listed_or_undone(client, finance):
     decided = unpaid(status=ApplicationStatus.GRANTED)
     over = unpaid()
     reversed_case = unpaid()
+    first, second = unpaid(), unpaid()
     statement = camt(
         entry("E1", "5080.00", ref=exact.reference),
         # In free text, with spaces and lower case.
@@ -110,6 +111,8 @@ def test_every_kind_of_entry_is_matched_listed_or_undone(client, finance):
             booked="2026-12-03",
         ),
         entry("E11", "12.50", ustrd="bank costs", credit=False),
+        # One transfer for two fees (one transfer pays one fee): listed, neither booked.
+        entry("E13", "10160.00", ustrd=f"leges {first.reference} en {second.reference}"),
     )
     response = upload(client, statement)
     assert response.status_code == 302, Page(response).text[:800]
@@ -139,7 +142,9 @@ def test_every_kind_of_entry_is_matched_listed_or_undone(client, finance):
         "E9": ("paid", None),
         "E10": ("reversed", None),
         "E11": ("debit", None),
+        "E13": ("manual", "combined"),
     }
+    assert fee_of(first).received_cents == 0 and fee_of(second).received_cents == 0
     page = get_page(client, "/backoffice/fees/statements")
     listed = page.soup.select_one("#manual-matching").get_text(" ", strip=True)
     for says in (
@@ -147,6 +152,7 @@ def test_every_kind_of_entry_is_matched_listed_or_undone(client, finance):
         "The case is decided or withdrawn",
         "More than the fee",
         "No case with this payment reference",
+        "One transfer for several cases",
     ):
         assert says in listed
     letters = db.session.scalars(
@@ -161,7 +167,7 @@ def test_every_kind_of_entry_is_matched_listed_or_undone(client, finance):
     response = upload(client, statement)
     assert response.status_code == 409
     assert "imported already" in Page(response).field_error("statement")
-    assert db.session.scalar(db.select(db.func.count()).select_from(StatementEntry)) == 11
+    assert db.session.scalar(db.select(db.func.count()).select_from(StatementEntry)) == 12
     # A new file with an entry seen before: the entry changes nothing.
     assert (
         upload(
@@ -172,7 +178,7 @@ def test_every_kind_of_entry_is_matched_listed_or_undone(client, finance):
         ).status_code
         == 302
     )
-    assert db.session.scalar(db.select(db.func.count()).select_from(StatementEntry)) == 12
+    assert db.session.scalar(db.select(db.func.count()).select_from(StatementEntry)) == 13
 
 
 MT940 = """:20:STATEMENT1
@@ -213,6 +219,10 @@ def test_an_mt940_statement_pays_by_reference_in_the_text(client, finance):
         ),
         (camt(entry("Z1", "10.00", ustrd="x"), iban="NL02ABNA0123456789"), "another account"),
         (b"<" + b" " * 3000, "larger than 5 MB"),  # the limit is lowered to 2,000 bytes
+        (
+            camt(entry("Z5", "10.00", ustrd="x"), entry("Z6", "10.00", ustrd="y")),
+            "too many transactions",
+        ),
         (camt(entry("Z2", "0.00", ustrd="x")), "zero or less"),
         (camt(entry("Z3", "-5.00", ustrd="x")), "zero or less"),
         (camt(entry("Z4", "10.00", ustrd="x", ccy="USD")), "other than euro"),
@@ -225,6 +235,7 @@ def test_an_mt940_statement_pays_by_reference_in_the_text(client, finance):
         "external-entity",
         "iban",
         "too-big",
+        "too-many",  # the limit is lowered to 2 transactions (with the good one: 3)
         "zero",
         "negative",
         "currency",
@@ -235,6 +246,8 @@ def test_a_bad_statement_is_refused_with_its_own_message_and_nothing_stored(
 ):
     if says.startswith("larger"):
         monkeypatch.setattr(statements, "MAX_BYTES", 2000)
+    if says.startswith("too many"):
+        monkeypatch.setattr(statements, "MAX_TRANSACTIONS", 2)
     case = unpaid()
     good = entry("G1", "5080.00", ref=case.reference)
     if data.startswith(b"<?xml") and b"Z" in data and b"<Stmt>" in data:

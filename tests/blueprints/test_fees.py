@@ -14,7 +14,7 @@ from portal.models import Application, AuditEvent, Fee, Letter, LetterKind, Staf
 from portal.reference import ReferenceDataMissing
 from portal.residence import rules as residence_rules
 from tests.support.auth import sign_in, sign_out, staff_sign_in
-from tests.support.casework import act
+from tests.support.casework import act, answer_checklist
 from tests.support.factories import ApplicationFactory, UserFactory, member
 from tests.support.pages import get_page
 from tests.support.residence import fill_in, recognise
@@ -120,6 +120,12 @@ def test_staff_set_an_amount_reference_data_lacks_and_the_fee_letter_goes_out(cl
     reviewer = UserFactory(staff_role=StaffRole.REVIEWER)
     staff_sign_in(client, reviewer)
     client.get("/language/en")
+    # No grant while the amount is not set, every checklist item met or not.
+    act(client, application, "/claim")
+    answer_checklist(client, application)
+    confirm = get_page(client, f"/backoffice/cases/{application.id}/grant")
+    blockers = confirm.soup.select_one("#grant-blockers").get_text(" ", strip=True)
+    assert "The amount of the fee has not been set" in blockers
     for typed, says in [
         ("abc", "Enter the amount in euros, for example 423 or 423,00"),
         ("0,00", "Enter an amount above zero"),

@@ -5,6 +5,7 @@ tools (axe-core, vnu-jar: `npm ci`) are missing, these tests skip with the reaso
 (CI=true), where a missing tool is a failure.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -127,11 +128,24 @@ class LiveServer:
 def live_server(tmp_path_factory, worker_id):
     """The portal on a fresh migrated SQLite database with demo data (a LiveServer); one per
     pytest-xdist worker."""
+    with run_live_server(tmp_path_factory, f"live-server-{worker_id}") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def run_live_server(tmp_path_factory, name: str, env_extra: dict | None = None):
+    """Start `python -m tests.browser.live_server` (its log in test-artifacts/<name>.log) with
+    `env_extra` added to its environment; yield the LiveServer; stop it."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / f"live-server-{worker_id}.log"
+    log_path = ARTIFACTS / f"{name}.log"
     db_file = tmp_path_factory.mktemp("live") / "live.db"
     database_url = f"sqlite:///{db_file}"
-    env = {**os.environ, "TEST_DATABASE_URL": database_url, "PORTAL_ENV": "test"}
+    env = {
+        **os.environ,
+        "TEST_DATABASE_URL": database_url,
+        "PORTAL_ENV": "test",
+        **(env_extra or {}),
+    }
     log = open(log_path, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.live_server"],

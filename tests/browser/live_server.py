@@ -7,6 +7,7 @@ names the throwaway database; the port is printed as the first line of stdout.
 """
 
 import contextlib
+import os
 import sys
 import threading
 
@@ -30,7 +31,10 @@ def main() -> None:
         long_values.add()  # 200-character names, long e-mail addresses, IBANs (issue 19)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # LIVE_SERVER_PORT: a fixed port, where the address must be known before the start (the
+    # payment journey's PUBLIC_BASE_URL); else any free port.
+    port = int(os.environ.get("LIVE_SERVER_PORT", "0"))
+    server = make_server("127.0.0.1", port, app, threaded=True)
     print(server.server_port, flush=True)
     # Stop when the test process closes our stdin (or ends).
     threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()

@@ -15,6 +15,7 @@ from portal.fees import reconcile
 from portal.fees import records as fee_records
 from portal.forms import EmptyForm
 from portal.models import StatementEntry
+from portal.payments import mollie
 from portal.permissions import Permission, staff_requires
 from portal.residence.presentation import person_of
 
@@ -50,6 +51,9 @@ REFUSED = {
         "statement)."
     ),
     "too_big": _l("The file is larger than 5 MB: import the statement of one day at a time."),
+    "too_many": _l(
+        "The statement has too many transactions for one import: import one day at a time."
+    ),
     "wrong_account": _l("This statement is for another account, not the IND's fee account."),
     "not_positive": _l("The statement has an amount of zero or less: nothing was imported."),
     "currency": _l(
@@ -77,6 +81,7 @@ def _statements_page(form, status=200, match=None):
         "backoffice/statements.html",
         form=form,
         entries=reconcile.manual_list(),
+        online_not_booked=mollie.not_booked(),
         match=match or {},
     ), status
 
