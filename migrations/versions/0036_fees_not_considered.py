@@ -3,8 +3,8 @@
 Downgrade refuses while a case is not considered (its status cannot be stored under the old
 CHECK) and removes the not_considered letters.
 
-Revision ID: 0034_fees_not_considered
-Revises: 0033_fees_online
+Revision ID: 0036_fees_not_considered
+Revises: 0035_fees_online
 Create Date: 2026-12-05 02:00:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0034_fees_not_considered'
-down_revision = '0033_fees_online'
+revision = '0036_fees_not_considered'
+down_revision = '0035_fees_online'
 branch_labels = None
 depends_on = None
 
