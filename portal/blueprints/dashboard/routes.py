@@ -6,10 +6,9 @@ from portal.blueprints.dashboard import bp
 from portal.cases import listing
 from portal.cases import status as case_status
 from portal.cases.lifecycle import category_states
-from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import ApplicationStatus
-from portal.notices import bounces, preferences
+from portal.notices import bounces
 from portal.organisations import kvk
 from portal.permissions import Permission, requires
 
@@ -23,22 +22,23 @@ def index():
     )
     applications = [row.application for row in rows]
     today = clock.today()
+    todo_items = todo.items(_scope(), today)
     return render_template(
         "dashboard/index.html",
-        todo_items=todo.items(_scope(), today),
+        todo_items=todo_items,
         today=today,
         organisation=organisation,
         categories=category_states(organisation),
         rows=rows,
         unread=_unread(),
-        needing_action=letter_status.count_needing_action(
-            organisation.id, today, visibility.clause(visibility.of_context(g.context))
-        )
+        # The to-do list's letters to answer are the letters that need action (the same rule
+        # and visibility: portal/todo/providers.py), so they are not counted a second time.
+        needing_action=sum(item.count for item in todo_items if item.kind == "letter")
         if g.context.can(Permission.LETTER_READ)
         else 0,
         clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
-        bounced=len(bounces.marked(preferences.addresses_of_organisation(organisation)))
+        bounced=bounces.count_of_organisation(organisation)
         if not g.context.on_behalf and g.context.can(Permission.PROFILE_EDIT)
         else 0,
         frozen_peers=(
