@@ -114,7 +114,10 @@ def select_locale() -> str:
 
 
 def register_i18n(app: Flask) -> None:
+    from portal import translating
+
     babel.init_app(app, locale_selector=select_locale)
+    translating.init_app(app, babel)
 
 
 def register_security(app: Flask) -> None:
@@ -207,6 +210,22 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("errors/error.html", code=500), 500
 
 
+def _bytecode_cache(app: Flask) -> None:
+    """Compiled templates kept in instance/jinja-cache: a new worker loads them instead of
+    compiling every template again (no effect on a warm worker, which keeps them in memory)."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.instance_path) / "jinja-cache"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return
+    if os.access(folder, os.W_OK):
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def register_template_helpers(app: Flask) -> None:
     from portal import formatting
     from portal.cases.status import event_activity
@@ -215,6 +234,7 @@ def register_template_helpers(app: Flask) -> None:
 
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
+    _bytecode_cache(app)
 
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["before_full_stop"] = formatting.before_full_stop
