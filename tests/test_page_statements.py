@@ -109,6 +109,16 @@ def test_the_sponsors_pages_read_little_and_write_nothing(app, signed_in, name):
     assert "Set-Cookie" not in response.headers  # nothing in the session changed either
 
 
+def test_only_pages_counted_here_read_without_the_write_lock(app, signed_in):
+    """On SQLite these pages begin their transaction DEFERRED (portal/setup.py): each must be
+    one this module proves writes nothing."""
+    from portal.setup import READ_ONLY_ENDPOINTS
+
+    adapter = app.url_map.bind("localhost")
+    counted = {adapter.match(path.split("?")[0])[0] for path in pages(signed_in).values()}
+    assert counted == READ_ONLY_ENDPOINTS
+
+
 def test_the_counter_notices_a_write_and_a_query_during_rendering(app, signed_in):
     """The listener sees what it must: the letter page marks an unread letter read (a write),
     and a template that loads a relationship queries while it renders."""
