@@ -53,9 +53,11 @@ def sign_in(client, email: str, password: str) -> None:
         from portal.models import User
 
         with client.application.app_context():
-            secret = db.session.scalar(select(User.totp_secret).where(User.email == email))
+            user = db.session.scalar(select(User).where(User.email == email))
+            step = max(int(time.time()) // 30, (user.totp_last_step or 0) + 1)  # never reused
+            code = totp(user.totp_secret).generate_otp(step)
         html = client.get(location).get_data(as_text=True)
-        client.post(location, data={"csrf_token": csrf(html), "code": totp(secret).now()})
+        client.post(location, data={"csrf_token": csrf(html), "code": code})
     assert client.get("/dashboard").status_code == 200, "not signed in"
 
 

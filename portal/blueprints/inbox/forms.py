@@ -27,7 +27,8 @@ class KeptSelect(Select):
 
     def __call__(self, field, **kwargs):
         choices = field.choices
-        if not isinstance(choices, tuple) or field.data not in {v for v, _label in choices}:
+        chosen = field.data is None or field.data in {v for v, _label in choices}
+        if not isinstance(choices, tuple) or not chosen:
             return super().__call__(field, **kwargs)
         key = (id(choices), field.id, field.name, field.data, tuple(sorted(kwargs.items())))
         if key not in self.drawn:
