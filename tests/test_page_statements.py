@@ -23,9 +23,11 @@ CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNO
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 # Issue 20: session with user and organisation, to-do items, page rows, counters.
 MOST = 4
-# The dashboard still reads each to-do kind's fact where that fact is computed (one statement
-# per provider, portal/todo/providers.py): its own, larger budget until those are one query.
-DASHBOARD_MOST = 12
+# The dashboard: session, page rows and counters (one statement each), then its to-do list, whose
+# providers each read their own fact where that fact is computed (portal/todo/providers.py):
+# letters to answer, permits (three more when one is in its extension window), drafts,
+# sanctions, fees. Issue 20 asks for 4: the to-do list in one statement is still to do.
+DASHBOARD_MOST = 8
 
 
 @contextmanager

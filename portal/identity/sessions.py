@@ -9,8 +9,9 @@ an ordinary page view writes nothing; it moves only once it is SEEN_RESOLUTION s
 the cookie is not re-signed and re-sent on every request (the idle timeout can only end a
 session that much *earlier*, never later).
 
-One statement loads the session record's user with their memberships and organisations
-(`load_user`): every signed-in request starts with one round trip, not two.
+One statement loads the session record's user with their memberships, organisations and the
+organisations' recognitions (`load_user`): every signed-in request starts with one round
+trip, not two.
 """
 
 import hashlib
@@ -24,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import User, UserSession
+from portal.models import Membership, Organisation, User, UserSession
 from portal.models.base import utcnow
 
 SESSION_ID_KEY = "_sid"
@@ -98,7 +99,13 @@ def load_user(user_id: str) -> User | None:
                 UserSession.token_hash == _hash(token),
                 UserSession.revoked_at.is_(None),
             )
-            .options(joinedload(User.memberships))  # and their organisations (joined too)
+            # Their organisations are joined too (Membership.organisation), with the
+            # organisations' recognitions: what the acting context and the overview read.
+            .options(
+                joinedload(User.memberships)
+                .joinedload(Membership.organisation)
+                .joinedload(Organisation.recognitions)
+            )
         )
         .unique()
         .one_or_none()

@@ -46,20 +46,22 @@ def marked(addresses) -> dict[str, MailBounce]:
     return result
 
 
-def count_of_organisation(organisation) -> int:
+def count_expression(organisation):
     """How many of the organisation's addresses (members' and the contact's, as
-    `preferences.addresses_of_organisation`) have an open bounce: one statement."""
+    `preferences.addresses_of_organisation`) have an open bounce, as a scalar subquery."""
     members = (
         select(func.lower(func.trim(User.email)))
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.organisation_id == organisation.id)
     )
     contact = [normalise(organisation.email)] if organisation.email else []
-    return db.session.scalar(
-        select(func.count(func.distinct(MailBounce.address))).where(
+    return (
+        select(func.count(func.distinct(MailBounce.address)))
+        .where(
             MailBounce.cleared_at.is_(None),
             or_(MailBounce.address.in_(members), MailBounce.address.in_(contact)),
         )
+        .scalar_subquery()
     )
 
 
