@@ -264,7 +264,7 @@ def fetch(url: str, cookie: str) -> tuple[int, str]:
         url, headers={"Cookie": cookie, "User-Agent": USER_AGENT}
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        return response.status, response.read().decode()
+        return response.status, response.read().decode(errors="replace")
 
 
 def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> dict:

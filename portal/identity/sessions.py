@@ -17,11 +17,12 @@ trip, not two.
 import hashlib
 import secrets
 import time
+from functools import cache
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -85,31 +86,34 @@ def revoke_all(user_id: int) -> None:
     )
 
 
+@cache
+def _user_of_session():
+    """The user of a session record still standing, built once (bound per request): with
+    their memberships, organisations (Membership.organisation is joined) and the
+    organisations' recognitions — what the acting context and the overview read."""
+    return (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.revoked_at.is_(None),
+        )
+        .options(
+            joinedload(User.memberships)
+            .joinedload(Membership.organisation)
+            .joinedload(Organisation.recognitions)
+        )
+    )
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user of this cookie while its session record stands."""
     token = session.get(SESSION_ID_KEY)
     if not isinstance(token, str) or not user_id.isdigit() or len(user_id) > 18:
         return None
-    return (
-        db.session.scalars(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                User.id == int(user_id),
-                UserSession.token_hash == _hash(token),
-                UserSession.revoked_at.is_(None),
-            )
-            # Their organisations are joined too (Membership.organisation), with the
-            # organisations' recognitions: what the acting context and the overview read.
-            .options(
-                joinedload(User.memberships)
-                .joinedload(Membership.organisation)
-                .joinedload(Organisation.recognitions)
-            )
-        )
-        .unique()
-        .one_or_none()
-    )
+    parameters = {"user_id": int(user_id), "token_hash": _hash(token)}
+    return db.session.scalars(_user_of_session(), parameters).unique().one_or_none()
 
 
 def _absolute_seconds() -> float:
