@@ -43,6 +43,7 @@ REPORT_LUA = Path(__file__).with_name("wrk_report.lua")
 
 
 SMALL_ORGANISATION_USER = "university@demo.example"  # a demo organisation with a few letters
+SMALL_ORGANISATION_LETTERS = 30  # one full inbox page (25) and a few
 
 
 def seed(database_url: str, letters: int, reseed: bool = True) -> dict:
@@ -115,6 +116,16 @@ def seed(database_url: str, letters: int, reseed: bool = True) -> dict:
             db.session.execute(
                 insert(Letter), letter_rows(employer.id, min(10_000, letters - chunk), chunk)
             )
+        # The small organisation: a full first page, so that both inboxes draw as many rows and
+        # the comparison is about the number of letters stored, not the rows drawn.
+        small = db.session.scalar(select(User).where(User.email == SMALL_ORGANISATION_USER))
+        small_id = small.memberships[0].organisation_id
+        have = db.session.scalar(
+            select(db.func.count()).select_from(Letter).where(Letter.organisation_id == small_id)
+        )
+        if have < SMALL_ORGANISATION_LETTERS:
+            more = letter_rows(small_id, SMALL_ORGANISATION_LETTERS - have, 1)
+            db.session.execute(insert(Letter), more)
         mine = db.session.scalars(
             select(Letter.id).where(Letter.organisation_id == employer.id).order_by(Letter.id)
         ).all()
