@@ -37,6 +37,9 @@ class Config:
     SESSION_COOKIE_NAME = "portal_session"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # absolute limit, seconds
+    # The cookie is sent again only when the session changed (last-seen moves once a minute:
+    # portal/identity/sessions.py); its expiry outlasts the absolute limit counted from sign-in.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     HSTS = False
 

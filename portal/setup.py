@@ -3,7 +3,7 @@
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from jinja2 import StrictUndefined
 from sqlalchemy import event
@@ -23,15 +23,29 @@ def sqlite_connect(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
+# Pages that write nothing (tests/test_page_statements.py proves it for each): on SQLite their
+# transaction begins DEFERRED, so two workers read at once instead of taking turns for the
+# write lock (should one write after all, SQLite's "database is locked" gives the 409 page).
+READ_ONLY_ENDPOINTS = frozenset({"dashboard.index", "inbox.index", "inbox.pdf"})
+
+
+def _reads_only() -> bool:
+    return (
+        has_request_context()
+        and request.method in ("GET", "HEAD")
+        and request.endpoint in READ_ONLY_ENDPOINTS
+    )
+
+
 def sqlite_begin(connection) -> None:
-    """SQLite: every transaction takes the write lock when it begins (IMMEDIATE). A deferred
+    """SQLite: every other transaction takes the write lock when it begins (IMMEDIATE). A deferred
     transaction that read and then writes cannot wait for another writer (SQLite answers
     "database is locked" at once, to avoid a deadlock); one that begins IMMEDIATE waits its
     turn (the busy timeout), then reads what the other committed — two staff acting on one case
     at once get "someone else changed this case", not an error. SQLite is the embedded default:
     one writer at a time is what it offers anyway."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
 
 
 def _sqlite_busy_timeout(app: Flask) -> None:
@@ -114,7 +128,10 @@ def select_locale() -> str:
 
 
 def register_i18n(app: Flask) -> None:
+    from portal import translating
+
     babel.init_app(app, locale_selector=select_locale)
+    translating.init_app(app, babel)
 
 
 def register_security(app: Flask) -> None:
@@ -217,6 +234,22 @@ def register_errorhandlers(app: Flask) -> None:
         return render_template("errors/error.html", code=500), 500
 
 
+def _bytecode_cache(app: Flask) -> None:
+    """Compiled templates kept in instance/jinja-cache: a new worker loads them instead of
+    compiling every template again (no effect on a warm worker, which keeps them in memory)."""
+    import os
+
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.instance_path) / "jinja-cache"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return
+    if os.access(folder, os.W_OK):
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def register_template_helpers(app: Flask) -> None:
     from portal import formatting
     from portal.cases.status import event_activity
@@ -225,6 +258,7 @@ def register_template_helpers(app: Flask) -> None:
 
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
+    _bytecode_cache(app)
 
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["before_full_stop"] = formatting.before_full_stop

@@ -135,7 +135,9 @@ def test_signed_in_pages_carry_the_idle_warning_for_the_script(client):
     page = get_page(client, "/dashboard")
     warning = page.soup.find(id="session-warning")
     assert warning.has_attr("hidden")  # without JavaScript it never shows
-    assert warning["data-idle-seconds"] == "1200" and warning["data-warning-seconds"] == "120"
+    # The seconds left of the idle timeout (last-seen moves once a minute, not on every page).
+    assert 1140 <= int(warning["data-idle-seconds"]) <= 1200
+    assert warning["data-warning-seconds"] == "120"
     assert "signed out in 2 minutes" in warning.get_text(" ")
     form = warning.find("form")
     assert form["action"] == "/account/session"
@@ -204,6 +206,21 @@ def test_removing_a_member_ends_their_sessions_at_once(app, client):
     response = theirs.get("/dashboard")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
     assert open_sessions(colleague) == 0
+
+
+def test_last_seen_moves_once_a_minute_and_the_warning_counts_from_it(client):
+    sign_in(client, member(OrgRole.SUBMITTER))
+    client.get("/dashboard")  # the first page after sign-in stores its CSRF token
+    shift(client, "_seen", 50)
+    before = stored(client, "_seen")
+    response = client.get("/dashboard")
+    assert "Set-Cookie" not in response.headers  # nothing changed: the cookie is not re-sent
+    assert stored(client, "_seen") == before
+    warning = get_page(client, "/dashboard").soup.find(id="session-warning")
+    assert 1140 <= int(warning["data-idle-seconds"]) <= 1150
+    shift(client, "_seen", 10)  # a minute old now
+    client.get("/dashboard")
+    assert stored(client, "_seen") > before
 
 
 def test_an_ordinary_page_view_writes_nothing(client):

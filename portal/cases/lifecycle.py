@@ -27,7 +27,7 @@ from portal.models import (
 from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.organisations import kvk
-from portal.oversight.status import effective_status
+from portal.oversight.status import applied_clause, effective_status
 
 
 class AlreadyRecognised(CaseError):
@@ -60,17 +60,15 @@ class NotAwaitingReply(CaseError):
     """No request for information is open on this case (answered already, or never asked)."""
 
 
-def category_states(organisation: Organisation) -> dict[Category, str]:
-    """For each category: 'granted', 'suspended', 'withdrawn', 'applied' or 'none'."""
+def category_states(organisation: Organisation, applied=None) -> dict[Category, str]:
+    """For each category: 'granted', 'suspended', 'withdrawn', 'applied' or 'none'
+    (`applied`: the categories applied for, when read already with `applied_clause`)."""
     states = dict.fromkeys(Category, "none")
-    open_categories = db.session.scalars(
-        select(Application.category).where(
-            Application.organisation_id == organisation.id,
-            Application.kind == ApplicationKind.RECOGNITION,
-            Application.status.in_(OPEN_STATUSES[1:]),
+    if applied is None:
+        applied = db.session.scalars(
+            select(Application.category).where(applied_clause(organisation))
         )
-    )
-    for category in open_categories:
+    for category in applied:
         states[category] = "applied"
     for recognition in organisation.recognitions:
         # A suspension whose last day has passed counts as granted (oversight.effective_status).

@@ -5,20 +5,28 @@ only a random id for it, when the session began and when it was last used. The u
 accepts a cookie only while its record is not revoked, so sign-out, "sign out everywhere", a
 new password and being removed from a team end the session at once, for every process and for
 every copy of the cookie. Nothing is cached between requests. Last-seen stays in the cookie, so
-an ordinary page view writes nothing.
+an ordinary page view writes nothing; it moves only once it is SEEN_RESOLUTION seconds old, so
+the cookie is not re-signed and re-sent on every request (the idle timeout can only end a
+session that much *earlier*, never later).
+
+One statement loads the session record's user with their memberships, organisations and the
+organisations' recognitions (`load_user`): every signed-in request starts with one round
+trip, not two.
 """
 
 import hashlib
 import secrets
 import time
+from functools import cache
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import User, UserSession
+from portal.models import Membership, Organisation, User, UserSession
 from portal.models.base import utcnow
 
 SESSION_ID_KEY = "_sid"
@@ -27,6 +35,8 @@ SEEN_KEY = "_seen"
 KEPT_KEYS = ("lang",)
 # Looking at the warning page is not activity: it must not keep the session alive by itself.
 PASSIVE_ENDPOINTS = frozenset({"static", "account.session_status"})
+# Last-seen is moved when it is at least this old (seconds).
+SEEN_RESOLUTION = 60
 
 
 def reset_session() -> None:
@@ -76,20 +86,34 @@ def revoke_all(user_id: int) -> None:
     )
 
 
+@cache
+def _user_of_session():
+    """The user of a session record still standing, built once (bound per request): with
+    their memberships, organisations (Membership.organisation is joined) and the
+    organisations' recognitions — what the acting context and the overview read."""
+    return (
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.revoked_at.is_(None),
+        )
+        .options(
+            joinedload(User.memberships)
+            .joinedload(Membership.organisation)
+            .joinedload(Organisation.recognitions)
+        )
+    )
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user of this cookie while its session record stands."""
     token = session.get(SESSION_ID_KEY)
     if not isinstance(token, str) or not user_id.isdigit() or len(user_id) > 18:
         return None
-    return db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == int(user_id),
-            UserSession.token_hash == _hash(token),
-            UserSession.revoked_at.is_(None),
-        )
-    )
+    parameters = {"user_id": int(user_id), "token_hash": _hash(token)}
+    return db.session.scalars(_user_of_session(), parameters).unique().one_or_none()
 
 
 def _absolute_seconds() -> float:
@@ -105,8 +129,20 @@ def seconds_left() -> int:
     return max(0, int(min(idle_end, absolute_end) - now))
 
 
+def idle_seconds_left() -> int:
+    """Seconds until the idle timeout, for the warning's script (last-seen may lag a little)."""
+    idle_end = session.get(SEEN_KEY, 0) + current_app.config["SESSION_IDLE_TIMEOUT"]
+    return max(0, int(idle_end - time.time()))
+
+
 def touch() -> None:
     session[SEEN_KEY] = int(time.time())
+
+
+def _touch_when_stale() -> None:
+    """Activity: move last-seen, but only once it is SEEN_RESOLUTION seconds old."""
+    if time.time() - session.get(SEEN_KEY, 0) >= SEEN_RESOLUTION:
+        touch()
 
 
 def _expired() -> str | None:
@@ -131,7 +167,7 @@ def enforce():
     reason = _expired()
     if reason is None:
         if request.endpoint not in PASSIVE_ENDPOINTS:
-            touch()
+            _touch_when_stale()
         return None
     staff = current_user.is_staff
     end()
@@ -155,3 +191,4 @@ def enforce():
 
 def init_app(app) -> None:
     app.before_request(enforce)
+    app.jinja_env.globals["idle_seconds_left"] = idle_seconds_left

@@ -62,59 +62,58 @@ def decide_state(
     return ActionState(LetterAction.LAPSED, respond_by)
 
 
-def _answered_on(letter_ids: list[int]) -> dict[int, date]:
-    """The day each of these letters was first answered, for those that were."""
-    if not letter_ids:
+def _facts(letters) -> dict[int, tuple[date | None, bool]]:
+    """For each letter that asks something: the day it was first answered (a reply sent in
+    the portal, or a clock suspension it started that ended on or before its respond-by date)
+    and whether its case is open — in one statement, whatever the number of letters."""
+    asking = sorted({letter.id for letter in letters if letter.respond_by is not None})
+    if not asking:
         return {}
-    answered: dict[int, date] = {}
-    for letter_id, first in db.session.execute(
-        select(CaseReply.letter_id, func.min(CaseReply.created_at))
-        .where(CaseReply.letter_id.in_(letter_ids))
-        .group_by(CaseReply.letter_id)
-    ):
-        answered[letter_id] = clock.local_date(first)
-    for letter_id, ended_on in db.session.execute(
-        select(ClockSuspension.letter_id, func.min(ClockSuspension.ended_on))
+    first_reply = (
+        select(func.min(CaseReply.created_at))
+        .where(CaseReply.letter_id == Letter.id)
+        .correlate(Letter)
+        .scalar_subquery()
+    )
+    suspension_ended = (
+        select(func.min(ClockSuspension.ended_on))
         .where(
-            ClockSuspension.letter_id.in_(letter_ids),
+            ClockSuspension.letter_id == Letter.id,
             ClockSuspension.ended_on.is_not(None),
             ClockSuspension.ended_on <= ClockSuspension.respond_by,
         )
-        .group_by(ClockSuspension.letter_id)
-    ):
-        if letter_id not in answered or ended_on < answered[letter_id]:
-            answered[letter_id] = ended_on
-    return answered
-
-
-def _open_cases(application_ids: set[int]) -> set[int]:
-    if not application_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Application.id).where(
-                Application.id.in_(sorted(application_ids)),
-                Application.status.in_(OPEN_STATUSES),
-            )
-        )
+        .correlate(Letter)
+        .scalar_subquery()
     )
+    case_open = (
+        exists()
+        .where(Application.id == Letter.application_id, Application.status.in_(OPEN_STATUSES))
+        .correlate(Letter)
+    )
+    facts = {}
+    for letter_id, replied_at, ended_on, open_case in db.session.execute(
+        select(Letter.id, first_reply, suspension_ended, case_open).where(Letter.id.in_(asking))
+    ):
+        replied_on = clock.local_date(replied_at) if replied_at else None
+        answered = [day for day in (replied_on, ended_on) if day is not None]
+        facts[letter_id] = (min(answered, default=None), bool(open_case))
+    return facts
 
 
 def states_for(letters, today: date | None = None) -> dict[int, ActionState]:
-    """The action state of each letter, by id: three queries whatever the number of letters."""
+    """The action state of each letter, by id: one query whatever the number of letters."""
     today = today or clock.today()
-    asking = [letter for letter in letters if letter.respond_by is not None]
-    answered = _answered_on([letter.id for letter in asking])
-    open_cases = _open_cases({x.application_id for x in asking if x.application_id is not None})
-    return {
-        letter.id: decide_state(
+    facts = _facts(letters)
+    states = {}
+    for letter in letters:
+        answered_on, open_case = facts.get(letter.id, (None, True))
+        states[letter.id] = decide_state(
             letter.respond_by,
-            answered.get(letter.id),
-            letter.application_id is None or letter.application_id in open_cases,
+            answered_on,
+            letter.application_id is None or open_case,
             today,
         )
-        for letter in letters
-    }
+    return states
 
 
 def state_of(letter: Letter, today: date | None = None) -> ActionState:
@@ -153,15 +152,3 @@ def needing_action(organisation_id: int, today: date, scope=None):
     if scope is not None:
         query = query.where(scope)
     return query.order_by(Letter.respond_by, Letter.id)
-
-
-def count_needing_action(organisation_id: int, today: date, scope=None) -> int:
-    """`scope`: the letters the user may see (portal/letters/visibility.clause); None: all."""
-    query = (
-        select(func.count())
-        .select_from(Letter)
-        .where(Letter.organisation_id == organisation_id, needs_action_clause(today))
-    )
-    if scope is not None:
-        query = query.where(scope)
-    return db.session.scalar(query)

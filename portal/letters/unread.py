@@ -133,6 +133,15 @@ def by_category(organisation_id: int, user_id: int) -> dict[str | None, int]:
     return {(category or None): count for category, count in rows}
 
 
+def total_expression(organisation_id: int, user_id: int):
+    """`total` as a scalar subquery, to read beside other counters in one statement."""
+    return (
+        select(func.coalesce(func.sum(InboxUnread.unread), 0))
+        .where(InboxUnread.user_id == user_id, InboxUnread.organisation_id == organisation_id)
+        .scalar_subquery()
+    )
+
+
 def total(organisation_id: int, user_id: int) -> int:
     return sum(by_category(organisation_id, user_id).values())
 

@@ -4,13 +4,13 @@ the organisation's administrators, skipped by every notice while marked."""
 import logging
 import smtplib
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portal import audit, mail
 from portal.audit import AuditAction
 from portal.extensions import db
-from portal.models import MailBounce
+from portal.models import MailBounce, Membership, User
 from portal.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,25 @@ def marked(addresses) -> dict[str, MailBounce]:
     ):
         result.setdefault(bounce.address, bounce)
     return result
+
+
+def count_expression(organisation):
+    """How many of the organisation's addresses (members' and the contact's, as
+    `preferences.addresses_of_organisation`) have an open bounce, as a scalar subquery."""
+    members = (
+        select(func.lower(func.trim(User.email)))
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id)
+    )
+    contact = [normalise(organisation.email)] if organisation.email else []
+    return (
+        select(func.count(func.distinct(MailBounce.address)))
+        .where(
+            MailBounce.cleared_at.is_(None),
+            or_(MailBounce.address.in_(members), MailBounce.address.in_(contact)),
+        )
+        .scalar_subquery()
+    )
 
 
 def deliverable(addresses) -> list[str]:

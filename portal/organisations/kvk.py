@@ -88,6 +88,16 @@ def with_number(kvk_number: str) -> list[Organisation]:
     ).all()
 
 
+def frozen_count_expression(kvk_number: str):
+    """How many organisations `frozen_with_number` gives, as a scalar subquery."""
+    return (
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.kvk_number == kvk_number, Organisation.frozen_at.is_not(None))
+        .scalar_subquery()
+    )
+
+
 def frozen_with_number(kvk_number: str) -> list[Organisation]:
     return db.session.scalars(
         select(Organisation)

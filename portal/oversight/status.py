@@ -9,13 +9,14 @@ from portal import clock
 from portal.extensions import db
 from portal.models import (
     Application,
+    ApplicationKind,
     Organisation,
     Recognition,
     RecognitionStatus,
     Report,
     Sanction,
 )
-from portal.models.application import ApplicationStatus
+from portal.models.application import OPEN_STATUSES, ApplicationStatus
 from portal.organisations import kvk
 
 REPORTS_SHOWN = 50
@@ -128,3 +129,13 @@ def effective_status(recognition: Recognition, on: date | None = None) -> Recogn
     ):
         return RecognitionStatus.GRANTED
     return recognition.status
+
+
+def applied_clause(organisation):
+    """Recognition applications submitted and not yet decided: 'applied' in the dashboard's
+    states of recognition (cases/lifecycle.category_states)."""
+    return and_(
+        Application.organisation_id == organisation.id,
+        Application.kind == ApplicationKind.RECOGNITION,
+        Application.status.in_(OPEN_STATUSES[1:]),
+    )

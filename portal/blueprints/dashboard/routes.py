@@ -1,16 +1,18 @@
 from flask import g, render_template
 from flask_login import current_user
+from sqlalchemy import exists, literal, select
 
 from portal import clock, todo
 from portal.blueprints.dashboard import bp
 from portal.cases import listing
 from portal.cases import status as case_status
 from portal.cases.lifecycle import category_states
-from portal.letters import status as letter_status
+from portal.extensions import db
 from portal.letters import visibility
-from portal.models import ApplicationStatus
-from portal.notices import bounces, preferences
+from portal.models import Application, ApplicationStatus, Category
+from portal.notices import bounces
 from portal.organisations import kvk
+from portal.oversight.status import applied_clause
 from portal.permissions import Permission, requires
 
 
@@ -23,30 +25,55 @@ def index():
     )
     applications = [row.application for row in rows]
     today = clock.today()
+    todo_items = todo.items(_scope(), today)
+    counters = _counters(organisation)
     return render_template(
         "dashboard/index.html",
-        todo_items=todo.items(_scope(), today),
+        todo_items=todo_items,
         today=today,
         organisation=organisation,
-        categories=category_states(organisation),
+        categories=category_states(
+            organisation, applied=[c for c in Category if counters[f"applied_{c.value}"]]
+        ),
         rows=rows,
-        unread=_unread(),
-        needing_action=letter_status.count_needing_action(
-            organisation.id, today, visibility.clause(visibility.of_context(g.context))
-        )
+        unread=counters["unread"],
+        # The to-do list's letters to answer are the letters that need action (the same rule
+        # and visibility: portal/todo/providers.py), so they are not counted a second time.
+        needing_action=sum(item.count for item in todo_items if item.kind == "letter")
         if g.context.can(Permission.LETTER_READ)
         else 0,
         clocks={a.id: case_status.clock_of(a, today) for a in applications},
         draft=ApplicationStatus.DRAFT,
-        bounced=len(bounces.marked(preferences.addresses_of_organisation(organisation)))
-        if not g.context.on_behalf and g.context.can(Permission.PROFILE_EDIT)
-        else 0,
-        frozen_peers=(
-            kvk.frozen_with_number(organisation.kvk_number)
-            if organisation.is_verified and g.context.can(Permission.ORGANISATION_TAKE_OVER)
-            else []
-        ),
+        bounced=counters["bounced"],
+        frozen_peers=counters["frozen"],
     )
+
+
+def _counters(organisation) -> dict:
+    """The overview's numbers in one statement: the acting user's unread letters (as far as
+    they may see letters), addresses whose mail bounced (for the organisation's own
+    administrators), frozen organisations with the same KvK number (for whoever may take them
+    over) and the categories of recognition applied for. Each expression is its domain's."""
+    context = g.context
+    none = literal(0)
+    columns = {
+        "unread": visibility.unread_total_expression(
+            visibility.of_context(context), current_user.id
+        )
+        if context.can(Permission.LETTER_READ)
+        else none,
+        "bounced": bounces.count_expression(organisation)
+        if not context.on_behalf and context.can(Permission.PROFILE_EDIT)
+        else none,
+        "frozen": kvk.frozen_count_expression(organisation.kvk_number)
+        if organisation.is_verified and context.can(Permission.ORGANISATION_TAKE_OVER)
+        else none,
+    }
+    for category in Category:
+        applied = exists().where(applied_clause(organisation), Application.category == category)
+        columns[f"applied_{category.value}"] = applied
+    row = db.session.execute(select(*(c.label(name) for name, c in columns.items()))).one()
+    return row._asdict()
 
 
 def _scope() -> todo.Scope:
@@ -60,11 +87,3 @@ def todo_page():
     return render_template(
         "dashboard/todo.html", todo_items=todo.items(_scope(), today), today=today
     )
-
-
-def _unread() -> int:
-    """The acting user's unread letters, as far as they may see letters at all."""
-    if not g.context.can(Permission.LETTER_READ):
-        return 0
-    viewer = visibility.of_context(g.context)
-    return sum(visibility.unread_by_category(viewer, current_user.id).values())

@@ -10,8 +10,30 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import Select
 
 from portal.forms import BaseForm, IsoDateField
+
+
+class KeptSelect(Select):
+    """A long select drawn once per set of choices, chosen value and attributes, then reused:
+    the inbox's kinds of letter and categories are the same on every request (their choices
+    are kept per language: helpers.prepare_filter_form). Only a value among the choices is
+    kept, so what is typed in the URL cannot grow the store."""
+
+    def __init__(self):
+        super().__init__()
+        self.drawn = {}
+
+    def __call__(self, field, **kwargs):
+        choices = field.choices
+        chosen = field.data is None or field.data in {v for v, _label in choices}
+        if not isinstance(choices, tuple) or not chosen:
+            return super().__call__(field, **kwargs)
+        key = (id(choices), field.id, field.name, field.data, tuple(sorted(kwargs.items())))
+        if key not in self.drawn:
+            self.drawn[key] = super().__call__(field, **kwargs)
+        return self.drawn[key]
 
 
 class FilterForm(BaseForm):
@@ -21,8 +43,8 @@ class FilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search in subject and text"))
-    kind = SelectField(_l("Kind of letter"), choices=[], validate_choice=False)
-    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    kind = SelectField(_l("Kind of letter"), choices=[], validate_choice=False, widget=KeptSelect())
+    category = SelectField(_l("Category"), choices=[], validate_choice=False, widget=KeptSelect())
     person = StringField(_l("Person (name or V-number)"))
     application = StringField(_l("Case reference"))
     period_from = IsoDateField(_l("Issued from"), validators=[Optional()], format="%Y-%m-%d")

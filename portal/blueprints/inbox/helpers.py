@@ -54,13 +54,25 @@ def category_label(value: str | None):
     return value.replace("_", " ").capitalize()
 
 
+# The filter's choices, translated, per language: the same for every request (issue 20).
+_CHOICES: dict[str, tuple[tuple, tuple]] = {}
+
+
 def prepare_filter_form(form) -> None:
+    from flask_babel import get_locale
     from flask_babel import gettext as _
 
-    form.kind.choices = [("", _("All kinds"))] + [
-        (k.value, LETTER_KIND.get(k, k.value)) for k in LetterKind
-    ]
-    form.category.choices = [("", _("All categories"))] + category_choices()
+    language = str(get_locale())
+    if language not in _CHOICES:
+        kinds = [("", _("All kinds"))] + [
+            (k.value, LETTER_KIND.get(k, k.value)) for k in LetterKind
+        ]
+        categories = [("", _("All categories"))] + category_choices()
+        _CHOICES[language] = tuple(
+            tuple((value, str(label)) for value, label in choices)
+            for choices in (kinds, categories)
+        )
+    form.kind.choices, form.category.choices = _CHOICES[language]
 
 
 def inbox_filter(form, organisation_id: int) -> tuple[InboxFilter, bool]:

@@ -149,9 +149,9 @@ def mark_unread(letter_id: int):
 @bp.get("/<int:letter_id>/pdf")
 @requires(Permission.LETTER_READ)
 def pdf(letter_id: int):
+    """The stored PDF as issued. Writes nothing: the letter page, where the download link is,
+    marked the letter read already; "Mark as read" is its own POST."""
     letter = get_letter_or_404(letter_id, with_pdf=True)
-    service.mark_read(letter, current_user)
-    db.session.commit()
     filename = f"{letter.kind.value}-{letter.id}.pdf"
     return Response(
         letter.pdf,

