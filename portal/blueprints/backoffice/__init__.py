@@ -73,6 +73,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     decisions,
     fees,
     insight,
+    letters,
     organisations,
     replies,
     routes,
