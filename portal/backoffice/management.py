@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from xml.sax.saxutils import quoteattr
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from portal import charts
 from portal.backoffice.audit_log import local_midnight
 from portal.cases.work_queue import QUEUE_STATUSES
 from portal.clock import AMSTERDAM
@@ -191,6 +194,30 @@ def figures(today: date, start: date, end: date) -> Figures:
         kinds=list(by_kind.values()),
         weeks=weeks,
         median_days=_median(decided, total),
+    )
+
+
+def decisions_chart(figures: Figures) -> charts.Chart:
+    """Granted and refused per ISO week of the period, as stacked bars (and their table)."""
+    return charts.bars(
+        _("Decisions per week"),
+        _(
+            "Granted and refused applications per ISO week, from %(start)s up to and including"
+            " %(end)s.",
+            start=format_date(figures.start, "medium"),
+            end=format_date(figures.end, "medium"),
+        ),
+        categories=[
+            charts.Category(
+                f"W{week.week:02d}", f"W{week.week:02d} ({format_date(week.monday, 'medium')})"
+            )
+            for week in figures.weeks
+        ],
+        series=[
+            charts.Series(_("Granted"), [week.granted for week in figures.weeks]),
+            charts.Series(_("Refused"), [week.refused for week in figures.weeks]),
+        ],
+        stacked=True,
     )
 
 

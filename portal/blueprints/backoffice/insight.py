@@ -142,10 +142,12 @@ def management_information():
     if not request.args:  # show the default period in the fields
         form.period_from.data, form.period_to.data = start, end
     today = clock.today()
+    figures = management.figures(today, start, end)
     return render_template(
         "backoffice/management.html",
         form=form,
-        figures=management.figures(today, start, end),
+        figures=figures,
+        decisions_chart=management.decisions_chart(figures),
         today=today,
         export_args={"period_from": start.isoformat(), "period_to": end.isoformat()},
     )
