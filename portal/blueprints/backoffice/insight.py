@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import audit, clock, filter_tokens
 from portal.audit import AuditAction
-from portal.backoffice import audit_labels, audit_log, management
+from portal.backoffice import audit_labels, audit_log, management, management_charts, weekly
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.insight_forms import AuditSearchForm, ManagementPeriodForm
 from portal.csv_io import write_csv
@@ -143,11 +143,17 @@ def management_information():
         form.period_from.data, form.period_to.data = start, end
     today = clock.today()
     figures = management.figures(today, start, end)
+    flow = weekly.flow(today, start, end)
     return render_template(
         "backoffice/management.html",
         form=form,
         figures=figures,
-        decisions_chart=management.decisions_chart(figures),
+        flow=flow,
+        decisions_chart=management_charts.decisions_chart(figures),
+        in_and_decided_chart=management_charts.in_and_decided_chart(flow, start, end),
+        backlog_chart=management_charts.backlog_chart(flow, start, end),
+        in_time_chart=management_charts.in_time_chart(flow, start, end),
+        kinds_chart=management_charts.kinds_chart(flow, start, end),
         today=today,
         export_args={"period_from": start.isoformat(), "period_to": end.isoformat()},
     )
