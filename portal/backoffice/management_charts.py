@@ -83,7 +83,10 @@ def backlog_chart(flow: Flow, start, end) -> charts.Chart:
     )
 
 
-def in_time_chart(flow: Flow, start, end) -> charts.Chart:
+def in_time_chart(flow: Flow, start, end) -> charts.Chart | None:
+    """None when no decision in the period had a statutory deadline (nothing to draw)."""
+    if not flow.with_deadline:
+        return None
     return charts.lines(
         _("Share decided within the statutory period per week"),
         _(

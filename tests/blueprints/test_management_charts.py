@@ -124,3 +124,16 @@ def test_numbers_are_written_the_dutch_way(client, history):
     assert page.soup.find(id="total-in-time").get_text(strip=True) == "66,7% (2 / 3)"
     # Days to decision 10, 17 and 13: the median 13,0, not 13.0.
     assert page.soup.find(id="total-median").get_text(strip=True) == "13,0"
+
+
+def test_without_decisions_the_share_is_said_not_drawn(client):
+    staff_sign_in(client, UserFactory(supervisor=True))
+    client.get("/language/en")
+    page = get_page(client, "/backoffice/management")
+    assert page.soup.find(id="in-time-none").get_text() == (
+        "No decision in the period had a statutory deadline."
+    )
+    assert page.soup.find("figure", id="in-time-per-week") is None
+    assert page.soup.find("figure", id="in-time-per-type") is None
+    assert page.soup.find("figure", id="backlog") is not None
+    assert page.soup.find(id="total-in-time").get_text(strip=True) == "–"
