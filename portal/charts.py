@@ -103,10 +103,10 @@ class Chart:
     bottom: int = MARGIN_TOP + PLOT_HEIGHT
 
     def cell(self, value) -> str:
-        return "–" if value is None else _number(value)
+        return "–" if value is None else number(value)
 
 
-def _number(value: float | int) -> str:
+def number(value: float | int) -> str:
     if isinstance(value, float) and not value.is_integer():
         return format_decimal(value, format="#,##0.0")
     return format_decimal(int(value), format="#,##0")
@@ -129,7 +129,7 @@ def _scale(values: list[float]) -> tuple[list[Tick], float]:
     ticks = nice_ticks(max(values, default=0))
     top = ticks[-1]
     return [
-        Tick(value, MARGIN_TOP + PLOT_HEIGHT * (1 - value / top), _number(value)) for value in ticks
+        Tick(value, MARGIN_TOP + PLOT_HEIGHT * (1 - value / top), number(value)) for value in ticks
     ], top
 
 
@@ -139,7 +139,7 @@ def _labels(categories: list[Category], centres: list[float]) -> list[tuple[floa
 
 
 def _say(series: Series, category: Category, value, unit: str) -> str:
-    amount = "–" if value is None else _number(value)
+    amount = "–" if value is None else number(value)
     return f"{series.label}, {category.full}: {amount}{' ' + unit if unit else ''}"
 
 

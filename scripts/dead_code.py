@@ -24,6 +24,8 @@ IGNORE_DECORATORS = [
     "@*.route",
     "@*.get",
     "@*.post",
+    "@*.put",
+    "@*.delete",
     "@*.command",
     "@*.before_request",
     "@*.before_app_request",

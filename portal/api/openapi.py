@@ -71,6 +71,11 @@ SCHEMAS = {
 }
 
 
+def schema(name: str, definition: dict) -> None:
+    """A component schema, declared by the module whose routes use it."""
+    SCHEMAS[name] = definition
+
+
 def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> None:
     responses = {
         "401": {
@@ -83,6 +88,10 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
         },
         "404": {
             "description": "Not found",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
+        "429": {
+            "description": "Rate limit of the client reached (see the RateLimit-* headers)",
             "content": {"application/problem+json": {"schema": PROBLEM}},
         },
         **spec.pop("responses", {}),

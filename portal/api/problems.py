@@ -23,6 +23,14 @@ TITLES = {
     "already_archived": _l("This person is already archived."),
     "rate_limited": _l("Too many calls. Wait and try again."),
     "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
+    "too_large": _l("The request body is too large."),
+    "not_allowed": _l("Your organisation cannot file this application."),
+    "not_a_draft": _l("This application is not a draft any more."),
+    "incomplete": _l("The application cannot be submitted yet."),
+    "documents_rejected": _l("The document was not accepted."),
+    "not_withdrawable": _l("This application can no longer be withdrawn."),
+    "report_refused": _l("The report was not accepted."),
+    "no_structured_data": _l("This letter was issued before letters kept their data."),
 }
 
 

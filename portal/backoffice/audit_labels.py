@@ -123,6 +123,7 @@ ACTION = {
     AuditAction.STAFF_EVENT_LOG_EXPORTED: _l("Event log exported"),
     AuditAction.STAFF_LETTER_VIEWED: _l("Letter viewed by staff"),
     AuditAction.STAFF_ORGANISATION_VIEWED: _l("Organisation viewed by staff"),
+    AuditAction.STAFF_TRIAGE_RULE_CHANGED: _l("Triage rule changed"),
 }
 
 # The select groups actions by the first part of their code.

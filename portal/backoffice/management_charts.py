@@ -6,6 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal import charts
+from portal.backoffice.management import Figures
 from portal.backoffice.weekly import Flow
 from portal.labels import APPLICATION_KIND
 from portal.models import ApplicationKind
@@ -36,7 +37,7 @@ def _weeks(weeks) -> list[charts.Category]:
     ]
 
 
-def decisions_chart(figures) -> charts.Chart:
+def decisions_chart(figures: Figures) -> charts.Chart:
     """Granted and refused per ISO week of the period, as stacked bars (and their table)."""
     return charts.bars(
         _("Decisions per week"),

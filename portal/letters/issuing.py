@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.formatting import BABEL_LOCALES, money
 from portal.letters import unread
 from portal.letters.pdf import render_pdf
+from portal.letters.structured import structured_data
 from portal.models import (
     Application,
     ApplicationKind,
@@ -150,6 +151,7 @@ def issue_letter(
     )
     pdf = render_pdf(html)
     person_name, v_number = person_fields(person)
+    issued_on = clock.local_date(issued_at)
     subject = str(module.subject).strip()
     body_text = letter_text(html)
     letter = Letter(
@@ -167,6 +169,16 @@ def issue_letter(
         body_text=body_text,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        structured=structured_data(
+            kind,
+            letter_reference=letter_reference,
+            issued_on=issued_on,
+            application=application,
+            respond_by=respond_by,
+            person_name=person_name,
+            v_number=v_number,
+            context=context,
+        ),
     )
     rendered = db.session.info.get(RENDERED_KEY)
     if rendered is not None:  # a preview is collecting what would be issued

@@ -5,4 +5,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from portal.blueprints.api import people, people_write, routes  # noqa: E402,F401
+from portal.blueprints.api import (  # noqa: E402,F401
+    applications,
+    applications_list,
+    applications_write,
+    fees,
+    letters,
+    people,
+    people_write,
+    reports,
+    routes,
+)
