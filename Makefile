@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := $(if $(shell command -v npm),node_modules/.installed-stamp)
 export FLASK_APP := wsgi.py
 
-.PHONY: help install translations run test lint format extract-messages
+.PHONY: help install translations run test lint format extract-messages screenshots
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,3 +53,6 @@ extract-messages: install ## Extract strings and update the Dutch catalogue
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 	@# No timestamps in the catalogues: they only make merge conflicts.
 	sed -i '/^"POT-Creation-Date: /d; /^"PO-Revision-Date: /d' portal/translations/messages.pot portal/translations/nl/LC_MESSAGES/messages.po
+
+screenshots: translations ## Screenshots at 320 and 1,280 px for docs/accessibility.md (live server, Chromium)
+	$(BIN)/python scripts/screenshots.py

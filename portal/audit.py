@@ -134,6 +134,7 @@ class AuditAction(StrEnum):
     STAFF_CHANGE_REPORT_VIEWED = "staff.change_report.viewed"
     STAFF_DOCUMENT_VIEWED = "staff.document.viewed"
     STAFF_EVENT_LOG_EXPORTED = "staff.event_log.exported"
+    STAFF_LETTER_VIEWED = "staff.letter.viewed"
     STAFF_ORGANISATION_VIEWED = "staff.organisation.viewed"
 
 

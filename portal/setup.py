@@ -261,6 +261,7 @@ def register_template_helpers(app: Flask) -> None:
     _bytecode_cache(app)
 
     app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["before_full_stop"] = formatting.before_full_stop
     app.jinja_env.filters["activity"] = lambda event: ACTIVITY[event_activity(event)]
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""

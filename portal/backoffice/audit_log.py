@@ -26,7 +26,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class AuditQuery:
     actor: str | None = None  # an e-mail address, or part of one
     organisation: str | None = None  # a KvK number, or (part of) the legal name
-    action: str | None = None  # an action, or its start ("staff.case")
+    action: str | None = None  # an action (AuditAction value)
     start: date | None = None  # Amsterdam dates, both inclusive
     end: date | None = None
 
@@ -102,10 +102,6 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _starts(text: str) -> str:
-    return _contains(text)[1:]
-
-
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(), AMSTERDAM)
 
@@ -130,7 +126,7 @@ def _conditions(query: AuditQuery) -> list:
             )
         )
     if query.action:
-        conditions.append(AuditEvent.action.like(_starts(query.action), escape="\\"))
+        conditions.append(AuditEvent.action == query.action)
     if query.start:
         conditions.append(AuditEvent.occurred_at >= local_midnight(query.start))
     if query.end:

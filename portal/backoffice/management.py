@@ -7,12 +7,13 @@ PostgreSQL alike. The event log is streamed: a few hundred cases in memory at a 
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from xml.sax.saxutils import quoteattr
 
 from sqlalchemy import case, func, select
 
 from portal.backoffice.audit_log import local_midnight
+from portal.backoffice.weekly import local_day_counts
 from portal.cases.work_queue import QUEUE_STATUSES
 from portal.clock import AMSTERDAM
 from portal.csv_io import csv_line_writer
@@ -105,27 +106,11 @@ def _median(conditions, count: int) -> float | None:
 
 
 def _local_decision_days(start: date, end: date) -> list[tuple[date, ApplicationStatus, int]]:
-    """Decisions per Amsterdam day: grouped by local date on PostgreSQL; on SQLite (no time
-    zones) by UTC hour, each hour then put on its Amsterdam day here. Bounded by the period."""
-    conditions = _decided_in(start, end)
-    if db.session.get_bind().dialect.name == "postgresql":
-        bucket = func.date(func.timezone("Europe/Amsterdam", Application.decided_at))
-    else:
-        bucket = func.strftime("%Y-%m-%d %H:00:00", Application.decided_at)
-    rows = db.session.execute(
-        select(bucket, Application.status, func.count())
-        .where(*conditions)
-        .group_by(bucket, Application.status)
-    ).all()
-    result = []
-    for value, status, count in rows:
-        if isinstance(value, str) and " " in value:  # SQLite: a UTC hour
-            moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
-            day = moment.astimezone(AMSTERDAM).date()
-        else:
-            day = value if isinstance(value, date) else date.fromisoformat(str(value))
-        result.append((day, ApplicationStatus(status), count))
-    return result
+    """Decisions per Amsterdam day and outcome, bounded by the period."""
+    rows = local_day_counts(
+        Application.decided_at, _decided_in(start, end), by=(Application.status,)
+    )
+    return [(day, ApplicationStatus(status), count) for day, status, count in rows]
 
 
 def _weeks(start: date, end: date) -> list[WeekFigures]:

@@ -4,6 +4,8 @@ Stable and quotable on the phone: ER-2026-000042-K. The check letter catches
 a mistyped digit or two swapped digits.
 """
 
+import re
+
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: no I, O or Q
 PREFIXES = {
     "recognition": "ER",
@@ -31,3 +33,20 @@ def _check_letter(prefix: str, year: int, sequence: int) -> str:
 def make_reference(kind: str, year: int, sequence: int) -> str:
     prefix = PREFIXES[kind]
     return f"{prefix}-{year:04d}-{sequence:06d}-{_check_letter(prefix, year, sequence)}"
+
+
+def parse_reference(text: str) -> str | None:
+    """The case reference typed in `text` (any case, with or without the dashes, the sequence
+    with or without its leading zeros; a missing check letter is computed), written out in
+    full; None when `text` is not shaped like a reference."""
+    match = _TYPED.fullmatch(text.strip().upper())
+    if match is None or match["prefix"] not in PREFIXES.values():
+        return None
+    prefix, year, sequence = match["prefix"], int(match["year"]), int(match["sequence"])
+    letter = match["check"] or _check_letter(prefix, year, sequence)
+    return f"{prefix}-{year:04d}-{sequence:06d}-{letter}"
+
+
+_TYPED = re.compile(
+    r"(?P<prefix>[A-Z]{2})-?(?P<year>[0-9]{4})-?(?P<sequence>[0-9]{1,6})(?:-?(?P<check>[A-Z]))?"
+)

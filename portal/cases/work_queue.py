@@ -6,12 +6,14 @@ apart: no deadline, no penalty exposure."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal import reference
+from portal.cases.references import parse_reference
 from portal.cases.status import reply_received_column
 from portal.extensions import db
-from portal.models import Application, ApplicationStatus, StaffRole, User
+from portal.models import Application, ApplicationStatus, Organisation, StaffRole, User
+from portal.oversight.status import escape_like
 
 # Cases staff work on: submitted and not yet decided.
 QUEUE_STATUSES = (
@@ -38,6 +40,30 @@ class QueueFilter:
     due: str | None = None  # "at_risk", "overdue", or None for all
     reply: str | None = None  # "received": the answer to the latest request has arrived
     order: str | None = None  # "reply": replies received first (oldest first); else deadline
+    search: str | None = None  # a case reference, a KvK number or part of an organisation's name
+
+
+def search_clause(text: str):
+    """The cases `text` names: a case reference (exact, through its unique index; typed with
+    or without dashes and check letter), a KvK number (8 digits: exact, through its index;
+    fewer: its start) or part of the organisation's name. None when nothing was typed.
+    Names and KvK numbers of organisations are not personal data, so they may be in the URL."""
+    text = " ".join(text.split())[:200]
+    if not text:
+        return None
+    reference_typed = parse_reference(text)
+    if reference_typed is not None:
+        return Application.reference == reference_typed
+    if text.isascii() and text.isdigit():
+        kvk = (
+            Organisation.kvk_number == text
+            if len(text) == 8
+            else Organisation.kvk_number.startswith(text)
+        )
+        return Application.organisation_id.in_(select(Organisation.id).where(kvk))
+    name = Organisation.legal_name.ilike(f"%{escape_like(text)}%", escape="\\")
+    trade = Organisation.trade_name.ilike(f"%{escape_like(text)}%", escape="\\")
+    return Application.organisation_id.in_(select(Organisation.id).where(or_(name, trade)))
 
 
 def queue_query(filters: QueueFilter, user: User, today: date):
@@ -47,6 +73,9 @@ def queue_query(filters: QueueFilter, user: User, today: date):
         Application.status.in_(QUEUE_STATUSES), Application.decision_deadline.is_not(None)
     )
     reply_received = reply_received_column()
+    searched = search_clause(filters.search or "")
+    if searched is not None:
+        query = query.where(searched)
     if filters.reply == "received":
         query = query.where(reply_received.is_not(None))
     if filters.kind:
@@ -75,14 +104,18 @@ def queue_query(filters: QueueFilter, user: User, today: date):
     return query.order_by(Application.decision_deadline, Application.id)
 
 
-def waiting_for_payment(limit: int) -> list[Application]:
+def waiting_for_payment(limit: int, search: str | None = None) -> list[Application]:
     """Open cases whose decision period has not started (it runs from payment, and the fee is
-    not paid): listed apart, oldest submission first, with no deadline and no penalty."""
+    not paid): listed apart, oldest submission first, with no deadline and no penalty; the
+    queue's search narrows them too."""
+    query = select(Application).where(
+        Application.status.in_(QUEUE_STATUSES), Application.decision_deadline.is_(None)
+    )
+    searched = search_clause(search or "")
+    if searched is not None:
+        query = query.where(searched)
     return db.session.scalars(
-        select(Application)
-        .where(Application.status.in_(QUEUE_STATUSES), Application.decision_deadline.is_(None))
-        .order_by(Application.submitted_at, Application.id)
-        .limit(limit)
+        query.order_by(Application.submitted_at, Application.id).limit(limit)
     ).all()
 
 

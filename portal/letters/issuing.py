@@ -44,6 +44,11 @@ def _template_context(language: str) -> dict:
     }
 
 
+# When the session holds a list under this key, issue_letter appends each letter's HTML to it
+# (portal/oversight/sanction_preview.py shows it, then rolls the letter back).
+RENDERED_KEY = "portal.letters.rendered"
+
+
 def new_letter_reference() -> str:
     """A letter's own reference, quotable on the phone: BR-7KQ2-M9XD (no I, O, Q, 0 or 1)."""
     chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
@@ -175,6 +180,9 @@ def issue_letter(
             context=context,
         ),
     )
+    rendered = db.session.info.get(RENDERED_KEY)
+    if rendered is not None:  # a preview is collecting what would be issued
+        rendered.append(html)
     if db.session.get_bind().dialect.name == "postgresql":
         letter.search_vector = search_vector_expression(subject, body_text)
     db.session.add(letter)

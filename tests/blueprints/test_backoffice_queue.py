@@ -166,3 +166,50 @@ def test_recognition_and_residence_cases_in_one_queue_filtered_by_type(client):
     assert queue_rows(client, "?kind=eu_blue_card") == []
     row = get_page(client, "/backoffice/").soup.select("tbody tr")[0].get_text(" ", strip=True)
     assert "10 days left" in row and "Highly skilled migrant" in row
+
+
+def test_the_queue_is_searched_by_reference_organisation_name_or_kvk_number(client):
+    from portal.cases.references import make_reference
+
+    first = submitted_case(days_left=20, legal_name="Tulip Research B.V.", kvk_number="12345678")
+    first.reference = make_reference("recognition", 2026, first.id)
+    other = submitted_case(days_left=10, legal_name="Windmill Foods N.V.", kvk_number="87654321")
+    other.reference = make_reference("recognition", 2026, other.id)
+    db.session.flush()
+    staff_sign_in(client, UserFactory(reviewer=True))
+    # The full reference, in lower case, or without its check letter and leading zeros.
+    assert queue_rows(client, f"?q={first.reference.lower()}") == ["Tulip Research B.V."]
+    assert queue_rows(client, f"?q=ER-2026-{first.id}") == ["Tulip Research B.V."]
+    assert queue_rows(client, "?q=87654321") == ["Windmill Foods N.V."]
+    assert queue_rows(client, "?q=1234") == ["Tulip Research B.V."]
+    assert queue_rows(client, "?q=++windmill++") == ["Windmill Foods N.V."]
+    assert queue_rows(client, "?q=b.v.") == ["Tulip Research B.V."]
+    # LIKE wildcards are literal; other filters still apply.
+    assert queue_rows(client, "?q=%25") == []
+    assert queue_rows(client, "?q=tulip&due=at_risk") == []
+    page = get_page(client, "/backoffice/?q=windmill")
+    assert page.soup.select_one("#q")["value"] == "windmill"
+    assert "1 case" in page.text
+
+
+def test_a_too_long_search_is_told_at_the_field(client):
+    submitted_case(legal_name="Any B.V.")
+    staff_sign_in(client, UserFactory(reviewer=True))
+    page = Page(client.get("/backoffice/?q=" + "x" * 201))
+    assert page.status == 400
+    assert page.field_error("q")
+    assert page.soup.select_one("#q")["value"] == "x" * 201
+
+
+def test_the_search_narrows_the_cases_waiting_for_payment_too(client):
+    waiting = submitted_case(legal_name="Unpaid Tulip B.V.")
+    waiting.decision_deadline = None
+    submitted_case(legal_name="Unpaid Windmill B.V.").decision_deadline = None
+    db.session.flush()
+    staff_sign_in(client, UserFactory(reviewer=True))
+    page = get_page(client, "/backoffice/?q=tulip")
+    rows = [
+        r.find_all("td")[1].get_text(strip=True)
+        for r in page.soup.select("#waiting-for-payment tbody tr")
+    ]
+    assert rows == ["Unpaid Tulip B.V."]

@@ -14,6 +14,7 @@ from tests.support.auth import sign_in, staff_sign_in
 from tests.support.factories import MembershipFactory, UserFactory, member, recognise
 from tests.support.letters import pdf_text
 from tests.support.pages import Page, get_page
+from tests.support.sanctions import send_sanction
 
 TODAY = date(2026, 11, 29)
 
@@ -91,7 +92,8 @@ def test_a_disclosure_is_seen_by_staff_and_mitigates_a_warning_once(client, app)
 
     page = get_page(staff, f"/backoffice/organisations/{org.id}/warning")
     assert page.soup.find("input", id=f"mitigating-{disclosure.id}") is not None
-    response = staff.post(
+    response = send_sanction(
+        staff,
         f"/backoffice/organisations/{org.id}/warning",
         data={
             "csrf_token": page.csrf(),
@@ -126,7 +128,8 @@ def test_a_warning_without_a_disclosure_says_nothing_of_it(client, app):
     staff.get("/language/en")
     staff_sign_in(staff, UserFactory(supervisor=True))
     page = get_page(staff, f"/backoffice/organisations/{org.id}/warning")
-    staff.post(
+    send_sanction(
+        staff,
         f"/backoffice/organisations/{org.id}/warning",
         data={"csrf_token": page.csrf(), "category": "labour", "reason": "Something else."},
     )
@@ -146,7 +149,8 @@ def test_another_organisations_disclosure_cannot_be_named(client, app):
     staff = app.test_client()
     staff_sign_in(staff, UserFactory(supervisor=True))
     page = get_page(staff, f"/backoffice/organisations/{org.id}/warning")
-    response = staff.post(
+    response = send_sanction(
+        staff,
         f"/backoffice/organisations/{org.id}/warning",
         data={
             "csrf_token": page.csrf(),

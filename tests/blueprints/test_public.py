@@ -39,7 +39,7 @@ def test_the_accessibility_statement_says_what_the_law_asks_in_both_languages(cl
     ]
     assert "WCAG" in english.text and "EN 301 549" in english.text
     assert "axe-core" in english.text and "Nu HTML Checker" in english.text
-    assert "29 November 2026" in english.text
+    assert "5 December 2026" in english.text
     assert "status C" in english.text
     assert english.soup.find("a", href="mailto:toegankelijkheid@sponsorportal.ind.example")
     assert "National Ombudsman" in english.text
@@ -53,8 +53,8 @@ def test_the_accessibility_statement_says_what_the_law_asks_in_both_languages(cl
         "Bekende tekortkomingen",
         "Contact",
     ]
-    assert "29 november 2026" in dutch.text
-    assert "Inzoomen tot 400% en smalle schermen" in dutch.text
+    assert "5 december 2026" in dutch.text
+    assert "Inzoomen tot 400% wordt automatisch getest" in dutch.text
     assert dutch.soup.find("a", href="mailto:toegankelijkheid@sponsorportal.ind.example")
 
 

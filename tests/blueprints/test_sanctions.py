@@ -23,6 +23,7 @@ from portal.oversight import sanction_obstacles, sanctions
 from tests.support.auth import sign_in, staff_sign_in
 from tests.support.factories import UserFactory, member, recognise
 from tests.support.pages import Page, get_page
+from tests.support.sanctions import send_sanction
 
 TODAY = date(2026, 11, 29)
 
@@ -69,7 +70,7 @@ def confirm(client, org, action, category="labour", **values):
     state = form.find("input", attrs={"name": "state"})
     if state is not None and "state" not in values:
         data["state"] = state["value"]
-    return client.post(action_path, data=data)
+    return send_sanction(client, action_path, data=data)
 
 
 def counts(org):
@@ -176,7 +177,8 @@ def test_extend_once_then_refused(client):
     assert page.soup.find("form", attrs={"method": "post", "action": None}) is None
     before = counts(org)
     token = page.csrf()
-    response = client.post(
+    response = send_sanction(
+        client,
         action_url(org, "extend"),
         data={"csrf_token": token, "reason": "Again.", "state": sanctions.state_token(recognition)},
         follow_redirects=True,
@@ -219,7 +221,8 @@ def test_withdraw_twice_is_refused_and_changes_nothing(client):
     again = get_page(client, action_url(org, "withdraw"))
     assert "already been withdrawn" in again.text
     # A form left open from before: refused, nothing changed.
-    response = client.post(
+    response = send_sanction(
+        client,
         action_url(org, "withdraw"),
         data={
             "csrf_token": stale_page.csrf(),
@@ -256,7 +259,8 @@ def test_actions_that_do_not_fit_are_refused_with_a_message(client, setup, actio
     state_before = sanctions.state_token(recognition_of(org))
     page = get_page(client, action_url(org, action))
     assert message in page.text
-    response = client.post(
+    response = send_sanction(
+        client,
         action_url(org, action),
         data={"csrf_token": page.csrf(), "reason": "Try anyway.", "state": state_before},
         follow_redirects=True,
@@ -278,7 +282,8 @@ def test_a_stale_form_changes_nothing(client):
     )
     db.session.flush()
     before = counts(org)
-    response = client.post(
+    response = send_sanction(
+        client,
         action_url(org, "withdraw"),
         data={
             "csrf_token": open_form.csrf(),
@@ -315,7 +320,8 @@ def test_warning_with_its_letter_and_history(client):
     staff = supervisor(client)
     page = get_page(client, f"/backoffice/organisations/{org.id}/warning")
     assert "counts for 2 years" in page.text
-    response = client.post(
+    response = send_sanction(
+        client,
         f"/backoffice/organisations/{org.id}/warning",
         data={"csrf_token": page.csrf(), "category": "labour", "reason": "One late report."},
     )
@@ -345,7 +351,8 @@ def test_fine_amount_typed_the_dutch_way(client, typed, cents):
     _sponsor, org = recognised()
     supervisor(client)
     page = get_page(client, f"/backoffice/organisations/{org.id}/fine")
-    response = client.post(
+    response = send_sanction(
+        client,
         f"/backoffice/organisations/{org.id}/fine",
         data={"csrf_token": page.csrf(), "category": "", "amount": typed, "reason": "Late."},
     )
@@ -364,7 +371,8 @@ def test_bad_fine_amounts_keep_what_was_typed(client, typed):
     _sponsor, org = recognised()
     supervisor(client)
     page = get_page(client, f"/backoffice/organisations/{org.id}/fine")
-    response = client.post(
+    response = send_sanction(
+        client,
         f"/backoffice/organisations/{org.id}/fine",
         data={"csrf_token": page.csrf(), "category": "", "amount": typed, "reason": "Late."},
     )
@@ -380,7 +388,8 @@ def test_unknown_category_in_a_warning_is_refused(client):
     _sponsor, org = recognised()
     supervisor(client)
     page = get_page(client, f"/backoffice/organisations/{org.id}/warning")
-    response = client.post(
+    response = send_sanction(
+        client,
         f"/backoffice/organisations/{org.id}/warning",
         data={"csrf_token": page.csrf(), "category": "tourism", "reason": "Late."},
     )
@@ -475,7 +484,7 @@ def test_each_role_may_do_what_its_permissions_say(client, role, path, on_get, o
         "category": "",
         "state": "granted:",
     }
-    assert client.post(url, data=data).status_code == on_post
+    assert send_sanction(client, url, data=data).status_code == on_post
     if on_post == 403:
         assert counts(org) == (0, 0)
         assert recognition_of(org).status == RecognitionStatus.GRANTED

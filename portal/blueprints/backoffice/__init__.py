@@ -75,6 +75,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     fees,
     forecast,
     insight,
+    letters,
     not_considered,
     organisations,
     replies,

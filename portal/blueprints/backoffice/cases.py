@@ -64,6 +64,7 @@ def queue():
             due=form.due.data or None,
             reply=form.reply.data or None,
             order=form.order.data or None,
+            search=form.q.data or None,
         )
     query = work_queue.queue_query(filters, current_user, today)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -78,7 +79,7 @@ def queue():
         limit=QUEUE_LIMIT,
         exposures=exposures,
         replies=replies,
-        unpaid=work_queue.waiting_for_payment(QUEUE_LIMIT),
+        unpaid=work_queue.waiting_for_payment(QUEUE_LIMIT, filters.search),
         today=today,
     ), status
 

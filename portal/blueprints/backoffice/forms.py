@@ -193,6 +193,10 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(
+        _l("Case reference, organisation name or KvK number"),
+        validators=[Optional(), MAX_200],
+    )
     kind = SelectField(
         _l("Type"),
         choices=[SelectChoice("", _l("All types"))]

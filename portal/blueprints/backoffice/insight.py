@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import audit, clock, filter_tokens
 from portal.audit import AuditAction
-from portal.backoffice import audit_log, management, management_charts
+from portal.backoffice import audit_labels, audit_log, management, management_charts, weekly
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.insight_forms import AuditSearchForm, ManagementPeriodForm
 from portal.csv_io import write_csv
@@ -32,6 +32,17 @@ def _download(chunks, mimetype: str, filename: str) -> Response:
 AUDIT_FIELDS = ("actor", "organisation", "action", "period_from", "period_to")
 # Whose actions: an e-mail address is a personal identifier, kept behind a filter token.
 AUDIT_PERSONAL = ("actor",)
+
+
+def _audit_page(**context):
+    """The audit log page: actions and details in words (portal/backoffice/audit_labels.py)."""
+    return render_template(
+        "backoffice/audit.html",
+        action_choices=audit_labels.action_choices(),
+        action_label=audit_labels.action_label,
+        readable_details=audit_labels.readable_details,
+        **context,
+    )
 
 
 def _audit_values():
@@ -65,7 +76,7 @@ def audit_search():
     form = AuditSearchForm(values)
     query = _audit_query(form, values)
     if query is None:
-        return render_template("backoffice/audit.html", form=form, page=None, args={}), 400
+        return _audit_page(form=form, page=None, args={}), 400
     after = audit_log.Cursor.parse(request.args.get("after"))
     # Reading the log is itself on record: who looked for what (it shows personal data).
     audit.record(
@@ -75,8 +86,7 @@ def audit_search():
     )
     db.session.commit()
     page = audit_log.search(query, after)
-    return render_template(
-        "backoffice/audit.html",
+    return _audit_page(
         form=form,
         page=page,
         args=args,
@@ -96,7 +106,7 @@ def audit_export():
     form = AuditSearchForm(values)
     query = _audit_query(form, values)
     if query is None:
-        return render_template("backoffice/audit.html", form=form, page=None, args={}), 400
+        return _audit_page(form=form, page=None, args={}), 400
     audit.record(AuditAction.STAFF_AUDIT_EXPORTED, actor=current_user, details=query.as_details())
     db.session.commit()
     filename = f"audit-{clock.today().isoformat()}.csv"
@@ -133,11 +143,17 @@ def management_information():
         form.period_from.data, form.period_to.data = start, end
     today = clock.today()
     figures = management.figures(today, start, end)
+    flow = weekly.flow(today, start, end)
     return render_template(
         "backoffice/management.html",
         form=form,
         figures=figures,
+        flow=flow,
         decisions_chart=management_charts.decisions_chart(figures),
+        in_and_decided_chart=management_charts.in_and_decided_chart(flow, start, end),
+        backlog_chart=management_charts.backlog_chart(flow, start, end),
+        in_time_chart=management_charts.in_time_chart(flow, start, end),
+        kinds_chart=management_charts.kinds_chart(flow, start, end),
         today=today,
         export_args={"period_from": start.isoformat(), "period_to": end.isoformat()},
     )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from portal.audit import AuditAction
 from portal.backoffice.management import MAX_PERIOD_DAYS
 from portal.forms import BaseForm, IsoDateField
 from portal.validators import MAX_200
@@ -26,6 +27,9 @@ class PeriodForm(BaseForm):
             raise ValidationError(_l("The end of the period must be on or after its start"))
 
 
+ACTION_CODES = frozenset(action.value for action in AuditAction)
+
+
 class AuditSearchForm(PeriodForm):
     actor = StringField(
         _l("Actor (e-mail address or part of it)"),
@@ -35,10 +39,12 @@ class AuditSearchForm(PeriodForm):
         _l("Organisation (name or KvK number)"),
         validators=[MAX_200],
     )
-    action = StringField(
-        _l("Action (or its start, for example staff.case)"),
-        validators=[Length(max=64, message=_l("Enter at most 64 characters"))],
-    )
+    # A select of the actions (backoffice/_audit_action_select.html), grouped by area.
+    action = StringField(_l("Action"))
+
+    def validate_action(self, field):
+        if field.data and field.data not in ACTION_CODES:
+            raise ValidationError(_l("Choose an action from the list"))
 
 
 class ManagementPeriodForm(PeriodForm):

@@ -14,7 +14,7 @@ from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionAct
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
 from portal.organisations import kvk, profile_check
-from portal.oversight import disclosures, sanction_obstacles, sanctions
+from portal.oversight import disclosures, sanction_obstacles, sanction_preview, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 
@@ -135,10 +135,31 @@ def _record_sanction(organisation_id: int, form_class, action: str, record):
             organisation, form, action, status, disclosures=list(open_disclosures.values())
         )
     form.chosen_disclosures = tuple(open_disclosures[key] for key in form.mitigating.data or ())
-    record(organisation, form, Category(form.category.data) if form.category.data else None)
+    category = Category(form.category.data) if form.category.data else None
+    if not _send_now(form):
+        letters = sanction_preview.preview(
+            organisation.id, lambda: record(organisation, form, category)
+        )
+        return _previewed(
+            organisation, form, action, letters, disclosures=list(open_disclosures.values())
+        )
+    record(organisation, form, category)
     db.session.commit()
     flash(_done_message(action), "success")
     return _back(organisation)
+
+
+def _send_now(form) -> bool:
+    """Send only the letter the reviewer saw: "send" pressed on the form as previewed."""
+    return request.form.get("action") == "send" and form.previewed_as_is()
+
+
+def _previewed(organisation, form, action, letters, **context):
+    """The page again, with the letters the form would send and the button that sends it;
+    told so when the form was changed after an earlier preview."""
+    changed = request.form.get("action") == "send" and bool(form.previewed.data)
+    form.previewed.data = form.digest()
+    return _sanction_page(organisation, form, action, previews=letters, changed=changed, **context)
 
 
 @bp.route("/organisations/<int:organisation_id>/warning", methods=["GET", "POST"])
@@ -200,10 +221,17 @@ def recognition_action(organisation_id: int, category: str, action: str):
     form = RecognitionActionForm()
     if not form.validate_on_submit():
         return _sanction_page(organisation, form, action, 400, **context)
-    try:
-        RECOGNITION_ACTIONS[action](
+
+    def act():
+        return RECOGNITION_ACTIONS[action](
             organisation, category, current_user, form.reason.data, form.state.data or ""
         )
+
+    try:
+        if not _send_now(form):
+            letters = sanction_preview.preview(organisation.id, act)
+            return _previewed(organisation, form, action, letters, **context)
+        act()
     except sanction_obstacles.SanctionRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")

@@ -1,4 +1,8 @@
-"""Forms for sanctions: each a confirmation with a required reason."""
+"""Forms for sanctions: each a confirmation with a required reason, sent only after the
+reviewer has seen the letter of exactly what the form says (`previewed`)."""
+
+import hashlib
+import json
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -14,12 +18,31 @@ REASON_VALIDATORS = [
 ]
 
 
+class PreviewedForm(BaseForm):
+    """`previewed` holds the digest of the values whose letter the reviewer saw; a form
+    changed since then is previewed again instead of sent."""
+
+    previewed = HiddenField()
+
+    def digest(self) -> str:
+        values = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "previewed")
+        }
+        canonical = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def previewed_as_is(self) -> bool:
+        return bool(self.previewed.data) and self.previewed.data == self.digest()
+
+
 def category_choices():
     categories = [(c.value, label) for c, label in CATEGORY.items()]
     return [("", _l("Not about one category")), *categories]
 
 
-class WarningForm(BaseForm):
+class WarningForm(PreviewedForm):
     category = SelectField(
         _l("Category concerned"), choices=category_choices, validate_choice=False
     )
@@ -52,7 +75,7 @@ class FineForm(WarningForm):
         self.amount_cents = cents
 
 
-class RecognitionActionForm(BaseForm):
+class RecognitionActionForm(PreviewedForm):
     """Suspend, extend, lift or withdraw: carries the state of the recognition as shown."""
 
     state = HiddenField()

@@ -39,7 +39,7 @@ def set_language(code: str):
 # a problem, which tools check the pages (tests/blueprints/test_public.py compares the versions
 # with package-lock.json) and which browser journeys run (the same test compares them with
 # tests/browser/test_journeys.py). Change them together with the checks.
-STATEMENT_REVIEWED_ON = date(2026, 11, 29)
+STATEMENT_REVIEWED_ON = date(2026, 12, 5)
 ACCESSIBILITY_CONTACT = "toegankelijkheid@sponsorportal.ind.example"
 ACCESSIBILITY_TOOLS = {"axe_core": "4.14.1", "vnu_jar": "24.10.17"}
 ACCESSIBILITY_JOURNEYS = {
