@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from jinja2 import StrictUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -219,8 +219,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["before_full_stop"] = formatting.before_full_stop
     app.jinja_env.filters["activity"] = lambda event: ACTIVITY[event_activity(event)]
-    app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
-    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+    app.jinja_env.filters["date"] = formatting.date_text
+    app.jinja_env.filters["datetime"] = formatting.datetime_text
 
     def acting():
         try:

@@ -7,7 +7,7 @@ from datetime import date
 import pycountry
 from flask_babel import get_locale
 
-from portal.formatting import money
+from portal.formatting import date_text, money
 from portal.models import Application, ApplicationKind
 from portal.residence.types import TYPES, Field
 
@@ -24,12 +24,10 @@ def country_choices() -> list[tuple[str, str]]:
 
 def display_value(field: Field, value) -> str:
     """A clean value (or its JSON form from a snapshot) as a person reads it."""
-    from flask_babel import format_date
-
     if value in (None, ""):
         return ""
     if field.kind == "date":
-        return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "long")
+        return date_text(date.fromisoformat(value) if isinstance(value, str) else value)
     if field.kind == "money":
         return money(int(value))
     if field.kind == "choice":

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.forms import BaseForm, IsoDateField
+from portal.forms import BaseForm, DateInputField
 
 
 class FilterForm(BaseForm):
@@ -25,10 +25,8 @@ class FilterForm(BaseForm):
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     person = StringField(_l("Person (name or V-number)"))
     application = StringField(_l("Case reference"))
-    period_from = IsoDateField(_l("Issued from"), validators=[Optional()], format="%Y-%m-%d")
-    period_to = IsoDateField(
-        _l("Issued up to and including"), validators=[Optional()], format="%Y-%m-%d"
-    )
+    period_from = DateInputField(_l("Issued from"), validators=[Optional()])
+    period_to = DateInputField(_l("Issued up to and including"), validators=[Optional()])
     needs_action = BooleanField(
         _l("Only letters that need action (not answered, respond-by date not passed)")
     )
