@@ -17,10 +17,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def sqlite_connect(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys; let SQLAlchemy own transactions (savepoints work)."""
+    """SQLite: enforce foreign keys; let SQLAlchemy own transactions (savepoints work); names
+    sort by the Unicode Collation Algorithm (portal/collation.py)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        from portal import collation
+
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.create_collation(collation.SQLITE_COLLATION, collation.compare)
 
 
 def sqlite_begin(connection) -> None:
