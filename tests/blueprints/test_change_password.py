@@ -38,9 +38,12 @@ def test_a_new_password_ends_every_other_session_and_is_told_by_mail(app, client
     assert get_page(laptop, "/dashboard").status == 200
     assert phone.get("/dashboard").status_code == 302
     open_sessions = db.select(db.func.count()).select_from(UserSession)
-    assert db.session.scalar(
-        open_sessions.where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-    ) == 1
+    assert (
+        db.session.scalar(
+            open_sessions.where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        )
+        == 1
+    )
     db.session.refresh(user)
     assert accounts.check_password(user, NEW) and not accounts.check_password(user, PASSWORD)
     assert db.session.scalar(
