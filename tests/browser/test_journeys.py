@@ -530,7 +530,7 @@ def test_employer_files_a_highly_skilled_migrant_application(
         )
     )
     assert reference in page.locator("main").inner_text()
-    text = page.locator(".letter-text").inner_text()
+    text = page.locator("#letter-text").inner_text()
     assert "Zoë O'Connor" in text and reference in text and expected_deadline in text
     employer.check_page("acknowledgement letter")
 
@@ -748,7 +748,7 @@ def test_sponsor_answers_a_request_for_information(
     assert respond_by.strftime("%-d %B %Y") in item.inner_text()
     employer.check_page("to-do list with a request")
     employer.activate(item.get_by_role("link", name=f"Answer: {subject}"))
-    assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator(".letter-text").inner_text()
+    assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator("#letter-text").inner_text()
     assert respond_by.strftime("%-d %B %Y") in page.locator("main").inner_text()
     employer.check_page("request letter")
     employer.fill("Your message", "Here is the contract, signed by both parties.")
@@ -888,7 +888,7 @@ def test_intermediary_answers_a_request_on_a_mandated_case(
         assert "Needs action" in row.inner_text()
         agent.check_page("inbox of the client")
         agent.activate(row.get_by_role("link", name=subject))
-        letter = agent_page.locator(".letter-text").inner_text()
+        letter = agent_page.locator("#letter-text").inner_text()
         assert "Stuur het salarisstrookje van november." in letter
         agent.check_page("request letter, for the intermediary")
         agent.fill("Your message", "The November payslip is attached.")
