@@ -350,3 +350,20 @@ def test_the_search_form_is_labelled_and_keeps_what_was_typed(client):
             assert page.soup.find("label", attrs={"for": f"{field}-{part}"}) is not None
     assert page.value("organisation") == "Acme"
     assert page.value("period_to") == "-".join(reversed(today.split("-")))
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "4 December 2026, 18:40"), ("nl", "4 december 2026, 18:40")],
+)
+def test_moments_are_shown_in_one_format_per_language_in_amsterdam(client, language, shown):
+    supervisor = UserFactory(supervisor=True)
+    with clock.at(datetime(2026, 12, 4, 17, 40, tzinfo=UTC)):  # 18:40 in Amsterdam (CET)
+        audit.record(AuditAction.USER_SIGNED_OUT_EVERYWHERE, actor=supervisor, target=supervisor)
+        db.session.flush()  # the moment is written at the flush
+    db.session.commit()
+    client.get(f"/language/{language}")
+    staff_sign_in(client, supervisor)
+    page = get_page(client, "/backoffice/audit")
+    assert shown in page.soup.find("main").get_text(" ")
+    assert "04/12/2026" not in page.text
