@@ -7,6 +7,8 @@ from functools import cache
 import pycountry
 from flask_babel import get_locale
 
+from portal.collation import sorted_by_text
+
 
 @cache
 def _translation(language: str):
@@ -41,7 +43,7 @@ def country_name(code: str | None, language: str | None = None) -> str:
 @cache
 def _choices(language: str) -> tuple[tuple[str, str], ...]:
     rows = [(c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries]
-    return tuple(sorted(rows, key=lambda row: row[1].casefold()))
+    return tuple(sorted_by_text(rows, lambda row: row[1]))
 
 
 def country_choices(blank_label: str | None = None) -> list[tuple[str, str]]:

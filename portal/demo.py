@@ -227,9 +227,9 @@ def _request_information(application, reviewer) -> None:
     casework.request_information(
         application,
         reviewer,
-        message=(
-            "Stuur een recent uittreksel uit het Handelsregister en de verklaring dat u de "
-            "gedragscode naleeft."
+        message=(  # two questions, one a line: the letter shows them as a list
+            "Stuur een recent uittreksel uit het Handelsregister.\n"
+            "Stuur de verklaring dat u de gedragscode naleeft."
         ),
         respond_by=today + timedelta(days=reference.information_request_period(today).default_days),
         expected_version=application.version,

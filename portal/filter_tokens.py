@@ -64,10 +64,19 @@ def reveal(token: str | None) -> dict[str, str] | None:
     return entry[2]
 
 
+def _value(args, name: str) -> str:
+    """The value of a filter field; a date typed in three boxes (`<name>-day`, `-month`,
+    `-year`: portal/forms.py DateInputField) travels as one day-month-year value."""
+    parts = [(args.get(f"{name}-{part}") or "").strip() for part in ("day", "month", "year")]
+    if name not in args and any(parts):
+        return "-".join(parts)
+    return args.get(name) or ""
+
+
 def query(form, fields: tuple[str, ...], personal: tuple[str, ...]) -> dict[str, str]:
     """The query arguments to redirect to after a POSTed filter form: its non-personal fields as
     they are, its personal ones behind one token."""
-    values = {name: (form.get(name) or "").strip()[:MAX_TERM] for name in fields}
+    values = {name: _value(form, name).strip()[:MAX_TERM] for name in fields}
     terms = {name: values.pop(name) for name in personal if values.get(name)}
     for name in personal:
         values.pop(name, None)
@@ -94,9 +103,9 @@ def arguments(args, personal: tuple[str, ...]) -> MultiDict:
 def carried(args, fields: tuple[str, ...], personal: tuple[str, ...]) -> dict[str, str]:
     """What links to another page of the same list carry: the other filters and the token."""
     kept = {
-        name: args.get(name)[:MAX_TERM]
+        name: _value(args, name)[:MAX_TERM]
         for name in fields
-        if name not in personal and args.get(name)
+        if name not in personal and _value(args, name)
     }
     if reveal(args.get(PARAM)) is not None:
         kept[PARAM] = args.get(PARAM)

@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from jinja2 import StrictUndefined
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,10 +17,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def sqlite_connect(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys; let SQLAlchemy own transactions (savepoints work)."""
+    """SQLite: enforce foreign keys; let SQLAlchemy own transactions (savepoints work); names
+    sort by the Unicode Collation Algorithm (portal/collation.py)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        from portal import collation
+
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.create_collation(collation.SQLITE_COLLATION, collation.compare)
 
 
 # Pages that write nothing (tests/test_page_statements.py proves it for each): on SQLite their
@@ -264,8 +268,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["before_full_stop"] = formatting.before_full_stop
     app.jinja_env.filters["activity"] = lambda event: ACTIVITY[event_activity(event)]
-    app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
-    app.jinja_env.filters["datetime"] = lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+    app.jinja_env.filters["date"] = formatting.date_text
+    app.jinja_env.filters["datetime"] = formatting.datetime_text
 
     def acting():
         try:

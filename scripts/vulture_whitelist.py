@@ -29,3 +29,7 @@ authenticate_token
 # Called by migrations/env.py (outside portal/) at the end of every `flask db upgrade`.
 runtime_role
 grant_runtime
+# html.parser.HTMLParser hooks, called by feed() (portal/letters/layout.py).
+handle_starttag
+handle_endtag
+handle_data

@@ -179,7 +179,7 @@ CASES = [
     ("date_of_birth", "31-04-1990", "Enter a real date"),
     ("date_of_birth", "29-02-2023", "Enter a real date"),
     ("date_of_birth", "15-03-90", "Enter the year in full"),
-    ("date_of_birth", "15 March 1990", "Enter the date as day-month-year"),
+    ("date_of_birth", "15 March 1990", "Enter the day, month and year as numbers"),
     ("date_of_birth", "31-12-1899", "Enter a date of birth from 1 January 1900"),
     ("date_of_birth", "29-11-2026", "The date of birth must be in the past"),
     ("date_of_birth", "01-01-0090", "Enter a year from 1800 to 2199"),

@@ -8,12 +8,11 @@ has no label. Events written before an action was renamed or dropped show their 
 import re
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.audit import AuditAction
-from portal.formatting import money
+from portal.formatting import date_text, money
 
 ACTION = {
     AuditAction.CONTEXT_SWITCHED: _l("Switched to another organisation"),
@@ -257,7 +256,7 @@ def detail_value(key: str, value) -> str:
         return money(value)
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return format_date(date.fromisoformat(value), "long")
+            return date_text(date.fromisoformat(value))
         except ValueError:
             return value
     if isinstance(value, list):

@@ -2,12 +2,12 @@
 its table): decisions per week, cases in and decided per week, the backlog at each week's
 end, the share decided within the statutory period per week and per application type."""
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal import charts
 from portal.backoffice.management import Figures
 from portal.backoffice.weekly import Flow
+from portal.formatting import date_text
 from portal.labels import APPLICATION_KIND
 from portal.models import ApplicationKind
 
@@ -27,13 +27,12 @@ KIND_SHORT = {
 
 
 def _period(start, end) -> dict:
-    return {"start": format_date(start, "medium"), "end": format_date(end, "medium")}
+    return {"start": date_text(start), "end": date_text(end)}
 
 
 def _weeks(weeks) -> list[charts.Category]:
     return [
-        charts.Category(f"W{w.week:02d}", f"W{w.week:02d} ({format_date(w.monday, 'medium')})")
-        for w in weeks
+        charts.Category(f"W{w.week:02d}", f"W{w.week:02d} ({date_text(w.monday)})") for w in weeks
     ]
 
 

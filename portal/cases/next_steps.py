@@ -6,16 +6,16 @@ in the reference data — nothing here decides a status of its own.
 
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal import clock as portal_clock
+from portal.formatting import date_text
 from portal.models import ApplicationStatus
 from portal.reference import objection_period_weeks
 
 
 def _d(day: date) -> str:
-    return format_date(day, "long")
+    return date_text(day)
 
 
 def next_steps(application, case_clock, today: date) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from portal import reference
 from portal.cases.references import parse_reference
 from portal.cases.status import reply_received_column
+from portal.collation import by_name
 from portal.extensions import db
 from portal.models import Application, ApplicationStatus, Organisation, StaffRole, User
 from portal.oversight.status import escape_like
@@ -166,5 +167,5 @@ def case_handlers():
     return db.session.scalars(
         select(User)
         .where(User.staff_role.in_(CASE_HANDLERS), User.active.is_(True))
-        .order_by(User.name)
+        .order_by(by_name(User.name))
     ).all()

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 
 from portal import charts
 from portal.forecast.backlog import Forecast
+from portal.formatting import date_text
 
 
 def forecast_charts(forecast: Forecast) -> list[tuple[str, charts.Chart]]:
     weeks = forecast.total()
     categories = [
-        charts.Category(format_date(w.monday, "d MMM"), format_date(w.monday, "medium"))
-        for w in weeks
+        charts.Category(format_date(w.monday, "d MMM"), date_text(w.monday)) for w in weeks
     ]
     scenario = forecast.total("scenario") if forecast.scenario else None
     label = ngettext(

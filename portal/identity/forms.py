@@ -34,3 +34,11 @@ class NewPasswordForm(BaseForm):
     def validate_confirm(self, field):
         if field.data != self.password.data:
             raise ValidationError(_l("The two passwords are not the same"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """Signed in: the current password, then the new one twice (the strong-password rule)."""
+
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password"))]
+    )

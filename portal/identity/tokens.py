@@ -111,6 +111,20 @@ def send(to: str, template: str, language: str, **context) -> None:
         current_app.logger.exception("could not send %s e-mail", template)
 
 
+class WrongPassword(Exception):
+    """The current password given to change it is not the user's."""
+
+
+def change_password(user: User, current: str, new: str, language: str) -> None:
+    """A signed-in user's new password, after the current one: every session of the user ends
+    (the caller starts a fresh one for this browser), audited (accounts.set_password), and a
+    notice to the account's address, without personal data or a link (flushes)."""
+    if not accounts.check_password(user, current):
+        raise WrongPassword
+    accounts.set_password(user, new)
+    send(user.email, "password_changed", language)
+
+
 def request_password_reset(email: str, language: str) -> None:
     """The same work whatever the address: the look-up and the mail happen in the background."""
     tasks.enqueue(send_password_reset, accounts.normalise_email(email)[:254], language)

@@ -5,9 +5,7 @@ import re
 import secrets
 from datetime import date
 
-from babel.dates import format_date
 from flask import current_app
-from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,8 +13,8 @@ from portal import audit, clock, reference
 from portal.audit import AuditAction
 from portal.cases.references import CHECK_LETTERS
 from portal.extensions import db
-from portal.formatting import BABEL_LOCALES, money
-from portal.letters import unread
+from portal.formatting import BABEL_LOCALES, date_text, money
+from portal.letters import layout, unread
 from portal.letters.pdf import render_pdf
 from portal.letters.structured import structured_data
 from portal.models import (
@@ -38,7 +36,7 @@ def _template_context(language: str) -> dict:
     locale = BABEL_LOCALES.get(language, language)
     return {
         "language": language,
-        "ldate": lambda d: format_date(d, "long", locale=locale) if d else "",
+        "ldate": lambda d: date_text(d, locale),
         "lmoney": lambda cents: money(cents, locale=locale),
         "sender": current_app.config["LETTER_SENDER"],
     }
@@ -200,12 +198,10 @@ def issue_letter(
     return letter
 
 
-STYLE_OR_HEAD = re.compile(r"<(style|head|title)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
-
-
 def letter_text(html: str) -> str:
-    """The words a reader sees: the rendered letter without its style sheet and head."""
-    return Markup(STYLE_OR_HEAD.sub(" ", html)).striptags()  # noqa: S704 - our own template
+    """The words a reader sees, block by block (portal/letters/layout.py): the letter page
+    shows its structure from them, so page and PDF come from the same rendered template."""
+    return layout.text_of(html)
 
 
 def search_vector_expression(subject: str, body_text: str):

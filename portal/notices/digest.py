@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from portal import clock, todo
 from portal import reference as ref
 from portal.extensions import db
-from portal.formatting import BABEL_LOCALES
+from portal.formatting import BABEL_LOCALES, date_text
 from portal.letters import visibility
 from portal.models import Letter, NoticeDigest, NoticeMode, Organisation
 from portal.notices import bounces, preferences
@@ -87,7 +87,7 @@ def _new_letters(scope: todo.Scope, address: str, today: date) -> int:
 
 
 def _line(item: todo.Item, today: date) -> str:
-    day = format_date(item.due, "long")
+    day = date_text(item.due)
     if item.overdue(today):
         return _("- %(what)s: overdue since %(date)s", what=item.title, date=day)
     return _("- %(what)s: by %(date)s", what=item.title, date=day)

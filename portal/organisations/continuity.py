@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select, update
 from portal import audit
 from portal import reference as ref
 from portal.audit import AuditAction
+from portal.collation import by_name
 from portal.extensions import db
 from portal.models import (
     AdminRightsRequest,
@@ -213,7 +214,7 @@ def members_to_review(organisation: Organisation, today: date) -> list[Inactive]
             func.coalesce(User.last_sign_in_at, Membership.created_at) < quiet_since,
             or_(Membership.kept_at.is_(None), Membership.kept_at < kept_since),
         )
-        .order_by(User.name, Membership.id)
+        .order_by(by_name(User.name), Membership.id)
     ).all()
     return [Inactive(membership, last_seen) for membership, last_seen in rows]
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from portal import audit
 from portal.audit import AuditAction
+from portal.collation import by_name
 from portal.extensions import db
 from portal.identity import sessions
 from portal.identity.accounts import find_user_by_email, normalise_email
@@ -53,7 +54,7 @@ def members(organisation: Organisation) -> list[Membership]:
         select(Membership)
         .join(User, Membership.user_id == User.id)
         .where(Membership.organisation_id == organisation.id)
-        .order_by(User.name, Membership.id)
+        .order_by(by_name(User.name), Membership.id)
     ).all()
 
 

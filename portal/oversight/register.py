@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from portal.collation import by_name
 from portal.extensions import db
 from portal.models import Category, Organisation, Recognition
 from portal.organisations import kvk
@@ -58,7 +59,7 @@ def entries(
 ) -> list[Entry]:
     """The register sorted by name (then KvK number), optionally one page of it."""
     query = _query(category, on, text).order_by(
-        func.lower(Organisation.legal_name), Organisation.kvk_number
+        by_name(Organisation.legal_name), Organisation.kvk_number
     )
     if offset:
         query = query.offset(offset)

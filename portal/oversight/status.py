@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 
 from portal import clock
+from portal.collation import by_name
 from portal.extensions import db
 from portal.models import (
     Application,
@@ -82,7 +83,7 @@ def search_organisations(text: str, limit: int = 100):
             )
         )
     # Several accounts may claim one KvK number: the verified one first (organisations.kvk).
-    query = query.order_by(kvk.VERIFIED_FIRST, Organisation.legal_name)
+    query = query.order_by(kvk.VERIFIED_FIRST, by_name(Organisation.legal_name))
     return db.session.scalars(query.limit(limit)).all()
 
 

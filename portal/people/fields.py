@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.countries import CODES
 from portal.dates import DateNotUnderstood, parse_date_text
+from portal.formatting import date_text
 from portal.validators import control_characters_message
 
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -105,7 +105,7 @@ def expired_message(expired_on: date) -> str:
     return _(
         "This passport expired on %(date)s. Enter the details of the new passport: its number "
         "and dates",
-        date=format_date(expired_on, "long"),
+        date=date_text(expired_on),
     )
 
 

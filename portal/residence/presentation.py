@@ -1,13 +1,13 @@
 """A residence application as people read it: values for display, country names, the person
 it concerns, the permit it leads to, and what the IND is waiting for."""
 
-import unicodedata
 from datetime import date
 
 import pycountry
 from flask_babel import get_locale
 
-from portal.formatting import money
+from portal.collation import sorted_by_text
+from portal.formatting import date_text, money
 from portal.models import Application, ApplicationKind
 from portal.residence.types import TYPES, Field
 
@@ -19,17 +19,15 @@ def country_name(code: str) -> str:
 
 def country_choices() -> list[tuple[str, str]]:
     names = [(c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries]
-    return sorted(names, key=lambda item: unicodedata.normalize("NFKD", item[1]).casefold())
+    return sorted_by_text(names, lambda item: item[1])
 
 
 def display_value(field: Field, value) -> str:
     """A clean value (or its JSON form from a snapshot) as a person reads it."""
-    from flask_babel import format_date
-
     if value in (None, ""):
         return ""
     if field.kind == "date":
-        return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "long")
+        return date_text(date.fromisoformat(value) if isinstance(value, str) else value)
     if field.kind == "money":
         return money(int(value))
     if field.kind == "choice":

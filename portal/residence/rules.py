@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
-from portal.formatting import money
+from portal.formatting import date_text, money
 from portal.reference import ReferenceDataMissing, decision_period_days
 from portal.reference import residence as ref
 
@@ -147,8 +146,8 @@ def check_extension(permit_expires: date, on: date) -> Problem | None:
                 "before the current permit expires on %(expires)s. Save this application as a "
                 "draft and submit it from %(opens)s.",
                 months=ref.extension_window_months(on),
-                opens=format_date(opens, "long"),
-                expires=format_date(permit_expires, "long"),
+                opens=date_text(opens),
+                expires=date_text(permit_expires),
             ),
         )
     if on > closes:
@@ -157,7 +156,7 @@ def check_extension(permit_expires: date, on: date) -> Problem | None:
             _(
                 "The current permit expired on %(expires)s, so it can no longer be extended. "
                 "Apply for a new residence permit instead.",
-                expires=format_date(permit_expires, "long"),
+                expires=date_text(permit_expires),
             ),
         )
     return None
@@ -172,8 +171,8 @@ def check_contract(start: date | None, end: date | None, on: date) -> Problem | 
             "contract_end_before_start",
             _(
                 "The contract end date (%(end)s) must be after the start date (%(start)s).",
-                end=format_date(end, "long"),
-                start=format_date(start, "long"),
+                end=date_text(end),
+                start=date_text(start),
             ),
         )
     if end <= on:
@@ -182,7 +181,7 @@ def check_contract(start: date | None, end: date | None, on: date) -> Problem | 
             _(
                 "The contract end date (%(end)s) has passed: the permit's validity follows the "
                 "contract, so a permit cannot be requested for it.",
-                end=format_date(end, "long"),
+                end=date_text(end),
             ),
         )
     return None
@@ -254,8 +253,8 @@ def check_salary(
                     "The criterion '%(criterion)s' applies to applications from %(starts)s. "
                     "On %(on)s it does not exist yet: choose the standard criterion.",
                     criterion=name,
-                    starts=format_date(starts, "long"),
-                    on=format_date(on, "long"),
+                    starts=date_text(starts),
+                    on=date_text(on),
                 ),
             )
         else:
@@ -266,7 +265,7 @@ def check_salary(
                     "reference data yet, so the salary cannot be checked. Try again once the "
                     "IND has published the new thresholds.",
                     criterion=name,
-                    on=format_date(on, "long"),
+                    on=date_text(on),
                 ),
             )
         return SalaryCheck(criterion, None, problem)
@@ -281,7 +280,7 @@ def check_salary(
             salary=money(monthly_cents),
             threshold=money(threshold.monthly_cents),
             criterion=name,
-            on=format_date(on, "long"),
+            on=date_text(on),
         ),
     )
     return SalaryCheck(criterion, threshold.monthly_cents, problem)

@@ -42,7 +42,7 @@ def _person_field(name: str, kind: str, **extra) -> Field:
 _PERSON_FIELDS = (
     _person_field("surname", "name", hint=_l("As in the passport, in any script")),
     _person_field("given_names", "name", hint=_l("Leave empty if the passport shows none")),
-    _person_field("date_of_birth", "date", hint=_l("For example, 27-03-1990")),
+    _person_field("date_of_birth", "date", hint=_l("For example, 27 3 1990")),
     _person_field("place_of_birth", "text"),
     _person_field("country_of_birth", "country"),
     _person_field("nationality", "country"),
@@ -59,8 +59,8 @@ _PERSON_FIELDS = (
         "v_number", "v_number", hint=_l("If the IND has given the person one; usually 10 digits")
     ),
     _person_field("passport_number", "passport"),
-    _person_field("passport_issued_on", "date", hint=_l("For example, 01-06-2022")),
-    _person_field("passport_expires_on", "date", hint=_l("For example, 31-12-2030")),
+    _person_field("passport_issued_on", "date", hint=_l("For example, 1 6 2022")),
+    _person_field("passport_expires_on", "date", hint=_l("For example, 31 12 2030")),
 )
 
 _PROCEDURE_FIELD = Field(
@@ -93,7 +93,7 @@ def _dates(start_label, end_label, end_hint) -> tuple[Field, ...]:
             "date",
             start_label,
             _l("Enter the start date"),
-            hint=_l("For example, 01-09-2026"),
+            hint=_l("For example, 1 9 2026"),
         ),
         Field("end_date", "date", end_label, hint=end_hint, rule="contract"),
     )

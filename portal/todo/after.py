@@ -9,18 +9,19 @@ show next to it what is still on the to-do list (portal/todo/), never a rule of 
 
 from datetime import date
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal.cases import status as case_status
 from portal.cases.next_steps import next_steps
 from portal.duties import deadlines
+from portal.formatting import date_text
 from portal.people import state as people_state
 from portal.reference.duties import reporting_period_weeks
 
 
 def _d(day: date) -> str:
-    return format_date(day, "long")
+    return date_text(day)
 
 
 def after_reply(letter, today: date) -> list[str]:

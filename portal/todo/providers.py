@@ -1,14 +1,14 @@
 """The built-in kinds of to-do item. Each reads the one place its fact's state is computed."""
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_, select
 
 from portal.duties import deadlines
 from portal.duties import overview as duty_overview
 from portal.extensions import db
 from portal.fees import records as fee_records
-from portal.formatting import money
+from portal.formatting import date_text, money
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import Application, ApplicationStatus, Sanction, SanctionKind
@@ -214,7 +214,7 @@ def fees_to_pay(scope, today):
                 "Fee %(amount)s due for %(reference)s — pay by %(date)s",
                 amount=money(row.state.outstanding_cents),
                 reference=row.application.reference,
-                date=format_date(row.state.due_on, "long"),
+                date=date_text(row.state.due_on),
             ),
             row.state.due_on,
             "applications.show",

@@ -245,8 +245,13 @@ def test_the_log_is_searched_by_actor_organisation_action_and_period(client, wor
 @pytest.mark.parametrize(
     ("args", "field", "message"),
     [
-        ({"period_from": "2026-02-30"}, "period_from", "Enter a date as year-month-day"),
-        ({"period_to": "29-11-2026"}, "period_to", "Enter a date as year-month-day"),
+        ({"period_from": "2026-02-30"}, "period_from", "Enter a real date"),
+        # Typed in the three boxes, one left empty: the boxes travel as one value in the URL.
+        (
+            {"period_to-day": "29", "period_to-month": "", "period_to-year": "2026"},
+            "period_to",
+            "Enter the month",
+        ),
         (
             {"period_from": "2026-03-10", "period_to": "2026-03-01"},
             "period_to",
@@ -258,7 +263,9 @@ def test_impossible_dates_and_a_reversed_period_are_told_next_to_the_field(
     client, args, field, message
 ):
     staff_sign_in(client, UserFactory(supervisor=True))
-    query = "&".join(f"{k}={v}" for k, v in args.items())
+    # The page's links carry a date typed in boxes as one day-month-year value (filter_tokens).
+    carried = {"period_to": "29--2026"} if "period_to-day" in args else args
+    query = "&".join(f"{k}={v}" for k, v in carried.items())
     page = _search(client, expected_status=400, actor="someone", **args)
     assert message in page.field_error(field)
     assert page.soup.find(class_="error-summary") is not None
@@ -334,7 +341,28 @@ def test_the_search_form_is_labelled_and_keeps_what_was_typed(client):
     staff_sign_in(client, UserFactory(supervisor=True))
     today = clock.today().isoformat()
     page = get_page(client, f"/backoffice/audit?organisation=Acme&period_to={today}")
-    for field in ("actor", "organisation", "action", "period_from", "period_to"):
+    for field in ("actor", "organisation", "action"):
         assert page.soup.find("label", attrs={"for": field}) is not None
+    for field in ("period_from", "period_to"):  # a date: a legend and three labelled boxes
+        assert page.soup.select_one(f"fieldset#{field} legend") is not None
+        for part in ("day", "month", "year"):
+            assert page.soup.find("label", attrs={"for": f"{field}-{part}"}) is not None
     assert page.value("organisation") == "Acme"
-    assert page.value("period_to") == today
+    assert page.value("period_to") == "-".join(reversed(today.split("-")))
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "4 December 2026, 18:40"), ("nl", "4 december 2026, 18:40")],
+)
+def test_moments_are_shown_in_one_format_per_language_in_amsterdam(client, language, shown):
+    supervisor = UserFactory(supervisor=True)
+    with clock.at(datetime(2026, 12, 4, 17, 40, tzinfo=UTC)):  # 18:40 in Amsterdam (CET)
+        audit.record(AuditAction.USER_SIGNED_OUT_EVERYWHERE, actor=supervisor, target=supervisor)
+        db.session.flush()  # the moment is written at the flush
+    db.session.commit()
+    client.get(f"/language/{language}")
+    staff_sign_in(client, supervisor)
+    page = get_page(client, "/backoffice/audit")
+    assert shown in page.soup.find("main").get_text(" ")
+    assert "04/12/2026" not in page.text

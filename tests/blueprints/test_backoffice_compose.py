@@ -96,7 +96,7 @@ def test_extension_reminder_with_a_case(staff, sponsor):
         ({"kvk_number": "11112222"}, "kvk_number", "No organisation has this KvK number"),
         ({"title": ""}, "title", "Enter the subject"),
         ({"case_reference": "ER-2099-000001-A"}, "case_reference", "no case with this reference"),
-        ({"respond_by": "31-12-2026"}, "respond_by", "year-month-day"),
+        ({"respond_by": "31-04-2026"}, "respond_by", "Enter a real date"),
         ({"template": "reminder_overdue_report"}, "report_subject", "Enter what must be reported"),
         ({"template": "warning"}, "template", "Not a valid choice"),
     ],

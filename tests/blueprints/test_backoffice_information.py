@@ -74,7 +74,7 @@ def test_request_for_information_stops_the_clock_and_sends_a_letter(client):
     [
         ("", "+14", "request-message", "Enter what information"),
         ("Accounts", "", "request-respond_by", "Enter the date by which"),
-        ("Accounts", "31-12-2026", "request-respond_by", "Enter a real date"),
+        ("Accounts", "31-04-2026", "request-respond_by", "Enter a real date"),
         ("Accounts", "2026-02-30", "request-respond_by", "Enter a real date"),
         ("Accounts", "+2", "request-respond_by", "at least 7 days"),
         ("Accounts", "+400", "request-respond_by", "at most 90 days"),
@@ -95,7 +95,9 @@ def test_bad_requests_are_told_and_kept(client, message, respond_by, field, erro
     )
     assert page.status == 400
     assert error in page.field_error(field)
-    assert page.value("request-respond_by") == respond_by
+    # Kept in the three boxes: day, month, year.
+    shown = "-".join(reversed(respond_by.split("-"))) if respond_by[4:5] == "-" else respond_by
+    assert page.value("request-respond_by") == shown
     assert db.session.get(Application, case.id).status == ApplicationStatus.SUBMITTED
 
 

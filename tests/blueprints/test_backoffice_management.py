@@ -291,8 +291,8 @@ def test_the_management_page_shows_the_figures(client, cases):
     assert page.soup.find(id="total-past-deadline").get_text(strip=True) == "2"
     assert page.soup.find(id="total-median").get_text(strip=True) == "25.0"
     start, end = management.default_period(clock.today())
-    assert page.value("period_from") == start.isoformat()
-    assert page.value("period_to") == end.isoformat()
+    assert page.value("period_from") == f"{start.day}-{start.month}-{start.year}"
+    assert page.value("period_to") == f"{end.day}-{end.month}-{end.year}"
     assert page.soup.find("a", href=lambda h: h and h.endswith("due=overdue"))
 
     # A period that holds only the 40- and 20-day decisions (9 days ago).
@@ -305,7 +305,8 @@ def test_the_management_page_shows_the_figures(client, cases):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("period_from=2026-02-30", "period_from", "Enter a date as year-month-day"),
+        ("period_from=2026-02-30", "period_from", "Enter a real date"),
+        ("period_from-day=1&period_from-month=2&period_from-year=26", "period_from", "4 digits"),
         (
             "period_from=2026-03-10&period_to=2026-03-01",
             "period_to",

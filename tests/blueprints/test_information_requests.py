@@ -73,7 +73,7 @@ def test_the_answer_closes_the_request_everywhere_and_its_document_joins_the_cas
     letter_page = get_page(client, f"/inbox/{letter.id}")
     shown = letter_page.soup.find(id="letter-action").get_text(" ", strip=True)
     assert respond_by.strftime("%-d %B %Y") in shown
-    assert f"Answered on {today.strftime('%-d %b %Y')}" in shown
+    assert f"Answered on {today.strftime('%-d %B %Y')}" in shown
     assert get_page(client, "/inbox?needs_action=y").soup.select("table.inbox") == []
     assert get_page(client, "/dashboard").soup.find(id="needs-action-count") is None
 

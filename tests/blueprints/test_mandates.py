@@ -75,8 +75,8 @@ def test_administrator_grants_and_revokes_a_mandate(client):
         ({"categories": []}, "categories", "Choose at least one category"),
         ({"categories": ["piracy"]}, "categories", "not a valid choice"),
         ({"valid_from": "2000-01-01"}, "valid_from", "cannot be in the past"),
-        ({"valid_from": "tomorrow"}, "valid_from", "real date"),
-        ({"valid_until": "yesterday"}, "valid_until", "real date"),
+        ({"valid_from": "tomorrow"}, "valid_from", "day-month-year"),
+        ({"valid_until": "yesterday"}, "valid_until", "day-month-year"),
         ({"valid_until": "past"}, "valid_until", "on or after the start date"),
     ],
 )

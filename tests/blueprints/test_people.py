@@ -356,7 +356,7 @@ def test_archive_date_must_make_sense(client):
     token = get_page(client, f"/people/{person.id}/archive").csrf()
     for value, message in (
         ((clock.today() + timedelta(days=1)).isoformat(), "cannot be in the future"),
-        ("yesterday", "real date"),
+        ("yesterday", "day-month-year"),
         ("", "Enter the date"),
     ):
         page = Page(

@@ -48,7 +48,7 @@ def test_the_item_shows_from_a_month_before_it_is_due_for_administrators_only(
     page = get_page(client, "/todo")
     (item,) = page.soup.select("#todo-list li[data-kind=profile_check]")
     assert item.a["href"] == "/organisation/#profile-check"
-    assert "4 Dec 2026" in item.get_text(" ", strip=True)
+    assert "4 December 2026" in item.get_text(" ", strip=True)
     notice = get_page(client, "/organisation/").soup.find(id="profile-check")
     assert "is due on 4 December 2026" in notice.get_text(" ", strip=True)
 

@@ -223,3 +223,52 @@ def test_unknown_category_is_404_and_dutch_works(client):
     page = get_page(client, "/register/labour")
     assert "Erkende referenten: Arbeid" in page.text
     assert "Alfa B.V." in page.text
+
+
+def test_the_landing_page_searches_every_register_without_javascript(client):
+    listed("Tulip & Fjord B.V.", kvk_number="55566677")
+    study = listed("Tulip Academy", category=Category.STUDY, kvk_number="55566688")
+    recognise(study, Category.LABOUR, RecognitionStatus.GRANTED)
+    listed("Windmill B.V.", kvk_number="12345678")
+    db.session.flush()
+    page = get_page(client, "/register")
+    form = page.soup.find("form", attrs={"role": "search"})
+    assert form["method"] == "get" and form["action"] == "/register"
+    assert page.soup.find("label", attrs={"for": "q"}) is not None
+    found = get_page(client, "/register", query_string={"q": "tulip"})
+
+    def names(category):
+        table = found.soup.find(id=f"found-{category}")
+        return [tr.td.get_text(strip=True) for tr in table.tbody.find_all("tr")] if table else []
+
+    assert names("labour") == ["Tulip & Fjord B.V.", "Tulip Academy"]
+    assert names("study") == ["Tulip Academy"]
+    assert names("research") == []
+    assert "3 matches" in found.soup.find(id="register-search-count").get_text()
+    assert found.soup.find(id="q")["value"] == "tulip"
+    by_kvk = get_page(client, "/register", query_string={"q": "1234"})
+    assert [tr.td.get_text(strip=True) for tr in by_kvk.soup.select("#found-labour tbody tr")] == [
+        "Windmill B.V."
+    ]
+
+
+def test_names_sort_as_readers_expect_with_accents_among_their_letters(client):
+    for name in (
+        "Zeeland Zorg B.V.",
+        "Åland Trading B.V.",
+        "Bravo B.V.",
+        "Ahoy B.V.",
+        "École B.V.",
+    ):
+        listed(name)
+    db.session.flush()
+    names = [name for name, _kvk in rows(client)]
+    assert names.index("Åland Trading B.V.") < names.index("Bravo B.V.")
+    # PostgreSQL's ICU collation, SQLite's "uca" (portal/collation.py): the same order.
+    assert names == [
+        "Ahoy B.V.",
+        "Åland Trading B.V.",
+        "Bravo B.V.",
+        "École B.V.",
+        "Zeeland Zorg B.V.",
+    ]

@@ -221,7 +221,7 @@ def test_salary_typed_ambiguously_is_refused_with_how_to_write_it(client):
 @pytest.mark.parametrize(
     ("expires", "status", "says"),
     [
-        ("28-02-2027", 302, None),  # window opened today (29 Nov 2026 is 3 months before)
+        ("28-02-2027", 302, None),  # window opened today (29 November 2026 is 3 months before)
         ("01-03-2027", 400, "from 1 December 2026"),  # opens tomorrow
         ("29-11-2026", 302, None),  # last day: expires today
         ("28-11-2026", 400, "expired on 28 November 2026"),

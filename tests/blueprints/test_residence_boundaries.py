@@ -196,7 +196,7 @@ def test_a_submitted_residence_application_joins_the_back_office_queue(client, a
     listed = rows()
     assert len(listed) == 1
     assert submitted.reference in listed[0] and "Queue Test B.V." in listed[0]
-    assert "27 Feb 2027" in listed[0]  # the statutory deadline: 90 days
+    assert "27 February 2027" in listed[0]  # the statutory deadline: 90 days
     assert [submitted.reference in r for r in rows("?kind=hsm_residence")] == [True]
     assert rows("?kind=recognition") == []
     page = get_page(staff, "/backoffice/")

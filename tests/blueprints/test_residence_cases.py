@@ -530,7 +530,7 @@ def test_from_the_register_to_the_decision_letter(client, app, monkeypatch):
     permits = get_page(client, "/permits")
     rows = [tr.get_text(" ", strip=True) for tr in permits.soup.select("tbody tr")]
     assert len(rows) == 1
-    assert "Siobhán D'Arcy-Ødegård" in rows[0] and "31 Jan 2029" in rows[0]
+    assert "Siobhán D'Arcy-Ødegård" in rows[0] and "31 January 2029" in rows[0]
     page = get_page(client, case_url)
     timeline = [li.get_text(" ", strip=True) for li in page.soup.select("#timeline li")]
     assert [t.split(" ")[0] for t in timeline] == [

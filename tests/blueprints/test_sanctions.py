@@ -112,7 +112,7 @@ def test_suspension_confirmed_audited_lettered_and_blocking_at_once(client):
     assert page.soup.find("a", href=action_url(org, "lift")) is None  # nothing to lift
 
     confirmation = get_page(client, action_url(org, "suspend"))
-    assert "28 Feb 2027" in confirmation.text  # 3 months, last day inclusive
+    assert "28 February 2027" in confirmation.text  # 3 months, last day inclusive
     assert "removed from the public register" in confirmation.text
 
     # No reason: 400, nothing changed.

@@ -239,3 +239,31 @@ def test_staff_can_sign_in_with_a_recovery_code(client):
     response = post_code(client, "/sign-in/recovery-code", codes[0]).response
     assert response.headers["Location"] == "/backoffice/"
     assert client.get("/backoffice/").status_code == 200
+
+
+def _downloaded(page) -> list[str]:
+    """The lines of the codes' text file (a data: link, downloaded without JavaScript)."""
+    from urllib.parse import unquote
+
+    link = page.soup.select_one("#keep-codes a[download]")
+    assert link["download"].endswith(".txt")
+    prefix = "data:text/plain;charset=utf-8,"
+    assert link["href"].startswith(prefix)
+    return unquote(link["href"][len(prefix) :]).split("\r\n")
+
+
+def test_recovery_codes_can_be_downloaded_and_printed_and_the_first_set_has_no_old_ones(client):
+    admin = member(OrgRole.ADMINISTRATOR)
+    response = post_password(client, admin)
+    page = get_page(client, response.headers["Location"])
+    secret = page.soup.find(id="totp-secret").get_text(strip=True)
+    first = post_code(client, "/sign-in/set-up-code", pyotp.TOTP(secret).now())
+    codes = [c.get_text() for c in first.soup.select("#recovery-codes code")]
+    assert "Older recovery codes" not in first.text  # there were none
+    assert set(codes) <= set(_downloaded(first))
+    assert "no-print" in first.soup.find(id="keep-codes")["class"]  # the print shows the codes
+    settings = get_page(client, "/account")
+    renewed = Page(client.post("/account/recovery-codes", data={"csrf_token": settings.csrf()}))
+    assert "Older recovery codes no longer work." in renewed.text
+    new = [c.get_text() for c in renewed.soup.select("#recovery-codes code")]
+    assert set(new) <= set(_downloaded(renewed)) and not set(codes) & set(_downloaded(renewed))

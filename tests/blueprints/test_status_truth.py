@@ -236,7 +236,7 @@ def test_a_persons_state_is_the_same_on_every_page(client):
         ended = expected != "current"
         permit_row = permits.soup.find("a", href=f"/people/{person.id}").find_parent("tr")
         state_cell, action_cell = permit_row.find_all("td")[3:5]
-        assert ("Ended (reported on 20 Feb 2027)" in state_cell.text) == ended, label
+        assert ("Ended (reported on 20 February 2027)" in state_cell.text) == ended, label
         offers_extension = "Apply for an extension" in action_cell.text
         assert offers_extension == (window == "extension" and not ended), label
 
@@ -248,7 +248,7 @@ def test_a_persons_state_is_the_same_on_every_page(client):
         duty = duty_rows.get(person.full_name)
         assert (duty is not None) == (window != "valid"), label
         if duty is not None:
-            assert ("Ended (reported on 20 Feb 2027)" in duty) == ended, label
+            assert ("Ended (reported on 20 February 2027)" in duty) == ended, label
             if ended:
                 assert "Done" in duty, label
 

@@ -89,7 +89,7 @@ def test_every_kind_listed_with_its_date_and_link_most_urgent_first(client):
     assert "overdue since" in report[3]
     assert answer[2] == f"/inbox/{letter.id}"
     assert "Please send the contract" in answer[1]
-    assert "due by" in answer[3] and "22 Mar 2027" in answer[3]
+    assert "due by" in answer[3] and "22 March 2027" in answer[3]
     assert extension[2] == f"/people/{extending.id}"
     assert "Extend" in extension[1]
     assert submit[2] == f"/applications/{draft.id}/check"
@@ -164,7 +164,7 @@ def test_many_of_a_kind_are_one_grouped_link_to_the_filtered_list(client):
     assert item[0] == "extension"
     assert item[1] == "7 permits in their extension window"
     assert item[2] == "/permits?state=extension"
-    assert "the first due by 30 Mar 2027" in item[3]
+    assert "the first due by 30 March 2027" in item[3]
     rows = get_page(client, item[2]).soup.select("table tbody tr")
     assert len(rows) == 7
 

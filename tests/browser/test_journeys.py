@@ -69,11 +69,16 @@ class Keyboard:
         self.page.keyboard.type(text)
 
     def fill_date(self, label: str, day: date) -> None:
-        """A date field (a date picker in Chromium): Tab to it, then set the date; typing into
-        the picker's segments depends on the browser's locale."""
-        field = self.page.get_by_label(label, exact=True)
-        self.tab_to(field)
-        field.fill(day.isoformat())
+        """A date input (a group of three boxes, Day, Month and Year): Tab to the day box and
+        type the day, Tab, the month, Tab, the year, as a person does."""
+        group = self.page.get_by_role("group", name=label, exact=True)
+        self.tab_to(
+            group.get_by_label("Day", exact=True).or_(group.get_by_label("Dag", exact=True))
+        )
+        for number, last in ((day.day, False), (day.month, False), (day.year, True)):
+            self.page.keyboard.type(str(number))
+            if not last:
+                self.page.keyboard.press("Tab")
 
     def select(self, label: str, option: str) -> None:
         """Tab to a drop-down and choose by typing the option's first letters, as people do."""
@@ -446,8 +451,8 @@ def test_employer_files_a_highly_skilled_migrant_application(
     employer.check_page("the job")
     start = today + timedelta(days=60)
     employer.fill("Job title", "Data engineer")
-    employer.fill("Start date of the employment", start.strftime("%d-%m-%Y"))
-    employer.fill("End date of the contract", (start + timedelta(days=730)).strftime("%d-%m-%Y"))
+    employer.fill_date("Start date of the employment", start)
+    employer.fill_date("End date of the contract", start + timedelta(days=730))
     employer.fill("Hours per week", "40")
     employer.fill("Gross monthly salary in euros", "4.100,00")
     employer.choose("Does the reduced salary criterion apply?", "No")
@@ -525,7 +530,7 @@ def test_employer_files_a_highly_skilled_migrant_application(
         )
     )
     assert reference in page.locator("main").inner_text()
-    text = page.locator(".letter-text").inner_text()
+    text = page.locator("#letter-text").inner_text()
     assert "Zoë O'Connor" in text and reference in text and expected_deadline in text
     employer.check_page("acknowledgement letter")
 
@@ -712,7 +717,13 @@ def test_sponsor_answers_a_request_for_information(
     reviewer.activate(staff_page.get_by_role("link", name=reference))
     reviewer.check_page("case")
     reviewer.fill("Wat de referent moet sturen", "Stuur de ondertekende arbeidsovereenkomst.")
-    respond_by = staff_page.get_by_label("Reageren vóór", exact=True).input_value()
+    proposed = staff_page.get_by_role("group", name="Reageren vóór", exact=True)
+    respond_by = date(
+        *(
+            int(proposed.get_by_label(part, exact=True).input_value())
+            for part in ("Jaar", "Maand", "Dag")
+        )
+    )
     reviewer.activate(
         staff_page.get_by_role("button", name="Verzoek versturen en termijn opschorten")
     )
@@ -734,11 +745,11 @@ def test_sponsor_answers_a_request_for_information(
     nav = page.get_by_role("navigation", name="Main")
     employer.activate(nav.get_by_role("link", name="To do"))
     item = page.locator("#todo-list li", has=page.get_by_role("link", name=f"Answer: {subject}"))
-    assert date.fromisoformat(respond_by).strftime("%-d %b %Y") in item.inner_text()
+    assert respond_by.strftime("%-d %B %Y") in item.inner_text()
     employer.check_page("to-do list with a request")
     employer.activate(item.get_by_role("link", name=f"Answer: {subject}"))
-    assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator(".letter-text").inner_text()
-    assert date.fromisoformat(respond_by).strftime("%-d %B %Y") in page.locator("main").inner_text()
+    assert "Stuur de ondertekende arbeidsovereenkomst." in page.locator("#letter-text").inner_text()
+    assert respond_by.strftime("%-d %B %Y") in page.locator("main").inner_text()
     employer.check_page("request letter")
     employer.fill("Your message", "Here is the contract, signed by both parties.")
     employer.choose_file(
@@ -877,7 +888,7 @@ def test_intermediary_answers_a_request_on_a_mandated_case(
         assert "Needs action" in row.inner_text()
         agent.check_page("inbox of the client")
         agent.activate(row.get_by_role("link", name=subject))
-        letter = agent_page.locator(".letter-text").inner_text()
+        letter = agent_page.locator("#letter-text").inner_text()
         assert "Stuur het salarisstrookje van november." in letter
         agent.check_page("request letter, for the intermediary")
         agent.fill("Your message", "The November payslip is attached.")

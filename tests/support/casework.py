@@ -43,6 +43,9 @@ def form_fields(page: Page, action_suffix: str) -> tuple[str, dict]:
 def submit(client, page: Page, action_suffix: str, follow_redirects=False, **values):
     """Fill in the form found on `page` (values keyed by field name) and post it."""
     action, data = form_fields(page, action_suffix)
+    for name in values:  # a date given as one value replaces what its three boxes hold
+        for part in ("day", "month", "year"):
+            data.pop(f"{name}-{part}", None)
     data.update(values)
     return client.post(action, data=data, follow_redirects=follow_redirects)
 

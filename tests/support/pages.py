@@ -31,6 +31,10 @@ class Page:
             return None
         if node.name == "textarea":
             return node.get_text()
+        if node.name == "fieldset":  # a date input: what its day, month and year boxes show
+            boxes = [node.find(id=f"{field_id}-{part}") for part in ("day", "month", "year")]
+            shown = [box.get("value") or "" for box in boxes]
+            return "-".join(shown) if any(shown) else ""
         return node.get("value")
 
     def checked(self, field_id: str) -> bool:

@@ -1,6 +1,6 @@
 """A user's own sign-in settings: second factor, recovery codes, e-mail address, sessions."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,11 +9,12 @@ from portal.audit import AuditAction
 from portal.blueprints.account import bp
 from portal.blueprints.account.forms import ChangeEmailForm, CodeForm, PasswordConfirmForm
 from portal.blueprints.account.two_step import confirm_enrolment, render_enrolment
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.identity import accounts, second_factor
 from portal.identity import sessions as session_policy
 from portal.identity import tokens as account_tokens
+from portal.identity.forms import ChangePasswordForm
 from portal.permissions import signed_in
 from portal.redirects import safe_next
 
@@ -120,6 +121,34 @@ def change_email():
             return redirect(url_for("account.settings"))
     status = 400 if form.is_submitted() else 200
     return render_template("account/change_email.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def change_password():
+    """Current password, then the new one: every other session ends, this one starts afresh."""
+    if not accounts.has_password(current_user):  # signs in with eHerkenning only
+        return redirect(url_for("account.settings"))
+    form = ChangePasswordForm(user_inputs=[current_user.email, current_user.name])
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            account_tokens.change_password(
+                user, form.current.data, form.password.data, get_locale().language
+            )
+        except account_tokens.WrongPassword:
+            form.current.errors = list(form.current.errors) + [_("The password is not right.")]
+        else:
+            session_policy.begin(user)  # a fresh session here; the others were revoked
+            db.session.commit()
+            flash(
+                _("Your password has been changed. You have been signed out everywhere else."),
+                "success",
+            )
+            return redirect(url_for("account.settings"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("account/change_password.html", form=form), status
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms import BaseForm, IsoDateField
+from portal.forms import BaseForm, DateInputField
 from portal.validators import MAX_200
 
 
@@ -46,19 +46,15 @@ class ComposeForm(BaseForm):
             Regexp(r"^\d{6,12}$", message=_l("Enter the V-number as digits only")),
         ],
     )
-    respond_by = IsoDateField(
-        _l("Respond by (optional)"), validators=[Optional()], format="%Y-%m-%d"
-    )
-    expires_on = IsoDateField(
-        _l("Permit expires on (extension reminder)"), validators=[Optional()], format="%Y-%m-%d"
+    respond_by = DateInputField(_l("Respond by (optional)"), validators=[Optional()])
+    expires_on = DateInputField(
+        _l("Permit expires on (extension reminder)"), validators=[Optional()]
     )
     report_subject = StringField(
         _l("What must be reported (overdue report)"),
         validators=[MAX_200],
     )
-    event_date = IsoDateField(
-        _l("Date of the change (overdue report)"), validators=[Optional()], format="%Y-%m-%d"
-    )
+    event_date = DateInputField(_l("Date of the change (overdue report)"), validators=[Optional()])
 
     def validate_title(self, field):
         if self.template.data == "general_message" and not field.data:

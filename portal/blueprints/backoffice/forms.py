@@ -36,14 +36,6 @@ class CodeForm(BaseForm):
     )
 
 
-class DayField(forms.DayField):
-    """A date (yyyy-mm-dd, as a browser's date input sends it) with our own message."""
-
-    def __init__(self, label=None, validators=None, *, invalid_message=None, **kwargs):
-        invalid_message = invalid_message or _l("Enter a real date, like 2026-12-31")
-        super().__init__(label, validators, invalid_message=invalid_message, **kwargs)
-
-
 # --- case actions: each carries the version of the case the form was shown for -----------
 
 
@@ -78,7 +70,7 @@ class RequestInformationForm(CaseForm):
             Length(max=4000, message=_l("Enter at most 4,000 characters")),
         ],
     )
-    respond_by = DayField(
+    respond_by = forms.DateInputField(
         _l("Respond by"),
         validators=[InputRequired(_l("Enter the date by which the sponsor must respond"))],
     )

@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from portal.audit import AuditAction
 from portal.backoffice.management import MAX_PERIOD_DAYS
-from portal.forms import BaseForm, IsoDateField
+from portal.forms import BaseForm, DateInputField
 from portal.validators import MAX_200
 
 
@@ -18,8 +18,8 @@ class PeriodForm(BaseForm):
     class Meta:
         csrf = False
 
-    period_from = IsoDateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
-    period_to = IsoDateField(_l("Up to and including"), validators=[Optional()], format="%Y-%m-%d")
+    period_from = DateInputField(_l("From"), validators=[Optional()])
+    period_to = DateInputField(_l("Up to and including"), validators=[Optional()])
 
     def validate_period_to(self, field):
         start = None if self.period_from.errors else self.period_from.data

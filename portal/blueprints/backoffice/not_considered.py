@@ -2,7 +2,6 @@
 reminder's term (portal/fees/not_considered.py): a confirmation page, then the decision."""
 
 from flask import render_template
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,11 +10,12 @@ from portal.blueprints.backoffice.cases import _act, get_case_or_404
 from portal.blueprints.backoffice.forms import CaseForm
 from portal.fees import not_considered
 from portal.fees import records as fee_records
+from portal.formatting import date_text
 from portal.permissions import Permission, staff_requires
 
 
 def obstacle_message(found) -> str:
-    day = format_date(found.possible_from, "long") if found.possible_from else ""
+    day = date_text(found.possible_from)
     return {
         "closed": _("This case is no longer open: it cannot be set aside."),
         "no_fee": _("This case has no fee: it cannot be set aside for not paying."),

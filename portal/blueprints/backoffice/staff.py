@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.forms import StaffActiveForm, StaffCreateForm, StaffRoleForm
+from portal.collation import by_name
 from portal.extensions import db, limiter
 from portal.identity import accounts
 from portal.identity import tokens as account_tokens
@@ -33,7 +34,9 @@ def get_staff_or_404(user_id: int) -> User:
 @staff_requires(Permission.STAFF_USERS_MANAGE)
 def staff_list():
     users = db.session.scalars(
-        select(User).where(User.staff_role.is_not(None)).order_by(User.active.desc(), User.name)
+        select(User)
+        .where(User.staff_role.is_not(None))
+        .order_by(User.active.desc(), by_name(User.name))
     ).all()
     return render_template(
         "backoffice/staff_list.html",

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from portal import clock
 from portal.blueprints.duties import bp
 from portal.extensions import db
-from portal.forms import BaseForm, DayField
+from portal.forms import BaseForm, DateInputField
 from portal.labels import DISCLOSURE_KIND
 from portal.models import DisclosureKind
 from portal.oversight import disclosures
@@ -24,7 +24,7 @@ class DisclosureForm(BaseForm):
         choices=[SelectChoice(kind.value, label) for kind, label in DISCLOSURE_KIND.items()],
         validators=[InputRequired(_l("Choose what happened"))],
     )
-    occurred_on = DayField(
+    occurred_on = DateInputField(
         _l("When did it happen?"),
         validators=[DataRequired(_l("Enter the date it happened"))],
     )

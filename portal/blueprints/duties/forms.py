@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from portal.forms import BaseForm, DayField
+from portal.forms import BaseForm, DateInputField
 
 
 class ReportForm(BaseForm):
@@ -11,7 +11,7 @@ class ReportForm(BaseForm):
         validators=[InputRequired(_l("Choose what you report"))],
     )
     person = SelectField(_l("Person"), validate_choice=False)
-    event_date = DayField(
+    event_date = DateInputField(
         _l("Date of the event"),
         validators=[InputRequired(_l("Enter the date the change happened"))],
     )
@@ -22,7 +22,7 @@ class ReportForm(BaseForm):
 
 
 class StudyProgressForm(BaseForm):
-    checked_on = DayField(
+    checked_on = DateInputField(
         _l("Date the check was completed"),
         validators=[InputRequired(_l("Enter the date the check was completed"))],
     )

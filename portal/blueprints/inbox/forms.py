@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import Select
 
-from portal.forms import BaseForm, IsoDateField
+from portal.forms import BaseForm, DateInputField
 
 
 class KeptSelect(Select):
@@ -47,10 +47,8 @@ class FilterForm(BaseForm):
     category = SelectField(_l("Category"), choices=[], validate_choice=False, widget=KeptSelect())
     person = StringField(_l("Person (name or V-number)"))
     application = StringField(_l("Case reference"))
-    period_from = IsoDateField(_l("Issued from"), validators=[Optional()], format="%Y-%m-%d")
-    period_to = IsoDateField(
-        _l("Issued up to and including"), validators=[Optional()], format="%Y-%m-%d"
-    )
+    period_from = DateInputField(_l("Issued from"), validators=[Optional()])
+    period_to = DateInputField(_l("Issued up to and including"), validators=[Optional()])
     needs_action = BooleanField(
         _l("Only letters that need action (not answered, respond-by date not passed)")
     )

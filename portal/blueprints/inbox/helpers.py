@@ -109,10 +109,10 @@ def active_filters(form, values, carried: dict, fields, personal) -> list[dict]:
     terms read from the filter token); `carried`: what the page's links carry (the token, not
     the terms). Removing a personal term drops the token (all personal terms at once)."""
     from flask import url_for
-    from flask_babel import format_date
     from wtforms import BooleanField, SelectField
 
-    from portal.forms import IsoDateField
+    from portal.formatting import date_text
+    from portal.forms import DateInputField
 
     active = []
     for key in fields:
@@ -124,8 +124,8 @@ def active_filters(form, values, carried: dict, fields, personal) -> list[dict]:
             value = None
         elif isinstance(field, SelectField):
             value = dict(field.choices).get(raw, raw)
-        elif isinstance(field, IsoDateField) and field.data and not field.errors:
-            value = format_date(field.data, "medium")
+        elif isinstance(field, DateInputField) and field.data and not field.errors:
+            value = date_text(field.data)
         else:
             value = raw
         dropped = {key, "f"} if key in personal else {key}

@@ -19,8 +19,8 @@ from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.letters import inbox as inbox_service
 from portal.letters import issuing as service
+from portal.letters import layout, visibility
 from portal.letters import status as letter_status
-from portal.letters import visibility
 from portal.permissions import Permission, requires
 from portal.todo import after
 
@@ -99,6 +99,7 @@ def render_letter_page(letter, reply_form=None, status=200):
     return render_template(
         "inbox/show.html",
         letter=letter,
+        letter_blocks=layout.blocks(letter.body_text),
         answerable=replies_service.is_answerable(letter),
         request_open=replies_service.is_answerable(letter)
         and replies_service.request_is_open(letter),

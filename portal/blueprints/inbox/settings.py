@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.blueprints.inbox import bp
 from portal.blueprints.inbox.forms import NoticeSettingsForm, RetryAddressForm
 from portal.extensions import db
+from portal.formatting import before_full_stop
 from portal.models import NoticeMode
 from portal.notices import bounces, preferences
 from portal.permissions import Permission, requires
@@ -28,7 +29,7 @@ def _saved(mode: NoticeMode) -> str:
         )
     return _(
         "Saved. You will not get e-mails from the portal about %(organisation)s.",
-        organisation=g.organisation.legal_name,
+        organisation=before_full_stop(g.organisation.legal_name),
     )
 
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, ValidationError
 from portal import clock
 from portal.blueprints.organisation import bp
 from portal.extensions import db
-from portal.forms import BaseForm, DayField, EmptyForm
+from portal.forms import BaseForm, DateInputField, EmptyForm
 from portal.labels import CATEGORY
 from portal.models import Category, Mandate
 from portal.organisations import mandates as service
@@ -30,8 +30,10 @@ class MandateForm(BaseForm):
         choices=[SelectChoice(c.value, CATEGORY[c]) for c in Category],
         validators=[DataRequired(_l("Choose at least one category"))],
     )
-    valid_from = DayField(_l("Valid from"), validators=[DataRequired(_l("Enter the start date"))])
-    valid_until = DayField(_l("Valid until (optional)"))
+    valid_from = DateInputField(
+        _l("Valid from"), validators=[DataRequired(_l("Enter the start date"))]
+    )
+    valid_until = DateInputField(_l("Valid until (optional)"))
 
     def validate_valid_from(self, field):
         if field.data and field.data < clock.today():

@@ -223,7 +223,7 @@ def invitation(token: str):
                 flash(
                     _(
                         "Welcome. You are now a member of %(name)s.",
-                        name=found.organisation.legal_name,
+                        name=before_full_stop(found.organisation.legal_name),
                     ),
                     "success",
                 )

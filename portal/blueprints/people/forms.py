@@ -1,16 +1,13 @@
 """The people register's forms. Every person field is read by its specification
 (portal/people/fields.py), the same one the residence form and the bulk import use."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
-from wtforms.widgets import DateInput
 
 from portal import clock
 from portal.countries import country_select_choices
-from portal.forms import BaseForm, DayField
+from portal.forms import BaseForm, DateInputField
 from portal.labels import CATEGORY
 from portal.models import Category, Sex
 from portal.people import fields as person_fields
@@ -38,17 +35,6 @@ class PersonSpec:
         field.data = value
 
 
-class PersonDateField(StringField):
-    """A date of the person specification: a date input; what was typed is shown back."""
-
-    widget = DateInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if isinstance(self.data, date) else (self.data or "")
-
-
 def _spec(name: str, field_class=StringField, **kwargs):
     """A form field read by the person specification (choices are checked there too: give
     choice fields validate_choice=False)."""
@@ -58,7 +44,7 @@ def _spec(name: str, field_class=StringField, **kwargs):
 class PersonForm(BaseForm):
     given_names = _spec("given_names")
     surname = _spec("surname")
-    date_of_birth = _spec("date_of_birth", PersonDateField)
+    date_of_birth = _spec("date_of_birth", DateInputField)
     place_of_birth = _spec("place_of_birth")
     country_of_birth = _spec("country_of_birth", SelectField, validate_choice=False)
     nationality = _spec("nationality", SelectField, validate_choice=False)
@@ -74,8 +60,8 @@ class PersonForm(BaseForm):
         validators=[InputRequired(_l("Choose the category under which you sponsor this person"))],
     )
     passport_number = _spec("passport_number")
-    passport_issued_on = _spec("passport_issued_on", PersonDateField)
-    passport_expires_on = _spec("passport_expires_on", PersonDateField)
+    passport_issued_on = _spec("passport_issued_on", DateInputField)
+    passport_expires_on = _spec("passport_expires_on", DateInputField)
     v_number = _spec("v_number")
     email = _spec("email", EmailField)
     street_address = StringField(_l("Street and house number"), validators=[Optional(), MAX_200])
@@ -111,7 +97,7 @@ class PersonForm(BaseForm):
 
 
 class ArchiveForm(BaseForm):
-    sponsorship_ended_on = DayField(
+    sponsorship_ended_on = DateInputField(
         _l("Date the sponsorship ended"),
         validators=[InputRequired(_l("Enter the date the sponsorship ended"))],
     )

@@ -28,9 +28,19 @@ def _request(category: str):
 
 @bp.get("/register")
 def register_index():
+    """The registers per category, and a search by name or KvK number across all of them (the
+    first page of matches per category; each links to its full list)."""
     today = clock.today()
+    q = register.clean_query(request.args.get("q"))
     counts = {category: register.count(category, today) for category in Category}
-    return render_template("public/register_index.html", counts=counts)
+    found = {}
+    if q:
+        for category in Category:
+            total = register.count(category, today, q)
+            if total:
+                rows = register.entries(category, today, q, limit=register.PAGE_SIZE)
+                found[category] = (total, rows)
+    return render_template("public/register_index.html", counts=counts, q=q, found=found)
 
 
 @bp.get(f"/register/{CATEGORIES}")

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from portal.forms import BaseForm
+from portal.forms import BaseForm, DateInputField
 from portal.residence.presentation import country_choices
 from portal.residence.question_shapes import ResidenceType, Section
 from portal.residence.types import DOCUMENT_KINDS, TYPES
@@ -36,6 +36,8 @@ def section_form(section: Section, **kwargs) -> BaseForm:
                 + [SelectChoice(code, name) for code, name in country_choices()],
                 validate_choice=False,
             )
+        elif field.kind == "date":
+            attributes[field.name] = DateInputField(field.label, as_text=True)
         else:
             attributes[field.name] = StringField(field.label)
     form_class = type(f"{section.key.title()}SectionForm", (BaseForm,), attributes)
