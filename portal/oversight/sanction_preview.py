@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from portal import mail
 from portal.extensions import db
-from portal.letters.issuing import RENDERED_KEY, STYLE_OR_HEAD
+from portal.letters.issuing import RENDERED_KEY
 from portal.models import Letter
 
+STYLE_OR_HEAD = re.compile(r"<(style|head|title)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 # Where a line of the letter ends: after a paragraph, a heading, a box, a table row, a break.
 _LINE_END = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|tr|li)>", re.IGNORECASE)
 _CELL_END = re.compile(r"</th>", re.IGNORECASE)

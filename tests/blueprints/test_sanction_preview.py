@@ -50,6 +50,9 @@ def form_data(page: Page, **values) -> dict:
 def letters_only(text: str) -> str:
     """The letter's characters without spaces and colons (the stored text glues a label to
     its value) and with its references, given when it is sent, left out."""
+    text = re.sub(
+        r"(?m)^[#>~^\\-] ?", "", text
+    )  # the stored text's block marks (letters/layout.py)
     text = re.sub(r"BR-[0-9A-Z]{4}-[0-9A-Z]{4}|SN-\d{4}-\d{6}", "REF", text)
     return re.sub(r"[\s:]", "", text)
 
