@@ -84,6 +84,8 @@ class AuditAction(StrEnum):
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
+    APPLICATION_NOTICE_OF_DEFAULT = "application.notice_of_default"  # issue 25
+    APPLICATION_PERIOD_EXTENDED = "application.period_extended"  # issue 25
     APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"

@@ -90,6 +90,8 @@ LETTER_KIND = {
     LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
     LetterKind.REPORT_ACKNOWLEDGEMENT: _l("Report of a change received"),
     LetterKind.APPLICATION_WITHDRAWN: _l("Withdrawal of an application confirmed"),
+    LetterKind.NOTICE_OF_DEFAULT_RECEIVED: _l("Notice of default received"),
+    LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),

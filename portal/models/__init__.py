@@ -10,6 +10,7 @@ from portal.models.application import (
 from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
+from portal.models.due_process import DeadlineExtension, NoticeOfDefault
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
 from portal.models.fee import (
     BankStatement,
@@ -125,4 +126,7 @@ __all__ = [
     "StatusEvent",
     "StudyProgressDeclaration",
     "User",
+    # Due process (issue 25)
+    "DeadlineExtension",
+    "NoticeOfDefault",
 ]

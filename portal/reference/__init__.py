@@ -81,6 +81,7 @@ class PenaltyRules:
     grace_days: int
     max_days: int
     tiers: tuple[tuple[int, int], ...]  # (days, cents per day)
+    verified: bool = False  # the amounts are confirmed by an official source
 
     @property
     def maximum_cents(self) -> int:
@@ -106,7 +107,13 @@ def late_decision_penalty(on: date) -> PenaltyRules:
         grace_days=row["grace_days"],
         max_days=row["max_days"],
         tiers=tuple((t["days"], t["cents_per_day"]) for t in row["tiers"]),
+        verified=row.get("verified", False),
     )
+
+
+def extension_max_days(on: date) -> int:
+    """The longest extension of a decision period (Awb 4:14) a reviewer may give on a date."""
+    return _in_force("decision_period_extension", on)["max_days"]
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,7 @@ class BulkSubmitForm(BaseForm):
         ),
         validators=[DataRequired(_l("Confirm the declaration to submit the applications"))],
     )
+
+
+class NoticeOfDefaultForm(BaseForm):
+    """Sending a notice of default: a confirmation (issue 25)."""

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from portal import clock, reference
 from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
+from portal.cases import due_process, withdrawal
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
-from portal.cases import withdrawal
 from portal.cases.documents import UploadRejected, download, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
@@ -163,6 +163,8 @@ def show(application_id: int):
             "residence/show.html",
             **case_page(application, viewer),
             can_withdraw=_can_withdraw(application),
+            due=due_process.of_case(application, clock.today()),
+            may_send_notice=g.context.can(Permission.APPLICATION_SUBMIT),
         )
     letters = []
     if g.context.can(Permission.LETTER_READ):
@@ -181,6 +183,8 @@ def show(application_id: int):
         fee=fee_records.state_of(application.fee, today),
         bank_account=reference.ind_bank_account(today),
         can_withdraw=_can_withdraw(application),
+        due=due_process.of_case(application, today),
+        may_send_notice=g.context.can(Permission.APPLICATION_SUBMIT),
     )
 
 

@@ -1,0 +1,47 @@
+"""The case page's due-process forms (issue 25): extending the decision period."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal import clock, reference
+from portal.blueprints.backoffice.forms import CaseForm
+from portal.inputs import parse_whole
+
+
+class ExtendForm(CaseForm):
+    days = StringField(
+        _l("Extend by (days)"), validators=[DataRequired(_l("Enter the number of days"))]
+    )
+    reason = TextAreaField(
+        _l("Why the decision takes longer"),
+        validators=[
+            DataRequired(_l("Enter why the decision period is extended: it goes into the letter")),
+            Length(max=2000, message=_l("Enter at most 2,000 characters")),
+        ],
+    )
+
+    def __init__(self, *args, max_days: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_days = max_days
+
+    @property
+    def day_count(self) -> int:
+        return parse_whole((self.days.data or "").strip(), self.max_days) or 0
+
+    def validate_days(self, field):
+        if not 0 < self.day_count <= self.max_days:
+            raise ValidationError(
+                _l("Enter a whole number of days from 1 to %(max)d", max=self.max_days)
+            )
+
+
+def extend_form(application=None, formdata=None) -> ExtendForm:
+    """The extension form for the case page (unbound) or from the request (bound)."""
+    today = clock.today()
+    max_days = reference.extension_max_days(today)
+    if formdata is None:
+        return ExtendForm(
+            formdata=None, data={"version": application.version}, prefix="extend", max_days=max_days
+        )
+    return ExtendForm(prefix="extend", max_days=max_days)

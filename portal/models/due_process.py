@@ -1,0 +1,57 @@
+"""Due process on a case (issue 25): the sponsor's notice of default (Awb 4:17) and the
+reviewer's extension of the decision period (Awb 4:14). Each at most once per case."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+
+class NoticeOfDefault(db.Model):
+    """The sponsor told the IND it is late (ingebrekestelling): penalties accrue from
+    `penalty_from` (two weeks after receipt, reference data) until the decision."""
+
+    __tablename__ = "notice_of_default"
+    __table_args__ = (CheckConstraint("penalty_from > received_on", name="penalty_after_notice"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One notice per case: the unique constraint is the final word on a double submit.
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    penalty_from: Mapped[date] = mapped_column(Date)
+    # The deadline that had passed when the notice was sent (as the clock stood then).
+    deadline: Mapped[date] = mapped_column(Date)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application = relationship("Application")
+    sent_by = relationship("User")
+
+
+class DeadlineExtension(db.Model):
+    """A reviewer extended the decision period once, with a reason and a letter, before it
+    ended; the clock (portal/cases/clock.py) composes the deadline with `days`."""
+
+    __tablename__ = "deadline_extension"
+    __table_args__ = (
+        CheckConstraint("days > 0", name="extension_days_positive"),
+        CheckConstraint("new_deadline > previous_deadline", name="extension_moves_later"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    previous_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)
+    extended_on: Mapped[date] = mapped_column(Date)
+    extended_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    extended_by = relationship("User")
