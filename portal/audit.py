@@ -86,6 +86,7 @@ class AuditAction(StrEnum):
     APPLICATION_WITHDRAWN = "application.withdrawn"
     APPLICATION_NOTICE_OF_DEFAULT = "application.notice_of_default"  # issue 25
     APPLICATION_PERIOD_EXTENDED = "application.period_extended"  # issue 25
+    INTENDED_DECISION_ISSUED = "staff.intended_decision.issued"  # issue 25 (Awb 4:8)
     APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"

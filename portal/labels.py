@@ -13,6 +13,7 @@ from portal.models import (
     CheckOutcome,
     DisclosureKind,
     ImportStatus,
+    IntendedKind,
     KvkProof,
     LegalForm,
     LetterKind,
@@ -92,6 +93,7 @@ LETTER_KIND = {
     LetterKind.APPLICATION_WITHDRAWN: _l("Withdrawal of an application confirmed"),
     LetterKind.NOTICE_OF_DEFAULT_RECEIVED: _l("Notice of default received"),
     LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
+    LetterKind.INTENDED_DECISION: _l("Intended decision: your response"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -242,6 +244,13 @@ API_SCOPE = {
     Scope.LETTERS_READ: _l("Read letters"),
 }
 
+INTENDED_KIND = {
+    IntendedKind.REFUSAL: _l("Refusal"),
+    IntendedKind.FINE: _l("Administrative fine"),
+    IntendedKind.SUSPENSION: _l("Suspension of recognition"),
+    IntendedKind.WITHDRAWAL: _l("Withdrawal of recognition"),
+}
+
 
 class Labels:
     category = CATEGORY
@@ -271,6 +280,7 @@ class Labels:
     fee_state = FEE_STATE
     match_reason = MATCH_REASON
     api_scope = API_SCOPE
+    intended_kind = INTENDED_KIND
 
 
 LEGAL_FORM = {

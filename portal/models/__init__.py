@@ -10,7 +10,12 @@ from portal.models.application import (
 from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
-from portal.models.due_process import DeadlineExtension, NoticeOfDefault
+from portal.models.due_process import (
+    DeadlineExtension,
+    IntendedDecision,
+    IntendedKind,
+    NoticeOfDefault,
+)
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
 from portal.models.fee import (
     BankStatement,
@@ -128,5 +133,7 @@ __all__ = [
     "User",
     # Due process (issue 25)
     "DeadlineExtension",
+    "IntendedDecision",
+    "IntendedKind",
     "NoticeOfDefault",
 ]

@@ -1,13 +1,16 @@
-"""Due process on a case (issue 25): the sponsor's notice of default (Awb 4:17) and the
-reviewer's extension of the decision period (Awb 4:14). Each at most once per case."""
+"""Due process (issue 25): the sponsor's notice of default (Awb 4:17) and the reviewer's
+extension of the decision period (Awb 4:14), each at most once per case; the intended decision
+the sponsor may respond to before a refusal or a sanction (Awb 4:8)."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, enum_type, utcnow
+from portal.models.recognition import Category
 
 
 class NoticeOfDefault(db.Model):
@@ -55,3 +58,35 @@ class DeadlineExtension(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     extended_by = relationship("User")
+
+
+class IntendedKind(StrEnum):
+    REFUSAL = "refusal"  # of a case
+    FINE = "fine"
+    SUSPENSION = "suspension"
+    WITHDRAWAL = "withdrawal"
+
+
+class IntendedDecision(db.Model):
+    """The IND's intended decision (voornemen), sent by letter with a term to respond
+    (zienswijze). The sponsor answers from the letter (a CaseReply on `letter_id`); the final
+    decision refers to it, and a sanction records which one it followed (`sanction_id`)."""
+
+    __tablename__ = "intended_decision"
+    __table_args__ = (CheckConstraint("respond_by > issued_on", name="respond_after_issue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
+    kind: Mapped[IntendedKind] = mapped_column(enum_type(IntendedKind, "intended_kind"))
+    category: Mapped[Category | None] = mapped_column(enum_type(Category, "intended_category"))
+    grounds: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    respond_by: Mapped[date] = mapped_column(Date)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letter.id"), index=True)
+    sanction_id: Mapped[int | None] = mapped_column(ForeignKey("sanction.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    issued_by = relationship("User")
+    letter = relationship("Letter")

@@ -9,7 +9,7 @@ from babel.dates import format_date
 from portal import clock, reference
 from portal.formatting import BABEL_LOCALES
 from portal.letters.issuing import extension_window_opens, issue_letter
-from portal.models import LetterKind, ReportKind
+from portal.models import IntendedKind, LetterKind, ReportKind
 from tests.support.factories import ApplicationFactory, member
 from tests.support.letters import pdf_text
 
@@ -85,6 +85,19 @@ CASES = {
         },
         ["ER-2026-000123-K", "5 March 2027", "19 March 2027", "€23.00 a day", "€1,442.00"],
         ["ER-2026-000123-K", "5 maart 2027", "19 maart 2027", "€ 23,00 per dag", "€ 1.442,00"],
+    ),
+    LetterKind.INTENDED_DECISION: (
+        lambda app: {
+            "application": app,
+            "respond_by": date(2027, 3, 19),
+            "intended": SimpleNamespace(
+                kind=IntendedKind.REFUSAL,
+                category=None,
+                grounds="The organisation is not in the Trade Register.",
+            ),
+        },
+        ["intend to refuse", "19 March 2027", "not in the Trade Register", "4:8"],
+        ["af te wijzen", "19 maart 2027", "not in the Trade Register", "4:8"],
     ),
     LetterKind.DECISION_PERIOD_EXTENDED: (
         lambda app: {

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal import audit, clock, reference
 from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
-from portal.blueprints.backoffice.due_process_forms import extend_form
+from portal.blueprints.backoffice.due_process_forms import IntendedRefusalForm, extend_form
 from portal.blueprints.backoffice.fee_forms import FeeAmountForm
 from portal.blueprints.backoffice.forms import (
     AssignForm,
@@ -32,6 +32,7 @@ from portal.extensions import db
 from portal.fees import records as fee_records
 from portal.models import Application, ApplicationStatus, CheckOutcome, Letter, User
 from portal.organisations.kvk import KvkNumberTaken
+from portal.oversight import intended
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 from portal.residence.documents import document_label
@@ -142,6 +143,8 @@ def _forms(application, **given):
     }
     if "extend" not in given:  # due process (issue 25): blueprints/backoffice/due_process.py
         forms["extend"] = extend_form(application)
+    if "intended" not in given:
+        forms["intended"] = IntendedRefusalForm(formdata=None, data=version, prefix="intended")
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
     if application.kind.is_residence:
@@ -176,6 +179,8 @@ def _render_case(application: Application, status: int = 200, **given):
         exposure=work_queue.penalty_exposure(application, today),
         due=due_process.of_case(application, today),
         extension_obstacle=extension.obstacle(application, today),
+        intentions=intended.of_case(application, today),
+        response_term=reference.intended_decision_response(today),
         fee_state=fee_records.state_of(application.fee, today),
         documents=case_status.case_documents(application),
         reply_received_on=case_status.reply_received_on(application),

@@ -1,12 +1,15 @@
-"""The case page's due-process forms (issue 25): extending the decision period."""
+"""Due-process forms (issue 25): extending the decision period; intended decisions."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal import clock, reference
 from portal.blueprints.backoffice.forms import CaseForm
+from portal.forms import BaseForm
 from portal.inputs import parse_whole
+from portal.labels import CATEGORY
+from portal.models import Category
 
 
 class ExtendForm(CaseForm):
@@ -45,3 +48,34 @@ def extend_form(application=None, formdata=None) -> ExtendForm:
             formdata=None, data={"version": application.version}, prefix="extend", max_days=max_days
         )
     return ExtendForm(prefix="extend", max_days=max_days)
+
+
+_GROUNDS = [
+    DataRequired(_l("Enter the intended decision and its grounds: they go into the letter")),
+    Length(max=4000, message=_l("Enter at most 4,000 characters")),
+]
+
+
+class IntendedRefusalForm(CaseForm):
+    grounds = TextAreaField(_l("The intended refusal and its grounds"), validators=_GROUNDS)
+
+
+class IntendedSanctionForm(BaseForm):
+    kind = SelectField(
+        _l("Intended decision"),
+        choices=[
+            SelectChoice("fine", _l("Administrative fine")),
+            SelectChoice("suspension", _l("Suspension of recognition")),
+            SelectChoice("withdrawal", _l("Withdrawal of recognition")),
+        ],
+    )
+    category = SelectField(
+        _l("Category"),
+        choices=[SelectChoice("", _l("The organisation as a whole (fine only)"))]
+        + [SelectChoice(c.value, CATEGORY[c]) for c in Category],
+    )
+    grounds = TextAreaField(_l("The intended decision and its grounds"), validators=_GROUNDS)
+
+    def validate_category(self, field):
+        if self.kind.data in ("suspension", "withdrawal") and not field.data:
+            raise ValidationError(_l("Choose the category the suspension or withdrawal is about"))
