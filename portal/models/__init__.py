@@ -15,6 +15,7 @@ from portal.models.due_process import (
     IntendedDecision,
     IntendedKind,
     NoticeOfDefault,
+    SignOff,
 )
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
 from portal.models.fee import (
@@ -135,5 +136,6 @@ __all__ = [
     "DeadlineExtension",
     "IntendedDecision",
     "IntendedKind",
+    "SignOff",
     "NoticeOfDefault",
 ]

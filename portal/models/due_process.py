@@ -5,7 +5,7 @@ the sponsor may respond to before a refusal or a sanction (Awb 4:8)."""
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -90,3 +90,24 @@ class IntendedDecision(db.Model):
 
     issued_by = relationship("User")
     letter = relationship("Letter")
+
+
+class SignOff(db.Model):
+    """A submitter's application waiting for (or given) an administrator's approval before it
+    reaches the IND (issue 25): approved → submitted by the approver; sent back with a reason."""
+
+    __tablename__ = "sign_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Recognition: re-applying only for a change of legal form (the reduced fee) as asked.
+    legal_form_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved: Mapped[bool | None] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])

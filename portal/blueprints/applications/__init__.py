@@ -7,5 +7,6 @@ from portal.blueprints.applications import (  # noqa: E402,F401
     default_notice,
     listing,
     routes,
+    sign_off,
     withdraw,
 )
