@@ -137,3 +137,32 @@ def test_only_administrators_open_the_approval(client):
     sign_out(client)
     sign_in(client, member())
     assert client.get(f"/applications/{application.id}/sign-off").status_code == 404
+
+
+def test_a_residence_application_waits_too_and_must_be_complete_to_be_sent(client, move_today):
+    from tests.support import residence
+
+    move_today(residence.TODAY)
+    admin = member(legal_name="Approvals Residence B.V.")
+    residence.recognise(admin)
+    org = admin.memberships[0].organisation
+    org.sign_off_required = True
+    submitter = UserFactory()
+    MembershipFactory(user=submitter, organisation=org, role=OrgRole.SUBMITTER)
+    db.session.commit()
+
+    sign_in(client, submitter)
+    incomplete = residence.start(client, "hsm_residence")
+    refused = Page(residence.submit(client, incomplete))
+    assert refused.status == 400 and "Complete every section" in refused.text
+    assert db.session.scalars(select(SignOff)).first() is None
+    tasks_url = residence.fill_in(client)
+    assert residence.submit(client, tasks_url).status_code == 302
+    application = db.session.scalars(select(Application).order_by(Application.id.desc())).first()
+    assert application.status == ApplicationStatus.DRAFT
+    sign_out(client)
+
+    sign_in(client, admin)
+    assert _decide(client, application, decision="approve").status_code == 302
+    db.session.refresh(application)
+    assert application.status == ApplicationStatus.SUBMITTED and application.reference
