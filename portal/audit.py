@@ -85,6 +85,13 @@ class AuditAction(StrEnum):
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
     APPLICATION_NOT_CONSIDERED = "application.not_considered"  # fee not paid (issue 17)
+    APPLICATION_NOTICE_OF_DEFAULT = "application.notice_of_default"  # issue 25
+    APPLICATION_PERIOD_EXTENDED = "application.period_extended"  # issue 25
+    APPLICATION_SIGN_OFF_REQUESTED = "application.sign_off_requested"  # issue 25
+    APPLICATION_SIGN_OFF_APPROVED = "application.sign_off_approved"
+    APPLICATION_SIGN_OFF_RETURNED = "application.sign_off_returned"
+    ORGANISATION_SIGN_OFF_SET = "organisation.sign_off_set"
+    INTENDED_DECISION_ISSUED = "staff.intended_decision.issued"  # issue 25 (Awb 4:8)
     APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"

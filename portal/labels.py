@@ -13,6 +13,7 @@ from portal.models import (
     CheckOutcome,
     DisclosureKind,
     ImportStatus,
+    IntendedKind,
     KvkProof,
     LegalForm,
     LetterKind,
@@ -93,6 +94,9 @@ LETTER_KIND = {
     LetterKind.GENERAL_MESSAGE: _l("Message from the IND"),
     LetterKind.REPORT_ACKNOWLEDGEMENT: _l("Report of a change received"),
     LetterKind.APPLICATION_WITHDRAWN: _l("Withdrawal of an application confirmed"),
+    LetterKind.NOTICE_OF_DEFAULT_RECEIVED: _l("Notice of default received"),
+    LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
+    LetterKind.INTENDED_DECISION: _l("Intended decision: your response"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -246,6 +250,13 @@ API_SCOPE = {
     Scope.LETTERS_READ: _l("Read letters"),
 }
 
+INTENDED_KIND = {
+    IntendedKind.REFUSAL: _l("Refusal"),
+    IntendedKind.FINE: _l("Administrative fine"),
+    IntendedKind.SUSPENSION: _l("Suspension of recognition"),
+    IntendedKind.WITHDRAWAL: _l("Withdrawal of recognition"),
+}
+
 
 class Labels:
     category = CATEGORY
@@ -275,6 +286,7 @@ class Labels:
     fee_state = FEE_STATE
     match_reason = MATCH_REASON
     api_scope = API_SCOPE
+    intended_kind = INTENDED_KIND
 
 
 LEGAL_FORM = {

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     APPLICATION_READ = "organisation:application:read"
     APPLICATION_CREATE = "organisation:application:create"
     APPLICATION_SUBMIT = "organisation:application:submit"
+    APPLICATION_APPROVE = "organisation:application:approve"  # internal sign-off (issue 25)
     LETTER_READ = "organisation:letter:read"
     LETTER_REPLY = "organisation:letter:reply"
     PROFILE_EDIT = "organisation:profile:edit"
@@ -70,6 +71,7 @@ _SUBMITTER = _READER | {
     Permission.PERSON_EDIT,
 }
 _ADMINISTRATOR = _SUBMITTER | {
+    Permission.APPLICATION_APPROVE,
     Permission.ORGANISATION_TAKE_OVER,
     Permission.PROFILE_EDIT,
     Permission.MEMBER_MANAGE,
@@ -191,9 +193,8 @@ ASSERTED_KVK_SESSION_KEY = "asserted_kvk"
 
 
 def usable_memberships(user) -> list[Membership]:
-    """The memberships this session may act under: after an eHerkenning sign-in, only those of
-    the verified organisation whose KvK number eHerkenning asserted (issue 8), never an
-    unverified one that claims the same number."""
+    """The memberships this session may act under: after an eHerkenning sign-in only those of
+    the verified organisation whose KvK number it asserted (issue 8), never an unverified one."""
     asserted = session.get(ASSERTED_KVK_SESSION_KEY) if has_request_context() else None
     if asserted is None:
         return list(user.memberships)
@@ -205,8 +206,7 @@ def usable_memberships(user) -> list[Membership]:
 
 
 def current_membership() -> Membership | None:
-    """The membership the signed-in sponsor user acts under (under a mandate: their
-    membership of the intermediary), or None."""
+    """The membership the sponsor user acts under (under a mandate: the intermediary's), or None."""
     if not current_user.is_authenticated or current_user.is_staff:
         return None
     memberships = usable_memberships(current_user)

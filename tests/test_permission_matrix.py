@@ -72,6 +72,15 @@ MATRIX = [
     ("GET", "/applications/recognition/new", (200, 200, 403, 200, 200, 404, 200, 403)),
     ("GET", "/applications/", (200, 200, 200, 200, 200, 404, 200, 403)),
     ("GET", "/applications/{application}/withdraw", (200, 200, 403, 200, 404, 404, 404, 403)),
+    # Internal sign-off (issue 25): administrators only; nothing waits here, so back.
+    ("GET", "/applications/{application}/sign-off", (302, 403, 403, 403, 403, 404, 404, 403)),
+    ("POST", "/applications/sign-off-setting", (302, 403, 403, 403, 403, 404, 302, 403)),
+    # The notice of default (issue 25): the page says from when it is possible.
+    (
+        "GET",
+        "/applications/{application}/notice-of-default",
+        (200, 200, 403, 200, 404, 404, 404, 403),
+    ),
     # No draft chosen: back to the list (the chosen drafts are scoped: test_bulk_submit.py).
     ("POST", "/applications/bulk/preview", (302, 302, 403, 302, 302, 404, 302, 403)),
     ("POST", "/applications/bulk/submit", (302, 302, 403, 302, 302, 404, 302, 403)),

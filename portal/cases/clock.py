@@ -15,7 +15,7 @@ from sqlalchemy import select
 from portal import clock as portal_clock
 from portal import reference
 from portal.extensions import db
-from portal.models import Application, ClockSuspension
+from portal.models import Application, ClockSuspension, DeadlineExtension
 from portal.reference import fees as fee_reference
 
 
@@ -101,10 +101,25 @@ def counted_from(application: Application) -> date | None:
     return None
 
 
+def extension_days(application: Application) -> int:
+    """The days a reviewer extended the decision period by (Awb 4:14; at most once)."""
+    return (
+        db.session.scalar(
+            select(DeadlineExtension.days).where(DeadlineExtension.application_id == application.id)
+        )
+        or 0
+    )
+
+
 def deadline_from_payment(application: Application, paid_on: date) -> date:
     """The deadline of a case whose period starts at payment on `paid_on`."""
     period = reference.decision_period_days(period_kind(application), paid_on)
-    return compose_deadline(paid_on, period, application.clock_suspensions)
+    return compose_deadline(
+        paid_on,
+        period,
+        application.clock_suspensions,
+        extension_days=extension_days(application),
+    )
 
 
 def projected_deadline(application: Application, suspension: ClockSuspension | None, on: date):

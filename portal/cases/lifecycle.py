@@ -27,6 +27,7 @@ from portal.models import (
 from portal.models.application import DECIDABLE_STATUSES, OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.organisations import kvk
+from portal.oversight import intended as intended_decisions
 from portal.oversight.status import applied_clause, effective_status
 
 
@@ -332,7 +333,10 @@ def decide(
         recognition.application_id = application.id
         recognition.suspended_until = None
     kind = LetterKind.RECOGNITION_GRANTED if grant else LetterKind.RECOGNITION_REFUSED
-    issue_letter(organisation, kind, application=application, actor=actor, reason=reason)
+    intended = None if grant else intended_decisions.for_refusal_letter(application)
+    issue_letter(
+        organisation, kind, application=application, actor=actor, reason=reason, intended=intended
+    )
     audit_decision(application, actor, grant=grant, reason=reason)
     db.session.flush()
     return application

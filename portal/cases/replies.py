@@ -7,11 +7,12 @@ from portal.audit import AuditAction
 from portal.cases.documents import store_upload
 from portal.cases.errors import CaseError
 from portal.extensions import db
-from portal.models import CaseReply, Document, Letter, User
+from portal.models import CaseReply, Document, Letter, Organisation, User
 
 # Letters that ask the sponsor for something on an open case. The back office's request for
-# information is the main one; a general message about a case with a respond-by date too.
-ANSWERABLE_KINDS = frozenset({"request_for_information", "general_message"})
+# information is the main one; a general message about a case with a respond-by date too; an
+# intended decision (Awb 4:8) asks for a response, about a case or the organisation itself.
+ANSWERABLE_KINDS = frozenset({"request_for_information", "general_message", "intended_decision"})
 MAX_DOCUMENTS = 10
 
 
@@ -59,17 +60,22 @@ def _open_request(letter: Letter):
 def is_answerable(letter: Letter) -> bool:
     return (
         letter.kind.value in ANSWERABLE_KINDS
-        and letter.application_id is not None
+        and (letter.application_id is not None or letter.kind.value == "intended_decision")
         and (letter.kind.value == "request_for_information" or letter.respond_by is not None)
     )
+
+
+def reply_open(letter: Letter) -> bool:
+    """May a reply still join: the letter's case is open, or it concerns no case."""
+    return letter.application is None or letter.application.is_open
 
 
 def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseReply:
     """Store the reply and its documents on the letter's case; raises when it cannot join."""
     if not is_answerable(letter):
         raise NotAnswerable(letter.id)
-    application = letter.application
-    if not application.is_open:
+    application = letter.application  # None: an intended sanction, about the organisation
+    if not reply_open(letter):
         raise CaseClosed(application)
     is_request = letter.kind.value == "request_for_information"
     if is_request and _open_request(letter) is None:
@@ -78,9 +84,10 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
     message = (message or "").strip()
     if not message and not files:
         raise EmptyReply()
+    organisation = db.session.get(Organisation, letter.organisation_id)
     reply = CaseReply(
         organisation_id=letter.organisation_id,
-        application_id=application.id,
+        application_id=application.id if application is not None else None,
         letter_id=letter.id,
         message=message,
         author_id=actor.id,
@@ -91,7 +98,7 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
     for storage in files:
         stored = store_upload(
             storage,
-            organisation=application.organisation,
+            organisation=organisation,
             actor=actor,
             application=application,
             reply=reply,
@@ -100,7 +107,7 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
     audit.record(
         AuditAction.CASE_REPLY_RECEIVED,
         actor=actor,
-        organisation=application.organisation,
+        organisation=organisation,
         target=reply,
         details={"letter_id": letter.id, "documents": len(files)},
     )
@@ -112,6 +119,16 @@ def reply_to_letter(letter: Letter, actor: User, message: str, files) -> CaseRep
         summary = message + (f"\n\n[{', '.join(names)}]" if names else "")
         applications.receive_reply(application, actor, summary.strip())
     return reply
+
+
+def replies_to_letter(letter: Letter) -> list[CaseReply]:
+    return list(
+        db.session.scalars(
+            select(CaseReply)
+            .where(CaseReply.letter_id == letter.id)
+            .order_by(CaseReply.created_at, CaseReply.id)
+        )
+    )
 
 
 def replies_for_case(application_id: int) -> list[CaseReply]:

@@ -1,5 +1,6 @@
-"""The back office's work queue: which cases are open, filters and order (statutory deadline
-first), cases at risk, what an overdue case could cost in penalties, who can handle cases.
+"""The back office's work queue: which cases are open, filters and order (a notice of default
+first, then the statutory deadline), cases at risk, what an overdue case could cost in
+penalties, who can handle cases.
 Cases whose decision period has not started (waiting for the payment it runs from) are listed
 apart: no deadline, no penalty exposure."""
 
@@ -13,7 +14,14 @@ from portal.cases.references import parse_reference
 from portal.cases.status import reply_received_column
 from portal.collation import by_name
 from portal.extensions import db
-from portal.models import Application, ApplicationStatus, Organisation, StaffRole, User
+from portal.models import (
+    Application,
+    ApplicationStatus,
+    NoticeOfDefault,
+    Organisation,
+    StaffRole,
+    User,
+)
 from portal.oversight.status import escape_like
 
 # Cases staff work on: submitted and not yet decided.
@@ -102,7 +110,21 @@ def queue_query(filters: QueueFilter, user: User, today: date):
         return query.order_by(
             reply_received.is_(None), reply_received, Application.decision_deadline, Application.id
         )
-    return query.order_by(Application.decision_deadline, Application.id)
+    # A notice of default on top (the oldest first: its penalty is nearest or running), then
+    # the nearest statutory deadline.
+    notice = notice_received_column()
+    return query.order_by(notice.is_(None), notice, Application.decision_deadline, Application.id)
+
+
+def notice_received_column():
+    """For a case (correlated to Application): the day its notice of default (Awb 4:17,
+    portal/cases/default_notice.py) arrived, or NULL."""
+    return (
+        select(NoticeOfDefault.received_on)
+        .where(NoticeOfDefault.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
 
 
 def waiting_for_payment(limit: int, search: str | None = None) -> list[Application]:

@@ -10,6 +10,13 @@ from portal.models.application import (
 from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
+from portal.models.due_process import (
+    DeadlineExtension,
+    IntendedDecision,
+    IntendedKind,
+    NoticeOfDefault,
+    SignOff,
+)
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
 from portal.models.fee import (
     BankStatement,
@@ -129,4 +136,10 @@ __all__ = [
     "StudyProgressDeclaration",
     "TriageRuleVersion",
     "User",
+    # Due process (issue 25)
+    "DeadlineExtension",
+    "IntendedDecision",
+    "IntendedKind",
+    "SignOff",
+    "NoticeOfDefault",
 ]

@@ -48,7 +48,8 @@ class CaseReply(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    # None: the answer to an intended sanction, which concerns the organisation, not a case.
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"), index=True)
     message: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

@@ -32,6 +32,10 @@ class LetterKind(StrEnum):
     REPORT_ACKNOWLEDGEMENT = "report_acknowledgement"
     # The sponsor withdrew a submitted application (issue 16).
     APPLICATION_WITHDRAWN = "application_withdrawn"
+    # Due process (issue 25): the notice of default received; the decision period extended.
+    NOTICE_OF_DEFAULT_RECEIVED = "notice_of_default_received"
+    DECISION_PERIOD_EXTENDED = "decision_period_extended"
+    INTENDED_DECISION = "intended_decision"  # Awb 4:8: respond by the date in the letter
 
 
 # Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, text, true
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -97,6 +97,9 @@ class Organisation(db.Model):
     persons_employed: Mapped[int] = mapped_column(Integer)
     kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind, "organisation_kind"))
     preferred_language: Mapped[str] = mapped_column(String(2), default="nl")
+    # Internal sign-off (issue 25): a submitter's application waits for an administrator's
+    # approval before it reaches the IND (portal/cases/sign_off.py).
+    sign_off_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The rest of the profile (issue 3). Visiting address: street_address/postcode/city/country.
     trade_name: Mapped[str | None] = mapped_column(String(200))
     rsin: Mapped[str | None] = mapped_column(String(9))

@@ -29,6 +29,7 @@ from portal.models import (
     SanctionKind,
 )
 from portal.oversight import disclosures as disclosures_module
+from portal.oversight import intended
 from portal.oversight.sanction_obstacles import (
     StaleRecognition,
     obstacle,
@@ -103,6 +104,7 @@ def _letter(organisation, kind, sanction, actor, **context):
         category=sanction.category.value if sanction.category else None,
         sanction=sanction,
         sanction_reference=sanction_reference(sanction),
+        intended=intended.for_sanction_letter(sanction),  # Awb 4:8: the response considered
         **context,
     )
 
@@ -131,7 +133,9 @@ def _impose(
     starts_on: date,
     **values,
 ) -> Sanction:
-    """A new sanction imposed by `actor`, flushed so it has its id (and reference)."""
+    """A new sanction imposed by `actor`, flushed so it has its id (and reference); a fine,
+    suspension or withdrawal only after an intended decision (oversight/intended.py)."""
+    intention = intended.required(organisation, kind, category, starts_on)
     sanction = Sanction(
         organisation_id=organisation.id,
         kind=kind,
@@ -143,6 +147,7 @@ def _impose(
     )
     db.session.add(sanction)
     db.session.flush()
+    intended.followed_by(intention, sanction)
     return sanction
 
 

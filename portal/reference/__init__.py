@@ -81,6 +81,7 @@ class PenaltyRules:
     grace_days: int
     max_days: int
     tiers: tuple[tuple[int, int], ...]  # (days, cents per day)
+    verified: bool = False  # the amounts are confirmed by an official source
 
     @property
     def maximum_cents(self) -> int:
@@ -106,7 +107,26 @@ def late_decision_penalty(on: date) -> PenaltyRules:
         grace_days=row["grace_days"],
         max_days=row["max_days"],
         tiers=tuple((t["days"], t["cents_per_day"]) for t in row["tiers"]),
+        verified=row.get("verified", False),
     )
+
+
+@dataclass(frozen=True)
+class ResponseTerm:
+    days: int
+    suspends_decision_period: bool
+    verified: bool
+
+
+def intended_decision_response(on: date) -> ResponseTerm:
+    """The term to respond to an intended decision (Awb 4:8) issued on a date."""
+    row = _in_force("intended_decision_response", on)
+    return ResponseTerm(row["days"], row["suspends_decision_period"], row["verified"])
+
+
+def extension_max_days(on: date) -> int:
+    """The longest extension of a decision period (Awb 4:14) a reviewer may give on a date."""
+    return _in_force("decision_period_extension", on)["max_days"]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from portal.cases.lifecycle import NotDecidable, audit_decision, record_decision
 from portal.extensions import db
 from portal.letters.issuing import issue_letter
 from portal.models import Application, LetterKind, User
+from portal.oversight import intended as intended_decisions
 from portal.residence.presentation import permit_name, person_of, requested_until
 
 
@@ -47,6 +48,7 @@ def decide(
         person=person_of(application),
         granted=grant,
         reason=reason,
+        intended=None if grant else intended_decisions.for_refusal_letter(application),
         purpose=permit_name(application.kind),
         valid_until=valid_until,
     )

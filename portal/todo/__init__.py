@@ -123,7 +123,7 @@ def items(
     `keep` picks items before they are grouped; `group_above=0` groups every kind that has a
     group, whatever its count: its title is then a count, without a name (the e-mail digest).
     """
-    from portal.todo import organisation, providers  # noqa: F401  (registers the built-in kinds)
+    from portal.todo import due_process, organisation, providers  # noqa: F401  (registers kinds)
 
     today = today or clock.today()
     result: list[Item] = []

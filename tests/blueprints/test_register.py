@@ -15,6 +15,7 @@ from portal.oversight import register, sanctions
 from tests.support.auth import staff_sign_in
 from tests.support.casework import grant, submitted_case
 from tests.support.factories import OrganisationFactory, UserFactory, recognise
+from tests.support.intended import ripe_intentions
 from tests.support.pages import get_page
 
 TODAY = date(2026, 11, 29)
@@ -66,6 +67,7 @@ def test_register_follows_grant_suspension_lifting_and_withdrawal(client):
     assert rows(client, "study") == []  # only the category granted
 
     supervisor = UserFactory(supervisor=True)
+    ripe_intentions(org, Category.LABOUR)  # Awb 4:8: the intended decisions came first
     sanctions.suspend(org, Category.LABOUR, supervisor, "Late reports.", state(org))
     db.session.flush()
     assert rows(client) == []

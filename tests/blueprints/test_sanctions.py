@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import (
     AuditEvent,
     Category,
+    IntendedKind,
     Letter,
     LetterKind,
     Recognition,
@@ -22,6 +23,7 @@ from portal.models import (
 from portal.oversight import sanction_obstacles, sanctions
 from tests.support.auth import sign_in, staff_sign_in
 from tests.support.factories import UserFactory, member, recognise
+from tests.support.intended import ripe_intentions
 from tests.support.pages import Page, get_page
 from tests.support.sanctions import send_sanction
 
@@ -39,6 +41,7 @@ def recognised(category=Category.LABOUR, **organisation):
     user = member(legal_name=organisation.pop("legal_name", "Kanaal & Zonen B.V."), **organisation)
     org = user.memberships[0].organisation
     recognise(org, category)
+    ripe_intentions(org, category)  # Awb 4:8: a fine, suspension or withdrawal follows one
     return user, org
 
 
@@ -77,7 +80,11 @@ def counts(org):
     db.session.expire_all()
     return (
         db.session.scalar(select(func.count()).where(Sanction.organisation_id == org.id)),
-        db.session.scalar(select(func.count()).where(Letter.organisation_id == org.id)),
+        db.session.scalar(
+            select(func.count()).where(
+                Letter.organisation_id == org.id, Letter.kind != LetterKind.INTENDED_DECISION
+            )
+        ),
     )
 
 
@@ -440,6 +447,7 @@ def test_a_new_suspension_after_an_unrecorded_expiry(client, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: later)
     page = get_page(client, f"/backoffice/organisations/{org.id}")
     assert "Recognised" in page.text
+    ripe_intentions(org, kinds=(IntendedKind.SUSPENSION,))  # each suspension follows its own
     assert confirm(client, org, "suspend", reason="New breach.").status_code == 302
     suspensions = db.session.scalars(
         select(Sanction).where(Sanction.kind == SanctionKind.SUSPENSION).order_by(Sanction.id)

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 import pytest
 from babel.dates import format_date
 
-from portal import clock
+from portal import clock, reference
 from portal.formatting import BABEL_LOCALES
 from portal.letters.issuing import extension_window_opens, issue_letter
-from portal.models import LetterKind, ReportKind
+from portal.models import IntendedKind, LetterKind, ReportKind
 from tests.support.factories import ApplicationFactory, member
 from tests.support.letters import pdf_text
 
@@ -72,6 +72,45 @@ CASES = {
         lambda app: {"application": app},
         ["Confirmation", "ER-2026-000123-K", "withdrew"],
         ["Bevestiging", "ER-2026-000123-K", "ingetrokken"],
+    ),
+    LetterKind.NOTICE_OF_DEFAULT_RECEIVED: (
+        lambda app: {
+            "application": app,
+            "notice": SimpleNamespace(
+                received_on=date(2027, 3, 5),
+                deadline=date(2027, 3, 1),
+                penalty_from=date(2027, 3, 19),
+            ),
+            "rules": reference.late_decision_penalty(date(2027, 3, 5)),
+        },
+        ["ER-2026-000123-K", "5 March 2027", "19 March 2027", "€23.00 a day", "€1,442.00"],
+        ["ER-2026-000123-K", "5 maart 2027", "19 maart 2027", "€ 23,00 per dag", "€ 1.442,00"],
+    ),
+    LetterKind.INTENDED_DECISION: (
+        lambda app: {
+            "application": app,
+            "respond_by": date(2027, 3, 19),
+            "intended": SimpleNamespace(
+                kind=IntendedKind.REFUSAL,
+                category=None,
+                grounds="The organisation is not in the Trade Register.",
+            ),
+        },
+        ["intend to refuse", "19 March 2027", "not in the Trade Register", "4:8"],
+        ["af te wijzen", "19 maart 2027", "not in the Trade Register", "4:8"],
+    ),
+    LetterKind.DECISION_PERIOD_EXTENDED: (
+        lambda app: {
+            "application": app,
+            "extension": SimpleNamespace(
+                previous_deadline=date(2027, 3, 1),
+                new_deadline=date(2027, 4, 30),
+                days=60,
+                reason="The RVO advice has not arrived.",
+            ),
+        },
+        ["60 days", "30 April 2027", "The RVO advice has not arrived.", "4:14"],
+        ["60 dagen", "1 maart 2027", "The RVO advice has not arrived.", "4:14"],
     ),
     LetterKind.FEE_LETTER: (
         lambda app: {

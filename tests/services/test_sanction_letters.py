@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models import Category, Letter, LetterKind
 from portal.oversight import sanctions
 from tests.support.factories import UserFactory, member, recognise
+from tests.support.intended import ripe_intentions
 from tests.support.letters import pdf_text
 from tests.support.sanction_letters import CASES
 
@@ -26,6 +27,7 @@ def organisation_in(language):
     user = member(preferred_language=language, legal_name="Fjord & Tulip Research B.V.")
     org = user.memberships[0].organisation
     recognise(org, Category.RESEARCH)
+    ripe_intentions(org, Category.RESEARCH)  # Awb 4:8: the term to respond has ended
     return org
 
 

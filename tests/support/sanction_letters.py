@@ -18,8 +18,21 @@ CASES = {
     "fine": (
         [],
         LetterKind.FINE,
-        ["administrative fine", "€8,250.00", "NL91 ABNA 0417 1643 00", "within 6 weeks"],
-        ["bestuurlijke boete", "€ 8.250,00", "NL91 ABNA 0417 1643 00", "binnen 6 weken"],
+        # The intended fine (Awb 4:8) went unanswered: the decision says so.
+        [
+            "administrative fine",
+            "€8,250.00",
+            "NL91 ABNA 0417 1643 00",
+            "within 6 weeks",
+            "You did not respond within that term",
+        ],
+        [
+            "bestuurlijke boete",
+            "€ 8.250,00",
+            "NL91 ABNA 0417 1643 00",
+            "binnen 6 weken",
+            "U hebt binnen die termijn niet gereageerd",
+        ],
     ),
     "suspend": (
         [],

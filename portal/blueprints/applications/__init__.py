@@ -2,4 +2,11 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
-from portal.blueprints.applications import bulk, listing, routes, withdraw  # noqa: E402,F401
+from portal.blueprints.applications import (  # noqa: E402,F401
+    bulk,
+    default_notice,
+    listing,
+    routes,
+    sign_off,
+    withdraw,
+)

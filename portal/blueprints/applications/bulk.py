@@ -10,6 +10,7 @@ from portal import clock
 from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import BulkSubmitForm
 from portal.bulk import submission as bulk
+from portal.cases import sign_off
 from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -47,6 +48,9 @@ def _back(batch_id):
 @bp.post("/bulk/preview")
 @requires(Permission.APPLICATION_SUBMIT)
 def bulk_preview():
+    if sign_off.needed(g.organisation, g.context):  # one by one, each to an administrator
+        flash(_("Your organisation approves each application: submit them one by one."), "error")
+        return _back(parse_id(request.form.get("batch")))
     if not EmptyForm().validate_on_submit():
         return _back(None)
     batch_id = parse_id(request.form.get("batch"))
@@ -68,6 +72,9 @@ def bulk_preview():
 @bp.post("/bulk/submit")
 @requires(Permission.APPLICATION_SUBMIT)
 def bulk_submit():
+    if sign_off.needed(g.organisation, g.context):  # one by one, each to an administrator
+        flash(_("Your organisation approves each application: submit them one by one."), "error")
+        return _back(parse_id(request.form.get("batch")))
     form = BulkSubmitForm()
     batch_id = parse_id(request.form.get("batch"))
     ids = _ids()

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectChoice
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from portal.forms import BaseForm
 from portal.labels import CATEGORY
@@ -48,4 +48,38 @@ class BulkSubmitForm(BaseForm):
             "complete, and that the organisation meets the conditions for each of them."
         ),
         validators=[DataRequired(_l("Confirm the declaration to submit the applications"))],
+    )
+
+
+class NoticeOfDefaultForm(BaseForm):
+    """Sending a notice of default: a confirmation (issue 25)."""
+
+
+class SignOffForm(BaseForm):
+    """An administrator approves a colleague's application, or sends it back (issue 25)."""
+
+    decision = RadioField(
+        _l("Your decision"),
+        choices=[
+            SelectChoice("approve", _l("Approve: submit the application to the IND now")),
+            SelectChoice("return", _l("Send it back to the colleague who prepared it")),
+        ],
+        validators=[InputRequired(_l("Choose approve or send back"))],
+    )
+    reason = TextAreaField(
+        _l("Why you send it back"),
+        validators=[Length(max=2000, message=_l("Enter at most 2,000 characters"))],
+    )
+
+    def validate_reason(self, field):
+        if self.decision.data == "return" and not (field.data or "").strip():
+            raise ValidationError(_l("Say why you send the application back"))
+
+
+class SignOffSettingForm(BaseForm):
+    required = BooleanField(
+        _l(
+            "Applications prepared by submitters need an administrator's approval before they "
+            "go to the IND"
+        )
     )

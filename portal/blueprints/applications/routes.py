@@ -6,9 +6,9 @@ from sqlalchemy import select
 from portal import clock, reference
 from portal.blueprints.applications import bp
 from portal.blueprints.applications.forms import StartRecognitionForm, SubmitForm
+from portal.cases import due_process, sign_off, withdrawal
 from portal.cases import lifecycle as service
 from portal.cases import status as case_status
-from portal.cases import withdrawal
 from portal.cases.documents import UploadRejected, download, max_bytes, store_upload
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
@@ -108,12 +108,21 @@ def check(application_id: int):
                     application=application,
                     purpose=kvk.KVK_EXTRACT,
                 )
-            service.submit_application(
-                application,
-                current_user,
-                today=today,
-                legal_form_change=form.legal_form_change.data,
-            )
+            if sign_off.needed(organisation, g.context):
+                sign_off.request(
+                    application, current_user, legal_form_change=form.legal_form_change.data
+                )
+            else:
+                service.submit_application(
+                    application,
+                    current_user,
+                    today=today,
+                    legal_form_change=form.legal_form_change.data,
+                )
+        except sign_off.AlreadyRequested:
+            db.session.rollback()
+            flash(sign_off.ALREADY_WAITING, "info")
+            return redirect(url_for("dashboard.index"))
         except UploadRejected as rejected:
             db.session.rollback()
             form.kvk_extract.errors = [rejected.message]
@@ -125,6 +134,9 @@ def check(application_id: int):
             flash(_("This application has already been submitted."), "info")
         else:
             db.session.commit()
+            if application.status == ApplicationStatus.DRAFT:  # waits for the sign-off
+                flash(sign_off.SENT_FOR_APPROVAL, "success")
+                return redirect(url_for("dashboard.index"))
             flash(
                 _(
                     "Application submitted. Your reference is %(reference)s.",
@@ -164,6 +176,9 @@ def show(application_id: int):
             "residence/show.html",
             **case_page(application, viewer),
             can_withdraw=_can_withdraw(application),
+            due=due_process.of_case(application, clock.today()),
+            may_send_notice=g.context.can(Permission.APPLICATION_SUBMIT),
+            sign_offs=sign_off.history(application),
         )
     letters = []
     if g.context.can(Permission.LETTER_READ):
@@ -184,6 +199,9 @@ def show(application_id: int):
         fee=fee_records.state_of(application.fee, today),
         bank_account=reference.ind_bank_account(today),
         can_withdraw=_can_withdraw(application),
+        due=due_process.of_case(application, today),
+        may_send_notice=g.context.can(Permission.APPLICATION_SUBMIT),
+        sign_offs=sign_off.history(application),
     )
 
 

@@ -72,6 +72,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     change_reports,
     compose,
     decisions,
+    due_process,
     fees,
     forecast,
     insight,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal import audit, clock, reference
 from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
+from portal.blueprints.backoffice.due_process_forms import IntendedRefusalForm, extend_form
 from portal.blueprints.backoffice.fee_forms import FeeAmountForm
 from portal.blueprints.backoffice.forms import (
     AssignForm,
@@ -21,7 +22,7 @@ from portal.blueprints.backoffice.forms import (
     ResumeClockForm,
     checklist_form_class,
 )
-from portal.cases import casework, work_queue
+from portal.cases import casework, default_notice, due_process, extension, work_queue
 from portal.cases import checklist as review_checklist
 from portal.cases import clock as statutory_clock
 from portal.cases import lifecycle as service
@@ -31,6 +32,7 @@ from portal.extensions import db
 from portal.fees import records as fee_records
 from portal.models import Application, ApplicationStatus, CheckOutcome, Letter, User
 from portal.organisations.kvk import KvkNumberTaken
+from portal.oversight import intended
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 from portal.residence.documents import document_label
@@ -70,6 +72,12 @@ def queue():
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     cases = db.session.scalars(query.limit(QUEUE_LIMIT)).all()
     exposures = {case.id: work_queue.penalty_exposure(case, today) for case in cases}
+    notices = default_notice.notices_for({case.id for case in cases})
+    penalties = {
+        case.id: default_notice.penalty(notices[case.id], case, today)
+        for case in cases
+        if case.id in notices
+    }
     replies = work_queue.replies_received({case.id for case in cases})
     return render_template(
         "backoffice/queue.html",
@@ -78,6 +86,7 @@ def queue():
         total=total,
         limit=QUEUE_LIMIT,
         exposures=exposures,
+        penalties=penalties,
         replies=replies,
         unpaid=work_queue.waiting_for_payment(QUEUE_LIMIT, filters.search),
         today=today,
@@ -134,6 +143,10 @@ def _forms(application, **given):
         "refusal": RefusalReviewForm(formdata=None, data=version, prefix="refusal"),
         "fee": FeeAmountForm(formdata=None, prefix="fee"),
     }
+    if "extend" not in given:  # due process (issue 25): blueprints/backoffice/due_process.py
+        forms["extend"] = extend_form(application)
+    if "intended" not in given:
+        forms["intended"] = IntendedRefusalForm(formdata=None, data=version, prefix="intended")
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
     if application.kind.is_residence:
@@ -166,6 +179,10 @@ def _render_case(application: Application, status: int = 200, **given):
         suspension=suspension,
         projected_deadline=statutory_clock.projected_deadline(application, suspension, today),
         exposure=work_queue.penalty_exposure(application, today),
+        due=due_process.of_case(application, today),
+        extension_obstacle=extension.obstacle(application, today),
+        intentions=intended.of_case(application, today),
+        response_term=reference.intended_decision_response(today),
         fee_state=fee_records.state_of(application.fee, today),
         documents=case_status.case_documents(application),
         reply_received_on=case_status.reply_received_on(application),

@@ -14,7 +14,7 @@ from portal.blueprints.backoffice.sanction_forms import FineForm, RecognitionAct
 from portal.extensions import db
 from portal.models import Category, Membership, Organisation
 from portal.organisations import kvk, profile_check
-from portal.oversight import disclosures, sanction_obstacles, sanction_preview, sanctions
+from portal.oversight import disclosures, intended, sanction_obstacles, sanction_preview, sanctions
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
 
@@ -60,6 +60,7 @@ def render_organisation(organisation: Organisation, status: int = 200, **forms):
         check=profile_check.check_of(organisation, clock.today()),
         disclosures=disclosures.of(organisation),
         sanction_ref=sanctions.sanction_reference,
+        intentions=intended.of_organisation(organisation, clock.today()),
     ), status
 
 
@@ -136,14 +137,19 @@ def _record_sanction(organisation_id: int, form_class, action: str, record):
         )
     form.chosen_disclosures = tuple(open_disclosures[key] for key in form.mitigating.data or ())
     category = Category(form.category.data) if form.category.data else None
-    if not _send_now(form):
-        letters = sanction_preview.preview(
-            organisation.id, lambda: record(organisation, form, category)
-        )
-        return _previewed(
-            organisation, form, action, letters, disclosures=list(open_disclosures.values())
-        )
-    record(organisation, form, category)
+    try:
+        if not _send_now(form):
+            letters = sanction_preview.preview(
+                organisation.id, lambda: record(organisation, form, category)
+            )
+            return _previewed(
+                organisation, form, action, letters, disclosures=list(open_disclosures.values())
+            )
+        record(organisation, form, category)
+    except sanction_obstacles.SanctionRefused as refused:  # e.g. no intended decision yet
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return _back(organisation)
     db.session.commit()
     flash(_done_message(action), "success")
     return _back(organisation)

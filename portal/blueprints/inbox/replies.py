@@ -57,13 +57,16 @@ def reply(letter_id: int):
         form.documents.errors.append(rejected.message)
         return render_letter_page(letter, form, 400)
     db.session.commit()
-    flash(
-        _(
-            "Your reply has been added to case %(reference)s.",
-            reference=letter.application.reference,
-        ),
-        "success",
-    )
+    if letter.application is None:
+        flash(_("Your response has been sent to the IND."), "success")
+    else:
+        flash(
+            _(
+                "Your reply has been added to case %(reference)s.",
+                reference=letter.application.reference,
+            ),
+            "success",
+        )
     return redirect(url_for("inbox.show", letter_id=letter.id))
 
 

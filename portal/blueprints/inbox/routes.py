@@ -92,7 +92,7 @@ def index():
 
 
 def render_letter_page(letter, reply_form=None, status=200):
-    replies = replies_service.replies_for_case(letter.application_id or 0)
+    replies = replies_service.replies_to_letter(letter)
     today = clock.today()
     action = letter_status.state_of(letter, today)
     answered = action.state == letter_status.LetterAction.ANSWERED
@@ -104,7 +104,8 @@ def render_letter_page(letter, reply_form=None, status=200):
         request_open=replies_service.is_answerable(letter)
         and replies_service.request_is_open(letter),
         reply_form=reply_form or ReplyForm(),
-        replies=[r for r in replies if r.letter_id == letter.id],
+        replies=replies,
+        reply_open=replies_service.reply_open(letter),
         action_form=EmptyForm(),
         action=action,
         can_reply=g.context.can(Permission.LETTER_REPLY),

@@ -12,6 +12,7 @@ from portal.blueprints.residence.forms import (
     StartForm,
     section_form,
 )
+from portal.cases import sign_off
 from portal.cases.documents import download, max_bytes
 from portal.cases.lifecycle import NotADraft
 from portal.extensions import db
@@ -186,7 +187,16 @@ def check(application_id: int):
     problem = None
     if form.validate_on_submit():
         try:
-            submission.submit(application, current_user, today=today)
+            if sign_off.needed(g.organisation, g.context):
+                if submission.problems(application, today):
+                    raise submission.Incomplete({})
+                sign_off.request(application, current_user)
+            else:
+                submission.submit(application, current_user, today=today)
+        except sign_off.AlreadyRequested:
+            db.session.rollback()
+            flash(sign_off.ALREADY_WAITING, "info")
+            return redirect(url_for("dashboard.index"))
         except NotADraft:
             db.session.rollback()
             return _already_submitted(application)
@@ -201,6 +211,9 @@ def check(application_id: int):
             )
         else:
             db.session.commit()
+            if application.status == ApplicationStatus.DRAFT:  # waits for the sign-off
+                flash(sign_off.SENT_FOR_APPROVAL, "success")
+                return redirect(url_for("dashboard.index"))
             flash(
                 _(
                     "Application submitted. Your reference is %(reference)s.",
