@@ -24,6 +24,7 @@ from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
 from tests.support.casework import act, submitted_case
 from tests.support.factories import UserFactory, member, recognise
 from tests.support.pages import Page, get_page
+from tests.support.sanctions import send_sanction
 
 TODAY = date(2026, 11, 2)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -55,10 +56,12 @@ def _send_intended_fine(client, org, grounds="Six reports were filed late."):
 
 
 def _fine(client, org):
+    """The fine as the back office sends it: previewed, then sent (tests/support/sanctions.py)."""
     page = get_page(client, f"/backoffice/organisations/{org.id}/fine")
-    return client.post(
+    return send_sanction(
+        client,
         f"/backoffice/organisations/{org.id}/fine",
-        data={"csrf_token": page.csrf(), "category": "", "amount": "8250", "reason": "Late."},
+        {"csrf_token": page.csrf(), "category": "", "amount": "8250", "reason": "Late."},
         follow_redirects=True,
     )
 

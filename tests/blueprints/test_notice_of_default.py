@@ -74,7 +74,7 @@ def test_the_day_after_it_is_offered_sent_once_and_acknowledged_by_letter(client
         f"/applications/{case.id}/notice-of-default"
     )
     todo = get_page(client, "/todo").soup.select_one('[data-kind="notice_of_default"]')
-    assert case.reference in todo.get_text() and "since 2 Jun 2026" in todo.get_text(" ")
+    assert case.reference in todo.get_text() and "since 2 June 2026" in todo.get_text(" ")
 
     response = _send(client, case)
     assert response.status_code == 302
@@ -139,7 +139,7 @@ def test_the_penalty_accrues_from_two_weeks_after_receipt_tier_by_tier(
     page = get_page(client, f"/backoffice/cases/{case.id}")
     summary = page.soup.select_one("#notice-of-default").get_text(" ", strip=True)
     if accrued is None:
-        assert "a penalty accrues from 16 Jun 2026" in cell
+        assert "a penalty accrues from 16 June 2026" in cell
         assert "€" not in summary.split("(amounts")[0]
     else:
         assert f"{accrued} so far" in cell

@@ -12,6 +12,7 @@ from portal.models import AuditEvent, Category, Letter, RecognitionStatus, Sanct
 from portal.oversight import sanctions
 from tests.support.auth import staff_sign_in
 from tests.support.factories import UserFactory, member, recognise
+from tests.support.intended import ripe_intentions
 from tests.support.pages import Page, get_page
 
 
@@ -24,6 +25,8 @@ def english(client):
 def org(client):
     organisation = member(legal_name="Preview & Co B.V.").memberships[0].organisation
     recognise(organisation, Category.LABOUR)
+    ripe_intentions(organisation)  # a fine, suspension or withdrawal follows an intended decision
+    db.session.commit()
     staff_sign_in(client, UserFactory(supervisor=True))
     return organisation
 
@@ -74,7 +77,9 @@ def test_a_warning_is_previewed_then_sent_as_previewed(client, org):
 
     sent = client.post(url, data=form_data(preview, reason="Two late reports.", action="send"))
     assert sent.status_code == 302
-    (letter,) = db.session.scalars(select(Letter).where(Letter.organisation_id == org.id))
+    letter = db.session.scalars(
+        select(Letter).where(Letter.organisation_id == org.id).order_by(Letter.id.desc())
+    ).first()  # the warning, after the intended decisions' letters
     assert letters_only(letter.body_text) == letters_only(" ".join(lines))  # one rendering
 
 

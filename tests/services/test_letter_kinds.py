@@ -132,6 +132,16 @@ CASES = {
         ["€5,080.00", "1 December 2026", "We decide by 1 March 2027", "ER-2026-000123-K"],
         ["€ 5.080,00", "1 december 2026", "maart", "ER-2026-000123-K"],
     ),
+    LetterKind.NOT_CONSIDERED: (
+        lambda app: {
+            "application": app,
+            "amount_cents": 508000,
+            "reminded_on": date(2026, 11, 2),
+            "pay_by": date(2026, 11, 30),
+        },
+        ["not to consider", "ER-2026-000123-K", "€5,080.00", "2 November 2026", "objection"],
+        ["buiten behandeling", "ER-2026-000123-K", "€ 5.080,00", "2 november 2026", "bezwaar"],
+    ),
     LetterKind.FEE_REMINDER: (
         lambda app: {
             "application": app,

@@ -4,7 +4,6 @@ the sponsor account — with the sponsor's response (portal/oversight/intended.p
 of default is the sponsor's; the reviewer sees it on the case page and on top of the queue."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +19,7 @@ from portal.blueprints.backoffice.due_process_forms import (
 from portal.blueprints.backoffice.organisations import get_organisation_or_404
 from portal.cases import casework, extension
 from portal.extensions import db
+from portal.formatting import date_text
 from portal.models import Category, IntendedKind
 from portal.models.application import DECIDABLE_STATUSES
 from portal.oversight import intended
@@ -62,7 +62,7 @@ def refusal_message(refused: extension.ExtensionRefused) -> str:
         return _(
             "The decision period ended on %(date)s: it can only be extended before it ends. "
             "Nothing was changed.",
-            date=format_date(refused.deadline, "long"),
+            date=date_text(refused.deadline),
         )
     return _("The decision period cannot be extended in the case's current state.")
 
