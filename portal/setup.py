@@ -241,6 +241,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portal.commands import (
+        batches_cli,
         demo_cli,
         fees_cli,
         inbox_cli,
@@ -259,3 +260,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(todo_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(fees_cli)
+    app.cli.add_command(batches_cli)

@@ -26,6 +26,7 @@ IGNORE_DECORATORS = [
     "@*.post",
     "@*.command",
     "@*.before_request",
+    "@*.url_value_preprocessor",
     "@*.before_app_request",
     "@*.after_request",
     "@*.after_app_request",

@@ -29,3 +29,5 @@ authenticate_token
 # Called by migrations/env.py (outside portal/) at the end of every `flask db upgrade`.
 runtime_role
 grant_runtime
+# The webhook deliveries register with it (portal/api/events.py): the hook batches publish to.
+subscribe

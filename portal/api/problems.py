@@ -23,6 +23,13 @@ TITLES = {
     "already_archived": _l("This person is already archived."),
     "rate_limited": _l("Too many calls. Wait and try again."),
     "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
+    "too_large": _l("The request body is too large."),
+    "too_many_rows": _l("The batch has more rows than allowed. Split it into smaller batches."),
+    "unsupported_media_type": _l("Send JSON lines, CSV or XLSX, with its Content-Type."),
+    "content_mismatch": _l("The body is not what its Content-Type says."),
+    "unreadable_file": _l("The file cannot be read."),
+    "unknown_columns": _l("Some columns are not known. Use the columns of the template."),
+    "students_not_allowed": _l("This organisation may not register students in bulk."),
 }
 
 

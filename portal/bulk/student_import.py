@@ -17,19 +17,18 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
+from portal.bulk import headers, reading
 from portal.bulk.student_rows import (
-    COLUMNS,
-    OLD_COLUMNS,
     answers_for,
     check_row,
     register_data,
     typed_cells,
     why_not_allowed,
 )
-from portal.csv_io import read_csv
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
 from portal.models import (
+    ApiClient,
     Application,
     ApplicationKind,
     ImportBatch,
@@ -53,27 +52,40 @@ def _speaking(language: str):
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
 
 
-def create_batch(
-    organisation: Organisation, actor: User, filename: str, data: bytes
-) -> ImportBatch:
-    """Read the file (raises CsvRejected) and store it with its rows, to be checked."""
+def read_file(organisation: Organisation, filename: str, data: bytes) -> reading.Table:
+    """The file's rows (raises CsvRejected, or UnknownColumns for headers to map first), read
+    with the organisation's remembered column mapping."""
     config = current_app.config
-    table = read_csv(
+    return reading.read(
         data,
-        COLUMNS,
+        filename,
         max_bytes=config["IMPORT_MAX_BYTES"],
         max_rows=config["IMPORT_MAX_ROWS"],
-        old_names=OLD_COLUMNS,
+        mapping=headers.remembered(organisation.id),
     )
+
+
+def create_batch(
+    organisation: Organisation,
+    actor: User,
+    filename: str,
+    data: bytes,
+    rows: list[tuple[int, dict]] | None = None,
+    api_client_id: int | None = None,
+) -> ImportBatch:
+    """Store the file with its rows (read here unless given), to be checked."""
+    if rows is None:
+        rows = read_file(organisation, filename, data).rows
     batch = ImportBatch(
         organisation_id=organisation.id,
         created_by_id=actor.id,
         filename=(filename or "upload.csv")[:255],
         upload=data,
         status=ImportStatus.VALIDATING,
-        total_rows=len(table.rows),
+        total_rows=len(rows),
         done_rows=0,
-        rows=[{"line": line, "values": values} for line, values in table.rows],
+        rows=[{"line": line, "values": values} for line, values in rows],
+        api_client_id=api_client_id,
     )
     db.session.add(batch)
     db.session.flush()
@@ -119,9 +131,12 @@ def check_batch(batch_id: int, today: date | None = None) -> None:
 
 
 def _check_rows(batch: ImportBatch, today: date) -> None:
+    """Progress (done and error rows) is committed after every chunk, the rows with their
+    problems once at the end: rewriting them per chunk would cost the square of the rows."""
     organisation_id = batch.organisation_id
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
     rows = [dict(row) for row in batch.rows]
+    db.session.expire(batch, ["rows"])  # one copy in memory, not two
     seen: dict[tuple[str, str], int] = {}
     error_rows = 0
     for start in range(0, len(rows), chunk):
@@ -140,10 +155,7 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
             extra = {}
             if all(key):
                 if key in seen:
-                    extra["passport_number"] = (
-                        "duplicate",
-                        seen[key],
-                    )
+                    extra["passport_number"] = ("duplicate", seen[key])
                 else:
                     seen[key] = row["line"]
                     row["person_id"] = linked.get(key)
@@ -156,15 +168,27 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
                         for column, (kind, line) in extra.items():
                             both[language].setdefault(column, _duplicate_message(kind, line))
                 row["errors"] = both
+                row["codes"] = _codes(row["values"], errors, extra)
                 row["person_id"] = None
                 error_rows += 1
         batch.done_rows = min(start + chunk, len(rows))
-        batch.rows = rows
-        flag_modified(batch, "rows")
         batch.error_rows = error_rows
         db.session.commit()
+    batch.rows = rows
+    flag_modified(batch, "rows")
     batch.status = ImportStatus.VALIDATED
     db.session.commit()
+
+
+def _codes(values: dict, errors: dict, extra: dict) -> dict[str, str]:
+    """A stable code per column with a problem (for the API): missing, invalid, duplicate,
+    open_case."""
+    codes = {
+        column: "missing" if not str(values.get(column) or "").strip() else "invalid"
+        for column in errors
+    }
+    codes.update({column: kind for column, (kind, _line) in extra.items()})
+    return codes
 
 
 def _duplicate_message(kind: str, line: int | None) -> str:
@@ -198,13 +222,21 @@ def valid_rows(batch: ImportBatch) -> list[dict]:
     return [row for row in batch.rows or [] if not row.get("errors")]
 
 
-def error_list(batch: ImportBatch, language: str) -> list[tuple[int, str, str, str]]:
-    """Every problem as (row, column, value, message), in file order."""
+def student_name(values: dict) -> str:
+    """The row's student as the problem list names them: given names and surname."""
+    return " ".join(v for v in (values.get("given_names"), values.get("surname")) if v)
+
+
+def error_list(batch: ImportBatch, language: str) -> list[tuple[int, str, str, str, str]]:
+    """Every problem as (row, student, column, value, message), in file order."""
     problems = []
     for row in batch.rows or []:
         errors = (row.get("errors") or {}).get(language) or {}
+        values = row["values"]
         for column, message in errors.items():
-            problems.append((row["line"], column, row["values"].get(column, ""), message))
+            problems.append(
+                (row["line"], student_name(values), column, values.get(column, ""), message)
+            )
     return problems
 
 
@@ -248,6 +280,21 @@ def _report_progress(batch_id: int, done: int) -> None:
         )
 
 
+class BatchCancelled(Exception):
+    """The API client that sent the batch was revoked before the batch was stored."""
+
+
+FAILURES = {NotAllowed: "not_allowed", BatchCancelled: "cancelled"}
+
+
+def _client_revoked(client_id: int) -> bool:
+    """Read now (a statement of its own sees a revocation committed since the batch began)."""
+    revoked = db.session.execute(
+        select(ApiClient.revoked_at).where(ApiClient.id == client_id)
+    ).scalar_one()
+    return revoked is not None
+
+
 def import_batch(batch_id: int, actor_id: int) -> None:
     """Task: create the people (or link them) and their draft applications in ONE transaction.
 
@@ -260,11 +307,13 @@ def import_batch(batch_id: int, actor_id: int) -> None:
         with _speaking("en"):  # a worker has no request to take the language from
             result = _import_rows(batch, db.session.get(User, actor_id))
         db.session.flush()
+        if batch.api_client_id is not None and _client_revoked(batch.api_client_id):
+            raise BatchCancelled(batch_id)  # revoked while the batch ran: cancel it as a whole
     except Exception as error:  # any failure: nothing may stay half-imported
         db.session.rollback()
         batch = db.session.get(ImportBatch, batch_id)
         batch.status = ImportStatus.FAILED
-        batch.failure = "not_allowed" if isinstance(error, NotAllowed) else "error"
+        batch.failure = FAILURES.get(type(error), "error")
         batch.finished_at = utcnow()
         current_app.logger.exception("student import %s failed: nothing imported", batch_id)
         db.session.commit()

@@ -4,7 +4,7 @@ far the background work has come. Scoped to the organisation that uploaded it.""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -44,9 +44,13 @@ class ImportBatch(db.Model):
     failure: Mapped[str | None] = mapped_column(Text)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sent over the API (issue 18): by this client, and when a worker took it on (None: queued).
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_client.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
     created_by = relationship("User", foreign_keys=[created_by_id])
+    api_client = relationship("ApiClient")
 
     @property
     def busy(self) -> bool:
@@ -55,3 +59,16 @@ class ImportBatch(db.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done_rows / self.total_rows) if self.total_rows else 100
+
+
+class ImportColumnMapping(db.Model):
+    """An organisation's answer to "which column is this header?" (normalised header → column
+    name, or "ignore"), remembered for its next file."""
+
+    __tablename__ = "import_column_mapping"
+    __table_args__ = (UniqueConstraint("organisation_id", "header"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    header: Mapped[str] = mapped_column(String(200))
+    column: Mapped[str] = mapped_column(String(40))

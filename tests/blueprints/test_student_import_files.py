@@ -112,13 +112,13 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
 def test_a_body_over_the_request_limit_gets_an_explained_413_and_nothing_is_stored(
     app, client, monkeypatch
 ):
-    """Past MAX_CONTENT_LENGTH (above the import's own limit) the request itself is refused:
-    a page that says the file is too large, never a server error."""
+    """Past the upload's request limit (the import's own limit and a little for the form) the
+    request itself is refused: a page that says the file is too large, never a server error."""
     user, _org = university()
     sign_in(client, user)
-    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 16 * 1024)
     big = csv_bytes([student(n, programme="x" * 190) for n in range(1, 400)])
-    assert len(big) > 64 * 1024
+    assert len(big) > (16 + 64) * 1024
     response = upload(client, big)
     assert response.status_code == 413
     page = Page(response)

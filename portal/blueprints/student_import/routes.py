@@ -23,6 +23,7 @@ from portal.blueprints.student_import import bp
 from portal.blueprints.student_import.forms import UploadForm
 from portal.bulk import student_import as service
 from portal.bulk import student_rows
+from portal.bulk.reading import UnknownColumns
 from portal.csv_io import CsvRejected, write_csv
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -31,6 +32,13 @@ from portal.models import Category, ImportBatch, ImportStatus
 from portal.permissions import Permission, requires
 
 PAGE_SIZE = 100
+
+
+@bp.url_value_preprocessor
+def _upload_limit(endpoint, _values):
+    """A student file may be larger than other requests (set before the form is read)."""
+    if endpoint == "student_import.upload":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
 
 
 def get_batch_or_404(batch_id: int) -> ImportBatch:
@@ -97,6 +105,15 @@ def upload():
         db.session.rollback()
         form.file.errors.append(str(rejected))
         return _index(form, 400)
+    except UnknownColumns as unknown:
+        db.session.rollback()
+        names = ", ".join(header for _position, header in unknown.unknown)
+        form.file.errors.append(
+            _("Columns we do not know: %(names)s.", names=names)
+            + " "
+            + _("Use the columns of the template.")
+        )
+        return _index(form, 400)
     db.session.commit()
     service.start_checking(batch)
     return redirect(url_for("student_import.show", batch_id=batch.id))
@@ -142,7 +159,7 @@ def show(batch_id: int):
 @requires(Permission.APPLICATION_CREATE)
 def errors_csv(batch_id: int):
     batch = get_batch_or_404(batch_id)
-    header = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    header = [_("Row"), _("Student"), _("Column"), _("Value"), _("Problem")]
     return Response(
         write_csv(header, service.error_list(batch, _language())),
         mimetype="text/csv",
