@@ -16,6 +16,7 @@ from portal.api import events
 from portal.api.problems import Problem
 from portal.bulk import student_import
 from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
+from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import COLUMNS
 from portal.csv_io import CsvRejected
 from portal.extensions import db
@@ -85,7 +86,7 @@ def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[
             [{"pointer": "/headers/Content-Type", "code": "mismatch", "detail": str(rejected)}],
         ) from None
     try:
-        return student_import.read_file(organisation, FILENAMES[media_type], data).rows
+        return read_file(organisation, FILENAMES[media_type], data).rows
     except TooManyRows as rejected:
         raise Problem(413, "too_many_rows", [{"pointer": "", "detail": str(rejected)}]) from None
     except UnknownColumns as unknown:

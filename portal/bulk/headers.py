@@ -50,7 +50,7 @@ VARIANTS = {
 def normalise(header: str) -> str:
     """'Geboorte-datum ' → 'geboortedatum': no case, accents, spaces or punctuation."""
     text = unicodedata.normalize("NFKD", str(header or "")).casefold()
-    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))
+    return "".join(c for c in text if c.isalnum() and not unicodedata.combining(c))[:200]
 
 
 def _known() -> dict[str, str]:

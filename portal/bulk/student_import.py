@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
-from portal.bulk import headers, reading
+from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import (
     answers_for,
     check_row,
@@ -50,19 +50,6 @@ def _speaking(language: str):
 
 
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
-
-
-def read_file(organisation: Organisation, filename: str, data: bytes) -> reading.Table:
-    """The file's rows (raises CsvRejected, or UnknownColumns for headers to map first), read
-    with the organisation's remembered column mapping."""
-    config = current_app.config
-    return reading.read(
-        data,
-        filename,
-        max_bytes=config["IMPORT_MAX_BYTES"],
-        max_rows=config["IMPORT_MAX_ROWS"],
-        mapping=headers.remembered(organisation.id),
-    )
 
 
 def create_batch(

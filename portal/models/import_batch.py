@@ -12,6 +12,7 @@ from portal.models.base import UTCDateTime, enum_type, utcnow
 
 
 class ImportStatus(StrEnum):
+    MAPPING = "mapping"  # headers not recognised: the user says which column each is
     VALIDATING = "validating"  # rows being checked, chunk by chunk
     VALIDATED = "validated"  # preview: valid rows and every problem
     IMPORTING = "importing"  # confirmed: people and applications being created
@@ -39,7 +40,8 @@ class ImportBatch(db.Model):
     # [{"line": n, "values": {column: text}, "errors": {"en": {column: msg}, "nl": {...}},
     #   "person_id": id of a person already in the register, or null}]
     rows: Mapped[list] = mapped_column(JSON, default=list, deferred=True)
-    # After the import: counts of people created and linked, applications created.
+    # After the import: counts of people created and linked, applications created. While
+    # MAPPING: {"unknown": [[position, header], …]}, the headers to map.
     result: Mapped[dict | None] = mapped_column(JSON)
     failure: Mapped[str | None] = mapped_column(Text)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

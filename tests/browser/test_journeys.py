@@ -619,7 +619,7 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
         },
     ]
     university.choose_file(
-        "Het bestand met uw studenten (CSV)",
+        "Het bestand met uw studenten (Excel .xlsx of CSV)",
         _students_csv(tmp_path / "studenten.csv", template, students),
     )
     university.activate(page.get_by_role("button", name="Uploaden en controleren"))
@@ -637,7 +637,7 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
     students[3]["date_of_birth"] = "28-02-2006"
     university.activate(page.get_by_role("link", name="Upload een verbeterd bestand"))
     university.choose_file(
-        "Het bestand met uw studenten (CSV)",
+        "Het bestand met uw studenten (Excel .xlsx of CSV)",
         _students_csv(tmp_path / "studenten-verbeterd.csv", template, students),
     )
     university.activate(page.get_by_role("button", name="Uploaden en controleren"))
@@ -954,7 +954,7 @@ def test_university_imports_students_and_submits_all_at_once(
     university.activate(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Register students")
     )
-    university.choose_file("The file with your students (CSV)", str(path))
+    university.choose_file("The file with your students (Excel .xlsx or CSV)", str(path))
     university.activate(page.get_by_role("button", name="Upload and check"))
     page.wait_for_selector("#counts", timeout=30_000)
     assert page.locator("#valid-count").inner_text() == "2"
