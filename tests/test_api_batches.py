@@ -9,11 +9,13 @@ from datetime import datetime
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import select, text
 
 from portal.api import events
 from portal.api.batches import XLSX
 from portal.bulk.student_rows import COLUMNS
-from portal.models import Application, ImportBatch, Person
+from portal.extensions import db
+from portal.models import Application, AuditEvent, ImportBatch, ImportStatus, Person
 from tests.support.api import bearer, get_token, register_client
 from tests.support.auth import sign_in, sign_out
 from tests.support.pages import get_page
@@ -207,3 +209,66 @@ def test_with_a_queue_the_batch_runs_in_the_worker(app, client, rq_queue):
         "succeeded"
     )
     assert count(Person, organisation_id=org.id) == 3
+
+
+# The database itself acts in the middle of a batch (as another user or a constraint would).
+TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER refuse_person BEFORE INSERT ON person WHEN NEW.surname = 'Refused'
+        BEGIN SELECT RAISE(ABORT, 'refused by the database'); END""",
+        """CREATE TRIGGER revoke_client AFTER INSERT ON person WHEN NEW.surname = 'Revoker'
+        BEGIN UPDATE api_client SET revoked_at = CURRENT_TIMESTAMP; END""",
+    ],
+    "postgresql": [
+        """CREATE FUNCTION batch_trigger() RETURNS trigger AS $$ BEGIN
+        IF NEW.surname = 'Refused' THEN RAISE EXCEPTION 'refused by the database'; END IF;
+        IF NEW.surname = 'Revoker' THEN UPDATE api_client SET revoked_at = now(); END IF;
+        RETURN NEW; END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER batch_trigger BEFORE INSERT ON person
+        FOR EACH ROW EXECUTE FUNCTION batch_trigger()""",
+    ],
+}
+
+
+def _with_triggers():
+    for statement in TRIGGERS[db.engine.dialect.name]:
+        db.session.execute(text(statement))
+    db.session.commit()
+
+
+def _recording_commits(monkeypatch) -> list:
+    seen = []
+    commit = db.session.commit
+
+    def recording_commit():
+        commit()
+        batch = db.session.scalar(select(ImportBatch))
+        if batch is not None:
+            seen.append((batch.status, batch.done_rows))
+
+    monkeypatch.setattr(db.session, "commit", recording_commit)
+    return seen
+
+
+@pytest.mark.parametrize("surname,failure", [("Refused", "error"), ("Revoker", "cancelled")])
+def test_stored_chunk_by_chunk_and_undone_as_a_whole(app, client, monkeypatch, surname, failure):
+    """Each chunk of 10 is committed (the write lock is let go in between); the database refuses
+    row 28 — or the client is revoked while row 15 is stored — and every stored chunk is undone."""
+    _user, org, token, url = _setup(client)
+    monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 10)
+    rows = [student(n) for n in range(1, 31)]
+    rows[27 if surname == "Refused" else 14]["surname"] = surname
+    response = submit(client, url, token, jsonl(rows))
+    _with_triggers()
+    seen = _recording_commits(monkeypatch)
+    work(app)
+    importing = [done for status, done in seen if status == ImportStatus.IMPORTING]
+    assert importing[:3] == [0, 10, 20] if surname == "Refused" else importing[:2] == [0, 10]
+    batch = db.session.get(ImportBatch, response.json["id"])
+    assert (batch.status, batch.failure) == (ImportStatus.FAILED, failure)
+    if surname == "Refused":  # a revoked client's token reads nothing any more
+        body = client.get(response.headers["Location"], headers=bearer(token)).json
+        assert body["status"] == "failed" and body["result"] is None
+    assert count(Person, organisation_id=org.id) == 0
+    assert count(Application, organisation_id=org.id) == 0
+    assert count(AuditEvent, action="student_import.undone") == 1

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from portal import tasks
 from portal.api import events
 from portal.api.problems import Problem
-from portal.bulk import student_import
+from portal.bulk import storing, student_import
 from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
 from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import COLUMNS
@@ -148,7 +148,7 @@ def run(batch_id: int) -> None:
             else:
                 student_import.confirm(batch, batch.created_by)
                 db.session.commit()
-                student_import.import_batch(batch_id, batch.created_by_id)
+                storing.import_batch(batch_id, batch.created_by_id)
     batch = db.session.get(ImportBatch, batch_id)
     events.publish(
         batch.organisation, "batch.finished", {"batch_id": batch.id, "status": status(batch)}

@@ -10,25 +10,20 @@ The upload is stored as an ImportBatch; checking and importing run as background
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
+from portal.bulk.storing import import_batch
+from portal.bulk.storing import speaking as _speaking
 from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import (
-    answers_for,
     check_row,
-    register_data,
-    typed_cells,
-    why_not_allowed,
 )
 from portal.extensions import db
-from portal.formatting import BABEL_LOCALES
 from portal.models import (
-    ApiClient,
     Application,
     ApplicationKind,
     ImportBatch,
@@ -39,14 +34,8 @@ from portal.models import (
 from portal.models.application import OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.people import register as people
-from portal.residence.filing import NotAllowed, start_many
 
 LANGUAGES = ("en", "nl")
-
-
-def _speaking(language: str):
-    """The language's locale as the pages use it (English: en_GB, so dates read 1 May 2026)."""
-    return force_locale(BABEL_LOCALES.get(language, language))
 
 
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
@@ -205,10 +194,6 @@ def _open_student_cases(organisation_id: int, person_ids: set[int]) -> set[int]:
     )
 
 
-def valid_rows(batch: ImportBatch) -> list[dict]:
-    return [row for row in batch.rows or [] if not row.get("errors")]
-
-
 def student_name(values: dict) -> str:
     """The row's student as the problem list names them: given names and surname."""
     return " ".join(v for v in (values.get("given_names"), values.get("surname")) if v)
@@ -255,111 +240,3 @@ def confirm(batch: ImportBatch, actor: User) -> None:
 
 def start_importing(batch: ImportBatch, actor: User) -> None:
     tasks.enqueue(import_batch, batch.id, actor.id)
-
-
-def _report_progress(batch_id: int, done: int) -> None:
-    """From a worker: progress on a connection of its own, outside the import's transaction."""
-    if not tasks.queue_configured() or db.engine.dialect.name == "sqlite":
-        return  # inline nobody is waiting; SQLite has one writer, and it is the import
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(ImportBatch).where(ImportBatch.id == batch_id).values(done_rows=done)
-        )
-
-
-class BatchCancelled(Exception):
-    """The API client that sent the batch was revoked before the batch was stored."""
-
-
-FAILURES = {NotAllowed: "not_allowed", BatchCancelled: "cancelled"}
-
-
-def _client_revoked(client_id: int) -> bool:
-    """Read now (a statement of its own sees a revocation committed since the batch began)."""
-    revoked = db.session.execute(
-        select(ApiClient.revoked_at).where(ApiClient.id == client_id)
-    ).scalar_one()
-    return revoked is not None
-
-
-def import_batch(batch_id: int, actor_id: int) -> None:
-    """Task: create the people (or link them) and their draft applications in ONE transaction.
-
-    Any failure rolls everything back and marks the batch failed: nothing is half-imported.
-    """
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.status != ImportStatus.IMPORTING:
-        return
-    try:
-        with _speaking("en"):  # a worker has no request to take the language from
-            result = _import_rows(batch, db.session.get(User, actor_id))
-        db.session.flush()
-        if batch.api_client_id is not None and _client_revoked(batch.api_client_id):
-            raise BatchCancelled(batch_id)  # revoked while the batch ran: cancel it as a whole
-    except Exception as error:  # any failure: nothing may stay half-imported
-        db.session.rollback()
-        batch = db.session.get(ImportBatch, batch_id)
-        batch.status = ImportStatus.FAILED
-        batch.failure = FAILURES.get(type(error), "error")
-        batch.finished_at = utcnow()
-        current_app.logger.exception("student import %s failed: nothing imported", batch_id)
-        db.session.commit()
-        return
-    batch.status = ImportStatus.IMPORTED
-    batch.done_rows = batch.total_rows
-    batch.result = result
-    batch.finished_at = utcnow()
-    db.session.commit()
-
-
-def _import_rows(batch: ImportBatch, actor: User) -> dict:
-    organisation = batch.organisation
-    if why_not_allowed(organisation) is not None:
-        raise NotAllowed(ApplicationKind.STUDENT)
-    today = clock.today()
-    chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    created = linked = 0
-    rows = valid_rows(batch)
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        checked = []
-        for row in part:
-            data, errors = check_row(row["values"], today)
-            if errors:  # a rule changed since the preview (a date passed): stop, import nothing
-                raise ValueError(f"row {row['line']} is no longer valid")
-            checked.append(data)
-        # Who is in the register now (also anyone added one by one since the preview).
-        keys = {(data["nationality"], data["passport_number"]) for data in checked}
-        existing = people.find_existing(organisation.id, keys)
-        new = [
-            data
-            for data in checked
-            if (data["nationality"], data["passport_number"]) not in existing
-        ]
-        for person in people.create_people(organisation, [register_data(d) for d in new], actor):
-            existing[(person.nationality, person.passport_number)] = person.id
-        created += len(new)
-        linked += len(part) - len(new)
-        start_many(
-            organisation,
-            ApplicationKind.STUDENT,
-            actor,
-            [
-                {
-                    "person_id": existing[(data["nationality"], data["passport_number"])],
-                    "answers": answers_for(typed_cells(row["values"])),
-                    "import_batch_id": batch.id,
-                }
-                for row, data in zip(part, checked)
-            ],
-        )
-        db.session.flush()
-        _report_progress(batch.id, start + len(part))
-    audit.record(
-        AuditAction.STUDENT_IMPORT_IMPORTED,
-        actor=actor,
-        organisation=organisation,
-        target=batch,
-        details={"created": created, "linked": linked, "applications": len(rows)},
-    )
-    return {"created": created, "linked": linked, "applications": len(rows)}

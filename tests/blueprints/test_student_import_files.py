@@ -84,7 +84,7 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
     done_rows grows chunk by chunk, each step committed, before the preview is ready."""
     from sqlalchemy import select
 
-    from portal.bulk import student_import
+    from portal.bulk import storing
     from portal.extensions import db
     from portal.models import ImportStatus
 
@@ -106,7 +106,7 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
     checking = [done for status, done in seen if status == ImportStatus.VALIDATING]
     assert checking == [0, 2, 4, 5]  # stored, then one commit per chunk of 2
     assert seen[-1] == (ImportStatus.VALIDATED, 5)
-    assert student_import.valid_rows(db.session.scalar(select(ImportBatch))) != []
+    assert storing.valid_rows(db.session.scalar(select(ImportBatch))) != []
 
 
 def test_a_body_over_the_request_limit_gets_an_explained_413_and_nothing_is_stored(

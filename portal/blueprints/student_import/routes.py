@@ -21,7 +21,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.blueprints.student_import import bp
 from portal.blueprints.student_import.forms import UploadForm
-from portal.bulk import headers, student_files, student_rows
+from portal.bulk import headers, storing, student_files, student_rows
 from portal.bulk import student_import as service
 from portal.bulk.reading import UnknownColumns
 from portal.csv_io import CsvRejected, write_csv
@@ -136,7 +136,7 @@ def show(batch_id: int):
     batch = get_batch_or_404(batch_id)
     if batch.status == ImportStatus.MAPPING:
         return redirect(url_for("student_import.columns", batch_id=batch.id))
-    valid = service.valid_rows(batch) if not batch.busy else []
+    valid = storing.valid_rows(batch) if not batch.busy else []
     page = request.args.get("page", "1")
     page = parse_whole(page, 9_999, minimum=1) or 1
     pages = max(1, -(-len(valid) // PAGE_SIZE))
