@@ -33,13 +33,14 @@ MAX_BODY_ERRORS = 100
 
 def _json_lines(data: bytes, max_rows: int) -> list[tuple[int, dict]]:
     """Rows of a JSON lines body, or Problem 400/413 with the path of each bad line."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Problem(400, "invalid_body", [{"pointer": "", "code": "utf8_expected"}]) from None
     rows, errors = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
         if not line.strip():
+            continue
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            errors.append({"pointer": f"/{number}", "code": "utf8_expected"})
             continue
         if len(rows) >= max_rows:
             raise Problem(413, "too_many_rows", [{"pointer": f"/{number}", "code": "limit"}])
@@ -103,8 +104,10 @@ def submit(organisation: Organisation, client: ApiClient, media_type: str, data:
     """Store the batch (the caller commits, then calls `start`)."""
     rows = read_body(organisation, media_type, data)
     filename = FILENAMES.get(media_type, "batch.jsonl")
+    # JSON lines are kept as the rows only (the same content); a file is kept as sent.
+    upload = b"" if filename == "batch.jsonl" else data
     return student_import.create_batch(
-        organisation, client.created_by, filename, data, rows=rows, api_client_id=client.id
+        organisation, client.created_by, filename, upload, rows=rows, api_client_id=client.id
     )
 
 

@@ -111,8 +111,7 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
     problems once at the end: rewriting them per chunk would cost the square of the rows."""
     organisation_id = batch.organisation_id
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    rows = [dict(row) for row in batch.rows]
-    db.session.expire(batch, ["rows"])  # one copy in memory, not two
+    rows = batch.rows  # changed in place and written back once (flag_modified) at the end
     seen: dict[tuple[str, str], int] = {}
     error_rows = 0
     for start in range(0, len(rows), chunk):
