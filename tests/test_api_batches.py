@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 import pytest
+from jsonschema import Draft202012Validator
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
@@ -272,3 +273,24 @@ def test_stored_chunk_by_chunk_and_undone_as_a_whole(app, client, monkeypatch, s
     assert count(Person, organisation_id=org.id) == 0
     assert count(Application, organisation_id=org.id) == 0
     assert count(AuditEvent, action="student_import.undone") == 1
+
+
+def test_batch_answers_match_the_served_description(app, client):
+    spec = client.get("/api/v1/openapi.json").json
+    _user, _org, token, url = _setup(client)
+    operation = spec["paths"]["/api/v1/organisations/{kvk}/batches"]["post"]
+    assert set(operation["requestBody"]["content"]) == {"application/jsonl", "text/csv", XLSX}
+    rows = [student(1), student(2, date_of_birth="31-02-2006")]
+    answers = [("post", submit(client, url, token, jsonl(rows)))]
+    work(app)
+    answers.append(("get", client.get(answers[0][1].headers["Location"], headers=bearer(token))))
+    answers.append(("post", submit(client, url, token, b"a;b", "application/pdf")))
+    assert answers[1][1].json["status"] == "rejected" and answers[1][1].json["problems"]
+    for method, response in answers:
+        template = "/api/v1/organisations/{kvk}/batches" + (
+            "/{batch_id}" if method == "get" else ""
+        )
+        documented = spec["paths"][template][method]["responses"][str(response.status_code)]
+        schema = documented["content"][response.mimetype]["schema"]
+        errors = list(Draft202012Validator({**spec, "allOf": [schema]}).iter_errors(response.json))
+        assert errors == [], (method, response.status_code, errors)
