@@ -628,8 +628,9 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
     assert page.locator("#error-count").inner_text() == "1"
     problems = page.get_by_role("table", name="Problemen per rij")
     cells = problems.locator("tbody tr").first.locator("td").all_inner_texts()
-    assert cells[:3] == ["5", "date_of_birth", "31-02-2006"], cells  # the header is row 1
-    assert "Vul een bestaande datum in" in cells[3], cells
+    # The row (the header is row 1), the student, the column, the value, the problem.
+    assert cells[:4] == ["5", "Kwame Osei", "date_of_birth", "31-02-2006"], cells
+    assert "Vul een bestaande datum in" in cells[4], cells
     assert page.locator("#confirm").count() == 0  # nothing to confirm while a row is wrong
     university.check_page("preview with a problem")
 
