@@ -121,10 +121,12 @@ class Config:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 
-    # Bulk student registration (CSV): at most this many rows and bytes per file; rows are
-    # checked and imported in chunks. A background queue (RQ) when REDIS_URL is set, else inline.
-    IMPORT_MAX_ROWS = 5000
-    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    # Bulk student registration (CSV or XLSX, on the web and as an API batch): at most this many
+    # rows and bytes per file (these two routes only; others keep MAX_CONTENT_LENGTH); rows are
+    # checked and imported in chunks. A background queue (RQ) when REDIS_URL is set; else the
+    # web import runs inline and API batches wait for `flask batches work`.
+    IMPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_BYTES = 40 * 1024 * 1024
     IMPORT_CHUNK_ROWS = 500
     # Bulk submit (portal/bulk/submission.py): at most this many drafts at once. Each gets its
     # acknowledgement and fee letter (two PDFs) inside the request, so the number is bounded.

@@ -51,7 +51,7 @@ def child(rows: int, database_url: str, trace: bool) -> dict:
     from sqlalchemy import func, select, text
 
     from portal import clock, create_app
-    from portal.bulk import student_import
+    from portal.bulk import storing, student_import
     from portal.extensions import db
     from portal.models import (
         Application,
@@ -116,7 +116,7 @@ def child(rows: int, database_url: str, trace: bool) -> dict:
             mark = time.perf_counter()
             student_import.confirm(batch, user)
             db.session.commit()
-            student_import.import_batch(batch.id, user.id)
+            storing.import_batch(batch.id, user.id)
             timings["import"] = time.perf_counter() - mark
             timings["total"] = time.perf_counter() - started
         peak_traced = tracemalloc.get_traced_memory()[1] if trace else None

@@ -122,6 +122,7 @@ class AuditAction(StrEnum):
     # Bulk import of students
     STUDENT_IMPORT_CONFIRMED = "student_import.confirmed"
     STUDENT_IMPORT_IMPORTED = "student_import.imported"
+    STUDENT_IMPORT_UNDONE = "student_import.undone"  # an API batch's stored chunks removed
     STUDENT_IMPORT_UPLOADED = "student_import.uploaded"
     # Oversight: sanctions
     SANCTIONS_SUSPENSION_EXPIRED = "sanctions.suspension_expired"

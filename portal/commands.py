@@ -1,6 +1,6 @@
 """CLI commands: `flask staff create …`, `flask demo load`, `flask sanctions lift-expired`,
 `flask reminders send`, `flask todo digest`, `flask notices bounce`, `flask fees sample-statement`,
-`flask fees send-reminders`."""
+`flask fees send-reminders`, `flask batches work`."""
 
 import click
 import pyotp
@@ -182,3 +182,18 @@ def send_fee_reminders() -> None:
     sent = reminders.send_reminders()
     db.session.commit()
     click.echo(f"{sent} fee reminder(s) sent.")
+
+
+batches_cli = click.Group("batches", help="Student registration batches sent over the API.")
+
+
+@batches_cli.command("work")
+@with_appcontext
+def work_batches() -> None:
+    """Check and store every queued API batch, then stop.
+
+    Without REDIS_URL this is how batches run: from cron every minute (`* * * * * flask
+    batches work`) or a supervisor loop. Two at once do no harm: each batch is claimed once."""
+    from portal.api import batches
+
+    click.echo(f"Ran {batches.work()} batch(es).")

@@ -201,6 +201,7 @@ def category_list(categories) -> str:
 
 
 IMPORT_STATUS = {
+    ImportStatus.MAPPING: _l("Columns to match"),
     ImportStatus.VALIDATING: _l("Being checked"),
     ImportStatus.VALIDATED: _l("Checked"),
     ImportStatus.IMPORTING: _l("Being registered"),

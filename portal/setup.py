@@ -290,6 +290,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portal.commands import (
+        batches_cli,
         demo_cli,
         fees_cli,
         inbox_cli,
@@ -310,3 +311,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(notices_cli)
     app.cli.add_command(fees_cli)
     app.cli.add_command(forecast_cli)
+    app.cli.add_command(batches_cli)

@@ -28,6 +28,7 @@ IGNORE_DECORATORS = [
     "@*.delete",
     "@*.command",
     "@*.before_request",
+    "@*.url_value_preprocessor",
     "@*.before_app_request",
     "@*.after_request",
     "@*.after_app_request",

@@ -7,6 +7,7 @@ as one more entry in ENTRY_POINTS: a function (client, [(field, person)]) → on
 person, and the person fields it takes.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -90,7 +91,7 @@ def bulk_import(client, people: list[tuple[str, dict]]) -> list:
     shown = {}
     for tr in table.find("tbody").find_all("tr") if table else ():
         cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
-        shown[(int(cells[0]), cells[1])] = cells[3]
+        shown[(int(cells[0]), cells[2])] = cells[4]
     # Line 1 is the header.
     return [shown.get((line, field)) for line, (field, _p) in enumerate(people, start=2)]
 
@@ -137,6 +138,24 @@ def api_residence(client, people: list[tuple[str, dict]]) -> list:
         errors = {e["pointer"]: e["detail"] for e in response.json["errors"]}
         verdicts.append(errors.get(f"/{field}"))
     return verdicts
+def api_batch(client, people: list[tuple[str, dict]]) -> list:
+    """POST …/batches as JSON lines, run by `flask batches work`; the verdict is the batch's
+    problem at the row and field."""
+    client_id, secret = register_client(client, scopes=("people:write",))
+    token = get_token(client, client_id, secret)
+    kvk = get_page(client, "/organisation/").soup.find(string=re.compile(r"^\d{8}$"))
+    rows = [{**example_row(TODAY), **person} for _field, person in people]
+    body = "\n".join(json.dumps(row) for row in rows)
+    response = client.post(
+        f"/api/v1/organisations/{kvk.strip()}/batches",
+        data=body,
+        headers=bearer(token, **{"Content-Type": "application/jsonl"}),
+    )
+    assert response.status_code == 202, response.get_data(as_text=True)
+    assert client.application.test_cli_runner().invoke(args=["batches", "work"]).exit_code == 0
+    batch = client.get(response.headers["Location"], headers=bearer(token)).json
+    shown = {(p["row"], p["field"]): p["message"] for p in batch["problems"]}
+    return [shown.get((line, field)) for line, (field, _p) in enumerate(people, start=1)]
 
 
 @dataclass(frozen=True)
@@ -151,6 +170,7 @@ ENTRY_POINTS = {
     "register form": EntryPoint(register),
     "api": EntryPoint(api),
     "api residence answers": EntryPoint(api_residence, frozenset(FIELDS) - {"email"}),
+    "api batch": EntryPoint(api_batch),
 }
 
 PERSIAN_WITH_ZWNJ = "علی\u200cرضا"  # Alireza: the zero-width non-joiner is part of the spelling

@@ -31,6 +31,12 @@ TITLES = {
     "not_withdrawable": _l("This application can no longer be withdrawn."),
     "report_refused": _l("The report was not accepted."),
     "no_structured_data": _l("This letter was issued before letters kept their data."),
+    "too_many_rows": _l("The batch has more rows than allowed. Split it into smaller batches."),
+    "unsupported_media_type": _l("Send JSON lines, CSV or XLSX, with its Content-Type."),
+    "content_mismatch": _l("The body is not what its Content-Type says."),
+    "unreadable_file": _l("The file cannot be read."),
+    "unknown_columns": _l("Some columns are not known. Use the columns of the template."),
+    "students_not_allowed": _l("This organisation may not register students in bulk."),
 }
 
 

@@ -10,25 +10,19 @@ The upload is stored as an ImportBatch; checking and importing run as background
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
+from portal.bulk.storing import import_batch
+from portal.bulk.storing import speaking as _speaking
+from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import (
-    COLUMNS,
-    OLD_COLUMNS,
-    answers_for,
     check_row,
-    register_data,
-    typed_cells,
-    why_not_allowed,
 )
-from portal.csv_io import read_csv
 from portal.extensions import db
-from portal.formatting import BABEL_LOCALES
 from portal.models import (
     Application,
     ApplicationKind,
@@ -40,40 +34,34 @@ from portal.models import (
 from portal.models.application import OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.people import register as people
-from portal.residence.filing import NotAllowed, start_many
 
 LANGUAGES = ("en", "nl")
-
-
-def _speaking(language: str):
-    """The language's locale as the pages use it (English: en_GB, so dates read 1 May 2026)."""
-    return force_locale(BABEL_LOCALES.get(language, language))
 
 
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
 
 
 def create_batch(
-    organisation: Organisation, actor: User, filename: str, data: bytes
+    organisation: Organisation,
+    actor: User,
+    filename: str,
+    data: bytes,
+    rows: list[tuple[int, dict]] | None = None,
+    api_client_id: int | None = None,
 ) -> ImportBatch:
-    """Read the file (raises CsvRejected) and store it with its rows, to be checked."""
-    config = current_app.config
-    table = read_csv(
-        data,
-        COLUMNS,
-        max_bytes=config["IMPORT_MAX_BYTES"],
-        max_rows=config["IMPORT_MAX_ROWS"],
-        old_names=OLD_COLUMNS,
-    )
+    """Store the file with its rows (read here unless given), to be checked."""
+    if rows is None:
+        rows = read_file(organisation, filename, data).rows
     batch = ImportBatch(
         organisation_id=organisation.id,
         created_by_id=actor.id,
         filename=(filename or "upload.csv")[:255],
         upload=data,
         status=ImportStatus.VALIDATING,
-        total_rows=len(table.rows),
+        total_rows=len(rows),
         done_rows=0,
-        rows=[{"line": line, "values": values} for line, values in table.rows],
+        rows=[{"line": line, "values": values} for line, values in rows],
+        api_client_id=api_client_id,
     )
     db.session.add(batch)
     db.session.flush()
@@ -119,9 +107,11 @@ def check_batch(batch_id: int, today: date | None = None) -> None:
 
 
 def _check_rows(batch: ImportBatch, today: date) -> None:
+    """Progress (done and error rows) is committed after every chunk, the rows with their
+    problems once at the end: rewriting them per chunk would cost the square of the rows."""
     organisation_id = batch.organisation_id
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    rows = [dict(row) for row in batch.rows]
+    rows = batch.rows  # changed in place and written back once (flag_modified) at the end
     seen: dict[tuple[str, str], int] = {}
     error_rows = 0
     for start in range(0, len(rows), chunk):
@@ -140,10 +130,7 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
             extra = {}
             if all(key):
                 if key in seen:
-                    extra["passport_number"] = (
-                        "duplicate",
-                        seen[key],
-                    )
+                    extra["passport_number"] = ("duplicate", seen[key])
                 else:
                     seen[key] = row["line"]
                     row["person_id"] = linked.get(key)
@@ -156,15 +143,27 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
                         for column, (kind, line) in extra.items():
                             both[language].setdefault(column, _duplicate_message(kind, line))
                 row["errors"] = both
+                row["codes"] = _codes(row["values"], errors, extra)
                 row["person_id"] = None
                 error_rows += 1
         batch.done_rows = min(start + chunk, len(rows))
-        batch.rows = rows
-        flag_modified(batch, "rows")
         batch.error_rows = error_rows
         db.session.commit()
+    batch.rows = rows
+    flag_modified(batch, "rows")
     batch.status = ImportStatus.VALIDATED
     db.session.commit()
+
+
+def _codes(values: dict, errors: dict, extra: dict) -> dict[str, str]:
+    """A stable code per column with a problem (for the API): missing, invalid, duplicate,
+    open_case."""
+    codes = {
+        column: "missing" if not str(values.get(column) or "").strip() else "invalid"
+        for column in errors
+    }
+    codes.update({column: kind for column, (kind, _line) in extra.items()})
+    return codes
 
 
 def _duplicate_message(kind: str, line: int | None) -> str:
@@ -194,17 +193,21 @@ def _open_student_cases(organisation_id: int, person_ids: set[int]) -> set[int]:
     )
 
 
-def valid_rows(batch: ImportBatch) -> list[dict]:
-    return [row for row in batch.rows or [] if not row.get("errors")]
+def student_name(values: dict) -> str:
+    """The row's student as the problem list names them: given names and surname."""
+    return " ".join(v for v in (values.get("given_names"), values.get("surname")) if v)
 
 
-def error_list(batch: ImportBatch, language: str) -> list[tuple[int, str, str, str]]:
-    """Every problem as (row, column, value, message), in file order."""
+def error_list(batch: ImportBatch, language: str) -> list[tuple[int, str, str, str, str]]:
+    """Every problem as (row, student, column, value, message), in file order."""
     problems = []
     for row in batch.rows or []:
         errors = (row.get("errors") or {}).get(language) or {}
+        values = row["values"]
         for column, message in errors.items():
-            problems.append((row["line"], column, row["values"].get(column, ""), message))
+            problems.append(
+                (row["line"], student_name(values), column, values.get(column, ""), message)
+            )
     return problems
 
 
@@ -236,94 +239,3 @@ def confirm(batch: ImportBatch, actor: User) -> None:
 
 def start_importing(batch: ImportBatch, actor: User) -> None:
     tasks.enqueue(import_batch, batch.id, actor.id)
-
-
-def _report_progress(batch_id: int, done: int) -> None:
-    """From a worker: progress on a connection of its own, outside the import's transaction."""
-    if not tasks.queue_configured() or db.engine.dialect.name == "sqlite":
-        return  # inline nobody is waiting; SQLite has one writer, and it is the import
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(ImportBatch).where(ImportBatch.id == batch_id).values(done_rows=done)
-        )
-
-
-def import_batch(batch_id: int, actor_id: int) -> None:
-    """Task: create the people (or link them) and their draft applications in ONE transaction.
-
-    Any failure rolls everything back and marks the batch failed: nothing is half-imported.
-    """
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.status != ImportStatus.IMPORTING:
-        return
-    try:
-        with _speaking("en"):  # a worker has no request to take the language from
-            result = _import_rows(batch, db.session.get(User, actor_id))
-        db.session.flush()
-    except Exception as error:  # any failure: nothing may stay half-imported
-        db.session.rollback()
-        batch = db.session.get(ImportBatch, batch_id)
-        batch.status = ImportStatus.FAILED
-        batch.failure = "not_allowed" if isinstance(error, NotAllowed) else "error"
-        batch.finished_at = utcnow()
-        current_app.logger.exception("student import %s failed: nothing imported", batch_id)
-        db.session.commit()
-        return
-    batch.status = ImportStatus.IMPORTED
-    batch.done_rows = batch.total_rows
-    batch.result = result
-    batch.finished_at = utcnow()
-    db.session.commit()
-
-
-def _import_rows(batch: ImportBatch, actor: User) -> dict:
-    organisation = batch.organisation
-    if why_not_allowed(organisation) is not None:
-        raise NotAllowed(ApplicationKind.STUDENT)
-    today = clock.today()
-    chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    created = linked = 0
-    rows = valid_rows(batch)
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        checked = []
-        for row in part:
-            data, errors = check_row(row["values"], today)
-            if errors:  # a rule changed since the preview (a date passed): stop, import nothing
-                raise ValueError(f"row {row['line']} is no longer valid")
-            checked.append(data)
-        # Who is in the register now (also anyone added one by one since the preview).
-        keys = {(data["nationality"], data["passport_number"]) for data in checked}
-        existing = people.find_existing(organisation.id, keys)
-        new = [
-            data
-            for data in checked
-            if (data["nationality"], data["passport_number"]) not in existing
-        ]
-        for person in people.create_people(organisation, [register_data(d) for d in new], actor):
-            existing[(person.nationality, person.passport_number)] = person.id
-        created += len(new)
-        linked += len(part) - len(new)
-        start_many(
-            organisation,
-            ApplicationKind.STUDENT,
-            actor,
-            [
-                {
-                    "person_id": existing[(data["nationality"], data["passport_number"])],
-                    "answers": answers_for(typed_cells(row["values"])),
-                    "import_batch_id": batch.id,
-                }
-                for row, data in zip(part, checked)
-            ],
-        )
-        db.session.flush()
-        _report_progress(batch.id, start + len(part))
-    audit.record(
-        AuditAction.STUDENT_IMPORT_IMPORTED,
-        actor=actor,
-        organisation=organisation,
-        target=batch,
-        details={"created": created, "linked": linked, "applications": len(rows)},
-    )
-    return {"created": created, "linked": linked, "applications": len(rows)}

@@ -26,6 +26,13 @@ SECTIONS = {s.key: [f.name for f in s.fields] for s in STUDENT.sections}
 COLUMNS = [*SECTIONS["person"], "email", *SECTIONS["study"], *SECTIONS["travel"]]
 # Columns of earlier templates, still read: old name → column.
 OLD_COLUMNS = {"passport_expiry": "passport_expires_on"}
+_FIELDS = {f.name: f for s in STUDENT.sections for f in s.fields}
+# Columns a file must have (the travel section is asked only for entry; e-mail is optional).
+REQUIRED = [
+    name
+    for name in COLUMNS
+    if name in _FIELDS and _FIELDS[name].required and name not in SECTIONS["travel"]
+]
 
 
 def example_row(today: date) -> dict[str, str]:
@@ -144,13 +151,12 @@ def register_data(data: dict) -> dict:
 
 def column_help() -> list[tuple[str, str, bool]]:
     """(column, what to put in it, required) for the upload page, from the forms' labels."""
-    fields = {f.name: f for s in STUDENT.sections for f in s.fields}
     rows = []
     for name in COLUMNS:
         if name == "email":
             rows.append((name, _("E-mail address"), False))
             continue
-        field = fields[name]
+        field = _FIELDS[name]
         label = str(field.label)
         if field.choices:
             label += " (" + ", ".join(value for value, _label in field.choices) + ")"
@@ -158,6 +164,5 @@ def column_help() -> list[tuple[str, str, bool]]:
             label += " " + _("(two-letter ISO code, like NL)")
         elif field.kind == "date":
             label += " " + _("(27-03-2005 or 2005-03-27)")
-        required = field.required and not (SECTIONS["travel"].count(name))
-        rows.append((name, label, required))
+        rows.append((name, label, name in REQUIRED))
     return rows

@@ -28,7 +28,7 @@ from portal.models.fee import (
     StatementFormat,
 )
 from portal.models.history import ChangeHistory, ChangeSubject
-from portal.models.import_batch import ImportBatch, ImportStatus
+from portal.models.import_batch import ImportBatch, ImportColumnMapping, ImportStatus
 from portal.models.letter import (
     InboxUnread,
     Letter,
@@ -107,6 +107,7 @@ __all__ = [
     "NoticeMode",
     "NoticePreference",
     "ImportBatch",
+    "ImportColumnMapping",
     "ImportStatus",
     "Invitation",
     "AdminRightsRequest",

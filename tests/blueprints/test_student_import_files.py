@@ -84,7 +84,7 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
     done_rows grows chunk by chunk, each step committed, before the preview is ready."""
     from sqlalchemy import select
 
-    from portal.bulk import student_import
+    from portal.bulk import storing
     from portal.extensions import db
     from portal.models import ImportStatus
 
@@ -106,19 +106,19 @@ def test_the_check_commits_its_progress_after_every_chunk(app, client, monkeypat
     checking = [done for status, done in seen if status == ImportStatus.VALIDATING]
     assert checking == [0, 2, 4, 5]  # stored, then one commit per chunk of 2
     assert seen[-1] == (ImportStatus.VALIDATED, 5)
-    assert student_import.valid_rows(db.session.scalar(select(ImportBatch))) != []
+    assert storing.valid_rows(db.session.scalar(select(ImportBatch))) != []
 
 
 def test_a_body_over_the_request_limit_gets_an_explained_413_and_nothing_is_stored(
     app, client, monkeypatch
 ):
-    """Past MAX_CONTENT_LENGTH (above the import's own limit) the request itself is refused:
-    a page that says the file is too large, never a server error."""
+    """Past the upload's request limit (the import's own limit and a little for the form) the
+    request itself is refused: a page that says the file is too large, never a server error."""
     user, _org = university()
     sign_in(client, user)
-    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    monkeypatch.setitem(app.config, "IMPORT_MAX_BYTES", 16 * 1024)
     big = csv_bytes([student(n, programme="x" * 190) for n in range(1, 400)])
-    assert len(big) > 64 * 1024
+    assert len(big) > (16 + 64) * 1024
     response = upload(client, big)
     assert response.status_code == 413
     page = Page(response)

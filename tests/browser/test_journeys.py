@@ -624,7 +624,7 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
         },
     ]
     university.choose_file(
-        "Het bestand met uw studenten (CSV)",
+        "Het bestand met uw studenten (Excel .xlsx of CSV)",
         _students_csv(tmp_path / "studenten.csv", template, students),
     )
     university.activate(page.get_by_role("button", name="Uploaden en controleren"))
@@ -633,8 +633,9 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
     assert page.locator("#error-count").inner_text() == "1"
     problems = page.get_by_role("table", name="Problemen per rij")
     cells = problems.locator("tbody tr").first.locator("td").all_inner_texts()
-    assert cells[:3] == ["5", "date_of_birth", "31-02-2006"], cells  # the header is row 1
-    assert "Vul een bestaande datum in" in cells[3], cells
+    # The row (the header is row 1), the student, the column, the value, the problem.
+    assert cells[:4] == ["5", "Kwame Osei", "date_of_birth", "31-02-2006"], cells
+    assert "Vul een bestaande datum in" in cells[4], cells
     assert page.locator("#confirm").count() == 0  # nothing to confirm while a row is wrong
     university.check_page("preview with a problem")
 
@@ -642,7 +643,7 @@ def test_university_registers_students_in_bulk(browser_context, live_server, tmp
     students[3]["date_of_birth"] = "28-02-2006"
     university.activate(page.get_by_role("link", name="Upload een verbeterd bestand"))
     university.choose_file(
-        "Het bestand met uw studenten (CSV)",
+        "Het bestand met uw studenten (Excel .xlsx of CSV)",
         _students_csv(tmp_path / "studenten-verbeterd.csv", template, students),
     )
     university.activate(page.get_by_role("button", name="Uploaden en controleren"))
@@ -965,7 +966,7 @@ def test_university_imports_students_and_submits_all_at_once(
     university.activate(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Register students")
     )
-    university.choose_file("The file with your students (CSV)", str(path))
+    university.choose_file("The file with your students (Excel .xlsx or CSV)", str(path))
     university.activate(page.get_by_role("button", name="Upload and check"))
     page.wait_for_selector("#counts", timeout=30_000)
     assert page.locator("#valid-count").inner_text() == "2"

@@ -89,7 +89,7 @@ def problems(page: Page) -> set[tuple[str, str, str]]:
     table = page.soup.find(id="problems")
     assert table is not None, page.text[:1000]
     return {
-        tuple(td.get_text(" ", strip=True) for td in (tr.find_all("td")[i] for i in (0, 1, 3)))
+        tuple(td.get_text(" ", strip=True) for td in (tr.find_all("td")[i] for i in (0, 2, 4)))
         for tr in table.find("tbody").find_all("tr")
     }
 

@@ -28,6 +28,11 @@ def too_many(_error):
     return response(Problem(429, "rate_limited"))
 
 
+@bp.errorhandler(413)
+def too_large(_error):
+    return response(Problem(413, "too_large"))
+
+
 @bp.errorhandler(Problem)
 def problem(error: Problem):
     return response(error)

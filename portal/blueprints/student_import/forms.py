@@ -5,4 +5,4 @@ from portal.forms import BaseForm
 
 
 class UploadForm(BaseForm):
-    file = FileField(_l("The file with your students (CSV)"))
+    file = FileField(_l("The file with your students (Excel .xlsx or CSV)"))

@@ -21,8 +21,9 @@ from sqlalchemy import select
 from portal import clock
 from portal.blueprints.student_import import bp
 from portal.blueprints.student_import.forms import UploadForm
+from portal.bulk import headers, storing, student_files, student_rows
 from portal.bulk import student_import as service
-from portal.bulk import student_rows
+from portal.bulk.reading import UnknownColumns
 from portal.csv_io import CsvRejected, write_csv
 from portal.extensions import db
 from portal.forms import EmptyForm
@@ -31,6 +32,13 @@ from portal.models import Category, ImportBatch, ImportStatus
 from portal.permissions import Permission, requires
 
 PAGE_SIZE = 100
+
+
+@bp.url_value_preprocessor
+def _upload_limit(endpoint, _values):
+    """A student file may be larger than other requests (set before the form is read)."""
+    if endpoint == "student_import.upload":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
 
 
 def get_batch_or_404(batch_id: int) -> ImportBatch:
@@ -89,14 +97,22 @@ def upload():
         return _index(form, 403)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        form.file.errors.append(_("Choose the CSV file with your students"))
+        form.file.errors.append(_("Choose the file with your students (Excel .xlsx or CSV)"))
         return _index(form, 400)
     try:
-        batch = service.create_batch(g.organisation, current_user, upload.filename, upload.read())
+        data = upload.read()
+        batch = service.create_batch(g.organisation, current_user, upload.filename, data)
     except CsvRejected as rejected:
         db.session.rollback()
         form.file.errors.append(str(rejected))
         return _index(form, 400)
+    except UnknownColumns as unknown:
+        db.session.rollback()
+        batch = student_files.create_unmapped(
+            g.organisation, current_user, upload.filename, data, unknown.unknown
+        )
+        db.session.commit()
+        return redirect(url_for("student_import.columns", batch_id=batch.id))
     db.session.commit()
     service.start_checking(batch)
     return redirect(url_for("student_import.show", batch_id=batch.id))
@@ -118,7 +134,9 @@ def template():
 @requires(Permission.APPLICATION_CREATE)
 def show(batch_id: int):
     batch = get_batch_or_404(batch_id)
-    valid = service.valid_rows(batch) if not batch.busy else []
+    if batch.status == ImportStatus.MAPPING:
+        return redirect(url_for("student_import.columns", batch_id=batch.id))
+    valid = storing.valid_rows(batch) if not batch.busy else []
     page = request.args.get("page", "1")
     page = parse_whole(page, 9_999, minimum=1) or 1
     pages = max(1, -(-len(valid) // PAGE_SIZE))
@@ -138,11 +156,65 @@ def show(batch_id: int):
     )
 
 
+def _columns_page(batch: ImportBatch, chosen: dict, errors: dict, status: int = 200):
+    return render_template(
+        "student_import/columns.html",
+        batch=batch,
+        unknown=batch.result["unknown"],
+        chosen=chosen,
+        errors=errors,
+        choices=[(name, label) for name, label, _required in student_rows.column_help()],
+        ignore=headers.IGNORE,
+        form=EmptyForm(),
+    ), status
+
+
+@bp.get("/<int:batch_id>/columns")
+@requires(Permission.APPLICATION_CREATE)
+def columns(batch_id: int):
+    batch = get_batch_or_404(batch_id)
+    if batch.status != ImportStatus.MAPPING:
+        return redirect(url_for("student_import.show", batch_id=batch.id))
+    return _columns_page(batch, {}, {})
+
+
+@bp.post("/<int:batch_id>/columns")
+@requires(Permission.APPLICATION_CREATE)
+def map_columns(batch_id: int):
+    """The user's column (or "ignore") per unknown header; remembered, then the file is read."""
+    batch = get_batch_or_404(batch_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if batch.status != ImportStatus.MAPPING:
+        return redirect(url_for("student_import.show", batch_id=batch.id))
+    allowed = {*student_rows.COLUMNS, headers.IGNORE}
+    chosen = {str(p): request.form.get(f"column-{p}", "") for p, _h in batch.result["unknown"]}
+    errors = {p: _("Choose a column, or ignore it") for p, c in chosen.items() if c not in allowed}
+    taken: dict[str, str] = {}
+    for position, column in chosen.items():
+        if column in taken and column != headers.IGNORE:
+            errors[position] = _("Another header is matched to this column already")
+        taken.setdefault(column, position)
+    if not errors:
+        by_header = {header: chosen[str(p)] for p, header in batch.result["unknown"]}
+        try:
+            student_files.apply_mapping(batch, current_user, by_header)
+        except (CsvRejected, UnknownColumns) as rejected:
+            db.session.rollback()
+            batch = get_batch_or_404(batch_id)
+            errors[""] = str(rejected) if isinstance(rejected, CsvRejected) else ""
+    if errors:
+        return _columns_page(batch, chosen, errors, 400)
+    db.session.commit()
+    service.start_checking(batch)
+    return redirect(url_for("student_import.show", batch_id=batch.id))
+
+
 @bp.get("/<int:batch_id>/errors.csv")
 @requires(Permission.APPLICATION_CREATE)
 def errors_csv(batch_id: int):
     batch = get_batch_or_404(batch_id)
-    header = [_("Row"), _("Column"), _("Value"), _("Problem")]
+    header = [_("Row"), _("Student"), _("Column"), _("Value"), _("Problem")]
     return Response(
         write_csv(header, service.error_list(batch, _language())),
         mimetype="text/csv",

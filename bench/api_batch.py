@@ -1,0 +1,232 @@
+"""A batch of student registrations through the API: seconds and peak memory for 10,000,
+25,000 and 50,000 rows (issue 18: goal ≤ 60 s and ≤ 300 MB at 50,000, linear in rows).
+
+Each size runs in a fresh process on a fresh database (--database-url with "bench" in it: it is
+emptied; else a throwaway SQLite file): a verified university with a study recognition and an
+API client; a token from /api/v1/oauth/token; the batch POSTed as JSON lines
+(/api/v1/organisations/{kvk}/batches → 202); the worker (`flask batches work`'s function) checks
+and stores it; GET polls it until "succeeded". Peak memory: the process's maximum resident set
+(getrusage) minus what it held before the batch was built.
+
+On SQLite, --probe also measures what another user feels while the batch runs: every 0.1 s a
+connection of its own opens a transaction as every portal request does (BEGIN IMMEDIATE: the
+write lock), reads, and commits; the longest and the 95th-percentile wait are printed.
+
+    .venv/bin/python bench/api_batch.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    .venv/bin/python bench/api_batch.py --sizes 10000 --probe        # SQLite, with the probe
+"""
+
+import argparse
+import base64
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_lines(rows: int, today: date) -> bytes:
+    from portal.bulk.student_rows import example_row
+
+    base = example_row(today)
+    lines = []
+    for n in range(rows):
+        name = "".join("abcdefghij"[int(d)] for d in str(n)).capitalize()
+        row = {**base, "surname": f"Student {name}", "passport_number": f"BN{n:07d}"}
+        row["email"] = f"s{n}@x.nl"
+        lines.append(json.dumps(row, ensure_ascii=False))
+    return "\n".join(lines).encode()
+
+
+class Probe(threading.Thread):
+    """Another user of a SQLite database: a short transaction every 0.1 s, timed."""
+
+    def __init__(self, path: str):
+        super().__init__(daemon=True)
+        self.path, self.waits, self.refused, self.running = path, [], 0, True
+
+    def run(self):
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        while self.running:
+            started = time.perf_counter()
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("SELECT count(*) FROM organisation").fetchone()
+                connection.execute("COMMIT")
+            except sqlite3.OperationalError:  # "database is locked": the user saw an error
+                self.refused += 1
+            self.waits.append(time.perf_counter() - started)
+            time.sleep(0.1)
+
+
+def _organisation():
+    from portal.extensions import db
+    from portal.models import (
+        Category,
+        KvkProof,
+        Membership,
+        Organisation,
+        OrganisationKind,
+        OrgRole,
+        Recognition,
+        RecognitionStatus,
+        User,
+    )
+    from portal.models.base import utcnow
+
+    org = Organisation(
+        kvk_number="12345678",
+        legal_name="Universiteit van Bench",
+        street_address="Campuslaan 1",
+        postcode="1234 AB",
+        city="Utrecht",
+        country="NL",
+        email="io@bench.example",
+        persons_employed=5000,
+        kind=OrganisationKind.HIGHER_EDUCATION,
+        preferred_language="en",
+        kvk_verified_at=utcnow(),
+        kvk_verified_via=KvkProof.IND_REVIEW,
+    )
+    user = User(email="bench@bench.example", name="Bench", password_hash="x")
+    db.session.add_all([org, user])
+    db.session.flush()
+    db.session.add(Membership(user_id=user.id, organisation_id=org.id, role=OrgRole.ADMINISTRATOR))
+    db.session.add(
+        Recognition(
+            organisation_id=org.id,
+            category=Category.STUDY,
+            status=RecognitionStatus.GRANTED,
+            granted_on=date(2025, 1, 1),
+        )
+    )
+    db.session.commit()
+    return org, user
+
+
+def child(rows: int, database_url: str, probe: bool) -> dict:
+    os.environ["DATABASE_URL"] = database_url
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select, text
+
+    from portal import clock, create_app
+    from portal.api import batches, clients
+    from portal.api.scopes import Scope
+    from portal.extensions import db
+    from portal.models import Application, Person
+    from portal.setup import MIGRATIONS_DIR
+
+    app = create_app("development")
+    app.config["API_RATE_LIMIT"] = "100000 per minute"
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=str(MIGRATIONS_DIR))
+        org, user = _organisation()
+        client, secret = clients.register(org, "Bench", [Scope.PEOPLE_WRITE], [], user)
+        db.session.commit()
+        pair = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
+        http = app.test_client()
+        token = http.post(
+            "/api/v1/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {pair}"},
+        ).json["access_token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        body = make_lines(rows, clock.today())
+        prober = None
+        if probe and db.engine.dialect.name == "sqlite":
+            prober = Probe(database_url.removeprefix("sqlite:///"))
+            prober.start()
+        timings = {}
+        started = time.perf_counter()
+        response = http.post(
+            f"/api/v1/organisations/{org.kvk_number}/batches",
+            data=body,
+            headers={**bearer, "Content-Type": "application/jsonl"},
+        )
+        assert response.status_code == 202, response.get_data(as_text=True)[:500]
+        timings["submit"] = time.perf_counter() - started
+        location = response.headers["Location"]
+        del body, response
+        mark = time.perf_counter()
+        with app.test_request_context("/"):
+            batches.work()
+        timings["work"] = time.perf_counter() - mark
+        if prober is not None:  # before the poll: the bench's one app context keeps its session
+            prober.running = False
+            prober.join()
+        polled = http.get(location, headers=bearer).json
+        db.session.remove()
+        timings["total"] = time.perf_counter() - started
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        assert polled["status"] == "succeeded", polled["status"]
+        people = db.session.scalar(select(func.count()).select_from(Person))
+        applications = db.session.scalar(select(func.count()).select_from(Application))
+        assert people == applications == rows, (people, applications)
+        waits = sorted(prober.waits) if prober is not None else []
+        return {
+            "rows": rows,
+            "seconds": {k: round(v, 2) for k, v in timings.items()},
+            "rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
+            "rss_peak_mib": round(peak_kib / 1024, 1),
+            "probe_max_s": round(waits[-1], 2) if waits else None,
+            "probe_p95_s": round(waits[int(0.95 * (len(waits) - 1))], 2) if waits else None,
+            "probe_refused": prober.refused if prober is not None else None,
+            "database": db.engine.dialect.name,
+        }
+
+
+def run(rows: int, database_url: str | None, probe: bool) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        url = database_url or f"sqlite:///{folder}/bench.db"
+        command = [sys.executable, __file__, "--child", str(rows), "--database-url", url]
+        if probe:
+            command.append("--probe")
+        out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 25_000, 50_000])
+    parser.add_argument("--database-url")
+    parser.add_argument("--probe", action="store_true")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.database_url and "bench" not in args.database_url:
+        parser.error("the database URL must contain 'bench': it is emptied")
+    if args.child:
+        print(json.dumps(child(args.child, args.database_url, args.probe)))
+        return
+    print(
+        f"{'rows':>6} {'submit s':>9} {'work s':>7} {'total s':>8} {'s/1000':>7} "
+        f"{'RSS +MiB':>9} {'RSS peak':>9} {'probe max s':>12} {'probe p95 s':>12} {'refused':>8}"
+    )
+    for rows in args.sizes:
+        result = run(rows, args.database_url, args.probe)
+        s = result["seconds"]
+        print(
+            f"{rows:>6} {s['submit']:>9} {s['work']:>7} {s['total']:>8} "
+            f"{1000 * s['total'] / rows:>7.2f} {result['rss_growth_mib']:>9} "
+            f"{result['rss_peak_mib']:>9} {str(result['probe_max_s']):>12} "
+            f"{str(result['probe_p95_s']):>12} {str(result['probe_refused']):>8}",
+            flush=True,
+        )
+    print(f"database: {result['database']}, load average: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

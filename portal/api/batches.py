@@ -1,0 +1,225 @@
+"""Batches of student registrations over the API (issue 18): the body (JSON lines, CSV or XLSX)
+is read in the request and stored as an ImportBatch; checking and storing run as ONE job
+outside the request — on the RQ queue when REDIS_URL is set, else picked up by
+`flask batches work` — with the web import's services (portal/bulk/student_import.py): the
+same rules, chunked checking, all or nothing. A client revoked before the batch is stored
+cancels it as a whole. When it ends, "batch.finished" is published (portal/api/events.py)."""
+
+import json
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from portal import tasks
+from portal.api import events
+from portal.api.problems import Problem
+from portal.bulk import storing, student_import
+from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
+from portal.bulk.student_files import read_file
+from portal.bulk.student_rows import COLUMNS
+from portal.csv_io import CsvRejected
+from portal.extensions import db
+from portal.models import ApiClient, ImportBatch, ImportStatus, Organisation
+from portal.models.base import utcnow
+
+JSON_LINES = ("application/jsonl", "application/x-ndjson", "application/json-lines")
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILENAMES = {CSV: "batch.csv", XLSX: "batch.xlsx"}
+MAX_PROBLEMS = 1000  # in one answer; problems_total counts them all
+MAX_BODY_ERRORS = 100
+
+
+def _json_lines(data: bytes, max_rows: int) -> list[tuple[int, dict]]:
+    """Rows of a JSON lines body, or Problem 400/413 with the path of each bad line."""
+    rows, errors = [], []
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            errors.append({"pointer": f"/{number}", "code": "utf8_expected"})
+            continue
+        if len(rows) >= max_rows:
+            raise Problem(413, "too_many_rows", [{"pointer": f"/{number}", "code": "limit"}])
+        try:
+            value = json.loads(line)
+        except ValueError:
+            errors.append({"pointer": f"/{number}", "code": "malformed_json"})
+            continue
+        if not isinstance(value, dict):
+            errors.append({"pointer": f"/{number}", "code": "object_expected"})
+            continue
+        for name, cell in sorted(value.items()):
+            if name not in COLUMNS:
+                errors.append({"pointer": f"/{number}/{name}", "code": "unknown_field"})
+            elif cell is not None and not isinstance(cell, str):
+                errors.append({"pointer": f"/{number}/{name}", "code": "string_expected"})
+        cells = {name: value.get(name) for name in COLUMNS}
+        rows.append(
+            (number, {n: c.strip() if isinstance(c, str) else "" for n, c in cells.items()})
+        )
+        if len(errors) >= MAX_BODY_ERRORS:
+            break
+    if errors:
+        raise Problem(400, "invalid_body", errors[:MAX_BODY_ERRORS])
+    if not rows:
+        raise Problem(400, "invalid_body", [{"pointer": "", "code": "empty"}])
+    return rows
+
+
+def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[tuple[int, dict]]:
+    """The body's rows by its Content-Type; Problem for anything that cannot be a batch."""
+    config = current_app.config
+    max_rows = config["IMPORT_MAX_ROWS"]
+    if media_type in JSON_LINES:
+        return _json_lines(data, max_rows)
+    if media_type not in FILENAMES:
+        raise Problem(415, "unsupported_media_type", [{"pointer": "/headers/Content-Type"}])
+    try:
+        kind_of(data, FILENAMES[media_type])
+    except CsvRejected as rejected:
+        raise Problem(
+            415,
+            "content_mismatch",
+            [{"pointer": "/headers/Content-Type", "code": "mismatch", "detail": str(rejected)}],
+        ) from None
+    try:
+        return read_file(organisation, FILENAMES[media_type], data).rows
+    except TooManyRows as rejected:
+        raise Problem(413, "too_many_rows", [{"pointer": "", "detail": str(rejected)}]) from None
+    except UnknownColumns as unknown:
+        errors = [
+            {"pointer": f"/columns/{position}", "code": "unknown_column", "detail": header}
+            for position, header in unknown.unknown
+        ]
+        raise Problem(422, "unknown_columns", errors) from None
+    except CsvRejected as rejected:
+        raise Problem(400, "unreadable_file", [{"pointer": "", "detail": str(rejected)}]) from None
+
+
+def submit(organisation: Organisation, client: ApiClient, media_type: str, data: bytes):
+    """Store the batch (the caller commits, then calls `start`)."""
+    rows = read_body(organisation, media_type, data)
+    filename = FILENAMES.get(media_type, "batch.jsonl")
+    # JSON lines are kept as the rows only (the same content); a file is kept as sent.
+    upload = b"" if filename == "batch.jsonl" else data
+    return student_import.create_batch(
+        organisation, client.created_by, filename, upload, rows=rows, api_client_id=client.id
+    )
+
+
+def start(batch: ImportBatch) -> None:
+    """After the commit: on the queue when there is one; else `flask batches work` runs it."""
+    if tasks.queue_configured():
+        tasks.enqueue(run, batch.id)
+
+
+def _claim(batch_id: int) -> bool:
+    """Compare-and-set: one worker takes the batch, once."""
+    taken = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id, ImportBatch.claimed_at.is_(None))
+        .values(claimed_at=utcnow())
+    )
+    db.session.commit()
+    return taken.rowcount == 1
+
+
+def _cancel(batch: ImportBatch) -> None:
+    batch.status = ImportStatus.FAILED
+    batch.failure = "cancelled"
+    batch.finished_at = utcnow()
+    db.session.commit()
+
+
+def run(batch_id: int) -> None:
+    """The job: check every row; if all are right, store them all (or none)."""
+    if not _claim(batch_id):
+        return
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch.api_client is None or batch.api_client.revoked_at is not None:
+        _cancel(batch)
+    else:
+        student_import.check_batch(batch_id)
+        batch = db.session.get(ImportBatch, batch_id)
+        if batch.status == ImportStatus.VALIDATED and batch.error_rows == 0:
+            if batch.api_client.revoked_at is not None:
+                _cancel(batch)
+            else:
+                student_import.confirm(batch, batch.created_by)
+                db.session.commit()
+                storing.import_batch(batch_id, batch.created_by_id)
+    batch = db.session.get(ImportBatch, batch_id)
+    events.publish(
+        batch.organisation, "batch.finished", {"batch_id": batch.id, "status": status(batch)}
+    )
+
+
+def work() -> int:
+    """Run every queued batch, oldest first (the `flask batches work` command)."""
+    done = 0
+    while True:
+        batch_id = db.session.scalar(
+            select(ImportBatch.id)
+            .where(ImportBatch.api_client_id.is_not(None), ImportBatch.claimed_at.is_(None))
+            .order_by(ImportBatch.id)
+            .limit(1)
+        )
+        db.session.commit()
+        if batch_id is None:
+            return done
+        run(batch_id)
+        done += 1
+
+
+def status(batch: ImportBatch) -> str:
+    if batch.status == ImportStatus.VALIDATING:
+        return "queued" if batch.claimed_at is None else "checking"
+    if batch.status == ImportStatus.VALIDATED:
+        return "rejected" if batch.error_rows else "checking"
+    if batch.status == ImportStatus.FAILED:
+        return "cancelled" if batch.failure == "cancelled" else "failed"
+    return {ImportStatus.IMPORTING: "importing", ImportStatus.IMPORTED: "succeeded"}[batch.status]
+
+
+def _problems(batch: ImportBatch, language: str) -> list[dict]:
+    problems = []
+    for row in batch.rows or []:
+        errors = (row.get("errors") or {}).get(language[:2]) or {}
+        codes = row.get("codes") or {}
+        for field, message in errors.items():
+            problems.append(
+                {
+                    "row": row["line"],
+                    "student": student_import.student_name(row["values"]),
+                    "field": field,
+                    "code": codes.get(field, "invalid"),
+                    "message": message,
+                }
+            )
+    return problems
+
+
+def as_json(batch: ImportBatch, language: str) -> dict:
+    state = status(batch)
+    body = {
+        "id": batch.id,
+        "status": state,
+        "total_rows": batch.total_rows,
+        "done_rows": batch.done_rows,
+        "error_rows": batch.error_rows,
+        "created_at": batch.created_at.isoformat(),
+        "finished_at": batch.finished_at.isoformat() if batch.finished_at else None,
+        "result": batch.result if state == "succeeded" else None,
+        "problems": [],
+        "problems_total": 0,
+    }
+    if state == "rejected":
+        with force_locale(language):
+            problems = _problems(batch, language)
+        body["problems"] = problems[:MAX_PROBLEMS]
+        body["problems_total"] = len(problems)
+    return body
