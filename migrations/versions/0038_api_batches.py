@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0038_api_batches"
-down_revision = "0032_fees_reminders"
+down_revision = "0037_due_process"
 branch_labels = None
 depends_on = None
 

@@ -38,11 +38,6 @@ def problem(error: Problem):
     return response(error)
 
 
-@bp.errorhandler(413)
-def too_large(_error):
-    return response(Problem(413, "too_large"))
-
-
 @bp.errorhandler(404)
 def not_found(_error):
     return response(Problem(404, "not_found"))
