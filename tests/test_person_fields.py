@@ -138,6 +138,8 @@ def api_residence(client, people: list[tuple[str, dict]]) -> list:
         errors = {e["pointer"]: e["detail"] for e in response.json["errors"]}
         verdicts.append(errors.get(f"/{field}"))
     return verdicts
+
+
 def api_batch(client, people: list[tuple[str, dict]]) -> list:
     """POST …/batches as JSON lines, run by `flask batches work`; the verdict is the batch's
     problem at the row and field."""
