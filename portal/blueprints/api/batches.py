@@ -11,7 +11,8 @@ from portal.api.problems import Problem, language
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route
-from portal.blueprints.api.people_write import PROBLEMS, WRITE_HEADERS, _idempotent
+from portal.blueprints.api.people_write import PROBLEMS
+from portal.blueprints.api.writes import WRITE_HEADERS, idempotent
 from portal.bulk.student_rows import why_not_allowed
 from portal.extensions import db
 from portal.models import Category, ImportBatch
@@ -129,7 +130,7 @@ def submit_batch():
         db.session.refresh(batch)
         return _answer(batch, 202)
 
-    return _idempotent(write)
+    return idempotent(write)
 
 
 openapi.operation(

@@ -27,7 +27,15 @@ openapi.schema(
             "application_id": {"type": "integer"},
             "application_reference": {"type": ["string", "null"]},
             "payment_reference": {"type": ["string", "null"]},
-            "state": {"enum": ["amount_to_be_set", "due", "overdue", "paid"]},
+            "state": {
+                "enum": [
+                    records.FeeCode.AMOUNT_TO_BE_SET,
+                    records.FeeCode.DUE,
+                    records.FeeCode.OVERDUE,
+                    records.FeeCode.PAID,
+                    records.FeeCode.CLOSED,
+                ]
+            },
             "amount_cents": {"type": ["integer", "null"]},
             "received_cents": {"type": "integer"},
             "outstanding_cents": {"type": ["integer", "null"]},
