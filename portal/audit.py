@@ -42,6 +42,10 @@ class AuditAction(StrEnum):
     API_CLIENT_REVOKED = "api_client.revoked"
     API_CLIENT_ROTATED = "api_client.rotated"
     API_TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an action)
+    WEBHOOK_SUBSCRIBED = "webhook.subscribed"
+    WEBHOOK_REMOVED = "webhook.removed"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"  # noqa: S105 (an action)
+    WEBHOOK_REPLAYED = "webhook.replayed"
     ADMIN_RIGHTS_GRANTED = "admin_rights.granted"
     ADMIN_RIGHTS_REFUSED = "admin_rights.refused"
     ADMIN_RIGHTS_REQUESTED = "admin_rights.requested"

@@ -11,6 +11,7 @@ from portal.models import (
     ChangeReportStatus,
     CheckItem,
     CheckOutcome,
+    DeliveryStatus,
     DisclosureKind,
     ImportStatus,
     KvkProof,
@@ -238,7 +239,25 @@ API_SCOPE = {
     Scope.APPLICATIONS_WRITE: _l("Start and submit applications"),
     Scope.REPORTS_WRITE: _l("Report changes"),
     Scope.LETTERS_READ: _l("Read letters"),
+    Scope.WEBHOOKS_MANAGE: _l("Manage its webhooks"),
 }
+
+DELIVERY_STATUS = {
+    DeliveryStatus.PENDING: _l("Waiting"),
+    DeliveryStatus.DELIVERED: _l("Delivered"),
+    DeliveryStatus.FAILED: _l("Given up"),
+}
+
+
+def delivery_error(code: str) -> str:
+    """Why a webhook delivery failed, from its stored error code."""
+    if code.startswith("refused:"):
+        return _l("Address refused")
+    if code == "subscription_ended":
+        return _l("Webhook removed")
+    if "Timeout" in code:
+        return _l("No answer in time")
+    return _l("No connection")
 
 
 class Labels:
@@ -269,6 +288,8 @@ class Labels:
     fee_state = FEE_STATE
     match_reason = MATCH_REASON
     api_scope = API_SCOPE
+    delivery_status = DELIVERY_STATUS
+    delivery_error = staticmethod(delivery_error)
 
 
 LEGAL_FORM = {

@@ -50,6 +50,7 @@ def listeners() -> list[tuple[object, str, object]]:
     from sqlalchemy.orm import Session
 
     from portal import mail
+    from portal.api import events
     from portal.cases import intermediaries
     from portal.letters import unread
     from portal.models import Application, AuditEvent, Letter, Membership, Person, StatusEvent
@@ -79,6 +80,9 @@ def listeners() -> list[tuple[object, str, object]]:
         # E-mail (letter notices, team changes) goes out only once the change is committed.
         (Session, "after_commit", mail.after_commit),
         (Session, "after_rollback", mail.after_rollback),
+        # Webhook deliveries go to the queue only once they are committed.
+        (Session, "after_commit", events.after_commit),
+        (Session, "after_rollback", events.after_rollback),
     ]
 
 
@@ -259,3 +263,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(todo_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(fees_cli)
+    from portal.api.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)

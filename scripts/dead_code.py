@@ -24,6 +24,7 @@ IGNORE_DECORATORS = [
     "@*.route",
     "@*.get",
     "@*.post",
+    "@*.delete",
     "@*.command",
     "@*.before_request",
     "@*.before_app_request",
