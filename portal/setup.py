@@ -184,8 +184,12 @@ def register_errorhandlers(app: Flask) -> None:
     from flask import render_template
     from flask_wtf.csrf import CSRFError
 
+    from portal.api import problems
+
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/v1/"):  # no route, wrong method: a problem document
+            return problems.for_status(code)
         return render_template("errors/error.html", code=code), code
 
     for code in (400, 403, 404, 405, 413, 429):
@@ -208,6 +212,8 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if request.path.startswith("/api/v1/"):
+            return problems.for_status(500)
         return render_template("errors/error.html", code=500), 500
 
 

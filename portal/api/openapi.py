@@ -1,7 +1,10 @@
 """The OpenAPI 3.1 description, built from what the API routes declare (one place): each
 route registers its operation with `operation(...)`; `document()` assembles the whole."""
 
+import re
+
 from portal.api.scopes import Scope
+from portal.inputs import MAX_ID
 from portal.people.fields import FIELDS as PERSON_INPUT_FIELDS
 
 _OPERATIONS: dict[str, dict[str, dict]] = {}
@@ -13,6 +16,15 @@ KVK = {
     "required": True,
     "description": "KvK number of the organisation acted for.",
     "schema": {"type": "string", "pattern": "^[0-9]{8}$"},
+}
+
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+CURSOR = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "description": "Sent again with the same body: the first answer again (kept 24 hours).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
 }
 
 SCHEMAS = {
@@ -73,6 +85,10 @@ SCHEMAS = {
 
 def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> None:
     responses = {
+        "400": {
+            "description": "Malformed request",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
         "401": {
             "description": "No valid token",
             "content": {"application/problem+json": {"schema": PROBLEM}},
@@ -85,6 +101,10 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
             "description": "Not found",
             "content": {"application/problem+json": {"schema": PROBLEM}},
         },
+        "429": {
+            "description": "Too many calls (RateLimit-* headers say when to try again)",
+            "content": {"application/problem+json": {"schema": PROBLEM}},
+        },
         **spec.pop("responses", {}),
     }
     _OPERATIONS.setdefault(path, {})[method] = {
@@ -94,6 +114,15 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
         "responses": responses,
         **spec,
     }
+
+
+def query_names(rule: str, method: str) -> set[str] | None:
+    """The query parameters the description names for a Flask rule (None: not described)."""
+    template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+    described = _OPERATIONS.get(template, {}).get(method.lower())
+    if described is None:
+        return None
+    return {p["name"] for p in described["parameters"] if p["in"] == "query"}
 
 
 def document(token_url: str) -> dict:

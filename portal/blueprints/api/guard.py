@@ -9,7 +9,7 @@ from authlib.oauth2.rfc6750 import InsufficientScopeError
 from flask import g, request
 
 from portal import audit
-from portal.api import clients, oauth
+from portal.api import clients, oauth, openapi
 from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.audit import AuditAction
@@ -35,6 +35,7 @@ def api_route(scope: Scope):
             except LookupError:
                 raise Problem(404, "not_found") from None
             g.api_client = client
+            _known_query_only()
             client.last_used_at = utcnow()
             audit.record(
                 AuditAction.API_CALLED,
@@ -54,6 +55,17 @@ def api_route(scope: Scope):
         return csrf.exempt(wrapped)  # a bearer token, never a cookie: no CSRF to fear
 
     return decorator
+
+
+def _known_query_only() -> None:
+    """A query parameter the description does not name is refused (a typo is not ignored)."""
+    known = openapi.query_names(request.url_rule.rule, request.method)
+    if known is None:
+        return
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        errors = [{"pointer": f"#/query/{name}", "code": "unknown_parameter"} for name in unknown]
+        raise Problem(400, "validation_failed", errors)
 
 
 def in_scope(column):

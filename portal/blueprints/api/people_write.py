@@ -79,11 +79,9 @@ PERSON_BODY = {
     "required": True,
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PersonInput"}}},
 }
-WRITE_HEADERS = [
-    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}
-]
+WRITE_HEADERS = [openapi.IDEMPOTENCY_KEY]
 MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}
-PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": openapi.ID}
 PROBLEMS = {
     status: {
         "description": text,

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from portal.api import openapi
 from portal.api import webhooks as service
 from portal.api.events import EVENTS
-from portal.api.problems import Problem, language
+from portal.api.problems import Problem, language, of_type
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route
@@ -152,8 +152,8 @@ def _problem(text: str) -> dict:
     }
 
 
-WEBHOOK_ID = {"name": "webhook_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-KEY = {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}
+WEBHOOK_ID = {"name": "webhook_id", "in": "path", "required": True, "schema": openapi.ID}
+KEY = openapi.IDEMPOTENCY_KEY
 
 openapi.operation(
     WEBHOOKS,
@@ -192,7 +192,7 @@ def _read_input() -> tuple[str, list[str]]:
     errors = [
         {"pointer": f"/{name}", "code": "unknown_field" if name not in FIELDS else "type"}
         for name, value in sorted(body.items())
-        if name not in FIELDS or type(value) is not FIELDS[name]
+        if name not in FIELDS or not of_type(value, FIELDS[name])
     ]
     errors += [
         {"pointer": f"/{name}", "code": "required"} for name in sorted(FIELDS) if name not in body
@@ -309,7 +309,7 @@ openapi.operation(
     summary="Send a delivery's message again (same webhook-id), as a new delivery",
     parameters=[
         WEBHOOK_ID,
-        {"name": "delivery_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+        {"name": "delivery_id", "in": "path", "required": True, "schema": openapi.ID},
         KEY,
     ],
     responses={"202": {"description": "Queued", **_one("WebhookDelivery")}},
