@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
     # Organisations: profile, change reports, team, mandates, API clients
     API_CALLED = "api.called"
+    API_CALL_REFUSED = "api.call_refused"
     API_CLIENT_REGISTERED = "api_client.registered"
     API_CLIENT_REVOKED = "api_client.revoked"
     API_CLIENT_ROTATED = "api_client.rotated"

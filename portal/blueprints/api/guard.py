@@ -29,10 +29,12 @@ def api_route(scope: Scope):
                 raise Problem(401, "unauthorized") from None
             client = token.token.client
             if not clients.ip_allowed(client, request.remote_addr):
+                _refused(client, "forbidden_address")
                 raise Problem(403, "forbidden_address")
             try:
                 g.organisation, g.mandate = oauth.acting_for(client, kvk)
             except LookupError:
+                _refused(client, "not_acting_for")
                 raise Problem(404, "not_found") from None
             g.api_client = client
             _known_query_only()
@@ -55,6 +57,17 @@ def api_route(scope: Scope):
         return csrf.exempt(wrapped)  # a bearer token, never a cookie: no CSRF to fear
 
     return decorator
+
+
+def _refused(client, reason: str) -> None:
+    """A refused call of a known client is audited too (its own organisation's log)."""
+    audit.record(
+        AuditAction.API_CALL_REFUSED,
+        organisation=client.organisation,
+        target=client,
+        details={"method": request.method, "path": request.path, "reason": reason},
+    )
+    db.session.commit()
 
 
 def _known_query_only() -> None:
