@@ -81,3 +81,29 @@ def test_routing_errors_under_the_api_are_problem_documents(client, seeded):
     nul = client.get(people + "?after=%00", headers=bearer(token))
     assert nul.status_code == 400 and nul.json["code"] == "bad_request"
     assert client.get("/organisation/nowhere").mimetype == "text/html"
+
+
+def test_sequences_along_the_links_answer_as_described(app, seeded):
+    """Stateful: create a person or a webhook, then follow the description's links (get,
+    change with the ETag, archive; rotate, log, remove) with generated data."""
+    kvk, token = seeded
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
+
+    class Workflow(schema.as_state_machine()):
+        def before_call(self, case):
+            if "kvk" in (case.path_parameters or {}):
+                case.path_parameters["kvk"] = kvk
+
+        def get_call_kwargs(self, case):
+            return {"headers": bearer(token)}
+
+    Workflow.run(
+        settings=settings(
+            max_examples=2 * EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+    )

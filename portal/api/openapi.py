@@ -8,6 +8,7 @@ from portal.inputs import MAX_ID
 from portal.people.fields import FIELDS as PERSON_INPUT_FIELDS
 
 _OPERATIONS: dict[str, dict[str, dict]] = {}
+_LINKS: list[tuple[str, str, str, str, str, str, dict]] = []
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 KVK = {
@@ -19,6 +20,8 @@ KVK = {
 }
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+# Input text never holds U+0000 (refused with 400 before any view: portal/inputs.py).
+NO_NUL = "^[^\\u0000]*$"
 CURSOR = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -68,7 +71,8 @@ SCHEMAS = {
         "type": "object",
         "description": "Values as typed on the web form (dates day-month-year or ISO).",
         "properties": {
-            name: {"type": ["string", "null"]} for name in (*PERSON_INPUT_FIELDS, "category")
+            name: {"type": ["string", "null"], "pattern": NO_NUL}
+            for name in (*PERSON_INPUT_FIELDS, "category")
         },
         "additionalProperties": False,
     },
@@ -116,6 +120,32 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
     }
 
 
+def link(source: tuple[str, str, str], name: str, target: tuple[str, str], parameters: dict):
+    """An OpenAPI link: from the answer `source` (path, method, status) to the operation
+    `target` (path, method), with the target's parameters taken from the request or answer
+    (runtime expressions); tools follow them (schemathesis' stateful runs)."""
+    _LINKS.append((*source, name, *target, parameters))
+
+
+def _operation_ref(path: str, method: str) -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _paths() -> dict:
+    paths = {path: {m: dict(op) for m, op in ops.items()} for path, ops in _OPERATIONS.items()}
+    for path, method, status, name, target_path, target_method, parameters in _LINKS:
+        responses = paths[path][method]["responses"] = dict(paths[path][method]["responses"])
+        answer = responses[status] = dict(responses[status])
+        answer["links"] = {
+            **answer.get("links", {}),
+            name: {
+                "operationRef": _operation_ref(target_path, target_method),
+                "parameters": parameters,
+            },
+        }
+    return dict(sorted(paths.items()))
+
+
 def query_names(rule: str, method: str) -> set[str] | None:
     """The query parameters the description names for a Flask rule (None: not described)."""
     template = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
@@ -130,7 +160,7 @@ def document(token_url: str) -> dict:
         "openapi": "3.1.0",
         "info": {"title": "Sponsor Portal API", "version": "1.0.0"},
         "servers": [{"url": "/"}],
-        "paths": {path: dict(ops) for path, ops in sorted(_OPERATIONS.items())},
+        "paths": _paths(),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

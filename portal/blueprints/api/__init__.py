@@ -5,4 +5,10 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from portal.blueprints.api import people, people_write, routes, webhooks  # noqa: E402,F401
+from portal.blueprints.api import (  # noqa: E402,F401
+    links,
+    people,
+    people_write,
+    routes,
+    webhooks,
+)

@@ -151,8 +151,8 @@ openapi.operation(
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "text": {"type": "string", "maxLength": 200},
-                        "nationality": {"type": "string"},
+                        "text": {"type": "string", "maxLength": 200, "pattern": openapi.NO_NUL},
+                        "nationality": {"type": "string", "pattern": openapi.NO_NUL},
                         "state": {"enum": list(STATES)},
                         "after": openapi.CURSOR,
                         "limit": LIMIT,

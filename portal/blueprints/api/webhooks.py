@@ -97,7 +97,7 @@ openapi.SCHEMAS.update(
             "type": "object",
             "required": ["url", "events"],
             "properties": {
-                "url": {"type": "string", "maxLength": 500},
+                "url": {"type": "string", "maxLength": 500, "pattern": openapi.NO_NUL},
                 "events": {"type": "array", "items": {"enum": list(EVENTS)}, "minItems": 1},
             },
             "additionalProperties": False,
