@@ -174,3 +174,21 @@ def test_a_name_that_turns_private_is_refused_at_delivery(app, client, dns, monk
     delivery = db.session.scalar(db.select(WebhookDelivery))
     assert delivery.last_error == "refused:private_address" and delivery.response_code is None
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+
+
+def test_the_description_and_docs_say_what_is_sent(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert set(spec["webhooks"]) == {
+        "letter.issued",
+        "application.status_changed",
+        "application.information_requested",
+        "batch.finished",
+    }
+    sent = spec["webhooks"]["letter.issued"]["post"]
+    assert {p["name"] for p in sent["parameters"]} == {
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "application.status_changed" in html and "HMAC-SHA256" in html

@@ -9,6 +9,8 @@ from portal.people.fields import FIELDS as PERSON_INPUT_FIELDS
 
 _OPERATIONS: dict[str, dict[str, dict]] = {}
 _LINKS: list[tuple[str, str, str, str, str, str, dict]] = []
+# OpenAPI 3.1 `webhooks`: what the portal sends to a subscribed URL, per event type.
+WEBHOOKS: dict[str, dict] = {}
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 KVK = {
@@ -161,6 +163,7 @@ def document(token_url: str) -> dict:
         "info": {"title": "Sponsor Portal API", "version": "1.0.0"},
         "servers": [{"url": "/"}],
         "paths": _paths(),
+        "webhooks": dict(sorted(WEBHOOKS.items())),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

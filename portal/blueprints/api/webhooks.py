@@ -122,6 +122,50 @@ openapi.SCHEMAS.update(
 )
 
 
+SIGNED = (
+    "Sent as Standard Webhooks specify: headers webhook-id (the message id; the same when "
+    "replayed), webhook-timestamp (Unix seconds) and webhook-signature: v1,<base64 of "
+    "HMAC-SHA256 over 'id.timestamp.body' with the secret after whsec_>, space-separated, two "
+    "for 24 hours after a rotation. Answer 2xx within 5 seconds; anything else is tried again "
+    "later (the delivery log shows when) and given up after the last attempt. Redirects are "
+    "not followed."
+)
+openapi.SCHEMAS["WebhookEvent"] = {
+    "type": "object",
+    "required": ["type", "timestamp", "data"],
+    "properties": {
+        "type": {"enum": list(EVENTS)},
+        "timestamp": {"type": "string", "format": "date-time"},
+        "data": {
+            "type": "object",
+            "description": "Ids and references only: the organisation's KvK number, the "
+            "application (id, reference, kind, category), the letter (id, reference, kind, "
+            "dates), statuses; never personal data.",
+            "required": ["organisation"],
+            "properties": {"organisation": {"type": "string"}},
+        },
+    },
+}
+for _name, _event in EVENTS.items():
+    openapi.WEBHOOKS[_name] = {
+        "post": {
+            "summary": f"{_name} (needs the scope {_event.scope.value})",
+            "description": SIGNED,
+            "parameters": [
+                {"name": header, "in": "header", "required": True, "schema": {"type": "string"}}
+                for header in ("webhook-id", "webhook-timestamp", "webhook-signature")
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/WebhookEvent"}}
+                },
+            },
+            "responses": {"2XX": {"description": "Received"}},
+        }
+    }
+
+
 def _list_of(schema: str) -> dict:
     return {
         "content": {
