@@ -128,6 +128,7 @@ class AuditAction(StrEnum):
     STAFF_SANCTION_WARNING_RECORDED = "staff.sanction.warning_recorded"
     # Back office: staff views of personal data, audit log and event log
     STAFF_AUDIT_EXPORTED = "staff.audit.exported"
+    STAFF_TRIAGE_RULE_CHANGED = "staff.triage.rule_changed"
     STAFF_AUDIT_SEARCHED = "staff.audit.searched"
     STAFF_CASE_VIEWED = "staff.case.viewed"
     STAFF_CASE_REPLIES_VIEWED = "staff.case_replies.viewed"

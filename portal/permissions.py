@@ -54,6 +54,7 @@ class Permission(StrEnum):
     STAFF_CHANGE_REPORT_DECIDE = "staff:change_report:decide"
     STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
     STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
+    STAFF_TRIAGE_MANAGE = "staff:triage:manage"  # switch and set triage rules (issue 24)
 
 
 _READER = {
@@ -83,10 +84,10 @@ ORG_ROLE_PERMISSIONS: dict[OrgRole, frozenset[Permission]] = {
     OrgRole.ADMINISTRATOR: frozenset(_ADMINISTRATOR),
 }
 
-# What a mandate lets an intermediary's users do for the sponsor (further limited by their
-# own role in the intermediary): cases and people within the mandate's categories, and the
-# letters about them (portal/letters/visibility.py). Never the sponsor's profile, team or
-# mandates. After the mandate ends: only reading the cases it filed and their letters.
+# What a mandate lets an intermediary's users do for the sponsor (further limited by their own
+# role in the intermediary): cases and people within the mandate's categories, and their letters
+# (portal/letters/visibility.py); never the sponsor's profile, team or mandates. After it ends:
+# only reading the cases it filed and their letters.
 MANDATE_PERMISSIONS = frozenset(
     {
         Permission.ORGANISATION_READ,
@@ -121,8 +122,8 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_AUDIT_READ,
     Permission.STAFF_REPORTS_READ,
     Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
-    Permission.STAFF_ADMIN_RIGHTS_DECIDE,
-}
+    Permission.STAFF_ADMIN_RIGHTS_DECIDE, Permission.STAFF_TRIAGE_MANAGE,
+}  # fmt: skip
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {
     Permission.STAFF_QUEUE_READ,
@@ -142,9 +143,8 @@ for _role in (StaffRole.REVIEWER, StaffRole.SUPERVISOR):
     STAFF_ROLE_PERMISSIONS[_role] = STAFF_ROLE_PERMISSIONS[_role] | {Permission.STAFF_LETTER_SEND}
 
 # What nobody may do for a frozen organisation (another organisation proved its KvK number:
-# portal/organisations/kvk.py): add people, documents, applications, members, mandates, or
-# change the profile: everything beyond reading. Reading what is there (open cases, fees,
-# drafts) stays. The 403 page says why (templates/errors/error.html).
+# portal/organisations/kvk.py): everything beyond reading (people, documents, applications,
+# members, mandates, the profile). Reading stays. The 403 page says why (errors/error.html).
 FROZEN_WITHHELD = frozenset(_ADMINISTRATOR - _READER) | {Permission.LETTER_REPLY}
 
 # Endpoints anyone may reach, signed in or not.

@@ -260,6 +260,7 @@ def register_commands(app: Flask) -> None:
         staff_cli,
         todo_cli,
     )
+    from portal.forecast.commands import forecast_cli
 
     app.cli.add_command(staff_cli)
     app.cli.add_command(demo_cli)
@@ -269,6 +270,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(todo_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(fees_cli)
+    app.cli.add_command(forecast_cli)
     from portal.api.cli import webhooks_cli
 
     app.cli.add_command(webhooks_cli)

@@ -24,6 +24,7 @@ IGNORE_DECORATORS = [
     "@*.route",
     "@*.get",
     "@*.post",
+    "@*.put",
     "@*.delete",
     "@*.command",
     "@*.before_request",

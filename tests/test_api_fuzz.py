@@ -14,7 +14,7 @@ from portal.extensions import db
 from tests.support.api import bearer, get_token
 from tests.support.factories import PersonFactory, member
 
-EXAMPLES = 15
+EXAMPLES = 10
 # Schema-valid data may still break a rule the schema cannot say (a refused person: 422, a
 # duplicate: 409) or miss a precondition (If-Match: 412/428); never a 400 or a 5xx.
 CONFIG = schemathesis.Config.from_dict(

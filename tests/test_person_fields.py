@@ -13,9 +13,12 @@ from datetime import date
 
 from portal import clock
 from portal.bulk.student_rows import example_row
+from portal.extensions import db
+from portal.models import Category, Organisation
 from portal.people.fields import FIELDS
 from tests.support.api import bearer, get_token, register_client
 from tests.support.auth import sign_in
+from tests.support.factories import PersonFactory
 from tests.support.pages import Page, get_page
 from tests.support.residence import start
 from tests.support.student_import import csv_bytes, university, upload
@@ -109,6 +112,33 @@ def api(client, people: list[tuple[str, dict]]) -> list:
     return verdicts
 
 
+def api_residence(client, people: list[tuple[str, dict]]) -> list:
+    """PUT …/applications/{id}/sections/person on a student draft started over the API; the
+    verdict is the answer's error at the field's pointer."""
+    client_id, secret = register_client(client, scopes=("applications:write",))
+    token = get_token(client, client_id, secret)
+    kvk = get_page(client, "/organisation/").soup.find(string=re.compile(r"^\d{8}$")).strip()
+    organisation = db.session.scalar(db.select(Organisation).filter_by(kvk_number=kvk))
+    person = PersonFactory(organisation=organisation, category=Category.STUDY)
+    url = f"/api/v1/organisations/{kvk}/applications"
+    created = client.post(
+        url, json={"kind": "student", "person_id": person.id}, headers=bearer(token)
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    section = f"{url}/{created.json['id']}/sections/person"
+    etag = created.headers["ETag"]
+    verdicts = []
+    for field, typed in people:
+        answers = {**typed, "civil_status": "unmarried", "procedure": "residence"}
+        answers.pop("email")
+        response = client.put(section, json=answers, headers=bearer(token, **{"If-Match": etag}))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        etag = response.headers["ETag"]
+        errors = {e["pointer"]: e["detail"] for e in response.json["errors"]}
+        verdicts.append(errors.get(f"/{field}"))
+    return verdicts
+
+
 @dataclass(frozen=True)
 class EntryPoint:
     verdicts: object  # (client, [(field, person)]) -> [None (accepted) or the message shown]
@@ -120,6 +150,7 @@ ENTRY_POINTS = {
     "residence form": EntryPoint(residence, frozenset(FIELDS) - {"email"}),
     "register form": EntryPoint(register),
     "api": EntryPoint(api),
+    "api residence answers": EntryPoint(api_residence, frozenset(FIELDS) - {"email"}),
 }
 
 PERSIAN_WITH_ZWNJ = "علی\u200cرضا"  # Alireza: the zero-width non-joiner is part of the spelling

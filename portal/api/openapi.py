@@ -89,6 +89,11 @@ SCHEMAS = {
 }
 
 
+def schema(name: str, definition: dict) -> None:
+    """A component schema, declared by the module whose routes use it."""
+    SCHEMAS[name] = definition
+
+
 def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> None:
     responses = {
         "400": {
@@ -108,7 +113,7 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
             "content": {"application/problem+json": {"schema": PROBLEM}},
         },
         "429": {
-            "description": "Too many calls (RateLimit-* headers say when to try again)",
+            "description": "Rate limit of the client reached (see the RateLimit-* headers)",
             "content": {"application/problem+json": {"schema": PROBLEM}},
         },
         **spec.pop("responses", {}),

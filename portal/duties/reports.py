@@ -7,12 +7,14 @@ filed after it is kept and acknowledged like any other, and says how many days l
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import audit
 from portal.audit import AuditAction
 from portal.duties import deadlines as duties
 from portal.extensions import db
+from portal.labels import CATEGORY
 from portal.letters.issuing import issue_letter
 from portal.models import (
     Category,
@@ -37,6 +39,28 @@ class ReportRefused(ValueError):
         super().__init__(code)
         self.field = field
         self.code = code
+
+
+REFUSALS = {
+    "future": lambda p: _("The date of the event cannot be in the future"),
+    "no_period": lambda p: _(
+        "The portal knows no reporting period for a change on that date. Check the year."
+    ),
+    "person_required": lambda p: _("Choose the person this report is about"),
+    "person_not_expected": lambda p: _(
+        "A report about the organisation is not about a person: choose 'None' as the person"
+    ),
+    "kind_not_for_category": lambda p: _(
+        "This report does not apply to %(name)s, who is sponsored under %(category)s",
+        name=p.full_name if p else "",
+        category=str(CATEGORY[p.category]).lower() if p else "",
+    ),
+}
+
+
+def refusal_message(code: str, person: Person | None) -> str:
+    """The words for a ReportRefused code, as the report form and the API show them."""
+    return REFUSALS[code](person)
 
 
 def organisation_categories(organisation: Organisation) -> set[Category]:
@@ -86,14 +110,14 @@ def file_report(
     except ReferenceDataMissing as error:
         raise ReportRefused("event_date", "no_period") from error
     category = None
+    if person is not None and not about_person(kind):
+        raise ReportRefused("person", "person_not_expected")
     if about_person(kind):
         if person is None:
             raise ReportRefused("person", "person_required")
         if person.category not in PERSON_REPORT_CATEGORIES[kind]:
             raise ReportRefused("kind", "kind_not_for_category")
         category = person.category
-    else:
-        person = None
     report = Report(
         organisation_id=organisation.id,
         kind=kind,

@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.formatting import BABEL_LOCALES, money
 from portal.letters import unread
 from portal.letters.pdf import render_pdf
+from portal.letters.structured import structured_data
 from portal.models import (
     Application,
     ApplicationKind,
@@ -146,6 +147,7 @@ def issue_letter(
     )
     pdf = render_pdf(html)
     person_name, v_number = person_fields(person)
+    issued_on = clock.local_date(issued_at)
     subject = str(module.subject).strip()
     body_text = letter_text(html)
     letter = Letter(
@@ -163,6 +165,16 @@ def issue_letter(
         body_text=body_text,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        structured=structured_data(
+            kind,
+            letter_reference=letter_reference,
+            issued_on=issued_on,
+            application=application,
+            respond_by=respond_by,
+            person_name=person_name,
+            v_number=v_number,
+            context=context,
+        ),
     )
     if db.session.get_bind().dialect.name == "postgresql":
         letter.search_vector = search_vector_expression(subject, body_text)

@@ -51,6 +51,7 @@ from portal.models.security import (
     UserSession,
 )
 from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
+from portal.models.triage import TriageRuleVersion
 from portal.models.user import Membership, OrgRole, StaffRole, User
 from portal.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -128,5 +129,6 @@ __all__ = [
     "StaffRole",
     "StatusEvent",
     "StudyProgressDeclaration",
+    "TriageRuleVersion",
     "User",
 ]

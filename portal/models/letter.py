@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -71,6 +71,9 @@ class Letter(db.Model):
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     sha256: Mapped[str] = mapped_column(String(64))
     search_vector: Mapped[str | None] = deferred(mapped_column(SearchVector))
+    # What the letter says, as data (kind, references, dates, respond-by, amounts), written at
+    # issue (portal/letters/structured.py) and served by the API; None for older letters.
+    structured: Mapped[dict | None] = deferred(mapped_column(JSON))
 
     organisation = relationship("Organisation")
     application = relationship("Application")

@@ -1,6 +1,7 @@
 """Submitting a residence draft once: checked complete, then reference, snapshot, fee,
 deadlines and the acknowledgement."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -100,25 +101,47 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
     return application
 
 
-def problems(application: Application, today: date) -> list[str]:
-    """What stops this draft from being submitted today, in words for the sponsor (empty: it
-    can be submitted). The same rules `submit` applies: used to check drafts again before a
-    bulk submission (a passport may have expired since they were made)."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops a draft from being submitted: a stable code (for the API), the
+    words the sponsor reads, and where it is (section and field, or the document missing)."""
+
+    code: str  # not_a_draft, not_allowed, answer_invalid, section_not_complete, document_missing
+    message: str
+    section: str | None = None
+    field: str | None = None
+    document: str | None = None
+
+
+def problem_list(application: Application, today: date) -> list[Problem]:
+    """What stops this draft from being submitted today (empty: it can be submitted). The
+    same rules `submit` applies: used to check drafts again before a bulk submission (a
+    passport may have expired since they were made) and by the API's check."""
     if application.status != ApplicationStatus.DRAFT:
-        return [_("Not a draft any more: it was submitted or withdrawn.")]
+        return [Problem("not_a_draft", _("Not a draft any more: it was submitted or withdrawn."))]
     found = []
     rtype = residence_type(application)
     reason = filing_options(application.organisation)[application.kind]
     if reason is not None:
-        found.append(str(reason))
+        found.append(Problem("not_allowed", str(reason)))
     checked = check(rtype, application.answers, today)
     documents = documents_of(application)
     for section, status in section_statuses(rtype, application.answers, today, documents):
         errors = checked.section_errors(section.key)
         if errors:
-            found.extend(f"{section.title}: {message}" for message in errors.values())
+            found.extend(
+                Problem("answer_invalid", f"{section.title}: {message}", section.key, name)
+                for name, message in errors.items()
+            )
         elif status != COMPLETED and section.key != DOCUMENTS_SECTION.key:
-            found.append(_("%(section)s: not complete", section=section.title))
+            message = _("%(section)s: not complete", section=section.title)
+            found.append(Problem("section_not_complete", message, section.key))
     for purpose in missing_documents(rtype, documents):
-        found.append(_("Document missing: %(document)s", document=document_label(purpose)))
+        message = _("Document missing: %(document)s", document=document_label(purpose))
+        found.append(Problem("document_missing", message, document=purpose))
     return found
+
+
+def problems(application: Application, today: date) -> list[str]:
+    """The problems of `problem_list` in words for the sponsor."""
+    return [problem.message for problem in problem_list(application, today)]

@@ -6,9 +6,15 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from portal.blueprints.api import (  # noqa: E402,F401
+    applications,
+    applications_list,
+    applications_write,
+    fees,
+    letters,
     links,
     people,
     people_write,
+    reports,
     routes,
     webhooks,
 )

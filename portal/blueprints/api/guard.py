@@ -7,6 +7,7 @@ from functools import wraps
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6750 import InsufficientScopeError
 from flask import g, request
+from sqlalchemy import true
 
 from portal import audit
 from portal.api import clients, oauth, openapi
@@ -14,6 +15,7 @@ from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.audit import AuditAction
 from portal.extensions import csrf, db
+from portal.letters import visibility
 from portal.models.base import utcnow
 
 
@@ -84,5 +86,18 @@ def _known_query_only() -> None:
 def in_scope(column):
     """Category-bound rows within the mandate the client acts under (all for its own)."""
     if g.mandate is None:
-        return column.is_not(None)
+        return true()
     return column.in_(sorted(g.mandate.category_set))
+
+
+def viewer() -> visibility.Viewer:
+    """Who the client reads letters as (portal/letters/visibility.py): the organisation's
+    own client sees all its letters; an intermediary's client what the intermediary may."""
+    if g.mandate is None:
+        return visibility.Viewer(g.organisation.id, everything=True)
+    return visibility.Viewer(
+        g.organisation.id,
+        everything=False,
+        categories=frozenset(c.value for c in g.mandate.category_set),
+        intermediary_id=g.mandate.intermediary_id,
+    )

@@ -1,28 +1,29 @@
 """People over the API: create, update (If-Match), archive (If-Match); every write takes an
 Idempotency-Key. The same person rules and messages as the web forms (portal/api/person_input)."""
 
-import json
-
-from flask import Response, g, request
+from flask import Response, g
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock
-from portal.api import idempotency, openapi, person_input
+from portal.api import openapi, person_input
 from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route
 from portal.blueprints.api.people import PEOPLE, get_person_or_404, person_json
+from portal.blueprints.api.writes import (
+    MATCH,
+    WRITE_HEADERS,
+    actor,
+    answer,
+    idempotent,
+    json_body,
+    match,
+    problems,
+)
 from portal.dates import DateNotUnderstood, parse_date_text
 from portal.extensions import db
 from portal.people import register as service
-
-
-def _body():
-    try:
-        return json.loads(request.get_data() or b"null")
-    except ValueError:
-        raise Problem(400, "invalid_body", [{"pointer": "", "code": "malformed_json"}]) from None
 
 
 def _in_scope(category) -> bool:
@@ -30,71 +31,22 @@ def _in_scope(category) -> bool:
 
 
 def _answer(person, status: int) -> Response:
-    response = Response(json.dumps(person_json(person)), status, mimetype="application/json")
-    response.set_etag(person_input.etag(person))
-    return response
-
-
-def _idempotent(write):
-    """Run the write once per Idempotency-Key; answer the same again for the same body."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return write()
-    if not key or len(key) > idempotency.MAX_KEY:
-        raise Problem(
-            400, "invalid_body", [{"pointer": "/headers/Idempotency-Key", "code": "invalid"}]
-        )
-    digest = idempotency.request_hash(request.method, request.path, request.get_data())
-    try:
-        stored = idempotency.replay(g.api_client, key, digest)
-    except idempotency.KeyReused:
-        raise Problem(422, "idempotency_key_reused") from None
-    if stored is not None:
-        response = Response(stored.body, stored.status, mimetype="application/json")
-        response.headers["Idempotent-Replayed"] = "true"
-        return response
-    response = write()
-    idempotency.remember(
-        g.api_client, key, digest, response.status_code, response.get_data(as_text=True)
-    )
-    db.session.commit()
-    return response
-
-
-def _match(person) -> None:
-    expected = request.if_match
-    if not expected:
-        raise Problem(428, "precondition_required")
-    if not expected.contains(person_input.etag(person)):
-        raise Problem(412, "precondition_failed")
-
-
-def _actor():
-    """Writes are recorded in the name of the administrator who registered the client; the
-    audit event of the call names the client."""
-    return g.api_client.created_by
+    return answer(person_json(person), status, person_input.etag(person))
 
 
 PERSON_BODY = {
     "required": True,
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PersonInput"}}},
 }
-WRITE_HEADERS = [openapi.IDEMPOTENCY_KEY]
-MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}
 PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": openapi.ID}
-PROBLEMS = {
-    status: {
-        "description": text,
-        "content": {"application/problem+json": {"schema": openapi.PROBLEM}},
-    }
-    for status, text in (
-        ("400", "Malformed body"),
-        ("409", "Duplicate"),
-        ("412", "Stale ETag"),
-        ("422", "Refused fields"),
-        ("428", "If-Match missing"),
-    )
-}
+PROBLEMS = problems(
+    ("400", "Malformed body"),
+    ("409", "Duplicate"),
+    ("412", "Stale ETag"),
+    ("413", "Body too large"),
+    ("422", "Refused fields"),
+    ("428", "If-Match missing"),
+)
 PERSON_OK = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}}}
 
 openapi.operation(
@@ -112,9 +64,9 @@ openapi.operation(
 @api_route(Scope.PEOPLE_WRITE)
 def create_person():
     def write():
-        values = person_input.read(_body(), _in_scope)
+        values = person_input.read(json_body(), _in_scope)
         try:
-            person = service.create_person(g.organisation, values, _actor())
+            person = service.create_person(g.organisation, values, actor())
         except service.DuplicatePerson as found:
             db.session.rollback()
             raise Problem(409, "duplicate_person", existing_id=found.existing.id) from None
@@ -124,7 +76,7 @@ def create_person():
         db.session.commit()
         return _answer(person, 201)
 
-    return _idempotent(write)
+    return idempotent(write)
 
 
 openapi.operation(
@@ -143,17 +95,17 @@ openapi.operation(
 def update_person(person_id: int):
     def write():
         person = get_person_or_404(person_id)
-        _match(person)
-        values = person_input.read(_body(), _in_scope, person)
+        match(person_input.etag(person))
+        values = person_input.read(json_body(), _in_scope, person)
         try:
-            service.update_person(person, values, _actor())
+            service.update_person(person, values, actor())
         except service.DuplicatePerson as found:
             db.session.rollback()
             raise Problem(409, "duplicate_person", existing_id=found.existing.id) from None
         db.session.commit()
         return _answer(person, 200)
 
-    return _idempotent(write)
+    return idempotent(write)
 
 
 openapi.operation(
@@ -184,8 +136,8 @@ openapi.operation(
 def archive_person(person_id: int):
     def write():
         person = get_person_or_404(person_id)
-        _match(person)
-        body = _body()
+        match(person_input.etag(person))
+        body = json_body()
         if not isinstance(body, dict) or set(body) != {"sponsorship_ended_on"}:
             raise Problem(
                 400, "invalid_body", [{"pointer": "/sponsorship_ended_on", "code": "required"}]
@@ -199,10 +151,10 @@ def archive_person(person_id: int):
                 422, "validation_failed", [{"pointer": "/sponsorship_ended_on", "code": "invalid"}]
             )
         try:
-            service.archive_person(person, ended, _actor())
+            service.archive_person(person, ended, actor())
         except service.AlreadyArchived:
             raise Problem(409, "already_archived") from None
         db.session.commit()
         return _answer(person, 200)
 
-    return _idempotent(write)
+    return idempotent(write)

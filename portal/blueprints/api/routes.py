@@ -33,6 +33,11 @@ def problem(error: Problem):
     return response(error)
 
 
+@bp.errorhandler(413)
+def too_large(_error):
+    return response(Problem(413, "too_large"))
+
+
 @bp.errorhandler(404)
 def not_found(_error):
     return response(Problem(404, "not_found"))

@@ -14,7 +14,7 @@ from portal.api.problems import Problem, language, of_type
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route
-from portal.blueprints.api.people_write import _body, _idempotent
+from portal.blueprints.api.writes import WRITE_HEADERS, idempotent, json_body
 from portal.extensions import db
 from portal.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
@@ -197,7 +197,6 @@ def _problem(text: str) -> dict:
 
 
 WEBHOOK_ID = {"name": "webhook_id", "in": "path", "required": True, "schema": openapi.ID}
-KEY = openapi.IDEMPOTENCY_KEY
 
 openapi.operation(
     WEBHOOKS,
@@ -219,7 +218,7 @@ openapi.operation(
     "post",
     scope=Scope.WEBHOOKS_MANAGE,
     summary="Subscribe an https URL to events (the signing secret is in the answer only)",
-    parameters=[KEY],
+    parameters=WRITE_HEADERS,
     requestBody={"required": True, **_one("WebhookInput")},
     responses={
         "201": {"description": "Subscribed", **_one("Webhook")},
@@ -230,7 +229,7 @@ openapi.operation(
 
 
 def _read_input() -> tuple[str, list[str]]:
-    body = _body()
+    body = json_body()
     if not isinstance(body, dict):
         raise Problem(400, "invalid_body", [{"pointer": "", "code": "object_expected"}])
     errors = [
@@ -268,7 +267,7 @@ def create_webhook():
         db.session.commit()
         return _answer(webhook_json(subscription, secret), 201)
 
-    return _idempotent(write)
+    return idempotent(write)
 
 
 openapi.operation(
@@ -311,7 +310,7 @@ openapi.operation(
     "post",
     scope=Scope.WEBHOOKS_MANAGE,
     summary="A new signing secret; the previous one signs too for 24 hours",
-    parameters=[WEBHOOK_ID, KEY],
+    parameters=[WEBHOOK_ID, *WRITE_HEADERS],
     responses={"200": {"description": "The webhook with its new secret", **_one("Webhook")}},
 )
 
@@ -325,7 +324,7 @@ def rotate_webhook_secret(webhook_id: int):
         db.session.commit()
         return _answer(webhook_json(subscription, secret), 200)
 
-    return _idempotent(write)
+    return idempotent(write)
 
 
 openapi.operation(
@@ -354,7 +353,7 @@ openapi.operation(
     parameters=[
         WEBHOOK_ID,
         {"name": "delivery_id", "in": "path", "required": True, "schema": openapi.ID},
-        KEY,
+        *WRITE_HEADERS,
     ],
     responses={"202": {"description": "Queued", **_one("WebhookDelivery")}},
 )
@@ -372,4 +371,4 @@ def replay_delivery(webhook_id: int, delivery_id: int):
         db.session.commit()
         return _answer(delivery_json(again), 202)
 
-    return _idempotent(write)
+    return idempotent(write)

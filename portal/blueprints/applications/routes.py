@@ -13,6 +13,7 @@ from portal.cases.documents import UploadRejected, download, max_bytes, store_up
 from portal.cases.next_steps import next_steps
 from portal.extensions import db
 from portal.fees import records as fee_records
+from portal.forecast import expectation as forecast
 from portal.letters import status as letter_status
 from portal.letters import visibility
 from portal.models import Application, ApplicationStatus, Category, Document
@@ -176,6 +177,8 @@ def show(application_id: int):
         letters=letters,
         actions=letter_status.states_for(letters, today),
         clock=case_clock,
+        expectation=forecast.expectation_of(application, case_clock, today),
+        last_step=forecast.last_step(application),
         documents=case_status.case_documents(application),
         today=today,
         fee=fee_records.state_of(application.fee, today),

@@ -50,6 +50,7 @@ NAVIGATION = (
     ),
     ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
     ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
+    ("backoffice.triage_rules", _l("Triage rules"), Permission.STAFF_TRIAGE_MANAGE),
     (
         "backoffice.management_information",
         _l("Management information"),
@@ -72,9 +73,11 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     compose,
     decisions,
     fees,
+    forecast,
     insight,
     organisations,
     replies,
     routes,
     staff,
+    triage,
 )

@@ -41,6 +41,7 @@ from portal.residence.presentation import (
     person_of,
     requested_until,
 )
+from portal.triage import settings as triage_settings
 
 QUEUE_LIMIT = 200
 
@@ -170,6 +171,7 @@ def _render_case(application: Application, status: int = 200, **given):
         history=oversight.history(application.organisation, exclude=application),
         decidable=application.status in service.DECIDABLE_STATUSES,
         open=application.status in work_queue.QUEUE_STATUSES,
+        triage=triage_settings.triage(application, today),
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
 

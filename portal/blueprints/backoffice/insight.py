@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import audit, clock, filter_tokens
 from portal.audit import AuditAction
-from portal.backoffice import audit_log, management
+from portal.backoffice import audit_log, management, management_charts
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.insight_forms import AuditSearchForm, ManagementPeriodForm
 from portal.csv_io import write_csv
@@ -132,10 +132,12 @@ def management_information():
     if not request.args:  # show the default period in the fields
         form.period_from.data, form.period_to.data = start, end
     today = clock.today()
+    figures = management.figures(today, start, end)
     return render_template(
         "backoffice/management.html",
         form=form,
-        figures=management.figures(today, start, end),
+        figures=figures,
+        decisions_chart=management_charts.decisions_chart(figures),
         today=today,
         export_args={"period_from": start.isoformat(), "period_to": end.isoformat()},
     )

@@ -17,7 +17,7 @@ from portal.forms import EmptyForm
 from portal.inputs import parse_id, parse_whole
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
 from portal.models import Person, ReportKind
-from portal.models.duty import ORGANISATION_REPORTS, about_person
+from portal.models.duty import ORGANISATION_REPORTS
 from portal.people import permits
 from portal.permissions import Permission, requires
 from portal.reference.residence import extension_window_months
@@ -62,23 +62,6 @@ def _people_choices(offered: list[ReportKind]) -> list[tuple[str, str]]:
     return choices
 
 
-REFUSALS = {
-    "future": lambda p: _("The date of the event cannot be in the future"),
-    "no_period": lambda p: _(
-        "The portal knows no reporting period for a change on that date. Check the year."
-    ),
-    "person_required": lambda p: _("Choose the person this report is about"),
-    "person_not_expected": lambda p: _(
-        "A report about the organisation is not about a person: choose 'None' as the person"
-    ),
-    "kind_not_for_category": lambda p: _(
-        "This report does not apply to %(name)s, who is sponsored under %(category)s",
-        name=p.full_name if p else "",
-        category=str(CATEGORY[p.category]).lower() if p else "",
-    ),
-}
-
-
 @bp.route("/reports/new", methods=["GET", "POST"])
 @requires(Permission.APPLICATION_SUBMIT)
 def report_new():
@@ -98,8 +81,6 @@ def report_new():
         today = clock.today()
         if form.person.data and person is None:
             form.person.errors.append(_("Choose a person from the list"))
-        elif person is not None and not about_person(kind):
-            form.person.errors.append(REFUSALS["person_not_expected"](person))
         else:
             try:
                 report = reports.file_report(
@@ -112,7 +93,7 @@ def report_new():
                     today=today,
                 )
             except reports.ReportRefused as refused:
-                form[refused.field].errors.append(REFUSALS[refused.code](person))
+                form[refused.field].errors.append(reports.refusal_message(refused.code, person))
             else:
                 db.session.commit()
                 flash(_("Your report has been filed. A letter confirms it."), "success")

@@ -1,7 +1,7 @@
 """webhooks: subscriptions and deliveries
 
-Revision ID: 0033_webhooks
-Revises: 0032_fees_reminders
+Revision ID: 0035_webhooks
+Revises: 0034_letter_data
 Create Date: 2026-12-05 01:39:39.117443
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0033_webhooks'
-down_revision = '0032_fees_reminders'
+revision = '0035_webhooks'
+down_revision = '0034_letter_data'
 branch_labels = None
 depends_on = None
 
