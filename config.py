@@ -132,6 +132,15 @@ class Config:
     # acknowledgement and fee letter (two PDFs) inside the request, so the number is bounded.
     BULK_SUBMIT_MAX = int(os.environ.get("BULK_SUBMIT_MAX", "200"))
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Webhooks (portal/api/delivery.py): waits before each retry (exponential; given up after
+    # the last), the timeout of one attempt, how long the previous secret signs after a rotation.
+    WEBHOOK_RETRY_SECONDS = [
+        int(s) for s in os.environ.get("WEBHOOK_RETRY_SECONDS", "60,300,1800,7200,28800").split(",")
+    ]
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+    WEBHOOK_PREVIOUS_SECRET_HOURS = 24
+    # Only the tests' receiving server on 127.0.0.1 (plain HTTP); never from the environment.
+    WEBHOOK_ALLOW_LOOPBACK = False
 
     @classmethod
     def validate(cls) -> None:
@@ -175,6 +184,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    WEBHOOK_ALLOW_LOOPBACK = True
+    WEBHOOK_TIMEOUT_SECONDS = 2.0
 
 
 class ProductionConfig(Config):

@@ -38,10 +38,15 @@ class AuditAction(StrEnum):
     USER_SIGNED_OUT_EVERYWHERE = "user.signed_out_everywhere"
     # Organisations: profile, change reports, team, mandates, API clients
     API_CALLED = "api.called"
+    API_CALL_REFUSED = "api.call_refused"
     API_CLIENT_REGISTERED = "api_client.registered"
     API_CLIENT_REVOKED = "api_client.revoked"
     API_CLIENT_ROTATED = "api_client.rotated"
     API_TOKEN_ISSUED = "api.token_issued"  # noqa: S105 (an action)
+    WEBHOOK_SUBSCRIBED = "webhook.subscribed"
+    WEBHOOK_REMOVED = "webhook.removed"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"  # noqa: S105 (an action)
+    WEBHOOK_REPLAYED = "webhook.replayed"
     ADMIN_RIGHTS_GRANTED = "admin_rights.granted"
     ADMIN_RIGHTS_REFUSED = "admin_rights.refused"
     ADMIN_RIGHTS_REQUESTED = "admin_rights.requested"

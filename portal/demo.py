@@ -2,8 +2,7 @@
 
 Every step happens at its own past moment (`clock.at`), so each date, deadline and status
 shown follows from what happened when; documents are real PDFs and PNGs (demo_files.py).
-The demo password and TOTP secret exist only here; `load` refuses to run in production.
-"""
+The demo password and TOTP secret exist only here; `load` refuses to run in production."""
 
 import contextlib
 import io
@@ -13,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from portal import clock, demo_fees, demo_files, mail
+from portal import clock, demo_api, demo_fees, demo_files, mail
 from portal.cases import lifecycle as service
 from portal.duties import reports
 from portal.duties.deadlines import study_progress_due_in
@@ -162,6 +161,7 @@ def load() -> bool:
             category=Category.LABOUR,
         )
     _study_progress(created["university"])
+    demo_api.load(*created["university"])
     # The demo's letters are history, not news: no e-mail notices for them.
     db.session.info.pop(mail.OUTBOX_KEY, None)
     return True

@@ -78,4 +78,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NulRefused)
     def nul_refused(error):
+        if request.path.startswith("/api/v1/"):
+            from portal.api import problems
+
+            return problems.for_status(400)
         return render_template("errors/error.html", code=400, reason="nul"), 400

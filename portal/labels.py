@@ -11,6 +11,7 @@ from portal.models import (
     ChangeReportStatus,
     CheckItem,
     CheckOutcome,
+    DeliveryStatus,
     DisclosureKind,
     ImportStatus,
     IntendedKind,
@@ -249,6 +250,7 @@ API_SCOPE = {
     Scope.APPLICATIONS_WRITE: _l("Start and submit applications"),
     Scope.REPORTS_WRITE: _l("Report changes"),
     Scope.LETTERS_READ: _l("Read letters"),
+    Scope.WEBHOOKS_MANAGE: _l("Manage its webhooks"),
 }
 
 INTENDED_KIND = {
@@ -257,6 +259,23 @@ INTENDED_KIND = {
     IntendedKind.SUSPENSION: _l("Suspension of recognition"),
     IntendedKind.WITHDRAWAL: _l("Withdrawal of recognition"),
 }
+
+DELIVERY_STATUS = {
+    DeliveryStatus.PENDING: _l("Waiting"),
+    DeliveryStatus.DELIVERED: _l("Delivered"),
+    DeliveryStatus.FAILED: _l("Given up"),
+}
+
+
+def delivery_error(code: str) -> str:
+    """Why a webhook delivery failed, from its stored error code."""
+    if code.startswith("refused:"):
+        return _l("Address refused")
+    if code == "subscription_ended":
+        return _l("Webhook removed")
+    if "Timeout" in code:
+        return _l("No answer in time")
+    return _l("No connection")
 
 
 class Labels:
@@ -288,6 +307,8 @@ class Labels:
     match_reason = MATCH_REASON
     api_scope = API_SCOPE
     intended_kind = INTENDED_KIND
+    delivery_status = DELIVERY_STATUS
+    delivery_error = staticmethod(delivery_error)
 
 
 LEGAL_FORM = {

@@ -68,6 +68,7 @@ def listeners() -> list[tuple[object, str, object]]:
     from sqlalchemy.orm import Session
 
     from portal import mail
+    from portal.api import events
     from portal.cases import intermediaries
     from portal.letters import unread
     from portal.models import Application, AuditEvent, Letter, Membership, Person, StatusEvent
@@ -97,6 +98,9 @@ def listeners() -> list[tuple[object, str, object]]:
         # E-mail (letter notices, team changes) goes out only once the change is committed.
         (Session, "after_commit", mail.after_commit),
         (Session, "after_rollback", mail.after_rollback),
+        # Webhook deliveries go to the queue only once they are committed.
+        (Session, "after_commit", events.after_commit),
+        (Session, "after_rollback", events.after_rollback),
     ]
 
 
@@ -211,8 +215,12 @@ def register_errorhandlers(app: Flask) -> None:
     from flask import render_template
     from flask_wtf.csrf import CSRFError
 
+    from portal.api import problems
+
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/v1/"):  # no route, wrong method: a problem document
+            return problems.for_status(code)
         return render_template("errors/error.html", code=code), code
 
     for code in (400, 403, 404, 405, 413, 429):
@@ -235,6 +243,8 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        if request.path.startswith("/api/v1/"):
+            return problems.for_status(500)
         return render_template("errors/error.html", code=500), 500
 
 
@@ -312,3 +322,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(fees_cli)
     app.cli.add_command(forecast_cli)
     app.cli.add_command(batches_cli)
+    from portal.api.cli import webhooks_cli
+
+    app.cli.add_command(webhooks_cli)

@@ -4,6 +4,7 @@ its own app, so nothing from the request's memory is needed."""
 
 import importlib
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import current_app, has_app_context
 
@@ -35,6 +36,18 @@ def enqueue(function: Callable, *args) -> None:
         )
         return
     function(*args)
+
+
+def enqueue_in(delay: timedelta, function: Callable, *args) -> None:
+    """Run `function(*args)` in the worker after `delay` (RQ's scheduler: `rq worker
+    --with-scheduler portal`); only where a queue is configured."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    Queue("portal", connection=connection).enqueue_in(
+        delay, run_task, task_path(function), *args, job_timeout=3600
+    )
 
 
 def _resolve(path: str):

@@ -33,5 +33,3 @@ grant_runtime
 handle_starttag
 handle_endtag
 handle_data
-# The webhook deliveries register with it (portal/api/events.py): the hook batches publish to.
-subscribe

@@ -3,6 +3,8 @@ hashed tokens, scopes, 401/403/404 problem documents, mandates, audit of every c
 
 from datetime import timedelta
 
+import pytest
+
 from portal import clock
 from portal.extensions import db
 from portal.models import ApiClient, ApiToken, AuditEvent, Category, OrganisationKind
@@ -136,7 +138,12 @@ def test_ip_allow_list_refuses_other_addresses(client):
     sign_in(client, user)
     client_id, secret = register_client(client, ips="192.0.2.0/24")
     sign_out(client)
-    token = get_token(client, client_id, secret)
+    token = client.post(
+        "/api/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers=basic(client_id, secret),
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    ).json["access_token"]
     kvk = user.memberships[0].organisation.kvk_number
     response = client.get(f"/api/v1/organisations/{kvk}/people", headers=bearer(token))
     assert response.status_code == 403 and response.json["code"] == "forbidden_address"
@@ -205,3 +212,70 @@ def test_revoking_a_client_ends_its_tokens_at_once_and_issuing_is_audited(client
     db.session.scalar(db.select(ApiClient)).revoked_at = utcnow()
     db.session.flush()
     assert client.get(url, headers=bearer(token)).status_code == 401
+
+
+def test_no_token_from_an_address_off_the_allow_list(client):
+    user = member()
+    client.get("/language/en")
+    sign_in(client, user)
+    client_id, secret = register_client(client, ips="192.0.2.0/24")
+    sign_out(client)
+    refused = client.post(
+        "/api/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers=basic(client_id, secret),
+    )
+    assert refused.status_code == 401
+    allowed = client.post(
+        "/api/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers=basic(client_id, secret),
+        environ_base={"REMOTE_ADDR": "192.0.2.9"},
+    )
+    assert allowed.status_code == 200
+
+
+@pytest.mark.parametrize("change", ["unverified", "frozen"])
+def test_tokens_stop_working_when_the_organisation_loses_verification_or_is_frozen(client, change):
+    organisation, client_id, secret = _client_of(client)
+    token = get_token(client, client_id, secret)
+    url = f"/api/v1/organisations/{organisation.kvk_number}/people"
+    assert client.get(url, headers=bearer(token)).status_code == 200
+    organisation.kvk_verified_at = organisation.kvk_verified_via = None
+    if change == "frozen":  # only an unverified organisation is ever frozen
+        organisation.frozen_at = utcnow()
+    db.session.flush()
+    assert client.get(url, headers=bearer(token)).status_code == 401
+    again = client.post(
+        "/api/v1/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers=basic(client_id, secret),
+    )
+    assert again.status_code in (400, 401)
+
+
+@pytest.mark.parametrize("change", ["unverified", "frozen"])
+def test_an_intermediary_cannot_act_for_an_unverified_or_frozen_sponsor(client, change):
+    agency, client_id, secret = _client_of(client, kind=OrganisationKind.INTERMEDIARY)
+    mandate = MandateFactory(intermediary=agency, categories=["labour"])
+    token = get_token(client, client_id, secret)
+    url = f"/api/v1/organisations/{mandate.sponsor.kvk_number}/people"
+    assert client.get(url, headers=bearer(token)).status_code == 200
+    mandate.sponsor.kvk_verified_at = mandate.sponsor.kvk_verified_via = None
+    if change == "frozen":
+        mandate.sponsor.frozen_at = utcnow()
+    db.session.flush()
+    assert client.get(url, headers=bearer(token)).status_code == 404
+
+
+def test_refused_calls_of_a_known_client_are_audited_too(client):
+    organisation, client_id, secret = _client_of(client)
+    token = get_token(client, client_id, secret)
+    other = PersonFactory()
+    url = f"/api/v1/organisations/{other.organisation.kvk_number}/people"
+    assert client.get(url, headers=bearer(token)).status_code == 404
+    refused = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "api.call_refused")
+    )
+    assert refused.organisation_id == organisation.id and refused.target_type == "api_client"
+    assert refused.details["reason"] == "not_acting_for"

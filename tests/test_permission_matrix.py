@@ -13,6 +13,7 @@ from portal.models import (
     ApiClient,
     ApplicationStatus,
     ChangeReport,
+    DeliveryStatus,
     Document,
     Invitation,
     LetterKind,
@@ -22,6 +23,8 @@ from portal.models import (
     RecognitionStatus,
     Report,
     ReportKind,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from portal.models.base import utcnow
 from portal.permissions import MANDATE_SESSION_KEY
@@ -148,6 +151,28 @@ MATRIX = [
     # API clients: administrators of their own organisation only, never under a mandate.
     ("GET", "/organisation/api-clients", (200, 403, 403, 403, 403, 404, 200, 403)),
     ("POST", "/organisation/api-clients", (400, 403, 403, 403, 403, 404, 403, 403)),
+    # A client's page: its webhooks and delivery log (before the client is revoked below).
+    ("GET", "/organisation/api-clients/{api_client}", (200, 403, 403, 403, 403, 404, 404, 403)),
+    (
+        "POST",
+        "/organisation/api-clients/{api_client}/webhooks",
+        (400, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    (
+        "POST",
+        "/organisation/api-clients/{api_client}/webhooks/{webhook}/rotate",
+        (200, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    (
+        "POST",
+        "/organisation/api-clients/{api_client}/deliveries/{delivery}/replay",
+        (200, 403, 403, 403, 403, 404, 404, 403),
+    ),
+    (
+        "POST",
+        "/organisation/api-clients/{api_client}/webhooks/{webhook}/remove",
+        (200, 403, 403, 403, 403, 404, 404, 403),
+    ),
     (
         "POST",
         "/organisation/api-clients/{api_client}/rotate",
@@ -206,6 +231,24 @@ def world():
         created_by_id=admin.id,
     )
     db.session.add(api_client)
+    db.session.flush()
+    webhook = WebhookSubscription(
+        client_id=api_client.id,
+        url="https://127.0.0.1/hooks",
+        events=["application.status_changed"],
+        secret="whsec_" + "A" * 32,
+    )
+    db.session.add(webhook)
+    db.session.flush()
+    delivery = WebhookDelivery(
+        subscription_id=webhook.id,
+        organisation_id=sponsor.id,
+        message_id="msg_matrix",
+        event_type="application.status_changed",
+        payload="{}",
+        status=DeliveryStatus.FAILED,
+    )
+    db.session.add(delivery)
     application = ApplicationFactory(
         organisation=sponsor,
         created_by=admin,
@@ -302,6 +345,8 @@ def world():
         "ids": {
             "person": person.id,
             "api_client": api_client.id,
+            "webhook": webhook.id,
+            "delivery": delivery.id,
             "application": application.id,
             "membership": submitter.id,
             "reader_membership": reader.id,

@@ -153,9 +153,11 @@ def run(batch_id: int) -> None:
                 db.session.commit()
                 storing.import_batch(batch_id, batch.created_by_id)
     batch = db.session.get(ImportBatch, batch_id)
+    # Webhook deliveries are stored with this commit and sent after it (portal/api/events.py).
     events.publish(
-        batch.organisation, "batch.finished", {"batch_id": batch.id, "status": status(batch)}
+        batch.organisation, events.BATCH_FINISHED, {"batch_id": batch.id, "status": status(batch)}
     )
+    db.session.commit()
 
 
 def work() -> int:

@@ -1,26 +1,185 @@
-"""Events for institutions' systems (issue 18): `publish(organisation, kind, payload)` hands an
-event ("batch.finished", …) to every function registered with `subscribe`, such as the
-webhook deliveries. With none registered, publishing does nothing: the caller never depends
-on who listens. A subscriber is called after the caller's commit and must not raise."""
+"""Events for webhooks (issue 18): a registry of event types and `publish`, called where the
+event happens. Publishing stores one delivery per subscribed webhook in the caller's
+transaction; nothing is sent inside the request. Once the transaction commits, the queue (when
+REDIS_URL is set) delivers them; otherwise `flask webhooks deliver` (cron) does.
 
-from collections.abc import Callable
+Who receives an event: webhooks of the organisation's own active clients, and of clients of
+intermediaries whose mandate from the organisation is in force today and covers the event's
+category (an event without a category goes to the organisation's own clients only). A client
+receives only the event types its scopes may read. Payloads carry ids and references only."""
 
-from flask import current_app
+import json
+import logging
+import secrets
+from dataclasses import dataclass
 
-Subscriber = Callable[[object, str, dict], None]
-_SUBSCRIBERS: list[Subscriber] = []
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import clock
+from portal.api import clients
+from portal.api.scopes import Scope
+from portal.extensions import db
+from portal.models import (
+    ApiClient,
+    Category,
+    Mandate,
+    Organisation,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from portal.models.base import utcnow
+
+OUTBOX_KEY = "webhook_deliveries"
+log = logging.getLogger(__name__)
 
 
-def subscribe(subscriber: Subscriber) -> Subscriber:
-    """Register `subscriber(organisation, kind, payload)`; usable as a decorator."""
-    if subscriber not in _SUBSCRIBERS:
-        _SUBSCRIBERS.append(subscriber)
-    return subscriber
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    label: object
+    scope: Scope
 
 
-def publish(organisation, kind: str, payload: dict) -> None:
-    for subscriber in list(_SUBSCRIBERS):
+LETTER_ISSUED = "letter.issued"
+STATUS_CHANGED = "application.status_changed"
+INFORMATION_REQUESTED = "application.information_requested"
+BATCH_FINISHED = "batch.finished"
+
+EVENTS = {
+    event.name: event
+    for event in (
+        EventType(LETTER_ISSUED, _l("A letter was issued"), Scope.LETTERS_READ),
+        EventType(STATUS_CHANGED, _l("An application's status changed"), Scope.APPLICATIONS_READ),
+        EventType(
+            INFORMATION_REQUESTED, _l("The IND asked for information"), Scope.APPLICATIONS_READ
+        ),
+        EventType(BATCH_FINISHED, _l("A batch finished"), Scope.PEOPLE_WRITE),
+    )
+}
+
+
+def _category(value) -> Category | None:
+    """A letter's category may be an application kind: no category then."""
+    try:
+        return Category(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _client_organisations(organisation: Organisation, category: Category | None) -> set[int]:
+    """The organisation itself and the intermediaries acting for it in this category today."""
+    ids = {organisation.id}
+    category = _category(category)
+    if category is None:
+        return ids
+    today = clock.today()
+    for mandate in db.session.scalars(
+        select(Mandate).where(Mandate.sponsor_id == organisation.id, Mandate.revoked_at.is_(None))
+    ):
+        if mandate.active_on(today) and category in mandate.category_set:
+            ids.add(mandate.intermediary_id)
+    return ids
+
+
+def subscribers(
+    organisation: Organisation, event_type: str, category: Category | str | None
+) -> list[WebhookSubscription]:
+    scope = EVENTS[event_type].scope.value
+    found = db.session.scalars(
+        select(WebhookSubscription)
+        .join(ApiClient, ApiClient.id == WebhookSubscription.client_id)
+        .where(
+            WebhookSubscription.removed_at.is_(None),
+            ApiClient.revoked_at.is_(None),
+            ApiClient.organisation_id.in_(_client_organisations(organisation, category)),
+        )
+        .order_by(WebhookSubscription.id)
+    )
+    return [
+        s
+        for s in found
+        if event_type in s.events
+        and scope in s.client.scopes
+        and clients.may_have_clients(s.client.organisation)
+    ]
+
+
+def application_ref(application) -> dict | None:
+    """An application in a payload: its id, reference (none while a draft), kind and category."""
+    if application is None:
+        return None
+    return {
+        "id": application.id,
+        "reference": application.reference,
+        "kind": application.kind.value,
+        "category": application.category.value,
+    }
+
+
+def publish(
+    organisation: Organisation,
+    event_type: str,
+    payload: dict,
+    category: Category | str | None = None,
+) -> int:
+    """Store a delivery of this event for each subscribed webhook; returns how many."""
+    targets = subscribers(organisation, event_type, category)
+    if not targets:
+        return 0
+    now = utcnow()
+    body = json.dumps(
+        {
+            "type": event_type,
+            "timestamp": now.isoformat().replace("+00:00", "Z"),
+            "data": {"organisation": organisation.kvk_number, **payload},
+        },
+        ensure_ascii=False,
+        default=str,
+    )
+    message_id = f"msg_{secrets.token_hex(12)}"
+    for subscription in targets:
+        db.session.add(
+            WebhookDelivery(
+                subscription_id=subscription.id,
+                organisation_id=organisation.id,
+                message_id=message_id,
+                event_type=event_type,
+                payload=body,
+                next_attempt_at=now,
+            )
+        )
+    db.session.info[OUTBOX_KEY] = True
+    return len(targets)
+
+
+def status_changed(application, from_status, to_status) -> None:
+    publish(
+        application.organisation,
+        STATUS_CHANGED,
+        {
+            "application": application_ref(application),
+            "from_status": from_status.value,
+            "to_status": to_status.value,
+        },
+        category=application.category,
+    )
+
+
+def after_commit(session: Session) -> None:
+    """With a queue, deliver what was published once it is committed (never inside a request)."""
+    if session.in_nested_transaction() or not session.info.pop(OUTBOX_KEY, False):
+        return
+    from portal import tasks
+    from portal.api import delivery
+
+    if tasks.queue_configured():
         try:
-            subscriber(organisation, kind, payload)
-        except Exception:  # one failing listener must not undo the caller's finished work
-            current_app.logger.exception("event %s: subscriber %r failed", kind, subscriber)
+            tasks.enqueue(delivery.deliver_due)
+        except Exception:  # the queue is down: `flask webhooks deliver` sends them later
+            log.exception("webhook deliveries could not be queued")
+
+
+def after_rollback(session: Session) -> None:
+    session.info.pop(OUTBOX_KEY, None)

@@ -44,6 +44,9 @@ class OAuthClient(ClientMixin):
         return False
 
     def check_client_secret(self, client_secret):
+        """The secret, from an address on the client's allow-list (no token elsewhere)."""
+        if not clients.ip_allowed(self.client, request.remote_addr):
+            return False
         return clients.authenticate(self.client.client_id, client_secret) is not None
 
     def check_endpoint_auth_method(self, method, endpoint):
@@ -128,14 +131,14 @@ def init_app(app) -> None:
 
 def acting_for(client: ApiClient, kvk_number: str) -> tuple[Organisation, Mandate | None]:
     """The organisation with this KvK number the client may act for — its own, or (for an
-    intermediary's client) a sponsor whose mandate to it is in force today — with that
-    mandate. Raises LookupError otherwise (the API answers 404)."""
+    intermediary's client) a verified, unfrozen sponsor whose mandate to it is in force
+    today — with that mandate. Raises LookupError otherwise (the API answers 404)."""
     own = client.organisation
     if kvk_number == own.kvk_number:
         return own, None
     sponsor = kvk.find(kvk_number)
-    if sponsor is None:
-        raise LookupError(kvk_number)
+    if sponsor is None or not clients.may_have_clients(sponsor):
+        raise LookupError(kvk_number)  # an unverified or frozen sponsor has no clients
     today = clock.today()
     mandates = db.session.scalars(
         select(Mandate)

@@ -5,6 +5,7 @@ import json
 from flask import Response, current_app, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, NotFound
 
 from portal.formatting import BABEL_LOCALES
 
@@ -23,7 +24,6 @@ TITLES = {
     "already_archived": _l("This person is already archived."),
     "rate_limited": _l("Too many calls. Wait and try again."),
     "idempotency_key_reused": _l("This Idempotency-Key was used with another request body."),
-    "too_large": _l("The request body is too large."),
     "not_allowed": _l("Your organisation cannot file this application."),
     "not_a_draft": _l("This application is not a draft any more."),
     "incomplete": _l("The application cannot be submitted yet."),
@@ -37,6 +37,21 @@ TITLES = {
     "unreadable_file": _l("The file cannot be read."),
     "unknown_columns": _l("Some columns are not known. Use the columns of the template."),
     "students_not_allowed": _l("This organisation may not register students in bulk."),
+    "bad_request": _l("The request is malformed."),
+    "method_not_allowed": _l("This method is not allowed here."),
+    "too_large": _l("The request body is too large."),
+    "server_error": _l("Something went wrong on our side. Try again later."),
+}
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "insufficient_scope",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
 }
 
 
@@ -78,3 +93,26 @@ def response(problem: Problem) -> Response:
         mimetype=PROBLEM_TYPE,
         headers=headers,
     )
+
+
+def for_status(status: int) -> Response:
+    """The problem document of an HTTP error raised outside an API view (routing, limits).
+    A path no route takes (an id out of range) is 404 whatever the method: the router says 405
+    when another method's rule has the same shape."""
+    if status == 405:
+        try:
+            current_app.url_map.bind(request.host).match(request.path, method="GET")
+        except NotFound:
+            status = 404
+        except HTTPException:
+            pass
+    return response(Problem(status, STATUS_CODES.get(status, "bad_request")))
+
+
+def of_type(value, kind: type) -> bool:
+    """JSON Schema's view of a value's type: 2.0 is an integer, True is not."""
+    if kind is int:
+        if isinstance(value, float):
+            return value.is_integer()
+        return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is kind

@@ -10,3 +10,4 @@ class Scope(StrEnum):
     APPLICATIONS_WRITE = "applications:write"
     REPORTS_WRITE = "reports:write"
     LETTERS_READ = "letters:read"
+    WEBHOOKS_MANAGE = "webhooks:manage"

@@ -6,6 +6,7 @@ once is told and nothing is overwritten."""
 from datetime import date
 
 from portal import audit, clock
+from portal.api import events
 from portal.audit import AuditAction
 from portal.cases import checklist as review_checklist
 from portal.cases.errors import CaseError
@@ -169,6 +170,16 @@ def request_information(
         message=message,
     )
     suspension.letter_id = letter.id
+    events.publish(
+        application.organisation,
+        events.INFORMATION_REQUESTED,
+        {
+            "application": events.application_ref(application),
+            "letter": {"id": letter.id, "reference": letter.reference},
+            "respond_by": respond_by.isoformat(),
+        },
+        category=application.category,
+    )
     audit.record(
         AuditAction.APPLICATION_INFORMATION_REQUESTED,
         actor=actor,

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from portal import audit, clock
+from portal.api import events
 from portal.audit import AuditAction
 from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
@@ -160,6 +161,8 @@ def status_event(
             **stamp,
         )
     )
+    if from_status is not None:
+        events.status_changed(application, from_status, to_status)
 
 
 def record_transition(

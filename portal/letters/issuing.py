@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock, reference
+from portal.api import events
 from portal.audit import AuditAction
 from portal.cases.references import CHECK_LETTERS
 from portal.extensions import db
@@ -195,6 +196,21 @@ def issue_letter(
     from portal.letters import notices
 
     notices.queue_letter_notice(letter, organisation)
+    events.publish(
+        organisation,
+        events.LETTER_ISSUED,
+        {
+            "letter": {
+                "id": letter.id,
+                "reference": letter.reference,
+                "kind": kind.value,
+                "issued_at": issued_at.isoformat(),
+                "respond_by": respond_by.isoformat() if respond_by else None,
+            },
+            "application": events.application_ref(application),
+        },
+        category=letter.category,
+    )
     return letter
 
 

@@ -12,8 +12,10 @@ from portal.blueprints.api import (  # noqa: E402,F401
     batches,
     fees,
     letters,
+    links,
     people,
     people_write,
     reports,
     routes,
+    webhooks,
 )

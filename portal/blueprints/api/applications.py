@@ -25,6 +25,7 @@ from portal.blueprints.api.writes import (
     problems,
 )
 from portal.extensions import db
+from portal.inputs import MAX_ID
 from portal.letters import visibility
 from portal.models import Application, ApplicationKind, Person
 from portal.people import state as person_state
@@ -229,7 +230,7 @@ openapi.operation(
             "required": ["kind", "person_id"],
             "properties": {
                 "kind": {"enum": [k.value for k in TYPES]},
-                "person_id": {"type": "integer"},
+                "person_id": openapi.ID,
             },
             "additionalProperties": False,
         }
@@ -249,6 +250,8 @@ def create_application():
         if body["kind"] not in {k.value for k in TYPES}:
             raise Problem(400, "invalid_body", [{"pointer": "/kind", "code": "enum"}])
         kind = ApplicationKind(body["kind"])
+        if not 1 <= body["person_id"] <= MAX_ID:  # no id the database could hold
+            raise Problem(422, "validation_failed", [{"pointer": "/person_id", "code": "unknown"}])
         person = db.session.scalar(
             select(Person).where(
                 Person.id == body["person_id"],

@@ -14,6 +14,7 @@ from portal.blueprints.api.applications import APPLICATIONS, get_application_or_
 from portal.blueprints.api.guard import api_route, viewer
 from portal.blueprints.api.writes import json_request, object_body, ok, problems
 from portal.cases import listing
+from portal.inputs import MAX_ID, parse_whole
 from portal.letters import visibility
 from portal.models import Application, ApplicationKind, ApplicationStatus
 from portal.residence.types import TYPES
@@ -57,7 +58,7 @@ openapi.operation(
     parameters=[
         {"name": "status", "in": "query", "schema": {"enum": STATUSES}},
         {"name": "kind", "in": "query", "schema": {"enum": KINDS}},
-        {"name": "after", "in": "query", "schema": {"type": "integer"}},
+        {"name": "after", "in": "query", "schema": openapi.CURSOR},
     ],
     responses=PAGE,
 )
@@ -69,7 +70,7 @@ def list_applications():
     status = _enum("#/query/status", request.args.get("status"), STATUSES)
     kind = _enum("#/query/kind", request.args.get("kind"), KINDS)
     after = request.args.get("after")
-    if after is not None and not after.isdigit():
+    if after is not None and parse_whole(after, MAX_ID) is None:
         raise Problem(400, "validation_failed", [{"pointer": "#/query/after", "code": "integer"}])
     filters = listing.ListFilter(
         status=ApplicationStatus(status) if status else None,
@@ -90,7 +91,7 @@ openapi.operation(
                 "text": {"type": "string", "maxLength": 200},
                 "status": {"enum": STATUSES},
                 "kind": {"enum": KINDS},
-                "after": {"type": "integer"},
+                "after": openapi.CURSOR,
             },
             "additionalProperties": False,
         }

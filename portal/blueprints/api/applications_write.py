@@ -100,7 +100,10 @@ openapi.operation(
         *WRITE_HEADERS,
     ],
     requestBody=json_request(
-        {"type": "object", "additionalProperties": {"type": "string", "maxLength": 500}}
+        {
+            "type": "object",
+            "additionalProperties": {"type": "string", "maxLength": 500, "pattern": openapi.NO_NUL},
+        }
     ),
     responses={"200": ok("Saved, with the section's problems", "SectionAnswers"), **WRITE_PROBLEMS},
 )

@@ -10,7 +10,7 @@ from flask import g, request
 from sqlalchemy import true
 
 from portal import audit
-from portal.api import clients, oauth
+from portal.api import clients, oauth, openapi
 from portal.api.problems import Problem
 from portal.api.scopes import Scope
 from portal.audit import AuditAction
@@ -31,12 +31,15 @@ def api_route(scope: Scope):
                 raise Problem(401, "unauthorized") from None
             client = token.token.client
             if not clients.ip_allowed(client, request.remote_addr):
+                _refused(client, "forbidden_address")
                 raise Problem(403, "forbidden_address")
             try:
                 g.organisation, g.mandate = oauth.acting_for(client, kvk)
             except LookupError:
+                _refused(client, "not_acting_for")
                 raise Problem(404, "not_found") from None
             g.api_client = client
+            _known_query_only()
             client.last_used_at = utcnow()
             audit.record(
                 AuditAction.API_CALLED,
@@ -56,6 +59,28 @@ def api_route(scope: Scope):
         return csrf.exempt(wrapped)  # a bearer token, never a cookie: no CSRF to fear
 
     return decorator
+
+
+def _refused(client, reason: str) -> None:
+    """A refused call of a known client is audited too (its own organisation's log)."""
+    audit.record(
+        AuditAction.API_CALL_REFUSED,
+        organisation=client.organisation,
+        target=client,
+        details={"method": request.method, "path": request.path, "reason": reason},
+    )
+    db.session.commit()
+
+
+def _known_query_only() -> None:
+    """A query parameter the description does not name is refused (a typo is not ignored)."""
+    known = openapi.query_names(request.url_rule.rule, request.method)
+    if known is None:
+        return
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        errors = [{"pointer": f"#/query/{name}", "code": "unknown_parameter"} for name in unknown]
+        raise Problem(400, "validation_failed", errors)
 
 
 def in_scope(column):

@@ -181,7 +181,10 @@ openapi.operation(
         {"name": "unread", "in": "query", "schema": {"enum": ["true", "false"]}},
         {"name": "after", "in": "query", "schema": {"type": "string"}},
     ],
-    responses={"200": ok("A page of letters", "LetterPage"), **problems(("400", "Bad query"))},
+    responses={
+        "200": ok("A page of letters", "LetterPage"),
+        **problems(("400", "Bad query"), ("422", "A cursor this API did not hand out")),
+    },
 )
 
 
@@ -212,7 +215,10 @@ openapi.operation(
             "additionalProperties": False,
         }
     ),
-    responses={"200": ok("A page of letters", "LetterPage"), **problems(("400", "Bad body"))},
+    responses={
+        "200": ok("A page of letters", "LetterPage"),
+        **problems(("400", "Bad body"), ("422", "A cursor this API did not hand out")),
+    },
 )
 
 
@@ -239,8 +245,8 @@ def _page(f: inbox.InboxFilter, after: str | None, pointer: str):
     cursor = None
     if after is not None:
         cursor = inbox.parse_cursor(_unwrap(after))
-        if cursor is None:
-            raise Problem(400, "validation_failed", [{"pointer": pointer, "code": "cursor"}])
+        if cursor is None:  # opaque: any string is well-formed, only ours can be read
+            raise Problem(422, "validation_failed", [{"pointer": pointer, "code": "cursor"}])
     rows, next_cursor = inbox.page(
         g.organisation.id, actor().id, f, cursor, scope=visibility.clause(viewer())
     )

@@ -5,15 +5,17 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from portal.api import openapi, person_input
-from portal.api.problems import Problem
+from portal.api.problems import Problem, of_type
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
 from portal.blueprints.api.guard import api_route, in_scope
 from portal.extensions import db
+from portal.inputs import MAX_ID, parse_whole
 from portal.models import Category, Person
 from portal.people import register
 
 PAGE_SIZE = 100
+LIMIT = {"type": "integer", "minimum": 1, "maximum": PAGE_SIZE}
 PEOPLE = "/api/v1/organisations/{kvk}/people"
 
 
@@ -34,9 +36,10 @@ def _int_arg(name: str, default: int | None) -> int | None:
     value = request.args.get(name)
     if value is None:
         return default
-    if not value.isdigit():
+    number = parse_whole(value, MAX_ID)
+    if number is None:
         raise Problem(400, "validation_failed", [{"pointer": f"#/query/{name}", "code": "integer"}])
-    return int(value)
+    return number
 
 
 openapi.operation(
@@ -45,8 +48,8 @@ openapi.operation(
     scope=Scope.PEOPLE_READ,
     summary="List people (keyset paging by id)",
     parameters=[
-        {"name": "after", "in": "query", "schema": {"type": "integer"}},
-        {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": PAGE_SIZE}},
+        {"name": "after", "in": "query", "schema": openapi.CURSOR},
+        {"name": "limit", "in": "query", "schema": LIMIT},
         {"name": "category", "in": "query", "schema": {"enum": [c.value for c in Category]}},
         {"name": "archived", "in": "query", "schema": {"enum": ["true", "false"]}},
     ],
@@ -69,7 +72,9 @@ openapi.operation(
 @api_route(Scope.PEOPLE_READ)
 def list_people():
     after = _int_arg("after", 0)
-    limit = min(_int_arg("limit", PAGE_SIZE) or PAGE_SIZE, PAGE_SIZE)
+    limit = _int_arg("limit", PAGE_SIZE)
+    if not 1 <= limit <= PAGE_SIZE:
+        raise Problem(400, "validation_failed", [{"pointer": "#/query/limit", "code": "range"}])
     query = select(Person).where(
         Person.organisation_id == g.organisation.id, Person.id > after, in_scope(Person.category)
     )
@@ -81,7 +86,9 @@ def list_people():
             )
         query = query.where(Person.category == Category(category))
     archived = request.args.get("archived")
-    if archived in ("true", "false"):
+    if archived not in (None, "true", "false"):
+        raise Problem(400, "validation_failed", [{"pointer": "#/query/archived", "code": "enum"}])
+    if archived is not None:
         column = Person.archived_at
         query = query.where(column.is_not(None) if archived == "true" else column.is_(None))
     people = db.session.scalars(query.order_by(Person.id).limit(limit + 1)).all()
@@ -97,9 +104,7 @@ openapi.operation(
     "get",
     scope=Scope.PEOPLE_READ,
     summary="Get a person",
-    parameters=[
-        {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    ],
+    parameters=[{"name": "person_id", "in": "path", "required": True, "schema": openapi.ID}],
     responses={
         "200": {
             "description": "The person",
@@ -146,11 +151,11 @@ openapi.operation(
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "text": {"type": "string", "maxLength": 200},
-                        "nationality": {"type": "string"},
+                        "text": {"type": "string", "maxLength": 200, "pattern": openapi.NO_NUL},
+                        "nationality": {"type": "string", "pattern": openapi.NO_NUL},
                         "state": {"enum": list(STATES)},
-                        "after": {"type": "integer"},
-                        "limit": {"type": "integer", "maximum": PAGE_SIZE},
+                        "after": openapi.CURSOR,
+                        "limit": LIMIT,
                     },
                     "additionalProperties": False,
                 }
@@ -181,8 +186,13 @@ def search_people():
     errors = [
         {"pointer": f"/{name}", "code": "unknown_field" if name not in SEARCH_FIELDS else "type"}
         for name, value in sorted(body.items())
-        if name not in SEARCH_FIELDS or type(value) is not SEARCH_FIELDS[name]
+        if name not in SEARCH_FIELDS or not of_type(value, SEARCH_FIELDS[name])
     ]
+    for name, lowest, highest in (("after", 0, MAX_ID), ("limit", 1, PAGE_SIZE)):
+        if name in body and of_type(body[name], int):
+            body[name] = int(body[name])
+            if not lowest <= body[name] <= highest:
+                errors.append({"pointer": f"/{name}", "code": "out_of_range"})
     if body.get("state", "current") not in STATES:
         errors.append({"pointer": "/state", "code": "enum"})
     if len(str(body.get("text", ""))) > 200:
@@ -194,7 +204,7 @@ def search_people():
         nationality=body.get("nationality", "").upper(),
         state=body.get("state", "current"),
     )
-    limit = max(1, min(body.get("limit", PAGE_SIZE), PAGE_SIZE))
+    limit = body.get("limit", PAGE_SIZE)
     query = register.register_query(g.organisation.id, in_scope, filters)
     query = query.where(Person.id > body.get("after", 0)).order_by(Person.id).limit(limit + 1)
     people = db.session.scalars(query).all()

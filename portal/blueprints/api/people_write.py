@@ -38,7 +38,7 @@ PERSON_BODY = {
     "required": True,
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PersonInput"}}},
 }
-PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+PERSON_ID = {"name": "person_id", "in": "path", "required": True, "schema": openapi.ID}
 PROBLEMS = problems(
     ("400", "Malformed body"),
     ("409", "Duplicate"),

@@ -25,6 +25,7 @@ from portal.blueprints.api.writes import (
 from portal.dates import DateNotUnderstood, parse_date_text
 from portal.duties import reports
 from portal.extensions import db
+from portal.inputs import MAX_ID, parse_whole
 from portal.models import Person, Report, ReportKind
 from portal.validators import control_characters_message
 
@@ -83,7 +84,7 @@ openapi.operation(
     "get",
     scope=Scope.REPORTS_WRITE,
     summary="The reports filed, newest first (keyset pages on id)",
-    parameters=[{"name": "before", "in": "query", "schema": {"type": "integer"}}],
+    parameters=[{"name": "before", "in": "query", "schema": openapi.ID}],
     responses={"200": ok("A page of reports", "ReportPage"), **problems(("400", "Bad query"))},
 )
 
@@ -92,7 +93,7 @@ openapi.operation(
 @api_route(Scope.REPORTS_WRITE)
 def list_reports():
     before = request.args.get("before")
-    if before is not None and not before.isdigit():
+    if before is not None and parse_whole(before, MAX_ID, minimum=1) is None:
         raise Problem(400, "validation_failed", [{"pointer": "#/query/before", "code": "integer"}])
     page = reports.report_page(g.organisation.id, in_scope, int(before) if before else None)
     return jsonify(items=[report_json(r) for r in page.reports], next_before=page.next_before)
@@ -110,9 +111,13 @@ openapi.operation(
             "required": ["kind", "event_date"],
             "properties": {
                 "kind": {"enum": [k.value for k in ReportKind]},
-                "event_date": {"type": "string", "description": "day-month-year or ISO"},
+                "event_date": {
+                    "type": "string",
+                    "description": "day-month-year or ISO",
+                    "pattern": openapi.NO_NUL,
+                },
                 "person_id": {"type": ["integer", "null"]},
-                "details": {"type": "string", "maxLength": MAX_DETAILS},
+                "details": {"type": "string", "maxLength": MAX_DETAILS, "pattern": openapi.NO_NUL},
             },
             "additionalProperties": False,
         }
@@ -136,6 +141,7 @@ def file_report():
     def write():
         body = object_body(
             {"kind": str, "event_date": str, "person_id": int, "details": str},
+            nullable=("person_id",),
             required=("kind", "event_date"),
         )
         scope = g.mandate.category_set if g.mandate is not None else None

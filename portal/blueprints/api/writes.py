@@ -25,10 +25,14 @@ def json_body():
 def _wrong_type(value, kind: type) -> bool:
     if kind is bool:
         return not isinstance(value, bool)
+    if kind is int and isinstance(value, float):  # JSON Schema: 2.0 is an integer
+        return not value.is_integer()
     return isinstance(value, bool) or not isinstance(value, kind)
 
 
-def object_body(fields: dict[str, type], required: tuple[str, ...] = ()) -> dict:
+def object_body(
+    fields: dict[str, type], required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()
+) -> dict:
     """A JSON object with only these fields, each of its type: 400 with a pointer per wrong
     field otherwise (unknown, wrong type, missing)."""
     body = json_body()
@@ -37,12 +41,15 @@ def object_body(fields: dict[str, type], required: tuple[str, ...] = ()) -> dict
     errors = [
         {"pointer": f"/{name}", "code": "unknown_field" if name not in fields else "type"}
         for name, value in sorted(body.items())
-        if name not in fields or _wrong_type(value, fields[name])
+        if name not in fields
+        or (_wrong_type(value, fields[name]) and not (value is None and name in nullable))
     ]
     errors += [{"pointer": f"/{name}", "code": "required"} for name in required if name not in body]
     if errors:
         raise Problem(400, "invalid_body", errors)
-    return body
+    return {
+        name: int(v) if fields[name] is int and v is not None else v for name, v in body.items()
+    }
 
 
 def idempotent(write):
@@ -113,7 +120,5 @@ def json_request(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
-WRITE_HEADERS = [
-    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}}
-]
+WRITE_HEADERS = [openapi.IDEMPOTENCY_KEY]
 MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}

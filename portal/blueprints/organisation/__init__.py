@@ -11,4 +11,5 @@ from portal.blueprints.organisation import (  # noqa: E402,F401
     switcher,
     takeover,
     team,
+    webhooks,
 )
