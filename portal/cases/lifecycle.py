@@ -150,7 +150,6 @@ def status_event(
     occurred_at=None,
 ) -> None:
     """One step of the case's timeline (and of the process-mining log); by default stamped now."""
-    stamp = {"occurred_at": occurred_at} if occurred_at is not None else {}
     db.session.add(
         StatusEvent(
             application_id=application.id,
@@ -158,7 +157,7 @@ def status_event(
             to_status=to_status,
             actor_id=actor.id,
             note=note,
-            **stamp,
+            **({"occurred_at": occurred_at} if occurred_at is not None else {}),
         )
     )
     if from_status is not None:
