@@ -88,7 +88,7 @@ openapi.operation(
         {
             "type": "object",
             "properties": {
-                "text": {"type": "string", "maxLength": 200},
+                "text": {"type": "string", "maxLength": 200, "pattern": openapi.NO_NUL},
                 "status": {"enum": STATUSES},
                 "kind": {"enum": KINDS},
                 "after": openapi.CURSOR,

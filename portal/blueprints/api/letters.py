@@ -206,8 +206,8 @@ openapi.operation(
         {
             "type": "object",
             "properties": {
-                "person": {"type": "string", "maxLength": 200},
-                "text": {"type": "string", "maxLength": 200},
+                "person": {"type": "string", "maxLength": 200, "pattern": openapi.NO_NUL},
+                "text": {"type": "string", "maxLength": 200, "pattern": openapi.NO_NUL},
                 "kind": {"enum": [k.value for k in LetterKind]},
                 "unread": {"type": "boolean"},
                 "after": {"type": "string"},
