@@ -14,11 +14,11 @@ Each page on the way passes axe-core.
 
 from datetime import date, timedelta
 
-import pyotp
 import pytest
 
 from tests.browser.checks import describe, run_axe
 from tests.browser.conftest import AXE_JS, DEMO_PASSWORD, require
+from tests.browser.signing_in import sign_in_sponsor
 
 
 @pytest.fixture
@@ -34,26 +34,6 @@ def _axe(page, where: str, found: list[str]) -> None:
     violations = run_axe(page)
     if violations:
         found.append(f"{where}:\n{describe(violations)}")
-
-
-def _sign_in(page, live_server, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/language/en?next=/sign-in")
-    page.get_by_label("E-mail address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    with page.expect_navigation():
-        page.get_by_label("Password", exact=True).press("Enter")
-    if "/sign-in/set-up-code" in page.url:  # an administrator's first sign-in
-        secret = page.locator("#totp-secret").inner_text().strip()
-        page.locator("[name=code]").fill(pyotp.TOTP(secret).now())
-        with page.expect_navigation():
-            page.locator("[name=code]").press("Enter")
-        with page.expect_navigation():
-            page.locator("main a.button").click()
-    elif "/sign-in/code" in page.url:
-        page.locator("[name=code]").fill(live_server.totp_code(email))
-        with page.expect_navigation():
-            page.locator("[name=code]").press("Enter")
-    assert page.url.endswith("/dashboard"), page.url
 
 
 def _staff_sign_in(page, live_server, email: str) -> None:
@@ -92,7 +72,7 @@ def test_sponsor_sends_a_notice_of_default_and_the_reviewer_sees_it_on_top(
     require(AXE_JS.exists(), "axe-core is not installed (run `npm ci`)")
     found: list[str] = []
     page = browser_context.new_page()
-    _sign_in(page, live_server, "intermediary@demo.example")
+    sign_in_sponsor(page, live_server, "intermediary@demo.example")
     _click(page, page.get_by_role("link", name="To do"))
     item = page.locator('#todo-list li[data-kind="notice_of_default"]')
     assert "you can send a notice of default" in item.inner_text()
@@ -151,7 +131,7 @@ def test_intended_fine_the_response_and_the_fine_that_refers_to_it(
     )
 
     page = browser_context.new_page()
-    _sign_in(page, live_server, "employer@demo.example")
+    sign_in_sponsor(page, live_server, "employer@demo.example")
     _click(page, page.get_by_role("link", name="To do"))
     _click(page, page.get_by_role("link", name="Answer: Intended decision", exact=False))
     _axe(page, "intended decision letter", found)
@@ -186,7 +166,7 @@ def test_the_only_administrator_leaves_and_a_member_receives_administrator_right
     require(AXE_JS.exists(), "axe-core is not installed (run `npm ci`)")
     found: list[str] = []
     admin = browser_context.new_page()
-    _sign_in(admin, live_server, "starter@demo.example")
+    sign_in_sponsor(admin, live_server, "starter@demo.example")
     admin.goto("/organisation/team")
     assert admin.locator("#single-administrator").is_visible()  # the portal warns
     _axe(admin, "team with one administrator", found)
@@ -209,7 +189,7 @@ def test_the_only_administrator_leaves_and_a_member_receives_administrator_right
             "UPDATE user_account SET active = false WHERE email = 'starter@demo.example'",
         )
         member.context.clear_cookies()
-        _sign_in(
+        sign_in_sponsor(
             member, live_server, "colleague@starter.demo.example", "correct horse battery staple"
         )
         member.goto("/organisation/administrator-rights")

@@ -2,32 +2,15 @@
 view, the filters wait behind a "Filter letters" disclosure that opens with the keyboard and
 stays open while a filter is in use, with a summary of the filters and a way to clear them."""
 
-import pyotp
-
 from tests.browser.checks import describe, run_axe
-from tests.browser.conftest import AXE_JS, DEMO_PASSWORD, require
+from tests.browser.conftest import AXE_JS, require
+from tests.browser.signing_in import sign_in_sponsor
 
 EMAIL = "starter@demo.example"  # Nova Robotics: a request for information waits for an answer
 
 
 def _sign_in(page, live_server) -> None:
-    page.goto("/language/en?next=/sign-in")
-    page.get_by_label("E-mail address", exact=True).fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_label("Password", exact=True).press("Enter")
-    if "/sign-in/set-up-code" in page.url:  # an administrator's first sign-in
-        secret = page.locator("#totp-secret").inner_text().strip()
-        page.locator("[name=code]").fill(pyotp.TOTP(secret).now())
-        with page.expect_navigation():
-            page.locator("[name=code]").press("Enter")
-        with page.expect_navigation():
-            page.locator("main a.button").click()
-    elif "/sign-in/code" in page.url:
-        page.locator("[name=code]").fill(live_server.totp_code(EMAIL))
-        with page.expect_navigation():
-            page.locator("[name=code]").press("Enter")
-    assert page.url.endswith("/dashboard"), page.url
+    sign_in_sponsor(page, live_server, EMAIL)
 
 
 def _tab_to(page, locator, limit: int = 60) -> None:

@@ -6,33 +6,16 @@ puts the focus on the box that is wrong."""
 
 import os
 
-import pyotp
-
 from tests.browser.checks import describe, measure_reflow, run_axe
-from tests.browser.conftest import AXE_JS, DEMO_PASSWORD, require
+from tests.browser.conftest import AXE_JS, require
+from tests.browser.signing_in import sign_in_sponsor
 
 EMAIL = "starter@demo.example"  # Nova Robotics: a request for information waits for an answer
 SHOTS = os.environ.get("LETTER_SCREENSHOTS")  # a directory: screenshots at 320 and 1280 px
 
 
 def _sign_in(page, live_server) -> None:
-    page.goto("/language/en?next=/sign-in")
-    page.get_by_label("E-mail address", exact=True).fill(EMAIL)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_label("Password", exact=True).press("Enter")
-    if "/sign-in/set-up-code" in page.url:  # an administrator's first sign-in
-        secret = page.locator("#totp-secret").inner_text().strip()
-        page.locator("[name=code]").fill(pyotp.TOTP(secret).now())
-        with page.expect_navigation():
-            page.locator("[name=code]").press("Enter")
-        with page.expect_navigation():
-            page.locator("main a.button").click()
-    elif "/sign-in/code" in page.url:
-        page.locator("[name=code]").fill(live_server.totp_code(EMAIL))
-        with page.expect_navigation():
-            page.locator("[name=code]").press("Enter")
-    assert page.url.endswith("/dashboard"), page.url
+    sign_in_sponsor(page, live_server, EMAIL)
 
 
 def test_the_request_reads_like_a_letter_with_its_questions_and_date(browser_context, live_server):
