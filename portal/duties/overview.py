@@ -49,13 +49,21 @@ class StudyProgressDuty:
     report: Report | None
 
 
-def extension_duties(organisation_id: int, in_scope, today: date) -> list[ExtensionDuty]:
+def _ending_by(today: date) -> date:
     # Only permits that may be in their window are loaded (a week's margin for month ends);
-    # the window itself is decided per permit below.
-    ending_by = add_months(today, extension_window_months(today)) + timedelta(days=7)
+    # the window itself is decided per permit in extension_duties.
+    return add_months(today, extension_window_months(today)) + timedelta(days=7)
+
+
+def extension_candidates(organisation_id: int, in_scope, today: date):
+    """The query extension_duties starts from (the to-do list asks whether any rows exist)."""
+    return permits.permits_query(organisation_id, in_scope, _ending_by(today))
+
+
+def extension_duties(organisation_id: int, in_scope, today: date) -> list[ExtensionDuty]:
     rows = [
         r
-        for r in permits.current_permits(organisation_id, in_scope, today, ending_by)
+        for r in permits.current_permits(organisation_id, in_scope, today, _ending_by(today))
         if r.window_state != "valid"
     ]
     if not rows:

@@ -211,9 +211,9 @@ def fees_of_organisation(organisation_id: int, in_scope, today: date) -> list[Fe
     return [FeeRow(fee, application, state_of(fee, today)) for fee, application in rows]
 
 
-def payable_fees(organisation_id: int, in_scope, today: date) -> list[FeeRow]:
-    """Fees the sponsor should pay now: an amount set, not paid, the case still open."""
-    rows = db.session.execute(
+def payable_query(organisation_id: int, in_scope):
+    """The (fee, application) rows payable_fees reads: the to-do list asks whether any exist."""
+    return (
         select(Fee, Application)
         .join(Application, Application.id == Fee.application_id)
         .where(
@@ -224,5 +224,10 @@ def payable_fees(organisation_id: int, in_scope, today: date) -> list[FeeRow]:
             in_scope(Application.category),
         )
         .order_by(Fee.due_on, Fee.id)
-    ).all()
+    )
+
+
+def payable_fees(organisation_id: int, in_scope, today: date) -> list[FeeRow]:
+    """Fees the sponsor should pay now: an amount set, not paid, the case still open."""
+    rows = db.session.execute(payable_query(organisation_id, in_scope)).all()
     return [FeeRow(fee, application, state_of(fee, today)) for fee, application in rows]

@@ -70,15 +70,8 @@ class PermitRow:
     person_status: person_state.PersonStatus = person_state.CURRENT
 
 
-def current_permits(
-    organisation_id: int, in_scope, today: date, ending_by: date | None = None
-) -> list[PermitRow]:
-    """Every current (non-archived) sponsored person's latest permit, sorted by end date.
-
-    With `ending_by`, only people whose latest permit ends on or before that day (the duties
-    and the to-do list need only permits in or past their extension window: at a university
-    with thousands of students most are not, and are left in the database).
-    """
+def permits_query(organisation_id: int, in_scope, ending_by: date | None = None):
+    """The (permit, person) rows `current_permits` reads: the to-do list asks whether any exist."""
     query = (
         select(Permit, Person)
         .join(Person, Permit.person_id == Person.id)
@@ -99,7 +92,19 @@ def current_permits(
                 .having(func.max(Permit.ends_on) <= ending_by)
             )
         )
-    rows = db.session.execute(query).all()
+    return query
+
+
+def current_permits(
+    organisation_id: int, in_scope, today: date, ending_by: date | None = None
+) -> list[PermitRow]:
+    """Every current (non-archived) sponsored person's latest permit, sorted by end date.
+
+    With `ending_by`, only people whose latest permit ends on or before that day (the duties
+    and the to-do list need only permits in or past their extension window: at a university
+    with thousands of students most are not, and are left in the database).
+    """
+    rows = db.session.execute(permits_query(organisation_id, in_scope, ending_by)).all()
     latest: dict[int, tuple[Permit, Person]] = {}
     for permit, person in rows:
         latest.setdefault(person.id, (permit, person))

@@ -92,13 +92,18 @@ class Group:
 
 
 _PROVIDERS: dict[str, tuple[Callable, Group | Callable | None]] = {}
+_READS: dict[str, tuple[Callable | None, Callable | None]] = {}  # kind: (rows, gate)
 
 
-def provider(kind: str, group=None):
-    """Register `fn(scope, today) -> list[Item]`; `group` (a Group or fn(scope)->Group)."""
+def provider(kind: str, group=None, *, rows=None, gate=None):
+    """Register `fn(scope, today) -> list[Item]`; `group` (a Group or fn(scope)->Group).
+
+    With `rows`, `fn(scope, today, rows)` is given the rows of its query; with `gate`, `fn` runs
+    only when its candidates exist. Both are read in one statement: portal/todo/statement.py."""
 
     def register(fn):
         _PROVIDERS[kind] = (fn, group)
+        _READS[kind] = (rows, gate)
         return fn
 
     return register
@@ -123,12 +128,16 @@ def items(
     `keep` picks items before they are grouped; `group_above=0` groups every kind that has a
     group, whatever its count: its title is then a count, without a name (the e-mail digest).
     """
-    from portal.todo import due_process, organisation, providers  # noqa: F401  (registers kinds)
+    from portal.todo import due_process, organisation, providers, statement  # noqa: F401  (registers kinds)
 
     today = today or clock.today()
+    rows, present, absent = statement.read(scope, today, _READS)
     result: list[Item] = []
     for kind, (fn, group) in _PROVIDERS.items():
-        found = [i for i in fn(scope, today) if keep is None or keep(i)]
+        if kind in absent or (_READS[kind][1] is not None and kind not in present):
+            continue
+        made = fn(scope, today, rows[kind]) if kind in rows else fn(scope, today)
+        found = [i for i in made if keep is None or keep(i)]
         if group is not None and found and len(found) > group_above:
             spec = group(scope) if callable(group) and not isinstance(group, Group) else group
             earliest = min((i.due for i in found if i.due is not None), default=None)

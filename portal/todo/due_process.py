@@ -11,27 +11,32 @@ from portal import clock
 from portal.cases import default_notice, sign_off
 from portal.cases.status import RUNNING_STATUSES
 from portal.extensions import db
-from portal.models import Application, ApplicationStatus, NoticeOfDefault, SignOff
+from portal.models import Application, ApplicationStatus, NoticeOfDefault, SignOff, User
 from portal.permissions import Permission
 from portal.todo import Group, Item, provider
 
 
-@provider("notice_of_default")
-def late_decisions(scope, today):
+def _late(scope, today):
     if Permission.APPLICATION_SUBMIT not in scope.permissions:
+        return None
+    return select(Application).where(
+        Application.organisation_id == scope.organisation.id,
+        Application.status.in_(RUNNING_STATUSES),
+        Application.decision_deadline < today,
+        scope.in_scope(Application.category),
+        ~select(NoticeOfDefault.id)
+        .where(NoticeOfDefault.application_id == Application.id)
+        .exists(),
+    )
+
+
+@provider("notice_of_default", gate=_late)
+def late_decisions(scope, today):
+    query = _late(scope, today)
+    if query is None:
         return []
     candidates = db.session.scalars(
-        select(Application)
-        .where(
-            Application.organisation_id == scope.organisation.id,
-            Application.status.in_(RUNNING_STATUSES),
-            Application.decision_deadline < today,
-            scope.in_scope(Application.category),
-            ~select(NoticeOfDefault.id)
-            .where(NoticeOfDefault.application_id == Application.id)
-            .exists(),
-        )
-        .order_by(Application.decision_deadline, Application.id)
+        query.order_by(Application.decision_deadline, Application.id)
     ).all()
     items = []
     for application in candidates:
@@ -54,38 +59,57 @@ def late_decisions(scope, today):
     return items
 
 
+def _waiting_for_approval(scope, today):
+    if Permission.APPLICATION_APPROVE not in scope.permissions:
+        return None
+    return (
+        select(
+            Application.id.label("id"),
+            User.name.label("text"),
+            SignOff.requested_at.label("at"),
+        )
+        .join(SignOff, SignOff.application_id == Application.id)
+        .join(User, User.id == SignOff.requested_by_id)
+        .where(
+            Application.organisation_id == scope.organisation.id,
+            Application.status == ApplicationStatus.DRAFT,
+            SignOff.decided_at.is_(None),
+        )
+    )
+
+
 @provider(
     "sign_off",
     Group(
         lambda n: ngettext("%(num)d application to approve", "%(num)d applications to approve", n),
         "dashboard.todo_page",
     ),
+    rows=_waiting_for_approval,
 )
-def applications_to_approve(scope, today):
+def applications_to_approve(scope, today, rows):
     """For administrators: colleagues' applications waiting for approval (issue 25)."""
-    if Permission.APPLICATION_APPROVE not in scope.permissions:
-        return []
-    rows = db.session.execute(
-        select(Application, SignOff)
-        .join(SignOff, SignOff.application_id == Application.id)
-        .where(
-            Application.organisation_id == scope.organisation.id,
-            Application.status == ApplicationStatus.DRAFT,
-            SignOff.decided_at.is_(None),
-        )
-        .order_by(SignOff.requested_at, SignOff.id)
-    ).all()
     return [
         Item(
             "sign_off",
-            _("Approve the application prepared by %(name)s", name=step.requested_by.name),
-            clock.local_date(step.requested_at),
+            _("Approve the application prepared by %(name)s", name=row.text),
+            clock.local_date(row.at),
             "applications.sign_off_page",
-            {"application_id": application.id},
+            {"application_id": row.id},
             date_label="since",
         )
-        for application, step in rows
+        for row in rows
     ]
+
+
+def _sent_back(scope, today):
+    if Permission.APPLICATION_SUBMIT not in scope.permissions:
+        return None
+    return select(Application).where(
+        Application.organisation_id == scope.organisation.id,
+        Application.status == ApplicationStatus.DRAFT,
+        scope.in_scope(Application.category),
+        select(SignOff.id).where(SignOff.application_id == Application.id).exists(),
+    )
 
 
 @provider(
@@ -96,21 +120,14 @@ def applications_to_approve(scope, today):
         ),
         "dashboard.todo_page",
     ),
+    gate=_sent_back,
 )
 def applications_sent_back(scope, today):
     """For who prepared them: drafts an administrator sent back, with the reason."""
-    if Permission.APPLICATION_SUBMIT not in scope.permissions:
+    query = _sent_back(scope, today)
+    if query is None:
         return []
-    drafts = db.session.scalars(
-        select(Application)
-        .where(
-            Application.organisation_id == scope.organisation.id,
-            Application.status == ApplicationStatus.DRAFT,
-            scope.in_scope(Application.category),
-            select(SignOff.id).where(SignOff.application_id == Application.id).exists(),
-        )
-        .order_by(Application.id)
-    ).all()
+    drafts = db.session.scalars(query.order_by(Application.id)).all()
     items = []
     for application in drafts:
         step = sign_off.last_returned(application)

@@ -6,13 +6,32 @@ from sqlalchemy import or_, select
 
 from portal.duties import deadlines
 from portal.duties import overview as duty_overview
-from portal.extensions import db
 from portal.fees import records as fee_records
 from portal.formatting import date_text, money
 from portal.letters import status as letter_status
 from portal.letters import visibility
-from portal.models import Application, ApplicationStatus, Sanction, SanctionKind
+from portal.models import (
+    Application,
+    ApplicationKind,
+    ApplicationStatus,
+    Category,
+    Letter,
+    Sanction,
+    SanctionKind,
+)
 from portal.todo import Group, Item, provider
+
+
+def _letters_to_answer(scope, today):
+    # The inbox's "needs action" filter is the same condition on the same letters: who may
+    # see which letter is portal/letters/visibility.py, what needs action letters/status.py.
+    return letter_status.needing_action(
+        scope.organisation.id,
+        today,
+        visibility.clause(scope.viewer) if scope.viewer is not None else None,
+    ).with_only_columns(
+        Letter.id.label("id"), Letter.subject.label("text"), Letter.respond_by.label("day")
+    )
 
 
 @provider(
@@ -22,25 +41,23 @@ from portal.todo import Group, Item, provider
         "inbox.index",
         {"needs_action": "y"},
     ),
+    rows=_letters_to_answer,
 )
-def letters_to_answer(scope, today):
-    # The inbox's "needs action" filter is the same condition on the same letters: who may
-    # see which letter is portal/letters/visibility.py, what needs action letters/status.py.
-    query = letter_status.needing_action(
-        scope.organisation.id,
-        today,
-        visibility.clause(scope.viewer) if scope.viewer is not None else None,
-    )
+def letters_to_answer(scope, today, rows):
     return [
         Item(
             "letter",
-            _("Answer: %(subject)s", subject=letter.subject),
-            letter.respond_by,
+            _("Answer: %(subject)s", subject=row.text),
+            row.day,
             "inbox.show",
-            {"letter_id": letter.id},
+            {"letter_id": row.id},
         )
-        for letter in db.session.scalars(query)
+        for row in rows
     ]
+
+
+def _permits_near_their_end(scope, today):
+    return duty_overview.extension_candidates(scope.organisation.id, scope.in_scope, today)
 
 
 def _open_extension_duties(scope, today):
@@ -66,6 +83,7 @@ def _open_extension_duties(scope, today):
         "duties.permits_index",
         {"state": "extension"},
     ),
+    gate=_permits_near_their_end,
 )
 def permits_to_extend(scope, today):
     return [
@@ -92,6 +110,7 @@ def permits_to_extend(scope, today):
         "duties.permits_index",
         {"state": "expired"},
     ),
+    gate=_permits_near_their_end,
 )
 def reports_due(scope, today):
     """A permit expired without an extension: the end of the stay must be reported."""
@@ -136,66 +155,73 @@ def study_progress(scope, today):
         "dashboard.index",
         {"_anchor": "applications-heading"},
     ),
+    rows=lambda scope, today: select(
+        Application.id.label("id"),
+        Application.kind.label("text"),
+        Application.category.label("other"),
+        Application.created_at.label("at"),
+    ).where(
+        Application.organisation_id == scope.organisation.id,
+        Application.status == ApplicationStatus.DRAFT,
+        scope.in_scope(Application.category),
+    ),
 )
-def drafts(scope, today):
+def drafts(scope, today, rows):
     from portal import labels
 
-    rows = db.session.scalars(
-        select(Application)
-        .where(
-            Application.organisation_id == scope.organisation.id,
-            Application.status == ApplicationStatus.DRAFT,
-            scope.in_scope(Application.category),
-        )
-        .order_by(Application.created_at, Application.id)
-    ).all()
     result = []
-    for a in rows:
+    for row in rows:
+        kind, category = ApplicationKind(row.text), Category(row.other)
         what = (
-            str(labels.APPLICATION_KIND[a.kind])
-            if a.kind.is_residence
-            else _("Recognition: %(category)s", category=labels.CATEGORY[a.category])
+            str(labels.APPLICATION_KIND[kind])
+            if kind.is_residence
+            else _("Recognition: %(category)s", category=labels.CATEGORY[category])
         )
         result.append(
             Item(
                 "draft",
                 _("Submit the draft: %(what)s", what=what),
                 None,
-                "residence.tasks" if a.kind.is_residence else "applications.check",
-                {"application_id": a.id},
+                "residence.tasks" if kind.is_residence else "applications.check",
+                {"application_id": row.id},
             )
         )
     return result
 
 
-@provider("sanction")
-def sanctions(scope, today):
+def _suspensions(scope, today):
     """A suspension in force: nothing can be filed for its category until it ends."""
-    rows = db.session.scalars(
-        select(Sanction)
-        .where(
-            Sanction.organisation_id == scope.organisation.id,
-            Sanction.kind == SanctionKind.SUSPENSION,
-            Sanction.lifted_on.is_(None),
-            Sanction.starts_on <= today,
-            or_(Sanction.ends_on.is_(None), Sanction.ends_on >= today),
-        )
-        .order_by(Sanction.starts_on, Sanction.id)
-    ).all()
-    return [
-        Item(
-            "sanction",
-            _(
-                "Your recognition is suspended (%(category)s): no new applications until it ends",
-                category=_category_label(s.category),
-            ),
-            s.ends_on,
-            "organisation.profile",
-            date_label="until",
-        )
-        for s in rows
-        if s.category is None or scope.covers(s.category)
-    ]
+    return select(
+        Sanction.id.label("id"), Sanction.category.label("text"), Sanction.ends_on.label("day")
+    ).where(
+        Sanction.organisation_id == scope.organisation.id,
+        Sanction.kind == SanctionKind.SUSPENSION,
+        Sanction.lifted_on.is_(None),
+        Sanction.starts_on <= today,
+        or_(Sanction.ends_on.is_(None), Sanction.ends_on >= today),
+    )
+
+
+@provider("sanction", rows=_suspensions)
+def sanctions(scope, today, rows):
+    result = []
+    for row in rows:
+        category = Category(row.text) if row.text is not None else None
+        if category is None or scope.covers(category):
+            result.append(
+                Item(
+                    "sanction",
+                    _(
+                        "Your recognition is suspended (%(category)s): "
+                        "no new applications until it ends",
+                        category=_category_label(category),
+                    ),
+                    row.day,
+                    "organisation.profile",
+                    date_label="until",
+                )
+            )
+    return result
 
 
 @provider(
@@ -204,6 +230,7 @@ def sanctions(scope, today):
         lambda n: ngettext("%(num)d fee to pay", "%(num)d fees to pay", n),
         "organisation.fees",
     ),
+    gate=lambda scope, today: fee_records.payable_query(scope.organisation.id, scope.in_scope),
 )
 def fees_to_pay(scope, today):
     """Fees with an amount, unpaid, of cases still open: pay by the fee's date."""
