@@ -10,10 +10,13 @@ request for information, Awb 4:15). A GVVA case is not granted before the advice
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from portal import audit, clock
 from portal.audit import AuditAction
 from portal.cases.errors import CaseError
 from portal.extensions import db
+from portal.formatting import date_text
 from portal.models import Application, ApplicationKind, User, UwvAdvice, UwvOutcome
 from portal.models.application import DECIDABLE_STATUSES
 from portal.reference import work as work_reference
@@ -126,6 +129,30 @@ def record(
     )
     db.session.flush()
     return advice
+
+
+def sponsor_steps(application: Application) -> list[str]:
+    """What the sponsor reads about the step on the case page ('what happens next')."""
+    if not needs_advice(application):
+        return []
+    advice = advice_of(application)
+    if advice is None:
+        return [_("The IND asks UWV for advice on the labour market before it decides.")]
+    if advice.outcome is None:
+        return [
+            _(
+                "The IND asked UWV for advice on the labour market on %(date)s and decides "
+                "once the advice has arrived.",
+                date=date_text(advice.requested_on),
+            )
+        ]
+    return [
+        _(
+            "UWV's advice on the labour market arrived on %(date)s; the decision letter will "
+            "state it.",
+            date=date_text(advice.received_on),
+        )
+    ]
 
 
 def letter_context(application: Application) -> dict:

@@ -18,7 +18,7 @@ from portal.models import (
 )
 from portal.reference import work as work_reference
 from tests.blueprints.test_work_permits import GVVA_JOB, LABOUR_MARKET, SEASON, TRANSFER
-from tests.support.auth import sign_in, sign_out, staff_sign_in
+from tests.support.auth import sign_in, sign_out, staff_sign_in, staff_sign_out
 from tests.support.casework import act, grant
 from tests.support.factories import UserFactory, member
 from tests.support.fees import pay
@@ -124,6 +124,14 @@ def test_a_gvva_case_is_granted_only_after_uwv_advice_and_the_letter_says_so(cli
     assert recorded.status_code == 302
     case = db.session.get(Application, case.id)
     assert case.decision_deadline == deadline
+    # The sponsor reads it under "what happens next".
+    sponsor = case.created_by
+    staff_sign_out(client)
+    sign_in(client, sponsor)
+    mine = get_page(client, f"/applications/{case.id}").text
+    assert "UWV's advice on the labour market arrived on 29 November 2026" in mine
+    sign_out(client)
+    staff_sign_in(client, case.assigned_to)
     actions = set(db.session.scalars(db.select(AuditEvent.action)))
     assert {"application.uwv_advice_requested", "application.uwv_advice_recorded"} <= actions
     assert "Positive" in get_page(client, f"/backoffice/cases/{case.id}").text
