@@ -204,6 +204,9 @@ def test_other_kinds_have_no_uwv_step(client):
     staff_sign_in(client, UserFactory(reviewer=True))
     page = get_page(client, f"/backoffice/cases/{case.id}")
     assert page.soup.find(id="uwv-advice") is None
+    # The ICT's own checklist (reference data review_checklist).
+    assert "Group relationship proven; the group company is established outside the EU" in page.text
+    assert "Transfer period within the maximum for the role" in page.text
     token = page.csrf()
     response = client.post(
         f"/backoffice/cases/{case.id}/uwv-advice/request",
