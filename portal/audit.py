@@ -98,6 +98,9 @@ class AuditAction(StrEnum):
     ORGANISATION_SIGN_OFF_SET = "organisation.sign_off_set"
     INTENDED_DECISION_ISSUED = "staff.intended_decision.issued"  # issue 25 (Awb 4:8)
     APPLICATIONS_BULK_SUBMITTED = "application.bulk_submitted"
+    # Issue 22: the UWV labour-market advice on a single-permit (GVVA) case.
+    UWV_ADVICE_REQUESTED = "application.uwv_advice_requested"
+    UWV_ADVICE_RECORDED = "application.uwv_advice_recorded"
     CASE_REPLY_RECEIVED = "case.reply_received"
     DOCUMENT_REMOVED = "document.removed"
     DOCUMENT_UPLOADED = "document.uploaded"

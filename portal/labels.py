@@ -123,6 +123,14 @@ CHECK_ITEM = {
     CheckItem.EXCHANGE_PROGRAMME: _l("Exchange programme and host checked"),
     CheckItem.EXTENSION_WINDOW: _l("Applied within the extension period"),
     CheckItem.DOCUMENTS_COMPLETE: _l("Documents complete"),
+    CheckItem.GROUP_RELATIONSHIP: _l(
+        "Group relationship proven; the group company is established outside the EU"
+    ),
+    CheckItem.TRANSFER_PERIOD: _l("Transfer period within the maximum for the role"),
+    CheckItem.LABOUR_MARKET_TEST: _l("Vacancy and recruitment efforts (labour-market test)"),
+    CheckItem.SEASONAL_PERIOD: _l("Seasonal work: more than 90 days, within the maximum"),
+    CheckItem.ACCOMMODATION: _l("Adequate accommodation"),
+    CheckItem.GRADUATION: _l("Graduated in the Netherlands within 3 years (reduced criterion)"),
 }
 CHECK_OUTCOME = {
     CheckOutcome.MET: _l("Met"),

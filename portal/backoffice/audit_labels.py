@@ -97,6 +97,8 @@ ACTION = {
     AuditAction.ORGANISATION_SIGN_OFF_SET: _l("Internal sign-off setting changed"),
     AuditAction.INTENDED_DECISION_ISSUED: _l("Intended decision issued"),
     AuditAction.APPLICATIONS_BULK_SUBMITTED: _l("Applications submitted together"),
+    AuditAction.UWV_ADVICE_REQUESTED: _l("UWV advice requested"),
+    AuditAction.UWV_ADVICE_RECORDED: _l("UWV advice recorded"),
     AuditAction.CASE_REPLY_RECEIVED: _l("Reply to a letter received"),
     AuditAction.DOCUMENT_REMOVED: _l("Document removed"),
     AuditAction.DOCUMENT_UPLOADED: _l("Document uploaded"),

@@ -23,6 +23,10 @@ KIND_SHORT = {
     ApplicationKind.STUDENT: "ST",
     ApplicationKind.AU_PAIR: "UW-A",
     ApplicationKind.CULTURAL_EXCHANGE: "UW-C",
+    ApplicationKind.ICT: "IC",
+    ApplicationKind.GVVA: "GV",
+    ApplicationKind.SEASONAL_WORK: "SW",
+    ApplicationKind.HSM_CHANGE_PURPOSE: "KM-D",
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from portal import audit, clock
 from portal.audit import AuditAction
+from portal.cases import advice
 from portal.cases.errors import CaseError
 from portal.extensions import db
 from portal.fees import records as fee_records
@@ -35,7 +36,8 @@ class ReasonRequired(CaseError):
 class Blocker:
     """Why a case cannot be granted yet. `code` is one of: not_claimed, claimed_by_other,
     no_checklist, open, not_met, reason_missing, refusal_pending, fee_unpaid,
-    fee_amount_not_set; `item` for the item codes."""
+    fee_amount_not_set, uwv_advice_not_requested, uwv_advice_pending; `item` for the item
+    codes."""
 
     code: str
     item: str | None = None
@@ -160,6 +162,7 @@ def grant_blockers(application: Application, actor: User) -> list[Blocker]:
     fee = fee_blocker(application)
     if fee is not None:
         blockers.append(fee)
+    blockers += [Blocker(code) for code in advice.blocker_codes(application)]  # GVVA (issue 22)
     checks = checklist(application)
     if not checks:
         blockers.append(Blocker("no_checklist"))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 
 from portal import clock as portal_clock
+from portal.cases import advice
 from portal.formatting import date_text
 from portal.models import ApplicationStatus
 from portal.reference import objection_period_weeks
@@ -80,7 +81,7 @@ def next_steps(application, case_clock, today: date) -> list[str]:
                 "arrives you get a letter with the date by which the IND decides."
             )
         ]
-    steps = [_("The IND reviews the application.")]
+    steps = [_("The IND reviews the application."), *advice.sponsor_steps(application)]
     if case_clock.deadline is not None:
         if case_clock.deadline >= today:
             steps.append(

@@ -20,6 +20,12 @@ PREFIXES = {
     "student": "ST",
     "au_pair": "UW",
     "cultural_exchange": "UW",
+    # Issue 22: IC intra-corporate transfer, GV single permit (gecombineerde vergunning),
+    # SW seasonal work; a change of purpose to highly skilled migrant is KM.
+    "ict": "IC",
+    "gvva": "GV",
+    "seasonal_work": "SW",
+    "hsm_change_purpose": "KM",
 }
 
 

@@ -61,9 +61,12 @@ from portal.models.security import (
 from portal.models.team import AdminRightsRequest, AdminRightsStatus, Invitation, Mandate
 from portal.models.triage import TriageRuleVersion
 from portal.models.user import Membership, OrgRole, StaffRole, User
+from portal.models.uwv_advice import UwvAdvice, UwvOutcome
 from portal.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "UwvAdvice",
+    "UwvOutcome",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -21,6 +21,11 @@ class ApplicationKind(StrEnum):
     STUDENT = "student"
     AU_PAIR = "au_pair"
     CULTURAL_EXCHANGE = "cultural_exchange"
+    # Work permits (issue 22, items 1-3): portal/residence/work_types.py.
+    ICT = "ict"  # intra-corporate transfer (Directive 2014/66/EU)
+    GVVA = "gvva"  # single permit for paid employment, with UWV's labour-market advice
+    SEASONAL_WORK = "seasonal_work"  # Directive 2014/36/EU, stays over 90 days
+    HSM_CHANGE_PURPOSE = "hsm_change_purpose"  # student / orientation year -> HSM
 
     @property
     def is_residence(self) -> bool:

@@ -73,6 +73,13 @@ class CheckItem(StrEnum):
     EXCHANGE_PROGRAMME = "exchange_programme"
     EXTENSION_WINDOW = "extension_window"
     DOCUMENTS_COMPLETE = "documents_complete"
+    # Work permits (issue 22)
+    GROUP_RELATIONSHIP = "group_relationship"
+    TRANSFER_PERIOD = "transfer_period"
+    LABOUR_MARKET_TEST = "labour_market_test"
+    SEASONAL_PERIOD = "seasonal_period"
+    ACCOMMODATION = "accommodation"
+    GRADUATION = "graduation"
 
 
 class CheckOutcome(StrEnum):

@@ -19,6 +19,7 @@ class Threshold:
     valid_from: date
     valid_until: date
     source: str
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ def salary_threshold(criterion: str, on: date) -> Threshold:
         valid_from=row["valid_from"],
         valid_until=row.get("valid_until", date.max),
         source=row["source"],
+        verified=row.get("verified", True),
     )
 
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from portal.dates import DateNotUnderstood, parse_date_text
 from portal.people import fields as person_fields
-from portal.residence import rules
+from portal.residence import rules, work_rules
 from portal.residence.types import Field, ResidenceType
 from portal.validators import control_characters_message
 
@@ -136,6 +136,13 @@ def _apply_rules(rtype: ResidenceType, result: Checked, today: date) -> None:
         for field in section.fields:
             if field.rule is None or field.name in result.section_errors(section.key):
                 continue
+            if field.rule in work_rules.RULES:  # issue 22's types: problems by field
+                found = work_rules.check(field.rule, field.name, section_values, today)
+                for name, found_problem in found.items():
+                    result.errors.setdefault(section.key, {}).setdefault(
+                        name, found_problem.message
+                    )
+                continue
             problem = None
             if field.rule == "extension_window" and section_values.get(field.name):
                 problem = rules.check_extension(section_values[field.name], today)
@@ -153,6 +160,7 @@ def _apply_rules(rtype: ResidenceType, result: Checked, today: date) -> None:
                     today,
                     reduced=section_values.get("reduced_criterion") == "yes",
                     recent_graduate=section_values.get("recent_graduate") == "yes",
+                    role=section_values.get("role"),
                 )
                 problem = result.salary.problem
             if problem is not None:

@@ -1,6 +1,7 @@
 """Deciding a residence application (back office): status, event, permit, letter, audit."""
 
 from portal import clock
+from portal.cases import advice
 from portal.cases.lifecycle import NotDecidable, audit_decision, record_decision
 from portal.extensions import db
 from portal.letters.issuing import issue_letter
@@ -51,6 +52,7 @@ def decide(
         intended=None if grant else intended_decisions.for_refusal_letter(application),
         purpose=permit_name(application.kind),
         valid_until=valid_until,
+        **advice.letter_context(application),  # GVVA: UWV's advice (issue 22)
     )
     audit_decision(application, actor, grant=grant, reason=reason)
     db.session.flush()

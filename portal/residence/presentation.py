@@ -84,6 +84,19 @@ PERMIT_NAMES = {
         "nl": "verblijfsvergunning voor uitwisseling (culturele uitwisseling)",
         "en": "residence permit for exchange (cultural exchange)",
     },
+    # Issue 22 (a change of purpose leads to the highly skilled migrant permit: "hsm").
+    ApplicationKind.ICT: {
+        "nl": "ICT-vergunning (overplaatsing binnen een onderneming, richtlijn 2014/66/EU)",
+        "en": "ICT permit (intra-corporate transfer, Directive 2014/66/EU)",
+    },
+    ApplicationKind.GVVA: {
+        "nl": "gecombineerde vergunning voor verblijf en arbeid (GVVA)",
+        "en": "single permit for residence and paid employment (GVVA)",
+    },
+    ApplicationKind.SEASONAL_WORK: {
+        "nl": "verblijfsvergunning voor seizoenarbeid (richtlijn 2014/36/EU)",
+        "en": "residence permit for seasonal work (Directive 2014/36/EU)",
+    },
 }
 
 

@@ -18,7 +18,13 @@ from portal.reference import ReferenceDataMissing, decision_period_days
 from portal.reference import residence as ref
 
 # Application types (ApplicationKind values) and the salary criteria that apply to them.
-HSM_KINDS = ("hsm_entry", "hsm_residence", "hsm_extension", "hsm_change_employer")
+HSM_KINDS = (
+    "hsm_entry",
+    "hsm_residence",
+    "hsm_extension",
+    "hsm_change_employer",
+    "hsm_change_purpose",  # always the reduced criterion (issue 22)
+)
 BLUE_CARD_KINDS = ("eu_blue_card",)
 
 
@@ -203,15 +209,27 @@ CRITERION_NAMES = {
     "hsm_reduced": lambda: _("highly skilled migrant, reduced criterion (recent graduate)"),
     "blue_card": lambda: _("EU Blue Card"),
     "blue_card_recent_graduate": lambda: _("EU Blue Card, recent graduate"),
+    "ict_manager": lambda: _("intra-corporate transferee, manager"),
+    "ict_specialist": lambda: _("intra-corporate transferee, specialist"),
+    "ict_trainee": lambda: _("intra-corporate transferee, trainee"),
 }
+ICT_ROLES = ("manager", "specialist", "trainee")
 
 
 def salary_criterion(
-    kind: str, birth_date: date, on: date, *, reduced: bool = False, recent_graduate: bool = False
+    kind: str,
+    birth_date: date,
+    on: date,
+    *,
+    reduced: bool = False,
+    recent_graduate: bool = False,
+    role: str | None = None,
 ) -> str | None:
     """Which salary criterion applies on the application date, or None (no threshold)."""
+    if kind == "ict":  # per role (reference data marked unverified)
+        return f"ict_{role}" if role in ICT_ROLES else None
     if kind in HSM_KINDS:
-        if reduced:
+        if reduced or kind == "hsm_change_purpose":
             return "hsm_reduced"
         return "hsm_30_plus" if age_on(birth_date, on) >= 30 else "hsm_under_30"
     if kind in BLUE_CARD_KINDS:
@@ -224,6 +242,7 @@ class SalaryCheck:
     criterion: str | None
     threshold_cents: int | None
     problem: Problem | None
+    verified: bool = True  # the threshold is confirmed by a source (not marked unverified)
 
 
 def check_salary(
@@ -234,10 +253,11 @@ def check_salary(
     *,
     reduced: bool = False,
     recent_graduate: bool = False,
+    role: str | None = None,
 ) -> SalaryCheck:
     """Salary at or above the threshold for the criterion in force on the application date."""
     criterion = salary_criterion(
-        kind, birth_date, on, reduced=reduced, recent_graduate=recent_graduate
+        kind, birth_date, on, reduced=reduced, recent_graduate=recent_graduate, role=role
     )
     if criterion is None:
         return SalaryCheck(None, None, None)
@@ -270,7 +290,7 @@ def check_salary(
             )
         return SalaryCheck(criterion, None, problem)
     if monthly_cents >= threshold.monthly_cents:
-        return SalaryCheck(criterion, threshold.monthly_cents, None)
+        return SalaryCheck(criterion, threshold.monthly_cents, None, threshold.verified)
     problem = Problem(
         "salary_below_threshold",
         _(
@@ -281,9 +301,20 @@ def check_salary(
             threshold=money(threshold.monthly_cents),
             criterion=name,
             on=date_text(on),
-        ),
+        )
+        + unverified_note(threshold.verified),
     )
-    return SalaryCheck(criterion, threshold.monthly_cents, problem)
+    return SalaryCheck(criterion, threshold.monthly_cents, problem, threshold.verified)
+
+
+def unverified_note(verified: bool) -> str:
+    """Said after a figure not confirmed by an official source (reference data, configurable)."""
+    if verified:
+        return ""
+    return " " + _(
+        "This figure is not yet confirmed by an official source: it is reference data the IND "
+        "can change."
+    )
 
 
 # --- fee and deadlines ------------------------------------------------------------------

@@ -339,3 +339,13 @@ DOCUMENT_KINDS = {
     # Sent with a recognition application by an organisation whose KvK number is unverified.
     "kvk_extract": _l("KvK extract"),
 }
+
+# --- Work permits (issue 22, items 1-3): ICT, GVVA, seasonal work, change of purpose ---------
+# Defined in portal/residence/work_types.py from the shared sections above; appended here so
+# every reader of TYPES sees them. (Keep other additions in their own block.)
+from portal.residence import work_types  # noqa: E402
+
+TYPES.update(
+    (t.kind, t) for t in work_types.work_types(_person, _PROCEDURE_FIELD, _JOB_FIELDS, _TRAVEL)
+)
+DOCUMENT_KINDS.update(work_types.DOCUMENT_KINDS)

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.extensions import db
 from portal.setup import MIGRATIONS_DIR
-from tests.browser import long_values
+from tests.browser import long_values, work_permit_data
 
 
 def main() -> None:
@@ -29,6 +29,7 @@ def main() -> None:
 
         load()
         long_values.add()  # 200-character names, long e-mail addresses, IBANs (issue 19)
+        work_permit_data.add()  # a paid GVVA case for issue 22's journey
         db.session.commit()
         db.session.remove()
     # LIVE_SERVER_PORT: a fixed port, where the address must be known before the start (the

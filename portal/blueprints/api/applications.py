@@ -218,6 +218,19 @@ def application_answer(application: Application, status: int = 200):
     )
 
 
+# Every type the web form offers, with its sections (PUT .../sections/{key}) and documents.
+KIND_DESCRIPTION = (
+    "The application type: the same types, questions and rules as the web form (README, "
+    "'Application types'). Sections and document purposes per type: "
+    + "; ".join(
+        f"{kind.value}: sections ({', '.join(s.key for s in rtype.sections)}), "
+        f"documents ({', '.join(rtype.documents)})"
+        for kind, rtype in TYPES.items()
+    )
+    + ". The travel section applies only to entry and residence."
+)
+
+
 openapi.operation(
     APPLICATIONS,
     "post",
@@ -229,7 +242,7 @@ openapi.operation(
             "type": "object",
             "required": ["kind", "person_id"],
             "properties": {
-                "kind": {"enum": [k.value for k in TYPES]},
+                "kind": {"enum": [k.value for k in TYPES], "description": KIND_DESCRIPTION},
                 "person_id": openapi.ID,
             },
             "additionalProperties": False,

@@ -83,4 +83,5 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     routes,
     staff,
     triage,
+    uwv_advice,
 )

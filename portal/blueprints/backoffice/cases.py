@@ -22,7 +22,8 @@ from portal.blueprints.backoffice.forms import (
     ResumeClockForm,
     checklist_form_class,
 )
-from portal.cases import casework, default_notice, due_process, extension, work_queue
+from portal.blueprints.backoffice.uwv_advice_forms import uwv_forms
+from portal.cases import advice, casework, default_notice, due_process, extension, work_queue
 from portal.cases import checklist as review_checklist
 from portal.cases import clock as statutory_clock
 from portal.cases import lifecycle as service
@@ -35,6 +36,7 @@ from portal.organisations.kvk import KvkNumberTaken
 from portal.oversight import intended
 from portal.oversight import status as oversight
 from portal.permissions import Permission, staff_has, staff_requires
+from portal.reference import work as work_reference
 from portal.residence.documents import document_label
 from portal.residence.filing import residence_type
 from portal.residence.presentation import (
@@ -147,6 +149,7 @@ def _forms(application, **given):
         forms["extend"] = extend_form(application)
     if "intended" not in given:
         forms["intended"] = IntendedRefusalForm(formdata=None, data=version, prefix="intended")
+    forms.update(uwv_forms(application, advice.advice_of(application)))  # GVVA (issue 22)
     forms.update(given)
     forms["assign"].assignee.choices = _assign_choices()
     if application.kind.is_residence:
@@ -190,6 +193,8 @@ def _render_case(application: Application, status: int = 200, **given):
         decidable=application.status in service.DECIDABLE_STATUSES,
         open=application.status in work_queue.QUEUE_STATUSES,
         triage=triage_settings.triage(application, today),
+        uwv=advice.advice_of(application),
+        uwv_rules=work_reference.uwv_advice(today),
         may=lambda permission: staff_has(current_user, Permission(permission)),
     ), status
 
