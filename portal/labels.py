@@ -98,6 +98,7 @@ LETTER_KIND = {
     LetterKind.NOTICE_OF_DEFAULT_RECEIVED: _l("Notice of default received"),
     LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
     LetterKind.INTENDED_DECISION: _l("Intended decision: your response"),
+    LetterKind.FAMILY_MAIN_ENDED: _l("Main application ended: family members' applications"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -123,6 +124,16 @@ CHECK_ITEM = {
     CheckItem.EXCHANGE_PROGRAMME: _l("Exchange programme and host checked"),
     CheckItem.EXTENSION_WINDOW: _l("Applied within the extension period"),
     CheckItem.DOCUMENTS_COMPLETE: _l("Documents complete"),
+    # Family members (portal/family/)
+    CheckItem.MAIN_APPLICATION: _l("The main application is granted, or pending and sound"),
+    CheckItem.RELATIONSHIP_PROOF: _l(
+        "Relationship proven (certificate or proof of the relationship)"
+    ),
+    CheckItem.LEGALISATION: _l("Certificate from abroad has an apostille or is legalised"),
+    CheckItem.INCOME_REQUIREMENT: _l("Income or means requirement met through the main applicant"),
+    CheckItem.CHILD_AGE: _l(
+        "Child under 18 on the application date (turns 18 during the procedure?)"
+    ),
 }
 CHECK_OUTCOME = {
     CheckOutcome.MET: _l("Met"),

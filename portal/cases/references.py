@@ -20,6 +20,9 @@ PREFIXES = {
     "student": "ST",
     "au_pair": "UW",
     "cultural_exchange": "UW",
+    # Family members (gezinslid), filed with a main application.
+    "family_partner": "GZ",
+    "family_child": "GZ",
 }
 
 

@@ -18,6 +18,7 @@ from portal.models.due_process import (
     SignOff,
 )
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
+from portal.models.family import FamilyLink
 from portal.models.fee import (
     BankStatement,
     EntryOutcome,
@@ -64,6 +65,7 @@ from portal.models.user import Membership, OrgRole, StaffRole, User
 from portal.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "FamilyLink",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -21,6 +21,9 @@ class ApplicationKind(StrEnum):
     STUDENT = "student"
     AU_PAIR = "au_pair"
     CULTURAL_EXCHANGE = "cultural_exchange"
+    # Family members filed with a main application (portal/family/).
+    FAMILY_PARTNER = "family_partner"
+    FAMILY_CHILD = "family_child"
 
     @property
     def is_residence(self) -> bool:

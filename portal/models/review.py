@@ -73,6 +73,12 @@ class CheckItem(StrEnum):
     EXCHANGE_PROGRAMME = "exchange_programme"
     EXTENSION_WINDOW = "extension_window"
     DOCUMENTS_COMPLETE = "documents_complete"
+    # Family members (portal/family/)
+    MAIN_APPLICATION = "main_application"
+    RELATIONSHIP_PROOF = "relationship_proof"
+    LEGALISATION = "legalisation"
+    INCOME_REQUIREMENT = "income_requirement"
+    CHILD_AGE = "child_age"
 
 
 class CheckOutcome(StrEnum):

@@ -339,3 +339,9 @@ DOCUMENT_KINDS = {
     # Sent with a recognition application by an organisation whose KvK number is unverified.
     "kvk_extract": _l("KvK extract"),
 }
+
+# --- family members filed with a main application (portal/family/types.py) ----------------
+from portal.family import types as family  # noqa: E402
+
+TYPES.update(family.family_types(_person(_PROCEDURE_FIELD), _TRAVEL))
+DOCUMENT_KINDS.update(family.DOCUMENT_KINDS)
