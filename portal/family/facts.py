@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal import clock
 from portal.extensions import db
 from portal.family import checks, filing, links
 from portal.family import rules as family_rules
@@ -41,9 +40,24 @@ def _turns_18_on(application: Application, today: date) -> date | None:
     born = _birth_date(application)
     if born is None:
         return None
-    applied = clock.local_date(application.submitted_at) if application.submitted_at else today
-    deadline = application.decision_deadline or residence_rules.statutory_deadline(applied)
-    return family_rules.turns_18_before(born, applied, deadline)
+    if application.submitted_at is not None:  # the age rule held on the application date
+        return family_rules.turns_18_before(born, None, application.decision_deadline)
+    return family_rules.turns_18_before(born, today, residence_rules.statutory_deadline(today))
+
+
+def _draft_problems(application: Application, today: date) -> list:
+    """What the check page names for a family draft: the family checks, and the answers that
+    break a family rule (a missing apostille, a child of 18)."""
+    from portal.residence.answers import check
+    from portal.residence.types import TYPES
+
+    checked = check(TYPES[application.kind], application.answers, today)
+    named = [
+        residence_rules.Problem(f"{key}.{name}", message)
+        for key, name in (("relationship", "legalisation"), ("person", "date_of_birth"))
+        if (message := checked.section_errors(key).get(name)) and key in (application.answers or {})
+    ]
+    return named + checks.problems(application, today)
 
 
 def of_application(application: Application, today: date) -> Facts | None:
@@ -59,7 +73,7 @@ def of_application(application: Application, today: date) -> Facts | None:
             link=link,
             main=main,
             income=income,
-            problems=checks.problems(application, today) if application.reference is None else [],
+            problems=_draft_problems(application, today) if application.reference is None else [],
             valid_until=links.requested_until(application),
             turns_18_on=(
                 _turns_18_on(application, today)

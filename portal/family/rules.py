@@ -43,11 +43,14 @@ def check_minor(person: dict, today: date) -> Problem | None:
     )
 
 
-def turns_18_before(birth_date: date, application_date: date, deadline: date | None) -> date | None:
-    """The 18th birthday when it falls after the application date and on or before the
-    decision deadline (the reviewer is told), else None."""
+def turns_18_before(birth_date: date, application_date: date | None, deadline: date | None):
+    """The 18th birthday when it falls after the application date (None: the case was
+    submitted, and the age rule held on its application date) and on or before the decision
+    deadline: the reviewer is told. Else None."""
     birthday = eighteenth_birthday(birth_date)
-    if birthday <= application_date or deadline is None or birthday > deadline:
+    if deadline is None or birthday > deadline:
+        return None
+    if application_date is not None and birthday <= application_date:
         return None
     return birthday
 
