@@ -11,10 +11,13 @@ from portal.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
+    Category,
     FamilyLink,
     Letter,
     LetterKind,
+    RecognitionStatus,
 )
+from tests.support.factories import ApplicationFactory
 from tests.support.family import (
     employer_with_main,
     file_family,
@@ -244,3 +247,104 @@ def test_the_income_requirement_follows_the_main_applicants_salary(client, monke
     assert "threshold €5,942.00" in check.text
     assert "as the main permit" not in check.text  # the main validity is not decided yet
     assert submit(client, tasks_url).status_code == 302
+
+
+# --- a student's family: the means requirement ----------------------------------------------
+
+
+def student_with_main(client):
+    """A recognised university signed in, a student in its register with a submitted student
+    application: the student."""
+    from tests.support.factories import PersonFactory, member
+    from tests.support.family import person_answers, start_for_person
+    from tests.support.residence import recognise, upload_required
+
+    user = member()
+    organisation = recognise(user, Category.STUDY)
+    from tests.support.auth import sign_in
+
+    sign_in(client, user)
+    student = PersonFactory(organisation=organisation, category=Category.STUDY, surname="Sato")
+    tasks_url = start_for_person(client, "student", student)
+    assert save(client, tasks_url, "person", person_answers(student)).status_code == 302
+    study = {"programme": "MSc Physics", "start_date": "01-02-2027", "end_date": "31-01-2029"}
+    assert save(client, tasks_url, "study", study).status_code == 302
+    upload_required(client, tasks_url, "student")
+    assert submit(client, tasks_url).status_code == 302
+    return student
+
+
+def test_a_students_family_meets_the_means_requirement_not_the_salary(client, monkeypatch):
+    on(monkeypatch, date(2026, 11, 29))
+    student = student_with_main(client)
+    main = db.session.scalar(db.select(Application).where(Application.kind == "student"))
+    partner = relative(student, "Yuki", date(1991, 4, 2))
+    tasks_url = file_family(client, main.id, "family_partner", partner)
+    fill_family(client, tasks_url, "family_partner", partner)
+    check = get_page(client, f"{tasks_url}/check")
+    # No sourced amount in the reference data: said so, and the IND checks the means by hand.
+    assert "the IND checks the means by hand" in check.soup.select_one("#family-main").text
+    assert check.soup.select_one("#family-problems") is None
+
+
+@pytest.mark.parametrize(("means", "ok"), [("1.499,99", False), ("1.500", True)])
+def test_the_means_requirement_when_the_reference_data_has_an_amount(
+    client, monkeypatch, means, ok
+):
+    """An amount added to the reference data (unverified: rules.md gives none) is applied at
+    its boundary."""
+    from portal.reference import family as reference_family
+
+    on(monkeypatch, date(2026, 11, 29))
+    student = student_with_main(client)
+    amount = reference_family.MeansRequirement("study", 150000, False, date(2026, 1, 1), "test")
+    monkeypatch.setattr(reference_family, "means_requirement", lambda category, on: amount)
+    main = db.session.scalar(db.select(Application).where(Application.kind == "student"))
+    partner = relative(student, "Yuki", date(1991, 4, 2))
+    tasks_url = file_family(client, main.id, "family_partner", partner)
+    fill_family(client, tasks_url, "family_partner", partner)
+    assert save(client, tasks_url, "means", {"monthly_means": means}).status_code == 302
+    check = get_page(client, f"{tasks_url}/check")
+    assert "€1,500.00 a month – unverified" in check.soup.select_one("#family-main").text
+    problems = check.soup.select_one("#family-problems")
+    if ok:
+        assert problems is None
+        assert submit(client, tasks_url).status_code == 302
+    else:
+        assert "below the means requirement of €1,500.00" in problems.text
+        assert Page(submit(client, tasks_url)).status == 400
+
+
+# --- filing rights follow the recognition; other organisations' cases are 404 --------------
+
+
+def test_family_filing_follows_the_recognition_and_the_organisation(client, monkeypatch):
+    on(monkeypatch, date(2026, 11, 29))
+    user, specialist, _url = employer_with_main(client)
+    main = main_application()
+    partner = relative(specialist, "Yuki", date(1991, 4, 2))
+    url = f"/applications/family/new/{main.id}"
+    page = get_page(client, url)
+    # The main applicant is not offered as their own family member.
+    assert page.soup.select_one(f"option[value='{specialist.id}']") is None
+    refused = Page(
+        client.post(
+            url, data={"csrf_token": page.csrf(), "kind": "family_partner", "person": specialist.id}
+        )
+    )
+    assert refused.status == 400
+    assert "Choose the family member from the people register" in refused.field_error("person")
+
+    recognition = user.memberships[0].organisation.recognitions[0]
+    recognition.status = RecognitionStatus.SUSPENDED
+    db.session.flush()
+    page = get_page(client, url)
+    assert "Recognition suspended" in page.soup.select_one("#not-fileable").text
+    response = client.post(
+        url, data={"csrf_token": page.csrf(), "kind": "family_partner", "person": partner.id}
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(FamilyLink)) == 0
+
+    other = ApplicationFactory(kind=ApplicationKind.HSM_RESIDENCE, category=Category.LABOUR)
+    get_page(client, f"/applications/family/new/{other.id}", expected_status=404)
