@@ -195,6 +195,9 @@ def test_every_type_the_web_offers_can_be_started(client):
         response = client.post(
             url, json={"kind": kind.value, "person_id": person.id}, headers=bearer(token)
         )
+        if rtype.with_main:  # a family member's: filed with a main application (own test)
+            assert response.status_code == 400, kind
+            continue
         assert response.status_code == (201 if options[kind] is None else 422), kind
         started.append(response.status_code == 201)
     assert sum(started) >= 8

@@ -28,8 +28,9 @@ MOST = 4
 # letters to answer, permits (three more when one is in its extension window), drafts,
 # sanctions, fees, and since issue 25 cases a notice of default may be sent for and cases
 # waiting for internal sign-off. Issue 20 asks for 4: the to-do list in one statement is still
-# to do; until then this number only keeps it from growing unnoticed.
-DASHBOARD_MOST = 11
+# to do; until then this number only keeps it from growing unnoticed. Issue 22 adds one: family
+# members' applications still pending after their main application ended.
+DASHBOARD_MOST = 12
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """Who may file which residence application, and starting drafts of it."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.audit import AuditAction
@@ -17,6 +18,9 @@ from portal.models import (
 from portal.oversight.status import effective_status
 from portal.people import state as person_state
 from portal.residence.types import TYPES, ResidenceType
+
+# A family member's type is filed from the main applicant's page (portal/family/), not here.
+FILED_WITH_MAIN = _l("Filed from the page of the person it is filed with")
 
 
 class NotAllowed(Exception):
@@ -50,7 +54,7 @@ def filing_options(
     options = {}
     for kind, rtype in TYPES.items():
         if rtype.with_main:
-            options[kind] = _("Filed from the page of the person it is filed with")
+            options[kind] = FILED_WITH_MAIN
         elif not rtype.needs_recognition:
             options[kind] = None
         else:
