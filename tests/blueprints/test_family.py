@@ -86,6 +86,8 @@ def test_the_employer_files_the_partner_and_two_children_from_the_specialists_pa
     for name in ("Yuki Sato", "Aoi Sato", "Ren Sato"):
         assert name in listed
     assert "Family member: partner" in listed and "Family member: child" in listed
+    letters = page.soup.select_one("#family-letters").text  # their acknowledgements
+    assert "Acknowledgement of receipt" in letters and "Yuki Sato" in letters
     partner_page = get_page(client, f"/people/{partner.id}")
     assert "Family member (family member: partner) of Haruki Sato" in partner_page.text
 

@@ -16,7 +16,8 @@ from portal.family import facts, filing
 from portal.family.types import FAMILY_KINDS
 from portal.forms import BaseForm
 from portal.labels import APPLICATION_KIND
-from portal.models import Application, ApplicationKind, Person
+from portal.letters import visibility
+from portal.models import Application, ApplicationKind, Letter, Person
 from portal.permissions import Permission, requires
 from portal.scoping import scoped_or_404
 
@@ -87,7 +88,21 @@ def new(main_id: int):
 
 @bp.app_template_global("family_of_person")
 def family_of_person(person: Person) -> dict:
-    return facts.of_person(person, g.context.category_in_scope)
+    """The person's family (facts.of_person) and the family members' letters the user may
+    read, newest first: their decisions and letters are visible on the main person's page."""
+    found = facts.of_person(person, g.context.category_in_scope)
+    ids = [link.application_id for _m, _r, links in found["mains"] for link in links]
+    found["letters"] = []
+    if ids and g.context.can(Permission.LETTER_READ):
+        found["letters"] = db.session.scalars(
+            select(Letter)
+            .where(
+                Letter.application_id.in_(ids),
+                visibility.clause(visibility.of_context(g.context)),
+            )
+            .order_by(Letter.issued_at.desc(), Letter.id.desc())
+        ).all()
+    return found
 
 
 @bp.app_template_global("family_facts")
