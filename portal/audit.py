@@ -89,6 +89,9 @@ class AuditAction(StrEnum):
     APPLICATION_STARTED = "application.started"
     APPLICATION_SUBMITTED = "application.submitted"
     APPLICATION_WITHDRAWN = "application.withdrawn"
+    # Family members (portal/family/): filed with a main application; flagged when it ended.
+    FAMILY_APPLICATION_STARTED = "family.application_started"
+    FAMILY_MAIN_ENDED = "family.main_ended"
     APPLICATION_NOT_CONSIDERED = "application.not_considered"  # fee not paid (issue 17)
     APPLICATION_NOTICE_OF_DEFAULT = "application.notice_of_default"  # issue 25
     APPLICATION_PERIOD_EXTENDED = "application.period_extended"  # issue 25

@@ -98,6 +98,7 @@ LETTER_KIND = {
     LetterKind.NOTICE_OF_DEFAULT_RECEIVED: _l("Notice of default received"),
     LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
     LetterKind.INTENDED_DECISION: _l("Intended decision: your response"),
+    LetterKind.FAMILY_MAIN_ENDED: _l("Main application ended: family members' applications"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
@@ -131,6 +132,16 @@ CHECK_ITEM = {
     CheckItem.SEASONAL_PERIOD: _l("Seasonal work: more than 90 days, within the maximum"),
     CheckItem.ACCOMMODATION: _l("Adequate accommodation"),
     CheckItem.GRADUATION: _l("Graduated in the Netherlands within 3 years (reduced criterion)"),
+    # Family members (portal/family/)
+    CheckItem.MAIN_APPLICATION: _l("The main application is granted, or pending and sound"),
+    CheckItem.RELATIONSHIP_PROOF: _l(
+        "Relationship proven (certificate or proof of the relationship)"
+    ),
+    CheckItem.LEGALISATION: _l("Certificate from abroad has an apostille or is legalised"),
+    CheckItem.INCOME_REQUIREMENT: _l("Income or means requirement met through the main applicant"),
+    CheckItem.CHILD_AGE: _l(
+        "Child under 18 on the application date (turns 18 during the procedure?)"
+    ),
 }
 CHECK_OUTCOME = {
     CheckOutcome.MET: _l("Met"),

@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.duties import bp as duties_bp
+    from portal.blueprints.family import bp as family_bp
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.oidc import bp as oidc_bp
     from portal.blueprints.organisation import bp as organisation_bp
@@ -206,6 +207,7 @@ def register_blueprints(app: Flask) -> None:
         duties_bp,
         api_bp,
         payments_bp,
+        family_bp,
     ):
         app.register_blueprint(blueprint)
     oauth.init_app(app)

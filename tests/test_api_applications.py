@@ -195,6 +195,9 @@ def test_every_type_the_web_offers_can_be_started(client):
         response = client.post(
             url, json={"kind": kind.value, "person_id": person.id}, headers=bearer(token)
         )
+        if rtype.with_main:  # a family member's: filed with a main application (own test)
+            assert response.status_code == 400, kind
+            continue
         assert response.status_code == (201 if options[kind] is None else 422), kind
         started.append(response.status_code == 201)
     assert sum(started) >= 8
@@ -317,3 +320,43 @@ def test_idempotency_key_starts_one_draft_and_submits_once(client):
     assert db.session.scalar(db.select(db.func.count()).select_from(Application)) == 1
     other = client.post(url, json={**body, "kind": "hsm_extension"}, headers=headers)
     assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"
+
+
+def test_a_family_members_application_is_filed_with_the_main_application(client):
+    """Issue 22: the family member's own person, the main application's id, the same rules."""
+    organisation, token, url = _setup(client)
+    specialist = PersonFactory(organisation=organisation)
+    partner = PersonFactory(organisation=organisation, date_of_birth=TODAY.replace(year=1991))
+    body = {"kind": "hsm_residence", "person_id": specialist.id}
+    main = client.post(url, json=body, headers=bearer(token))
+    assert main.status_code == 201
+    main_id = main.get_json()["id"]
+
+    family = {"kind": "family_partner", "person_id": partner.id}
+    missing = client.post(url, json=family, headers=bearer(token))
+    assert missing.status_code == 400
+    assert missing.get_json()["errors"] == [{"pointer": "/main_application_id", "code": "required"}]
+    own = client.post(
+        url,
+        json={**family, "person_id": specialist.id, "main_application_id": main_id},
+        headers=bearer(token),
+    )
+    assert own.status_code == 422
+    assert own.get_json()["errors"] == [{"pointer": "/person_id", "code": "not_fileable"}]
+    other = ApplicationFactory(kind=ApplicationKind.HSM_RESIDENCE, category=Category.LABOUR)
+    unknown = client.post(
+        url, json={**family, "main_application_id": other.id}, headers=bearer(token)
+    )
+    assert unknown.status_code == 422
+    stray = client.post(url, json={**body, "main_application_id": main_id}, headers=bearer(token))
+    assert stray.status_code == 400
+
+    created = client.post(
+        url, json={**family, "main_application_id": main_id}, headers=bearer(token)
+    )
+    assert created.status_code == 201, created.get_json()
+    answer = created.get_json()
+    assert answer["kind"] == "family_partner" and answer["person_id"] == partner.id
+    assert {s["key"] for s in answer["sections"]} >= {"person", "relationship", "means"}
+    application = db.session.get(Application, answer["id"])
+    assert application.category == Category.LABOUR and application.status == ApplicationStatus.DRAFT

@@ -88,6 +88,8 @@ ACTION = {
     AuditAction.APPLICATION_STARTED: _l("Application started"),
     AuditAction.APPLICATION_SUBMITTED: _l("Application submitted"),
     AuditAction.APPLICATION_WITHDRAWN: _l("Application withdrawn"),
+    AuditAction.FAMILY_APPLICATION_STARTED: _l("Family member's application started"),
+    AuditAction.FAMILY_MAIN_ENDED: _l("Family members flagged: the main application ended"),
     AuditAction.APPLICATION_NOT_CONSIDERED: _l("Application not considered (fee unpaid)"),
     AuditAction.APPLICATION_NOTICE_OF_DEFAULT: _l("Notice of default sent"),
     AuditAction.APPLICATION_PERIOD_EXTENDED: _l("Decision period extended"),

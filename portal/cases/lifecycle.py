@@ -11,6 +11,7 @@ from portal.cases import clock as statutory_clock
 from portal.cases.errors import CaseError
 from portal.cases.references import make_reference
 from portal.extensions import db
+from portal.family import reactions as family_reactions
 from portal.fees import records as fee_records
 from portal.letters.issuing import issue_letter
 from portal.models import (
@@ -162,6 +163,7 @@ def status_event(
     )
     if from_status is not None:
         events.status_changed(application, from_status, to_status)
+        family_reactions.main_moved(application, to_status, actor)  # pending family flagged
 
 
 def record_transition(
@@ -176,7 +178,6 @@ def record_transition(
     **values,
 ) -> bool:
     """Move the case by compare-and-set (`_transition`) and write its status event.
-
     Returns False, and writes nothing, when the case is no longer in one of `from_statuses`
     (or no longer at `expected_version`): the caller raises what fits. The event's from-status
     is the only allowed one, or else the status the actor saw.
@@ -303,7 +304,6 @@ def decide(
     expected_version: int | None = None,
 ) -> Application:
     """Grant or refuse a recognition application; record the recognition; issue the letter.
-
     This is the primitive: the back office refuses only through the four-eyes steps in
     portal.cases.casework (propose_refusal → approve_refusal by someone else).
     """

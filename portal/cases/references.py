@@ -26,6 +26,9 @@ PREFIXES = {
     "gvva": "GV",
     "seasonal_work": "SW",
     "hsm_change_purpose": "KM",
+    # Family members (gezinslid), filed with a main application.
+    "family_partner": "GZ",
+    "family_child": "GZ",
 }
 
 

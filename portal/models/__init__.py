@@ -18,6 +18,7 @@ from portal.models.due_process import (
     SignOff,
 )
 from portal.models.duty import Permit, Report, ReportKind, StudyProgressDeclaration
+from portal.models.family import FamilyLink
 from portal.models.fee import (
     BankStatement,
     EntryOutcome,
@@ -67,6 +68,7 @@ from portal.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscr
 __all__ = [
     "UwvAdvice",
     "UwvOutcome",
+    "FamilyLink",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",

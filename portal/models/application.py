@@ -26,6 +26,9 @@ class ApplicationKind(StrEnum):
     GVVA = "gvva"  # single permit for paid employment, with UWV's labour-market advice
     SEASONAL_WORK = "seasonal_work"  # Directive 2014/36/EU, stays over 90 days
     HSM_CHANGE_PURPOSE = "hsm_change_purpose"  # student / orientation year -> HSM
+    # Family members filed with a main application (portal/family/).
+    FAMILY_PARTNER = "family_partner"
+    FAMILY_CHILD = "family_child"
 
     @property
     def is_residence(self) -> bool:

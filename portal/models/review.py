@@ -80,6 +80,12 @@ class CheckItem(StrEnum):
     SEASONAL_PERIOD = "seasonal_period"
     ACCOMMODATION = "accommodation"
     GRADUATION = "graduation"
+    # Family members (portal/family/)
+    MAIN_APPLICATION = "main_application"
+    RELATIONSHIP_PROOF = "relationship_proof"
+    LEGALISATION = "legalisation"
+    INCOME_REQUIREMENT = "income_requirement"
+    CHILD_AGE = "child_age"
 
 
 class CheckOutcome(StrEnum):

@@ -12,6 +12,7 @@ import pycountry
 from flask_babel import gettext as _
 
 from portal.dates import DateNotUnderstood, parse_date_text
+from portal.family import rules as family_rules
 from portal.people import fields as person_fields
 from portal.residence import rules, work_rules
 from portal.residence.types import Field, ResidenceType
@@ -163,6 +164,8 @@ def _apply_rules(rtype: ResidenceType, result: Checked, today: date) -> None:
                     role=section_values.get("role"),
                 )
                 problem = result.salary.problem
+            elif field.rule in family_rules.FIELD_RULES:
+                problem = family_rules.FIELD_RULES[field.rule](section_values, today)
             if problem is not None:
                 result.errors.setdefault(section.key, {})[field.name] = problem.message
 

@@ -1,6 +1,7 @@
 """Who may file which residence application, and starting drafts of it."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.audit import AuditAction
@@ -17,6 +18,9 @@ from portal.models import (
 from portal.oversight.status import effective_status
 from portal.people import state as person_state
 from portal.residence.types import TYPES, ResidenceType
+
+# A family member's type is filed from the main applicant's page (portal/family/), not here.
+FILED_WITH_MAIN = _l("Filed from the page of the person it is filed with")
 
 
 class NotAllowed(Exception):
@@ -49,16 +53,35 @@ def filing_options(
     states = {r.category: effective_status(r) for r in organisation.recognitions}
     options = {}
     for kind, rtype in TYPES.items():
-        state = states.get(rtype.category)
-        if not rtype.needs_recognition or state == RecognitionStatus.GRANTED:
+        if rtype.with_main:
+            options[kind] = FILED_WITH_MAIN
+        elif not rtype.needs_recognition:
             options[kind] = None
-        elif state == RecognitionStatus.SUSPENDED:
-            options[kind] = _("Recognition suspended")
         else:
-            options[kind] = _("Needs recognition")
+            options[kind] = recognition_reason(states, rtype.category)
     for kind, reason in unfit_procedures(person_status).items():
         options[kind] = reason
     return options
+
+
+def recognition_reason(states: dict, category) -> str | None:
+    """None when the recognition for the category is in force ({category: effective status});
+    else why the organisation may not file."""
+    state = states.get(category)
+    if state == RecognitionStatus.GRANTED:
+        return None
+    if state == RecognitionStatus.SUSPENDED:
+        return _("Recognition suspended")
+    return _("Needs recognition")
+
+
+def reason_not_allowed(application: Application) -> str | None:
+    """Why the organisation may not submit this application now (None: it may). A family
+    member's application follows the recognition for its own category, the main application's."""
+    if residence_type(application).with_main:
+        states = {r.category: effective_status(r) for r in application.organisation.recognitions}
+        return recognition_reason(states, application.category)
+    return filing_options(application.organisation)[application.kind]
 
 
 def start(

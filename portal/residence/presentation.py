@@ -97,6 +97,14 @@ PERMIT_NAMES = {
         "nl": "verblijfsvergunning voor seizoenarbeid (richtlijn 2014/36/EU)",
         "en": "residence permit for seasonal work (Directive 2014/36/EU)",
     },
+    ApplicationKind.FAMILY_PARTNER: {
+        "nl": "verblijfsvergunning voor verblijf bij partner",
+        "en": "residence permit to stay with a partner",
+    },
+    ApplicationKind.FAMILY_CHILD: {
+        "nl": "verblijfsvergunning voor verblijf bij ouder",
+        "en": "residence permit to stay with a parent",
+    },
 }
 
 
@@ -113,5 +121,10 @@ def deadline_moved_days(application: Application) -> int:
 
 
 def requested_until(application: Application) -> date | None:
+    rtype = TYPES.get(application.kind)
+    if rtype is not None and rtype.with_main:  # a family member's permit follows the main one
+        from portal.family.links import requested_until as family_until
+
+        return family_until(application)
     value = (application.snapshot or {}).get("requested_validity_until")
     return date.fromisoformat(value) if value else None

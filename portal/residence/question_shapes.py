@@ -44,6 +44,8 @@ class ResidenceType:
     procedure: str | None  # fixed procedure, or None: asked in the person section
     documents: tuple[str, ...]
     needs_recognition: bool = True
+    # Filed with a main application (portal/family/): its filing rights follow that one's.
+    with_main: bool = False
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

@@ -10,13 +10,14 @@ from portal import clock
 from portal.cases import clock as statutory_clock
 from portal.cases.lifecycle import NotADraft, acknowledge_submission, record_transition
 from portal.cases.references import make_reference
+from portal.family import checks as family_checks
 from portal.models import Application, ApplicationStatus, User
 from portal.models.base import utcnow
 from portal.residence import rules
 from portal.residence.answers import Checked, check, requested_validity_from
 from portal.residence.documents import document_label, documents_of, missing_documents
 from portal.residence.drafts import COMPLETED, section_statuses
-from portal.residence.filing import NotAllowed, filing_options, recognised_for, residence_type
+from portal.residence.filing import NotAllowed, reason_not_allowed, recognised_for, residence_type
 from portal.residence.presentation import person_of
 from portal.residence.types import DOCUMENTS_SECTION, ResidenceType
 
@@ -68,7 +69,7 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
     organisation = application.organisation
     if application.status != ApplicationStatus.DRAFT:
         raise NotADraft(application.reference)
-    if filing_options(organisation)[application.kind] is not None:
+    if reason_not_allowed(application) is not None:
         raise NotAllowed(application.kind)
     checked = check(rtype, application.answers, today)
     documents = documents_of(application)
@@ -77,8 +78,9 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         for s, status in section_statuses(rtype, application.answers, today, documents)
         if status != COMPLETED
     }
-    if checked.errors or missing:
-        raise Incomplete({**{k: {} for k in missing}, **checked.errors})
+    family = {p.code: {} for p in family_checks.problems(application, today)}
+    if checked.errors or missing or family:
+        raise Incomplete({**{k: {} for k in missing}, **checked.errors, **family})
     fee = rules.fee(application.kind.value, today)
     submitted_at = utcnow()
     if not record_transition(
@@ -121,7 +123,7 @@ def problem_list(application: Application, today: date) -> list[Problem]:
         return [Problem("not_a_draft", _("Not a draft any more: it was submitted or withdrawn."))]
     found = []
     rtype = residence_type(application)
-    reason = filing_options(application.organisation)[application.kind]
+    reason = reason_not_allowed(application)
     if reason is not None:
         found.append(Problem("not_allowed", str(reason)))
     checked = check(rtype, application.answers, today)
@@ -139,6 +141,7 @@ def problem_list(application: Application, today: date) -> list[Problem]:
     for purpose in missing_documents(rtype, documents):
         message = _("Document missing: %(document)s", document=document_label(purpose))
         found.append(Problem("document_missing", message, document=purpose))
+    found.extend(Problem(p.code, p.message) for p in family_checks.problems(application, today))
     return found
 
 

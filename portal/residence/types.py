@@ -349,3 +349,8 @@ TYPES.update(
     (t.kind, t) for t in work_types.work_types(_person, _PROCEDURE_FIELD, _JOB_FIELDS, _TRAVEL)
 )
 DOCUMENT_KINDS.update(work_types.DOCUMENT_KINDS)
+# --- family members filed with a main application (portal/family/types.py) ----------------
+from portal.family import types as family  # noqa: E402
+
+TYPES.update(family.family_types(_person(_PROCEDURE_FIELD), _TRAVEL))
+DOCUMENT_KINDS.update(family.DOCUMENT_KINDS)

@@ -191,6 +191,19 @@ CASES = {
         ["Change to our opening hours", "closed on 24 December", "open again later"],
         ["Change to our opening hours", "closed on 24 December", "Geachte heer/mevrouw"],
     ),
+    LetterKind.FAMILY_MAIN_ENDED: (
+        lambda app: {
+            "application": app,
+            "person": PERSON,
+            "ended": "refused",
+            "members": [
+                {"name": "Mei Tanaka", "reference": "GZ-2026-000124-P"},
+                {"name": "Ren Tanaka", "reference": None},
+            ],
+        },
+        ["refused", "ER-2026-000123-K", "Mei Tanaka", "GZ-2026-000124-P", "draft", "Withdraw"],
+        ["afgewezen", "ER-2026-000123-K", "Mei Tanaka", "GZ-2026-000124-P", "concept", "Trek"],
+    ),
 }
 
 

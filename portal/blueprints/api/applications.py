@@ -13,6 +13,7 @@ from portal.api import openapi
 from portal.api.problems import Problem, language
 from portal.api.scopes import Scope
 from portal.blueprints.api import bp
+from portal.blueprints.api import family as family_api
 from portal.blueprints.api.guard import api_route, in_scope, viewer
 from portal.blueprints.api.writes import (
     WRITE_HEADERS,
@@ -244,6 +245,11 @@ openapi.operation(
             "properties": {
                 "kind": {"enum": [k.value for k in TYPES], "description": KIND_DESCRIPTION},
                 "person_id": openapi.ID,
+                # Family members (portal/family/): the main application they are filed with.
+                "main_application_id": {
+                    **openapi.ID,
+                    "description": "Required for family_partner and family_child",
+                },
             },
             "additionalProperties": False,
         }
@@ -259,7 +265,8 @@ openapi.operation(
 @api_route(Scope.APPLICATIONS_WRITE)
 def create_application():
     def write():
-        body = object_body({"kind": str, "person_id": int}, required=("kind", "person_id"))
+        fields = {"kind": str, "person_id": int, "main_application_id": int}
+        body = object_body(fields, required=("kind", "person_id"))
         if body["kind"] not in {k.value for k in TYPES}:
             raise Problem(400, "invalid_body", [{"pointer": "/kind", "code": "enum"}])
         kind = ApplicationKind(body["kind"])
@@ -275,6 +282,14 @@ def create_application():
         )
         if person is None:
             raise Problem(422, "validation_failed", [{"pointer": "/person_id", "code": "unknown"}])
+        if "main_application_id" in body and not TYPES[kind].with_main:
+            raise Problem(
+                400, "invalid_body", [{"pointer": "/main_application_id", "code": "unknown_field"}]
+            )
+        if TYPES[kind].with_main:  # filed with a main application (portal/family/)
+            application = family_api.start(body.get("main_application_id"), kind, person)
+            db.session.commit()
+            return application_answer(application, 201)
         if g.mandate is not None and TYPES[kind].category not in g.mandate.category_set:
             raise Problem(
                 422, "validation_failed", [{"pointer": "/kind", "code": "outside_mandate"}]
