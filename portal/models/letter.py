@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -73,8 +73,8 @@ class Letter(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     respond_by: Mapped[date | None] = mapped_column(Date)
     body_text: Mapped[str] = mapped_column(Text)
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # The PDF as issued, a blob named by its SHA-256 (portal/storage): read through `pdf`.
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"))
     search_vector: Mapped[str | None] = deferred(mapped_column(SearchVector))
     # What the letter says, as data (kind, references, dates, respond-by, amounts), written at
     # issue (portal/letters/structured.py) and served by the API; None for older letters.
@@ -82,6 +82,19 @@ class Letter(db.Model):
 
     organisation = relationship("Organisation")
     application = relationship("Application")
+
+    @property
+    def pdf(self) -> bytes:
+        """The PDF's bytes, read from storage, their hash verified."""
+        from portal import storage
+
+        return storage.read(self.sha256)
+
+    @pdf.setter
+    def pdf(self, content: bytes) -> None:
+        from portal import storage
+
+        self.sha256 = storage.put(content)
 
 
 class LetterRead(db.Model):
