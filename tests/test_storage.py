@@ -19,6 +19,8 @@ from portal import storage
 from portal.extensions import db
 from portal.models import Blob, Document
 from portal.storage.objects import PREFIX, ObjectStore
+from tests.support.auth import sign_in
+from tests.support.factories import LetterFactory, member
 from tests.support.residence import PNG, new_draft, upload
 
 BUCKET = "portal-test"
@@ -236,3 +238,14 @@ def test_moto_is_a_dev_dependency():
         d.startswith("moto[server]") for d in project["project"]["optional-dependencies"]["dev"]
     )
     assert any(d.startswith("boto3") for d in project["project"]["dependencies"])
+
+
+def test_a_letter_pdf_is_served_from_either_back_end_with_its_hash(client, backend):
+    user = member()
+    letter = LetterFactory(organisation=user.memberships[0].organisation, subject=backend)
+    assert _blob(letter.sha256).stored_in == ("object_store" if backend == "s3" else "database")
+    sign_in(client, user)
+    response = client.get(f"/inbox/{letter.id}/pdf")
+    assert response.status_code == 200
+    assert hashlib.sha256(response.data).hexdigest() == letter.sha256
+    assert response.headers["X-Letter-SHA256"] == letter.sha256
