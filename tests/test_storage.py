@@ -249,3 +249,9 @@ def test_a_letter_pdf_is_served_from_either_back_end_with_its_hash(client, backe
     assert response.status_code == 200
     assert hashlib.sha256(response.data).hexdigest() == letter.sha256
     assert response.headers["X-Letter-SHA256"] == letter.sha256
+
+
+def test_migrate_without_a_bucket_says_what_to_set(app, configure):
+    configure({"STORAGE_S3_BUCKET": None})
+    result = app.test_cli_runner().invoke(args=["storage", "migrate"])
+    assert result.exit_code != 0 and "Set STORAGE_S3_BUCKET" in result.output
