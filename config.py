@@ -121,6 +121,19 @@ class Config:
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
 
+    # Stored bytes (letter PDFs, uploaded documents; portal/storage): "database" (the default,
+    # zero set-up: in the blob table) or "s3" (S3-compatible object storage: AWS S3, MinIO,
+    # Garage). With "s3": the bucket (made beforehand), the endpoint (empty for AWS itself), the
+    # region, and the credentials (empty: boto3's own chain, AWS_ACCESS_KEY_ID... or a role).
+    # Existing blobs move with `flask storage migrate` (resumable; every hash verified).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "database")
+    STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET")
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL")
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "us-east-1")
+    STORAGE_S3_ACCESS_KEY_ID = os.environ.get("STORAGE_S3_ACCESS_KEY_ID")
+    STORAGE_S3_SECRET_ACCESS_KEY = os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY")
+    STORAGE_S3_TIMEOUT_SECONDS = float(os.environ.get("STORAGE_S3_TIMEOUT_SECONDS", "5"))
+
     # Bulk student registration (CSV or XLSX, on the web and as an API batch): at most this many
     # rows and bytes per file (these two routes only; others keep MAX_CONTENT_LENGTH); rows are
     # checked and imported in chunks. A background queue (RQ) when REDIS_URL is set; else the
@@ -208,6 +221,10 @@ class ProductionConfig(Config):
                 "PUBLIC_BASE_URL (the portal's public https:// address, used in e-mails "
                 "and in the register's links)"
             )
+        if cls.STORAGE_BACKEND not in ("database", "s3"):
+            missing.append("STORAGE_BACKEND as 'database' or 's3'")
+        elif cls.STORAGE_BACKEND == "s3" and not cls.STORAGE_S3_BUCKET:
+            missing.append("STORAGE_S3_BUCKET (the object store's bucket, with STORAGE_BACKEND=s3)")
         if missing:
             raise RuntimeError(
                 "The portal runs in production (PORTAL_ENV is unset or 'production') and "

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from portal import storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.formatting import BABEL_LOCALES
 
@@ -242,6 +243,16 @@ def register_errorhandlers(app: Flask) -> None:
         g._login_user = login_manager.anonymous_user()
         return render_template("errors/error.html", code=409, busy=True), 409
 
+    @app.errorhandler(storage.StorageUnavailable)
+    def storage_unavailable(error):
+        """The object store is down: nothing of the request is kept (uploads say so next to
+        their field instead; see portal/cases/documents.py)."""
+        db.session.rollback()
+        current_app.logger.warning("object store unavailable: %s", error)
+        if request.path.startswith("/api/v1/"):
+            return problems.for_status(503)
+        return render_template("errors/error.html", code=503), 503
+
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
@@ -327,3 +338,6 @@ def register_commands(app: Flask) -> None:
     from portal.api.cli import webhooks_cli
 
     app.cli.add_command(webhooks_cli)
+    from portal.storage.moving import storage_cli
+
+    app.cli.add_command(storage_cli)

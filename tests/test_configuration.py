@@ -73,3 +73,22 @@ def test_development_uses_a_secret_key_given_in_the_environment(bare_environment
     monkeypatch.setattr(DevelopmentConfig, "SECRET_KEY", "given-" * 8)
     assert create_app("development").config["SECRET_KEY"] == "given-" * 8
     assert not (bare_environment / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("backend", "bucket", "refusal"),
+    [("s3", None, "STORAGE_S3_BUCKET"), ("files", None, "STORAGE_BACKEND"), ("s3", "b", None)],
+)
+def test_production_needs_a_bucket_for_the_object_store(
+    bare_environment, monkeypatch, backend, bucket, refusal
+):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "k" * 40)
+    monkeypatch.setattr(ProductionConfig, "STORAGE_BACKEND", backend)
+    monkeypatch.setattr(ProductionConfig, "STORAGE_S3_BUCKET", bucket)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://portal.example")
+    if refusal is None:
+        assert create_app("production").config["STORAGE_S3_BUCKET"] == bucket
+        return
+    with pytest.raises(RuntimeError, match=refusal):
+        create_app("production")

@@ -3,13 +3,16 @@ PostgreSQL: what they change, what they leave alone, and that the downgrade undo
 
 import importlib.util
 
+import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from sqlalchemy import func, select, text
 
+from portal import storage
 from portal.extensions import db
-from portal.models import Application, ApplicationKind, Category, ImportBatch
+from portal.models import Application, ApplicationKind, Blob, Category, Document, ImportBatch
 from portal.setup import MIGRATIONS_DIR
-from tests.support.factories import ApplicationFactory, member
+from tests.support.factories import ApplicationFactory, LetterFactory, member
 
 
 def _migration(filename: str):
@@ -119,3 +122,50 @@ def test_cases_in_flight_get_a_fee_paid_on_their_submission_day_and_drafts_none(
     assert fees[0].paid_on.isoformat() == "2026-04-01" and fees[0].paid_via == "on_submission"
     assert db.session.get(Application, in_flight.id).decision_deadline == deadline
     assert draft.id not in {f.application_id for f in fees}
+
+
+def test_letter_and_document_bytes_move_into_blobs_once_per_hash_and_back():
+    migration = _migration("0040_blobs.py")
+    user = member()
+    organisation = user.memberships[0].organisation
+    letter = LetterFactory(organisation=organisation, subject="Decision")
+    same = b"%PDF-1.7 the same scan twice"
+    documents = [
+        Document(
+            organisation_id=organisation.id,
+            filename=f"scan{i}.pdf",
+            content_type="application/pdf",
+            size_bytes=len(same),
+            content=same,
+        )
+        for i in range(2)
+    ]
+    db.session.add_all(documents)
+    pdf = letter.pdf
+
+    _run(migration.downgrade)
+    connection = db.session.connection()
+    assert connection.execute(
+        text("SELECT pdf, sha256 FROM letter WHERE id = :id"), {"id": letter.id}
+    ).one() == (pdf, letter.sha256)
+    assert connection.execute(
+        text("SELECT DISTINCT content FROM document WHERE organisation_id = :id"),
+        {"id": organisation.id},
+    ).scalars().all() == [same]
+
+    _run(migration.upgrade)
+    assert db.session.scalar(select(func.count()).select_from(Blob)) == 2
+    assert storage.read(letter.sha256) == pdf
+    assert db.session.get(Document, documents[1].id).content == same
+    assert {b.stored_in for b in db.session.scalars(select(Blob))} == {"database"}
+
+
+def test_bytes_that_do_not_hash_to_their_name_stop_the_blob_migration():
+    migration = _migration("0040_blobs.py")
+    letter = LetterFactory(organisation=member().memberships[0].organisation)
+    _run(migration.downgrade)
+    db.session.connection().execute(
+        text("UPDATE letter SET pdf = :pdf WHERE id = :id"), {"pdf": b"%PDF-x", "id": letter.id}
+    )
+    with pytest.raises(RuntimeError, match=f"letter {letter.id}: its bytes do not hash"):
+        _run(migration.upgrade)

@@ -294,7 +294,6 @@ def world():
         filename="passport.pdf",
         content_type="application/pdf",
         size_bytes=9,
-        sha256="0" * 64,
         content=b"%PDF-1.4\n",
     )
     reply_document = Document(
@@ -303,7 +302,6 @@ def world():
         filename="reply.pdf",
         content_type="application/pdf",
         size_bytes=9,
-        sha256="1" * 64,
         content=b"%PDF-1.4\n",
     )
     db.session.add_all([document, reply_document])

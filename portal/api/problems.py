@@ -41,6 +41,7 @@ TITLES = {
     "method_not_allowed": _l("This method is not allowed here."),
     "too_large": _l("The request body is too large."),
     "server_error": _l("Something went wrong on our side. Try again later."),
+    "storage_unavailable": _l("The document store cannot be reached. Nothing was saved."),
 }
 
 STATUS_CODES = {
@@ -52,6 +53,7 @@ STATUS_CODES = {
     413: "too_large",
     429: "rate_limited",
     500: "server_error",
+    503: "storage_unavailable",
 }
 
 

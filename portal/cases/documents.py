@@ -9,7 +9,6 @@ raises UploadRejected (with a message for the user) when a rule is broken. Every
 `download(document)`; staff open only documents of submitted cases (`staff_document`).
 """
 
-import hashlib
 import re
 import unicodedata
 from urllib.parse import quote
@@ -18,7 +17,7 @@ from flask import Response, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from portal import audit
+from portal import audit, storage
 from portal.audit import AuditAction
 from portal.cases.errors import CaseError
 from portal.extensions import db
@@ -120,6 +119,15 @@ def store_upload(
     purpose: str | None = None,
 ) -> Document:
     content, content_type = read_upload(file_storage)
+    try:
+        sha256 = storage.put(content)
+    except storage.StorageUnavailable:
+        raise UploadRejected(
+            _l(
+                "The file could not be stored just now, so nothing was saved. "
+                "Try again in a few minutes."
+            )
+        ) from None
     document = Document(
         organisation_id=organisation.id,
         application_id=application.id if application is not None else None,
@@ -128,8 +136,7 @@ def store_upload(
         filename=safe_filename(file_storage.filename, content_type),
         content_type=content_type,
         size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
+        sha256=sha256,
         uploaded_by_id=actor.id,
     )
     db.session.add(document)

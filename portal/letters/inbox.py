@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select, tuple_
-from sqlalchemy.orm import defer, undefer
+from sqlalchemy.orm import defer
 
 from portal import clock, dates
+from portal.cases.references import parse_reference
 from portal.csv_io import neutralise
 from portal.extensions import db
 from portal.inputs import parse_id
@@ -54,7 +55,43 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search_clause(terms: list[str]):
+# A letter's own reference as typed, whole or its start: "BR-7KQ2-M9XD", "br 7kq2", "BR-7KQ2M"
+# (the dash or space after BR: "brands" is a word).
+_LETTER_REFERENCE = re.compile(r"BR-([A-HJ-NP-Z2-9]{4})(?:-?([A-HJ-NP-Z2-9]{1,4}))?")
+
+
+def reference_clause(text: str):
+    """A letter reference or a case reference typed as the search: the letter (or the letters
+    starting so) or the case's letters, found by index (trigram on PostgreSQL); else None."""
+    typed = re.sub(r"\s+", "-", (text or "").strip().upper())[:40]
+    match = _LETTER_REFERENCE.fullmatch(typed)
+    if match is not None:
+        start = "BR-" + match[1] + ("-" + match[2] if match[2] else "")
+        if len(start) == len("BR-XXXX-XXXX"):
+            return Letter.reference == start  # whole: its unique index
+        return Letter.reference.like(_like_escape(start) + "%", escape="\\")
+    case = parse_reference(typed)
+    if case is not None:
+        return Letter.application_id.in_(
+            select(Application.id).where(Application.reference == case)
+        )
+    return None
+
+
+def person_clause(person: str):
+    """The person filter: a V-number (digits) exactly, else part of the name as addressed
+    (ILIKE: a trigram index answers it on PostgreSQL; lower(...) LIKE on SQLite)."""
+    digits = person.replace(" ", "")
+    if digits.isdigit():
+        return Letter.v_number == digits
+    pattern = f"%{_like_escape(person[:MAX_QUERY_LENGTH])}%"
+    return Letter.person_name.ilike(pattern, escape="\\")
+
+
+def _search_clause(text: str, terms: list[str]):
+    by_reference = reference_clause(text)
+    if by_reference is not None:
+        return by_reference
     if db.session.get_bind().dialect.name == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
         return Letter.search_vector.op("@@")(func.to_tsquery("simple", tsquery))
@@ -94,12 +131,7 @@ def filtered(organisation_id: int, user_id: int, f: InboxFilter, scope=None):
     if f.category:
         query = query.where(Letter.category == f.category)
     if f.person:
-        digits = f.person.replace(" ", "")
-        if digits.isdigit():
-            query = query.where(Letter.v_number == digits)
-        else:
-            pattern = f"%{_like_escape(f.person.lower()[:MAX_QUERY_LENGTH])}%"
-            query = query.where(func.lower(Letter.person_name).like(pattern, escape="\\"))
+        query = query.where(person_clause(f.person))
     if f.application is not None:
         query = query.where(Letter.application_id == f.application.id)
     if f.period_from:
@@ -114,7 +146,7 @@ def filtered(organisation_id: int, user_id: int, f: InboxFilter, scope=None):
     if f.unread_only:
         query = query.where(LetterRead.letter_id.is_(None))
     if f.terms:
-        query = query.where(_search_clause(f.terms))
+        query = query.where(_search_clause(f.query, f.terms))
     return query.order_by(Letter.issued_at.desc(), Letter.id.desc())
 
 
@@ -234,7 +266,6 @@ def zip_stream(ids: list[int], batch: int = 20):
         for start in range(0, len(ids), batch):
             letters = db.session.scalars(
                 select(Letter)
-                .options(undefer(Letter.pdf))
                 .where(Letter.id.in_(ids[start : start + batch]))
                 .order_by(Letter.issued_at.desc(), Letter.id.desc())
             ).all()

@@ -1,6 +1,5 @@
 """Issuing letters: a Jinja template per kind and language → PDF, once, with its SHA-256."""
 
-import hashlib
 import re
 import secrets
 from datetime import date
@@ -9,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import audit, clock, reference
+from portal import audit, clock, reference, storage
 from portal.api import events
 from portal.audit import AuditAction
 from portal.cases.references import CHECK_LETTERS
@@ -166,8 +165,7 @@ def issue_letter(
         issued_at=issued_at,
         respond_by=respond_by,
         body_text=body_text,
-        pdf=pdf,
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        sha256=storage.put(pdf),
         structured=structured_data(
             kind,
             letter_reference=letter_reference,

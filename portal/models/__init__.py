@@ -8,6 +8,7 @@ from portal.models.application import (
     StatusEvent,
 )
 from portal.models.audit import AuditEvent, AuditImmutable
+from portal.models.blob import Blob
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
 from portal.models.due_process import (
@@ -97,6 +98,7 @@ __all__ = [
     "ApplicationKind",
     "ApplicationStatus",
     "AuditEvent",
+    "Blob",
     "AuditImmutable",
     "CaseReply",
     "Document",

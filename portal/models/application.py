@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, enum_type, utcnow
+from portal.models.base import UTCDateTime, enum_type, trigram_index, utcnow
 from portal.models.recognition import Category
 
 
@@ -64,6 +64,8 @@ class Application(db.Model):
         # The applications list's keyset pages (portal/cases/listing.py).
         Index("ix_application_organisation_created", "organisation_id", "created_at", "id"),
         Index("ix_application_queue", "status", "decision_deadline"),
+        # Reference search in the applications list (portal/cases/listing.py): ILIKE '%part%'.
+        trigram_index("ix_application_reference_trgm", "reference", within="organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

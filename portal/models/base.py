@@ -3,10 +3,19 @@
 from datetime import UTC, datetime
 from enum import Enum
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Index, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 
 from portal import clock
+
+
+def trigram_index(name: str, column: str, within: str | None = None) -> Index:
+    """A trigram index (pg_trgm, GIN) on PostgreSQL: LIKE/ILIKE '%part%' and prefix searches
+    find their rows without reading the table. `within`: a leading column every search also
+    narrows by (the organisation; btree_gin), so one index scan answers both. On SQLite a
+    plain index (those searches stay a bounded scan there: the embedded default's fallback)."""
+    columns = (within, column) if within else (column,)
+    return Index(name, *columns, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
 def utcnow() -> datetime:

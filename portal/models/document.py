@@ -1,7 +1,7 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
@@ -33,12 +33,25 @@ class Document(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(50))
     size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    # The bytes, a blob named by their SHA-256 (portal/storage): read through `content`.
+    sha256: Mapped[str] = mapped_column(ForeignKey("blob.sha256"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     uploaded_by = relationship("User")
+
+    @property
+    def content(self) -> bytes:
+        """The uploaded bytes, read from storage, their hash verified."""
+        from portal import storage
+
+        return storage.read(self.sha256)
+
+    @content.setter
+    def content(self, content: bytes) -> None:
+        from portal import storage
+
+        self.sha256 = storage.put(content)
 
 
 class CaseReply(db.Model):

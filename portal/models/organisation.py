@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, false, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, enum_type, utcnow
+from portal.models.base import UTCDateTime, enum_type, trigram_index, utcnow
 
 
 class OrganisationKind(StrEnum):
@@ -84,6 +84,9 @@ class Organisation(db.Model):
             sqlite_where=VERIFIED,
             postgresql_where=VERIFIED,
         ),
+        # Organisation-name search: the back office's queue and register, the audit log.
+        trigram_index("ix_organisation_legal_name_trgm", "legal_name"),
+        trigram_index("ix_organisation_trade_name_trgm", "trade_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

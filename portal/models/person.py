@@ -8,7 +8,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, func, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, enum_type, utcnow
+from portal.models.base import UTCDateTime, enum_type, trigram_index, utcnow
 from portal.models.recognition import Category
 
 
@@ -57,6 +57,8 @@ class Person(db.Model):
             "organisation_id", "nationality", "passport_number", name="uq_person_passport"
         ),
         Index("ix_person_register", "organisation_id", "sort_key", "id"),
+        # People search (portal/people/register.py, portal/cases/listing.py): LIKE '%word%'.
+        trigram_index("ix_person_search_trgm", "search_text", within="organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

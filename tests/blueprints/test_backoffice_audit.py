@@ -92,7 +92,6 @@ def test_every_staff_view_of_a_case_or_an_organisation_is_recorded(client):
         filename="accounts.pdf",
         content_type="application/pdf",
         size_bytes=4,
-        sha256="0" * 64,
         content=b"%PDF",
         uploaded_by_id=case.created_by_id,
     )

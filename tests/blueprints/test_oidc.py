@@ -206,7 +206,6 @@ def test_a_user_asserted_for_one_kvk_number_never_sees_another_organisation(
         language="en",
         body_text="",
         pdf=b"%PDF",
-        sha256="0" * 64,
     )
     db.session.add(letter)
     db.session.flush()

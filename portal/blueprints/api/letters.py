@@ -154,11 +154,11 @@ def _unwrap(raw: str) -> str | None:
         return None
 
 
-def _letter_or_404(letter_id: int, *options) -> Letter:
+def _letter_or_404(letter_id: int) -> Letter:
     letter = db.session.scalar(
         select(Letter)
         .where(Letter.id == letter_id, visibility.clause(viewer()))
-        .options(undefer(Letter.structured), *options)
+        .options(undefer(Letter.structured))
     )
     if letter is None:
         raise Problem(404, "not_found")
@@ -236,6 +236,7 @@ def search_letters():
         kind=LetterKind(kind) if kind else None,
         person=body.get("person", "").strip() or None,
         unread_only=body.get("unread", False),
+        query=body.get("text", ""),
         terms=inbox.search_terms(body.get("text", "")),
     )
     return _page(f, body.get("after"), "/after")
@@ -296,7 +297,7 @@ openapi.operation(
 @bp.get("/organisations/<kvk>/letters/<int:letter_id>/pdf")
 @api_route(Scope.LETTERS_READ)
 def letter_pdf(letter_id: int):
-    letter = _letter_or_404(letter_id, undefer(Letter.pdf))
+    letter = _letter_or_404(letter_id)
     return Response(
         letter.pdf,
         mimetype="application/pdf",

@@ -3,7 +3,6 @@ name people and their cases, so every staff view is an audit event."""
 
 from flask import Response, abort, render_template
 from flask_login import current_user
-from sqlalchemy.orm import undefer
 
 from portal import audit
 from portal.audit import AuditAction
@@ -14,8 +13,7 @@ from portal.permissions import Permission, staff_requires
 
 
 def _letter_or_404(letter_id: int, *, with_pdf: bool = False) -> Letter:
-    options = (undefer(Letter.pdf),) if with_pdf else ()
-    letter = db.session.get(Letter, letter_id, options=options)
+    letter = db.session.get(Letter, letter_id)
     if letter is None:
         abort(404)
     audit.record(

@@ -2,7 +2,6 @@
 
 from flask import abort, g
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
 
 from portal.extensions import db
 from portal.labels import CATEGORY, LETTER_KIND
@@ -16,11 +15,9 @@ def scope():
     return visibility.clause(visibility.of_context(g.context))
 
 
-def get_letter_or_404(letter_id: int, *, with_pdf: bool = False) -> Letter:
+def get_letter_or_404(letter_id: int) -> Letter:
     """A letter the acting user may see (of the organisation, within a mandate's scope)."""
     query = select(Letter).where(Letter.id == letter_id, scope())
-    if with_pdf:
-        query = query.options(undefer(Letter.pdf))
     letter = db.session.scalar(query)
     if letter is None:
         abort(404)

@@ -153,7 +153,7 @@ def mark_unread(letter_id: int):
 def pdf(letter_id: int):
     """The stored PDF as issued. Writes nothing: the letter page, where the download link is,
     marked the letter read already; "Mark as read" is its own POST."""
-    letter = get_letter_or_404(letter_id, with_pdf=True)
+    letter = get_letter_or_404(letter_id)
     filename = f"{letter.kind.value}-{letter.id}.pdf"
     return Response(
         letter.pdf,
