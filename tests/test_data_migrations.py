@@ -125,7 +125,7 @@ def test_cases_in_flight_get_a_fee_paid_on_their_submission_day_and_drafts_none(
 
 
 def test_letter_and_document_bytes_move_into_blobs_once_per_hash_and_back():
-    migration = _migration("0040_blobs.py")
+    migration = _migration("0042_blobs.py")
     user = member()
     organisation = user.memberships[0].organisation
     letter = LetterFactory(organisation=organisation, subject="Decision")
@@ -161,7 +161,7 @@ def test_letter_and_document_bytes_move_into_blobs_once_per_hash_and_back():
 
 
 def test_bytes_that_do_not_hash_to_their_name_stop_the_blob_migration():
-    migration = _migration("0040_blobs.py")
+    migration = _migration("0042_blobs.py")
     letter = LetterFactory(organisation=member().memberships[0].organisation)
     _run(migration.downgrade)
     db.session.connection().execute(

@@ -7,8 +7,8 @@ person filter and letter references, people search, application references, orga
 names in the back office; the full-text index gets the organisation in front too. On SQLite
 they are plain indexes (the simple fallback).
 
-Revision ID: 0041_search_trigram
-Revises: 0040_blobs
+Revision ID: 0043_search_trigram
+Revises: 0042_blobs
 Create Date: 2026-12-05 04:45:00
 
 """
@@ -16,8 +16,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0041_search_trigram'
-down_revision = '0040_blobs'
+revision = '0043_search_trigram'
+down_revision = '0042_blobs'
 branch_labels = None
 depends_on = None
 

@@ -7,8 +7,8 @@ their blob by that hash (a foreign key: a blob cannot be deleted while reference
 own byte columns go. The downgrade puts the bytes back; it refuses while blobs live in the
 object store (move them back first: there is no command for that, on purpose).
 
-Revision ID: 0040_blobs
-Revises: 0039_webhooks
+Revision ID: 0042_blobs
+Revises: 0041_family
 Create Date: 2026-12-05 04:24:43.227792
 
 """
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0040_blobs'
-down_revision = '0039_webhooks'
+revision = '0042_blobs'
+down_revision = '0041_family'
 branch_labels = None
 depends_on = None
 
