@@ -140,11 +140,14 @@ class Sponsor(SignedIn):
         kinds = [VALUE.search(tag).group(1) for tag in KIND.findall(page) if "disabled" not in tag]
         if not kinds:
             return
-        answer = self.client.post(
+        with self.client.post(
             start,
-            data={"csrf_token": csrf(page), "kind": kinds[0]},
+            data={"csrf_token": csrf(page), "kind": random.choice(kinds)},
             name="/applications/residence/new (start)",
-        )
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 400 and 'class="error-message' in answer.text:
+                answer.success()  # the portal's answer to a choice it refuses, next to the field
         sections = SECTION.findall(answer.text)
         if not sections:
             return
@@ -158,7 +161,7 @@ class Sponsor(SignedIn):
             catch_response=True,
         ) as answer:
             # Saved; a 400 page shows what is still missing next to each field (also saved).
-            if answer.status_code == 400 and "csrf" not in answer.text.lower():
+            if answer.status_code == 400 and 'class="error-message' in answer.text:
                 answer.success()
 
 
