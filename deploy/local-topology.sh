@@ -70,7 +70,7 @@ spawn() {
     echo $! > "$RUN/$name.pid"
 }
 
-alive() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+alive() { local pid; pid="$(cat "$RUN/$1.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null; }
 
 # SIGTERM to the process group, then wait (up to $2 seconds) before SIGKILL.
 halt() {
