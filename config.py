@@ -53,8 +53,17 @@ class Config:
     # (portal/proxies.py). Empty: the portal is reached directly.
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "")
 
-    # Sign-in abuse limits (Flask-Limiter). memory:// for one process; Redis in production.
+    # Sign-in abuse limits (Flask-Limiter). memory:// for one process; with several web
+    # processes a shared Redis (e.g. redis://redis:6379/1), so that every process counts the
+    # same attempts. While that Redis is away each process counts in its own memory (the
+    # limits still hold, per process) and goes back to Redis once it answers again; a Redis
+    # that does not answer within the timeout counts as away, so no request waits on it long.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {
+        "socket_connect_timeout": float(os.environ.get("RATELIMIT_REDIS_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("RATELIMIT_REDIS_TIMEOUT", "0.5")),
+    }
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -155,6 +164,16 @@ class Config:
     # Only the tests' receiving server on 127.0.0.1 (plain HTTP); never from the environment.
     WEBHOOK_ALLOW_LOOPBACK = False
 
+    # Operations (portal/ops/). Logs: one JSON object per line on standard error ("json"), or
+    # Flask's plain lines ("text"); never personal data, each line with the request's id.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Who may read /metrics (Prometheus): addresses or networks, comma-separated, compared with
+    # the client's address as TRUSTED_PROXIES gives it. Anyone else gets 404. Empty: nobody.
+    # Several processes share their figures through PROMETHEUS_MULTIPROC_DIR (an empty folder,
+    # set in the environment before the processes start; see deploy/).
+    METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+
     @classmethod
     def validate(cls) -> None:
         """Refuse to start when a required setting is missing (production only)."""
@@ -166,6 +185,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -196,6 +216,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
+    LOG_FORMAT = "text"
     SERVER_NAME = None
     WEBHOOK_ALLOW_LOOPBACK = True
     WEBHOOK_TIMEOUT_SECONDS = 2.0

@@ -17,9 +17,10 @@ def create_app(config_name: str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.init_app(app)
 
-    from portal import inputs, proxies, setup
+    from portal import inputs, ops, proxies, setup
 
     proxies.init_app(app)  # the client's address, before anything reads it
+    ops.init_app(app)  # the request id and the clock, so that every answer has them
     setup.register_listeners()
     inputs.init_app(app)  # first: its converter and NUL guard come before everything else
     setup.register_extensions(app)

@@ -65,7 +65,7 @@ def after_commit(session: Session) -> None:
         try:
             tasks.enqueue(via, to, subject, body)
         except Exception:  # any mail or queue failure: the change is kept, the request goes on
-            log.exception("e-mail to %s could not be sent", to)
+            log.exception("an e-mail could not be sent")
 
 
 def after_rollback(session: Session) -> None:

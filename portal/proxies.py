@@ -18,8 +18,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def parse_networks(setting: str | None) -> tuple[Network, ...]:
-    """TRUSTED_PROXIES as networks; a value that is no address or network stops the start."""
+def parse_networks(setting: str | None, name: str = "TRUSTED_PROXIES") -> tuple[Network, ...]:
+    """A setting of addresses or networks (TRUSTED_PROXIES, METRICS_ALLOWED_ADDRESSES) as
+    networks; a value that is no address or network stops the start."""
     networks = []
     for item in (setting or "").replace(" ", ",").split(","):
         if not item:
@@ -28,10 +29,18 @@ def parse_networks(setting: str | None) -> tuple[Network, ...]:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError as error:
             raise RuntimeError(
-                f"TRUSTED_PROXIES: {item!r} is not an IP address or network (like 10.0.0.5 or "
-                "10.0.0.0/24); list the reverse proxies in front of the portal, comma-separated."
+                f"{name}: {item!r} is not an IP address or network (like 10.0.0.5 or "
+                "10.0.0.0/24); list them comma-separated."
             ) from error
     return tuple(networks)
+
+
+def address_in(address: str | None, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 class TrustedProxies:
@@ -42,11 +51,7 @@ class TrustedProxies:
         self.networks = networks
 
     def trusted(self, address: str | None) -> bool:
-        try:
-            ip = ipaddress.ip_address((address or "").strip())
-        except ValueError:
-            return False
-        return any(ip in network for network in self.networks)
+        return address_in(address, self.networks)
 
     @cache  # noqa: B019 - one ProxyFix per chain length; the middleware lives as long as the app
     def _fix(self, hops: int) -> ProxyFix:

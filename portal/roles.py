@@ -143,6 +143,9 @@ PUBLIC_ENDPOINTS = frozenset(  # endpoints anyone may reach, signed in or not
         "public.set_language",
         "public.accessibility",
         "public.healthz",
+        # For the machines: readiness (no session), metrics (an address allow-list, else 404)
+        "ops.readyz",
+        "ops.metrics",
         "public.favicon",
         # The public register of recognised sponsors (issue 7)
         "public.register_index",

@@ -77,6 +77,7 @@ def listeners() -> list[tuple[object, str, object]]:
     from portal.models import audit as audit_model
     from portal.models import letter as letter_model
     from portal.models import person as person_model
+    from portal.ops import metrics
 
     return [
         # SQLite: foreign keys on; SQLAlchemy owns the transactions (savepoints work).
@@ -102,6 +103,10 @@ def listeners() -> list[tuple[object, str, object]]:
         # Webhook deliveries go to the queue only once they are committed.
         (Session, "after_commit", events.after_commit),
         (Session, "after_rollback", events.after_rollback),
+        # The letters-issued metric counts committed letters only.
+        (Letter, "after_insert", metrics.letter_added),
+        (Session, "after_commit", metrics.after_commit),
+        (Session, "after_rollback", metrics.after_rollback),
     ]
 
 
@@ -186,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.family import bp as family_bp
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.oidc import bp as oidc_bp
+    from portal.blueprints.ops import bp as ops_bp
     from portal.blueprints.organisation import bp as organisation_bp
     from portal.blueprints.payments import bp as payments_bp
     from portal.blueprints.people import bp as people_bp
@@ -209,6 +215,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         payments_bp,
         family_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     oauth.init_app(app)

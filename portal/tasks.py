@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from flask import current_app, has_app_context
 
+from portal.ops import logs
+
 # Jobs queued before the domain packages replaced portal/services/ name their function by its
 # old path. Kept for one release, so that a queue drained after a deploy still finds them.
 LEGACY_PATHS = {
@@ -32,7 +34,7 @@ def enqueue(function: Callable, *args) -> None:
 
         connection = Redis.from_url(current_app.config["REDIS_URL"])
         Queue("portal", connection=connection).enqueue(
-            run_task, task_path(function), *args, job_timeout=3600
+            run_task, task_path(function), *args, job_timeout=3600, meta=logs.job_meta()
         )
         return
     function(*args)
@@ -46,7 +48,7 @@ def enqueue_in(delay: timedelta, function: Callable, *args) -> None:
 
     connection = Redis.from_url(current_app.config["REDIS_URL"])
     Queue("portal", connection=connection).enqueue_in(
-        delay, run_task, task_path(function), *args, job_timeout=3600
+        delay, run_task, task_path(function), *args, job_timeout=3600, meta=logs.job_meta()
     )
 
 
@@ -59,11 +61,12 @@ def _resolve(path: str):
 def run_task(path: str, *args) -> None:
     """Entry point in the RQ worker (`rq worker portal`): a fresh app context per task, or the
     app of a worker started inside one (the tests run a SimpleWorker in their own app)."""
-    if has_app_context():
-        _resolve(path)(*args)
-        return
-    from portal import create_app
+    with logs.job_logging():  # its log lines carry the id of the request that queued it
+        if has_app_context():
+            _resolve(path)(*args)
+            return
+        from portal import create_app
 
-    app = create_app()
-    with app.app_context():
-        _resolve(path)(*args)
+        app = create_app()
+        with app.app_context():
+            _resolve(path)(*args)

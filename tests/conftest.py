@@ -115,6 +115,20 @@ def _limiter_left_as_found():
     limiter.enabled = enabled
 
 
+@pytest.fixture(autouse=True)
+def _logging_left_as_found():
+    """An app built with production settings turns on JSON logs for the whole process
+    (portal/ops/logs.py): put the root logger back for the next test."""
+    import logging
+
+    root, werkzeug = logging.getLogger(), logging.getLogger("werkzeug")
+    saved = root.level, list(root.handlers), werkzeug.level
+    yield
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
+    werkzeug.setLevel(saved[2])
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

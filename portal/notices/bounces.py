@@ -28,7 +28,7 @@ def record(address: str, reason: str) -> None:
     with Session(bind=db.session.get_bind(), join_transaction_mode="create_savepoint") as own:
         own.add(MailBounce(address=address, reason=(reason or "")[:REASON_LENGTH]))
         own.commit()
-    log.warning("mail to %s bounced: %s", address, reason)
+    log.warning("an e-mail bounced (the address and reason are in the mail_bounce table)")
 
 
 def marked(addresses) -> dict[str, MailBounce]:

@@ -47,6 +47,10 @@ class ObjectStore:
             ContentType="application/octet-stream",
         )
 
+    def check(self) -> None:
+        """The bucket answers (/readyz): StorageUnavailable otherwise."""
+        self._call("head_bucket", Bucket=self.bucket)
+
     def get(self, sha256: str) -> bytes:
         response = self._call("get_object", Bucket=self.bucket, Key=PREFIX + sha256)
         try:
