@@ -6,7 +6,8 @@ emptied; else a throwaway SQLite file): a verified university with a study recog
 API client; a token from /api/v1/oauth/token; the batch POSTed as JSON lines
 (/api/v1/organisations/{kvk}/batches → 202); the worker (`flask batches work`'s function) checks
 and stores it; GET polls it until "succeeded". Peak memory: the process's maximum resident set
-(getrusage) minus what it held before the batch was built.
+(VmHWM) of the API process (building and sending the batch) and of the worker, a process of
+its own as in production, each with its growth over the loaded app.
 
 On SQLite, --probe also measures what another user feels while the batch runs: every 0.1 s a
 connection of its own opens a transaction as every portal request does (BEGIN IMMEDIATE: the
@@ -20,7 +21,6 @@ import argparse
 import base64
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -45,6 +45,16 @@ def make_lines(rows: int, today: date) -> bytes:
         row["email"] = f"s{n}@x.nl"
         lines.append(json.dumps(row, ensure_ascii=False))
     return "\n".join(lines).encode()
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set (VmHWM): unlike getrusage's ru_maxrss it is not carried
+    over from the parent across fork and exec, so the worker's figure is its own."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 class Probe(threading.Thread):
@@ -119,7 +129,7 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
     from sqlalchemy import func, select, text
 
     from portal import clock, create_app
-    from portal.api import batches, clients
+    from portal.api import clients
     from portal.api.scopes import Scope
     from portal.extensions import db
     from portal.models import Application, Person
@@ -144,7 +154,7 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
             headers={"Authorization": f"Basic {pair}"},
         ).json["access_token"]
         bearer = {"Authorization": f"Bearer {token}"}
-        baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        baseline_kib = peak_rss_kib()
         body = make_lines(rows, clock.today())
         prober = None
         if probe and db.engine.dialect.name == "sqlite":
@@ -161,9 +171,9 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
         timings["submit"] = time.perf_counter() - started
         location = response.headers["Location"]
         del body, response
+        api_peak_kib = peak_rss_kib()
         mark = time.perf_counter()
-        with app.test_request_context("/"):
-            batches.work()
+        worker = _run_worker(database_url)
         timings["work"] = time.perf_counter() - mark
         if prober is not None:  # before the poll: the bench's one app context keeps its session
             prober.running = False
@@ -171,7 +181,6 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
         polled = http.get(location, headers=bearer).json
         db.session.remove()
         timings["total"] = time.perf_counter() - started
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         assert polled["status"] == "succeeded", polled["status"]
         people = db.session.scalar(select(func.count()).select_from(Person))
         applications = db.session.scalar(select(func.count()).select_from(Application))
@@ -180,13 +189,44 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
         return {
             "rows": rows,
             "seconds": {k: round(v, 2) for k, v in timings.items()},
-            "rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
-            "rss_peak_mib": round(peak_kib / 1024, 1),
+            "api_rss_growth_mib": round((api_peak_kib - baseline_kib) / 1024, 1),
+            "api_rss_peak_mib": round(api_peak_kib / 1024, 1),
+            **worker,
             "probe_max_s": round(waits[-1], 2) if waits else None,
             "probe_p95_s": round(waits[int(0.95 * (len(waits) - 1))], 2) if waits else None,
             "probe_refused": prober.refused if prober is not None else None,
             "database": db.engine.dialect.name,
         }
+
+
+def _run_worker(database_url: str) -> dict:
+    """`flask batches work` in a process of its own, as in production: its peak memory."""
+    command = [sys.executable, __file__, "--worker", "--database-url", database_url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def worker(database_url: str) -> dict:
+    """The worker's side: the app as `flask` makes it, then batches.work() (cProfile when
+    BENCH_PROFILE names a file); peak resident set and its growth over the loaded app."""
+    os.environ["DATABASE_URL"] = database_url
+    from portal import create_app
+    from portal.api import batches
+
+    app = create_app("development")
+    with app.app_context():
+        baseline_kib = peak_rss_kib()
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            cProfile.runctx("batches.work()", globals(), locals(), os.environ["BENCH_PROFILE"])
+        else:
+            batches.work()
+        peak_kib = peak_rss_kib()
+    return {
+        "worker_rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
+        "worker_rss_peak_mib": round(peak_kib / 1024, 1),
+    }
 
 
 def run(rows: int, database_url: str | None, probe: bool) -> dict:
@@ -205,7 +245,11 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--probe", action="store_true")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.database_url)))
+        return
     if args.database_url and "bench" not in args.database_url:
         parser.error("the database URL must contain 'bench': it is emptied")
     if args.child:
@@ -213,15 +257,17 @@ def main() -> None:
         return
     print(
         f"{'rows':>6} {'submit s':>9} {'work s':>7} {'total s':>8} {'s/1000':>7} "
-        f"{'RSS +MiB':>9} {'RSS peak':>9} {'probe max s':>12} {'probe p95 s':>12} {'refused':>8}"
+        f"{'API RSS':>8} {'(+MiB)':>7} {'worker RSS':>11} {'(+MiB)':>7} "
+        f"{'probe max s':>12} {'probe p95 s':>12} {'refused':>8}"
     )
     for rows in args.sizes:
         result = run(rows, args.database_url, args.probe)
         s = result["seconds"]
         print(
             f"{rows:>6} {s['submit']:>9} {s['work']:>7} {s['total']:>8} "
-            f"{1000 * s['total'] / rows:>7.2f} {result['rss_growth_mib']:>9} "
-            f"{result['rss_peak_mib']:>9} {str(result['probe_max_s']):>12} "
+            f"{1000 * s['total'] / rows:>7.2f} {result['api_rss_peak_mib']:>8} "
+            f"{result['api_rss_growth_mib']:>7} {result['worker_rss_peak_mib']:>11} "
+            f"{result['worker_rss_growth_mib']:>7} {str(result['probe_max_s']):>12} "
             f"{str(result['probe_p95_s']):>12} {str(result['probe_refused']):>8}",
             flush=True,
         )

@@ -11,10 +11,11 @@ earlier chunk, again in short transactions. Either way the batch ends stored who
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
+from portal.bulk.batch_rows import chunks, iter_rows
 from portal.bulk.student_rows import (
     answers_for,
     check_row,
@@ -36,7 +37,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.people import register as people
-from portal.residence.filing import NotAllowed, start_many
+from portal.residence.filing import NotAllowed, start_imported
 
 UNDO_CHUNK = 1000
 
@@ -55,6 +56,22 @@ class BatchCancelled(Exception):
 
 
 FAILURES = {NotAllowed: "not_allowed", BatchCancelled: "cancelled"}
+
+
+def id_ranges(ids: list[int]) -> list[list[int]]:
+    """Ids as [first, last] runs: a batch's people are mostly consecutive, so the record of
+    whom it created stays small however many it created (it is rewritten after every chunk)."""
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return runs
+
+
+def ids_in(runs: list[list[int]]) -> list[int]:
+    return [i for first, last in runs for i in range(first, last + 1)]
 
 
 def _client_revoked(client_id: int) -> bool:
@@ -114,7 +131,8 @@ def _undo(batch_id: int, created_people: list[int]) -> None:
     events, and the people it created (their creation stays in the append-only audit log,
     followed by this undo)."""
     batch = db.session.get(ImportBatch, batch_id)
-    created_people = sorted(set(created_people) | set((batch.result or {}).get("created", [])))
+    stored = (batch.result or {}).get("created_ranges", [])
+    created_people = sorted(set(created_people) | set(ids_in(stored)))
     while True:
         ids = db.session.scalars(
             select(Application.id).where(Application.import_batch_id == batch_id).limit(UNDO_CHUNK)
@@ -138,6 +156,17 @@ def _undo(batch_id: int, created_people: list[int]) -> None:
     db.session.commit()
 
 
+def _keep_statistics(stored: int, analysed: int) -> int:
+    """PostgreSQL: refresh the planner's statistics of the tables a batch grows each time it
+    has doubled them (autovacuum analyses at most once a minute). With statistics from before
+    the batch, the look-ups per chunk (people by passport, the chunk's drafts) would scan the
+    register instead of using its unique index, and a batch would slow down as it grows."""
+    if db.engine.dialect.name != "postgresql" or stored < 2 * analysed:
+        return analysed
+    db.session.execute(text("ANALYZE person, application"))
+    return max(stored, 1)
+
+
 def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chunked: bool):
     organisation = batch.organisation
     if why_not_allowed(organisation) is not None:
@@ -145,10 +174,9 @@ def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chu
     today = clock.today()
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
     batch_id, organisation_id, client_id = batch.id, organisation.id, batch.api_client_id
-    created = linked = 0
-    rows = valid_rows(batch)
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
+    created = linked = analysed = done = 0
+    rows = (row for row in iter_rows(batch_id) if not row.get("errors"))
+    for part in chunks(rows, chunk):
         checked = []
         for row in part:
             data, errors = check_row(row["values"], today)
@@ -160,39 +188,41 @@ def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chu
         # Who is in the register now (also anyone added one by one since the preview).
         keys = {(data["nationality"], data["passport_number"]) for data in checked}
         existing = people.find_existing(organisation_id, keys)
-        new = [d for d in checked if (d["nationality"], d["passport_number"]) not in existing]
-        for person in people.create_people(organisation, [register_data(d) for d in new], actor):
-            existing[(person.nationality, person.passport_number)] = person.id
-            created_people.append(person.id)
+        new = [
+            register_data(d)
+            for d in checked
+            if (d["nationality"], d["passport_number"]) not in existing
+        ]
+        made = people.create_people(organisation, new, actor)
+        existing.update(made)
+        created_people.extend(made.values())
         created += len(new)
         linked += len(part) - len(new)
-        start_many(
-            organisation,
-            ApplicationKind.STUDENT,
-            actor,
-            [
-                {
-                    "person_id": existing[(data["nationality"], data["passport_number"])],
-                    "answers": answers_for(typed_cells(row["values"])),
-                    "import_batch_id": batch_id,
-                }
-                for row, data in zip(part, checked)
-            ],
-        )
-        db.session.flush()
+        drafts = {
+            existing[(data["nationality"], data["passport_number"])]: answers_for(
+                typed_cells(row["values"])
+            )
+            for row, data in zip(part, checked)
+        }
+        if len(drafts) != len(part):  # one draft per student: the check refused duplicates
+            raise ValueError("the same student twice in one chunk")
+        start_imported(organisation, ApplicationKind.STUDENT, actor, batch_id, drafts)
+        done += len(part)
+        analysed = _keep_statistics(done, analysed)
         if chunked:  # commit the chunk, with a record of whom it created (for an undo)
             stored = db.session.get(ImportBatch, batch_id)
-            stored.done_rows = start + len(part)
-            stored.result = {"created": list(created_people)}
+            stored.done_rows = done
+            stored.result = {"created_ranges": id_ranges(created_people)}
             db.session.commit()
             organisation, actor = stored.organisation, db.session.get(User, actor.id)
         else:
-            _report_progress(batch_id, start + len(part))
+            db.session.flush()
+            _report_progress(batch_id, done)
     audit.record(
         AuditAction.STUDENT_IMPORT_IMPORTED,
         actor=actor,
         organisation=organisation,
         target=db.session.get(ImportBatch, batch_id),
-        details={"created": created, "linked": linked, "applications": len(rows)},
+        details={"created": created, "linked": linked, "applications": done},
     )
-    return {"created": created, "linked": linked, "applications": len(rows)}
+    return {"created": created, "linked": linked, "applications": done}
