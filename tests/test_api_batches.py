@@ -198,6 +198,7 @@ def test_scope_idempotency_and_other_organisations(app, client):
     again = submit(client, url2, token, body, **{"Idempotency-Key": "k1"})
     assert first.status_code == again.status_code == 202
     assert again.json["id"] == first.json["id"] and count(ImportBatch) == 1
+    assert again.headers["Location"] == first.headers["Location"]
     other = submit(client, url2, token, jsonl([student(2)]), **{"Idempotency-Key": "k1"})
     assert other.status_code == 422
     assert submit(client, url, token, body).status_code == 404  # another organisation's KvK

@@ -68,11 +68,18 @@ def idempotent(write):
         raise Problem(422, "idempotency_key_reused") from None
     if stored is not None:
         response = Response(stored.body, stored.status, mimetype="application/json")
+        for name, value in (stored.headers or {}).items():
+            response.headers[name] = value
         response.headers["Idempotent-Replayed"] = "true"
         return response
     response = write()
     idempotency.remember(
-        g.api_client, key, digest, response.status_code, response.get_data(as_text=True)
+        g.api_client,
+        key,
+        digest,
+        response.status_code,
+        response.get_data(as_text=True),
+        dict(response.headers),
     )
     db.session.commit()
     return response
