@@ -52,6 +52,14 @@ def object_body(
     }
 
 
+def only_parts(fields: set[str], files: set[str]) -> None:
+    """A multipart body with no part the operation does not take (400 with its pointer)."""
+    unknown = sorted((set(request.form) - fields) | (set(request.files) - files))
+    if unknown:
+        errors = [{"pointer": f"/{name}", "code": "unknown_field"} for name in unknown]
+        raise Problem(400, "invalid_body", errors)
+
+
 def idempotent(write):
     """Run the write once per Idempotency-Key; answer the same again for the same body."""
     key = request.headers.get("Idempotency-Key")
