@@ -206,6 +206,28 @@ def _run_worker(database_url: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _backend_pid() -> int | None:
+    """PostgreSQL on this machine: the server process of the worker's one connection."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    db.session.commit()
+    return pid
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    if pid is None:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker(database_url: str) -> dict:
     """The worker's side: the app as `flask` makes it, then batches.work() (cProfile when
     BENCH_PROFILE names a file); peak resident set and its growth over the loaded app."""
@@ -216,6 +238,9 @@ def worker(database_url: str) -> dict:
     app = create_app("development")
     with app.app_context():
         baseline_kib = peak_rss_kib()
+        backend = _backend_pid()
+        server_cpu = _cpu_of(backend)
+        cpu = time.process_time()
         if os.environ.get("BENCH_PROFILE"):
             import cProfile
 
@@ -223,7 +248,11 @@ def worker(database_url: str) -> dict:
         else:
             batches.work()
         peak_kib = peak_rss_kib()
+        cpu = time.process_time() - cpu
+        server_cpu = _cpu_of(backend) - server_cpu if backend else None
     return {
+        "worker_cpu_s": round(cpu, 1),
+        "server_cpu_s": round(server_cpu, 1) if server_cpu is not None else None,
         "worker_rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
         "worker_rss_peak_mib": round(peak_kib / 1024, 1),
     }
@@ -256,7 +285,8 @@ def main() -> None:
         print(json.dumps(child(args.child, args.database_url, args.probe)))
         return
     print(
-        f"{'rows':>6} {'submit s':>9} {'work s':>7} {'total s':>8} {'s/1000':>7} "
+        f"{'rows':>6} {'submit s':>9} {'work s':>7} {'CPU s':>6} {'PG CPU s':>9} "
+        f"{'total s':>8} {'s/1000':>7} "
         f"{'API RSS':>8} {'(+MiB)':>7} {'worker RSS':>11} {'(+MiB)':>7} "
         f"{'probe max s':>12} {'probe p95 s':>12} {'refused':>8}"
     )
@@ -264,7 +294,9 @@ def main() -> None:
         result = run(rows, args.database_url, args.probe)
         s = result["seconds"]
         print(
-            f"{rows:>6} {s['submit']:>9} {s['work']:>7} {s['total']:>8} "
+            f"{rows:>6} {s['submit']:>9} {s['work']:>7} {result['worker_cpu_s']:>6} "
+            f"{str(result['server_cpu_s']):>9} "
+            f"{s['total']:>8} "
             f"{1000 * s['total'] / rows:>7.2f} {result['api_rss_peak_mib']:>8} "
             f"{result['api_rss_growth_mib']:>7} {result['worker_rss_peak_mib']:>11} "
             f"{result['worker_rss_growth_mib']:>7} {str(result['probe_max_s']):>12} "
@@ -272,6 +304,8 @@ def main() -> None:
             flush=True,
         )
     print(f"database: {result['database']}, load average: {os.getloadavg()}")
+    print("work s: the worker's wall-clock time; CPU s: its own CPU time; PG CPU s: the CPU time")
+    print("of its PostgreSQL server process. CPU time is stretched less by a loaded machine.")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 is read in the request and stored as an ImportBatch; checking and storing run as ONE job
 outside the request — on the RQ queue when REDIS_URL is set, else picked up by
 `flask batches work` — with the web import's services (portal/bulk/student_import.py): the
-same rules, chunked checking, all or nothing. A client revoked before the batch is stored
+same rules, checked and stored chunk by chunk in one pass (portal/bulk/one_pass.py), all or
+nothing. A client revoked before the batch is stored
 cancels it as a whole. When it ends, "batch.finished" is published (portal/api/events.py)."""
 
 import io
@@ -15,7 +16,7 @@ from sqlalchemy import select, update
 from portal import tasks
 from portal.api import events
 from portal.api.problems import Problem
-from portal.bulk import storing, student_import
+from portal.bulk import one_pass, student_import
 from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
 from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import COLUMNS
@@ -154,15 +155,7 @@ def run(batch_id: int) -> None:
     if batch.api_client is None or batch.api_client.revoked_at is not None:
         _cancel(batch)
     else:
-        student_import.check_batch(batch_id)
-        batch = db.session.get(ImportBatch, batch_id)
-        if batch.status == ImportStatus.VALIDATED and batch.error_rows == 0:
-            if batch.api_client.revoked_at is not None:
-                _cancel(batch)
-            else:
-                student_import.confirm(batch, batch.created_by)
-                db.session.commit()
-                storing.import_batch(batch_id, batch.created_by_id)
+        one_pass.check_and_store(batch_id)
     batch = db.session.get(ImportBatch, batch_id)
     # Webhook deliveries are stored with this commit and sent after it (portal/api/events.py).
     events.publish(

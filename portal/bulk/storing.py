@@ -74,7 +74,7 @@ def ids_in(runs: list[list[int]]) -> list[int]:
     return [i for first, last in runs for i in range(first, last + 1)]
 
 
-def _client_revoked(client_id: int) -> bool:
+def client_revoked(client_id: int) -> bool:
     """Read now (a statement of its own sees a revocation committed since the batch began)."""
     revoked = db.session.execute(
         select(ApiClient.revoked_at).where(ApiClient.id == client_id)
@@ -105,18 +105,10 @@ def import_batch(batch_id: int, actor_id: int) -> None:
         with speaking("en"):  # a worker has no request to take the language from
             result = _import_rows(batch, db.session.get(User, actor_id), created_people, chunked)
         db.session.flush()
-        if chunked and _client_revoked(batch.api_client_id):
+        if chunked and client_revoked(batch.api_client_id):
             raise BatchCancelled(batch_id)
     except Exception as error:  # any failure: nothing may stay half-imported
-        db.session.rollback()
-        if chunked:
-            _undo(batch_id, created_people)
-        batch = db.session.get(ImportBatch, batch_id)
-        batch.status = ImportStatus.FAILED
-        batch.failure = FAILURES.get(type(error), "error")
-        batch.finished_at = utcnow()
-        current_app.logger.exception("student import %s failed: nothing imported", batch_id)
-        db.session.commit()
+        fail(batch_id, created_people if chunked else None, error)
         return
     batch = db.session.get(ImportBatch, batch_id)
     batch.status = ImportStatus.IMPORTED
@@ -126,7 +118,21 @@ def import_batch(batch_id: int, actor_id: int) -> None:
     db.session.commit()
 
 
-def _undo(batch_id: int, created_people: list[int]) -> None:
+def fail(batch_id: int, created_people: list[int] | None, error: Exception) -> None:
+    """After any failure: roll back, undo what committed chunks stored (when the batch was
+    stored in chunks: `created_people` not None) and mark the batch failed."""
+    db.session.rollback()
+    if created_people is not None:
+        undo(batch_id, created_people)
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.status = ImportStatus.FAILED
+    batch.failure = FAILURES.get(type(error), "error")
+    batch.finished_at = utcnow()
+    current_app.logger.exception("student import %s failed: nothing imported", batch_id)
+    db.session.commit()
+
+
+def undo(batch_id: int, created_people: list[int]) -> None:
     """Delete what the committed chunks stored: the batch's applications with their status
     events, and the people it created (their creation stays in the append-only audit log,
     followed by this undo)."""
@@ -156,7 +162,7 @@ def _undo(batch_id: int, created_people: list[int]) -> None:
     db.session.commit()
 
 
-def _keep_statistics(stored: int, analysed: int) -> int:
+def keep_statistics(stored: int, analysed: int) -> int:
     """PostgreSQL: refresh the planner's statistics of the tables a batch grows each time it
     has doubled them (autovacuum analyses at most once a minute). With statistics from before
     the batch, the look-ups per chunk (people by passport, the chunk's drafts) would scan the
@@ -173,8 +179,9 @@ def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chu
         raise NotAllowed(ApplicationKind.STUDENT)
     today = clock.today()
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    batch_id, organisation_id, client_id = batch.id, organisation.id, batch.api_client_id
-    created = linked = analysed = done = 0
+    batch_id, client_id = batch.id, batch.api_client_id
+    counts = {"created": 0, "linked": 0, "applications": 0}
+    analysed = 0
     rows = (row for row in iter_rows(batch_id) if not row.get("errors"))
     for part in chunks(rows, chunk):
         checked = []
@@ -183,46 +190,70 @@ def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chu
             if errors:  # a rule changed since the preview (a date passed): stop, import nothing
                 raise ValueError(f"row {row['line']} is no longer valid")
             checked.append(data)
-        if chunked and _client_revoked(client_id):
+        if chunked and client_revoked(client_id):
             raise BatchCancelled(batch_id)
-        # Who is in the register now (also anyone added one by one since the preview).
-        keys = {(data["nationality"], data["passport_number"]) for data in checked}
-        existing = people.find_existing(organisation_id, keys)
-        new = [
-            register_data(d)
-            for d in checked
-            if (d["nationality"], d["passport_number"]) not in existing
-        ]
-        made = people.create_people(organisation, new, actor)
-        existing.update(made)
-        created_people.extend(made.values())
-        created += len(new)
-        linked += len(part) - len(new)
-        drafts = {
-            existing[(data["nationality"], data["passport_number"])]: answers_for(
-                typed_cells(row["values"])
-            )
-            for row, data in zip(part, checked)
-        }
-        if len(drafts) != len(part):  # one draft per student: the check refused duplicates
-            raise ValueError("the same student twice in one chunk")
-        start_imported(organisation, ApplicationKind.STUDENT, actor, batch_id, drafts)
-        done += len(part)
-        analysed = _keep_statistics(done, analysed)
+        store_chunk(organisation, actor, batch_id, part, checked, created_people, counts)
+        analysed = keep_statistics(counts["applications"], analysed)
         if chunked:  # commit the chunk, with a record of whom it created (for an undo)
-            stored = db.session.get(ImportBatch, batch_id)
-            stored.done_rows = done
-            stored.result = {"created_ranges": id_ranges(created_people)}
-            db.session.commit()
-            organisation, actor = stored.organisation, db.session.get(User, actor.id)
+            organisation, actor = commit_chunk(batch_id, actor, counts, created_people)
         else:
             db.session.flush()
-            _report_progress(batch_id, done)
+            _report_progress(batch_id, counts["applications"])
+    record_imported(batch_id, actor, organisation, counts)
+    return counts
+
+
+def record_imported(batch_id: int, actor: User, organisation, counts: dict) -> None:
     audit.record(
         AuditAction.STUDENT_IMPORT_IMPORTED,
         actor=actor,
         organisation=organisation,
         target=db.session.get(ImportBatch, batch_id),
-        details={"created": created, "linked": linked, "applications": done},
+        details=dict(counts),
     )
-    return {"created": created, "linked": linked, "applications": done}
+
+
+def commit_chunk(batch_id: int, actor: User, counts: dict, created_people: list[int]):
+    """Commit a stored chunk with the batch's progress and a record of whom it created (for
+    an undo); (organisation, actor) again after the commit."""
+    stored = db.session.get(ImportBatch, batch_id)
+    stored.done_rows = counts["applications"]
+    stored.result = {"created_ranges": id_ranges(created_people)}
+    db.session.commit()
+    return stored.organisation, db.session.get(User, actor.id)
+
+
+def store_chunk(
+    organisation,
+    actor: User,
+    batch_id: int,
+    part: list[dict],
+    checked: list[dict],
+    created_people: list[int],
+    counts: dict,
+) -> None:
+    """Store checked rows: their people (created, or linked when already registered, also
+    anyone added one by one since the check) and a draft student application each."""
+    existing = people.find_existing(organisation.id, {_key(data) for data in checked})
+    new = [
+        register_data(d)
+        for d in checked
+        if (d["nationality"], d["passport_number"]) not in existing
+    ]
+    made = people.create_people(organisation, new, actor)
+    existing.update(made)
+    created_people.extend(made.values())
+    drafts = {
+        existing[_key(data)]: answers_for(typed_cells(row["values"]))
+        for row, data in zip(part, checked)
+    }
+    if len(drafts) != len(part):  # one draft per student: the check refused duplicates
+        raise ValueError("the same student twice in one chunk")
+    start_imported(organisation, ApplicationKind.STUDENT, actor, batch_id, drafts)
+    counts["created"] += len(new)
+    counts["linked"] += len(part) - len(new)
+    counts["applications"] += len(part)
+
+
+def _key(data: dict) -> tuple[str, str]:
+    return data["nationality"], data["passport_number"]

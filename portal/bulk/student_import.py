@@ -115,58 +115,71 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
     """Progress (done and error rows) is committed after every chunk, the rows with their
     problems once at the end: rewriting them per chunk would cost the square of the rows.
     The rows are read one chunk at a time (portal/bulk/batch_rows.py); a web batch keeps every
-    row for its preview, an API batch only those with a problem (it has no preview: all of its
-    rows are stored, or it is rejected with its problems)."""
+    row for its preview."""
     batch_id, organisation_id = batch.id, batch.organisation_id
-    keep_all = batch.api_client_id is None
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
     kept: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     done = error_rows = 0
     for part in chunks(iter_rows(batch_id), chunk):
-        results = []
-        with _speaking("en"):
-            for row in part:
-                results.append(check_row(row["values"], today))
-        linked = people.find_existing(
-            organisation_id,
-            {(data["nationality"], data["passport_number"]) for data, _e in results},
-        )
-        open_cases = _open_student_cases(organisation_id, set(linked.values()))
-        for row, (data, errors) in zip(part, results):
-            key = (data["nationality"], data["passport_number"])
-            extra = {}
-            if all(key):
-                if key in seen:
-                    extra["passport_number"] = ("duplicate", seen[key])
-                else:
-                    seen[key] = row["line"]
-                    row["person_id"] = linked.get(key)
-                    if row["person_id"] in open_cases:
-                        extra["passport_number"] = ("open_case", None)
-            if errors or extra:
-                both = _errors_in_both_languages(row["values"], today, errors, "en")
-                for language in LANGUAGES:
-                    with _speaking(language):
-                        for column, (kind, line) in extra.items():
-                            both[language].setdefault(column, _duplicate_message(kind, line))
-                row["errors"] = both
-                row["codes"] = _codes(row["values"], errors, extra)
-                row["person_id"] = None
-                error_rows += 1
-            if keep_all or row.get("errors"):
-                kept.append(row)
+        error_rows += check_chunk(part, today, organisation_id, seen)[1]
+        kept.extend(part)
         done += len(part)
         batch = db.session.get(ImportBatch, batch_id)
         batch.done_rows = done
         batch.error_rows = error_rows
         db.session.commit()
+    finish_check(batch_id, kept)
+
+
+def finish_check(batch_id: int, rows: list[dict]) -> None:
+    """The checked rows (with their problems) written back once; the batch is checked."""
     batch = db.session.get(ImportBatch, batch_id)
-    if keep_all or error_rows:
-        batch.rows = kept
-        flag_modified(batch, "rows")
+    batch.rows = rows
+    flag_modified(batch, "rows")
     batch.status = ImportStatus.VALIDATED
     db.session.commit()
+
+
+def check_chunk(
+    part: list[dict], today: date, organisation_id: int, seen: dict[tuple[str, str], int]
+) -> tuple[list[dict], int]:
+    """Check a chunk of rows with the forms' rules, against the register (a student with an
+    open student application) and the rows before (`seen`: the same student twice). A row
+    with problems gets them ("errors" in both languages, "codes"); (each row's clean data,
+    how many rows have problems)."""
+    results = []
+    with _speaking("en"):
+        for row in part:
+            results.append(check_row(row["values"], today))
+    linked = people.find_existing(
+        organisation_id,
+        {(data["nationality"], data["passport_number"]) for data, _e in results},
+    )
+    open_cases = _open_student_cases(organisation_id, set(linked.values()))
+    error_rows = 0
+    for row, (data, errors) in zip(part, results):
+        key = (data["nationality"], data["passport_number"])
+        extra = {}
+        if all(key):
+            if key in seen:
+                extra["passport_number"] = ("duplicate", seen[key])
+            else:
+                seen[key] = row["line"]
+                row["person_id"] = linked.get(key)
+                if row["person_id"] in open_cases:
+                    extra["passport_number"] = ("open_case", None)
+        if errors or extra:
+            both = _errors_in_both_languages(row["values"], today, errors, "en")
+            for language in LANGUAGES:
+                with _speaking(language):
+                    for column, (kind, line) in extra.items():
+                        both[language].setdefault(column, _duplicate_message(kind, line))
+            row["errors"] = both
+            row["codes"] = _codes(row["values"], errors, extra)
+            row["person_id"] = None
+            error_rows += 1
+    return [data for data, _errors in results], error_rows
 
 
 def _codes(values: dict, errors: dict, extra: dict) -> dict[str, str]:
