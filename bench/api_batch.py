@@ -1,13 +1,14 @@
 """A batch of student registrations through the API: seconds and peak memory for 10,000,
 25,000 and 50,000 rows (issue 18: goal ≤ 60 s and ≤ 300 MB at 50,000, linear in rows).
 
-Each size runs in a fresh process on a fresh database (--database-url with "bench" in it: it is
-emptied; else a throwaway SQLite file): a verified university with a study recognition and an
-API client; a token from /api/v1/oauth/token; the batch POSTed as JSON lines
-(/api/v1/organisations/{kvk}/batches → 202); the worker (`flask batches work`'s function) checks
-and stores it; GET polls it until "succeeded". Peak memory: the process's maximum resident set
-(VmHWM) of the API process (building and sending the batch) and of the worker, a process of
-its own as in production, each with its growth over the loaded app.
+Each size runs on a fresh database (--database-url with "bench" in it: it is emptied; else a
+throwaway SQLite file) in three processes, as in production: the API server (a real socket; a
+verified university with a study recognition and an API client), this script as the client (a
+token from /api/v1/oauth/token; the batch POSTed as JSON lines to
+/api/v1/organisations/{kvk}/batches → 202; polled until "succeeded") and the worker
+(`flask batches work`'s function, which checks and stores it). Printed: seconds, the worker's
+CPU seconds and its PostgreSQL server process's, and the peak resident set (VmHWM) of the API
+server and of the worker with their growth over each one's start-up peak.
 
 On SQLite, --probe also measures what another user feels while the batch runs: every 0.1 s a
 connection of its own opens a transaction as every portal request does (BEGIN IMMEDIATE: the
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -123,12 +125,16 @@ def _organisation():
     return org, user
 
 
-def child(rows: int, database_url: str, probe: bool) -> dict:
+def serve(database_url: str) -> None:
+    """The API server, a process of its own: a fresh database with the university and its
+    client (printed as one JSON line), then exactly three requests on a real socket (token,
+    batch, poll); then its peak memory and what the database holds (one JSON line)."""
     os.environ["DATABASE_URL"] = database_url
     from flask_migrate import upgrade
     from sqlalchemy import func, select, text
+    from werkzeug.serving import make_server
 
-    from portal import clock, create_app
+    from portal import create_app
     from portal.api import clients
     from portal.api.scopes import Scope
     from portal.extensions import db
@@ -146,57 +152,89 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
         org, user = _organisation()
         client, secret = clients.register(org, "Bench", [Scope.PEOPLE_WRITE], [], user)
         db.session.commit()
-        pair = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
-        http = app.test_client()
-        token = http.post(
-            "/api/v1/oauth/token",
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {pair}"},
-        ).json["access_token"]
-        bearer = {"Authorization": f"Bearer {token}"}
-        baseline_kib = peak_rss_kib()
-        body = make_lines(rows, clock.today())
-        prober = None
-        if probe and db.engine.dialect.name == "sqlite":
-            prober = Probe(database_url.removeprefix("sqlite:///"))
-            prober.start()
-        timings = {}
-        started = time.perf_counter()
-        response = http.post(
-            f"/api/v1/organisations/{org.kvk_number}/batches",
-            data=body,
-            headers={**bearer, "Content-Type": "application/jsonl"},
-        )
-        assert response.status_code == 202, response.get_data(as_text=True)[:500]
-        timings["submit"] = time.perf_counter() - started
-        location = response.headers["Location"]
-        del body, response
-        api_peak_kib = peak_rss_kib()
-        mark = time.perf_counter()
-        worker = _run_worker(database_url)
-        timings["work"] = time.perf_counter() - mark
-        if prober is not None:  # before the poll: the bench's one app context keeps its session
-            prober.running = False
-            prober.join()
-        polled = http.get(location, headers=bearer).json
+        ready = {"kvk": org.kvk_number, "client_id": client.client_id, "secret": secret}
         db.session.remove()
-        timings["total"] = time.perf_counter() - started
-        assert polled["status"] == "succeeded", polled["status"]
+    server = make_server("127.0.0.1", 0, app)
+    baseline_kib = peak_rss_kib()
+    print(json.dumps({**ready, "port": server.server_port}), flush=True)
+    for _request in range(3):
+        server.handle_request()
+    peak_kib = peak_rss_kib()
+    with app.app_context():
         people = db.session.scalar(select(func.count()).select_from(Person))
         applications = db.session.scalar(select(func.count()).select_from(Application))
-        assert people == applications == rows, (people, applications)
-        waits = sorted(prober.waits) if prober is not None else []
-        return {
-            "rows": rows,
-            "seconds": {k: round(v, 2) for k, v in timings.items()},
-            "api_rss_growth_mib": round((api_peak_kib - baseline_kib) / 1024, 1),
-            "api_rss_peak_mib": round(api_peak_kib / 1024, 1),
-            **worker,
-            "probe_max_s": round(waits[-1], 2) if waits else None,
-            "probe_p95_s": round(waits[int(0.95 * (len(waits) - 1))], 2) if waits else None,
-            "probe_refused": prober.refused if prober is not None else None,
-            "database": db.engine.dialect.name,
-        }
+        dialect = db.engine.dialect.name
+    print(
+        json.dumps(
+            {
+                "api_rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
+                "api_rss_peak_mib": round(peak_kib / 1024, 1),
+                "people": people,
+                "applications": applications,
+                "database": dialect,
+            }
+        ),
+        flush=True,
+    )
+
+
+def _call(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return response.status, dict(response.headers), json.loads(response.read())
+
+
+def child(rows: int, database_url: str, probe: bool) -> dict:
+    """The API client: starts the server, takes a token, sends the batch, runs the worker,
+    polls."""
+    command = [sys.executable, __file__, "--serve", "--database-url", database_url]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    ready = json.loads(server.stdout.readline())
+    base = f"http://127.0.0.1:{ready['port']}"
+    pair = base64.b64encode(f"{ready['client_id']}:{ready['secret']}".encode()).decode()
+    _status, _headers, token = _call(
+        f"{base}/api/v1/oauth/token",
+        b"grant_type=client_credentials",
+        {"Authorization": f"Basic {pair}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    body = make_lines(rows, date.today())
+    prober = None
+    if probe and database_url.startswith("sqlite:///"):
+        prober = Probe(database_url.removeprefix("sqlite:///"))
+        prober.start()
+    timings = {}
+    started = time.perf_counter()
+    status, headers, _answer = _call(
+        f"{base}/api/v1/organisations/{ready['kvk']}/batches",
+        body,
+        {**bearer, "Content-Type": "application/jsonl"},
+    )
+    assert status == 202, status
+    timings["submit"] = time.perf_counter() - started
+    del body
+    mark = time.perf_counter()
+    worker = _run_worker(database_url)
+    timings["work"] = time.perf_counter() - mark
+    if prober is not None:
+        prober.running = False
+        prober.join()
+    _status, _headers, polled = _call(base + headers["Location"], headers=bearer)
+    timings["total"] = time.perf_counter() - started
+    assert polled["status"] == "succeeded", polled["status"]
+    result = json.loads(server.stdout.readline())
+    server.wait(timeout=60)
+    assert result["people"] == result["applications"] == rows, result
+    waits = sorted(prober.waits) if prober is not None else []
+    return {
+        "rows": rows,
+        "seconds": {k: round(v, 2) for k, v in timings.items()},
+        **result,
+        **worker,
+        "probe_max_s": round(waits[-1], 2) if waits else None,
+        "probe_p95_s": round(waits[int(0.95 * (len(waits) - 1))], 2) if waits else None,
+        "probe_refused": prober.refused if prober is not None else None,
+    }
 
 
 def _run_worker(database_url: str) -> dict:
@@ -275,7 +313,11 @@ def main() -> None:
     parser.add_argument("--probe", action="store_true")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(args.database_url)
+        return
     if args.worker:
         print(json.dumps(worker(args.database_url)))
         return

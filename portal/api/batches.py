@@ -63,7 +63,8 @@ def _json_lines(data: bytes, max_rows: int) -> tuple[int, str]:
             elif cell is not None and not isinstance(cell, str):
                 errors.append({"pointer": f"/{number}/{name}", "code": "string_expected"})
         cells = {n: c.strip() if isinstance(c := value.get(n), str) else "" for n in COLUMNS}
-        stored.append(json.dumps({"line": number, "values": cells}, ensure_ascii=False))
+        # ASCII (escaped): a compact string of one byte per character, whatever the names.
+        stored.append(json.dumps({"line": number, "values": cells}))
         if len(errors) >= MAX_BODY_ERRORS:
             break
     if errors:
