@@ -2,11 +2,12 @@
 their draft student applications, all or nothing.
 
 The web import stores in ONE transaction: any failure rolls it all back. An API batch (up to
-50,000 rows) commits chunk by chunk instead, so that no transaction holds the database's write
-lock for long (SQLite has one writer; other users keep working between chunks): what each chunk
-created is on record in the batch (`result["created_people"]`, applications by
-`import_batch_id`), and a failure — or the API client revoked between chunks — undoes every
-earlier chunk, again in short transactions. Either way the batch ends stored whole or not at all.
+50,000 rows, portal/bulk/one_pass.py) commits chunk by chunk instead, so that no transaction
+holds the database's write lock for long (SQLite has one writer; other users keep working
+between chunks): what each chunk created is on record in the batch (`result["created_ranges"]`,
+applications by `import_batch_id`), and a failure — or the API client revoked between chunks —
+undoes every earlier chunk (`undo`), again in short transactions. Either way the batch ends
+stored whole or not at all.
 """
 
 from flask import current_app
@@ -94,21 +95,17 @@ def _report_progress(batch_id: int, done: int) -> None:
 
 
 def import_batch(batch_id: int, actor_id: int) -> None:
-    """Task: store the batch (in chunks when it came over the API); on any failure nothing
-    stays and the batch is marked failed."""
+    """Task: store a confirmed web import in one transaction; on any failure nothing stays and
+    the batch is marked failed."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != ImportStatus.IMPORTING:
         return
-    chunked = batch.api_client_id is not None
-    created_people: list[int] = []
     try:
         with speaking("en"):  # a worker has no request to take the language from
-            result = _import_rows(batch, db.session.get(User, actor_id), created_people, chunked)
+            result = _import_rows(batch, db.session.get(User, actor_id))
         db.session.flush()
-        if chunked and client_revoked(batch.api_client_id):
-            raise BatchCancelled(batch_id)
     except Exception as error:  # any failure: nothing may stay half-imported
-        fail(batch_id, created_people if chunked else None, error)
+        fail(batch_id, None, error)
         return
     batch = db.session.get(ImportBatch, batch_id)
     batch.status = ImportStatus.IMPORTED
@@ -173,16 +170,15 @@ def keep_statistics(stored: int, analysed: int) -> int:
     return max(stored, 1)
 
 
-def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chunked: bool):
+def _import_rows(batch: ImportBatch, actor: User) -> dict:
     organisation = batch.organisation
     if why_not_allowed(organisation) is not None:
         raise NotAllowed(ApplicationKind.STUDENT)
     today = clock.today()
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    batch_id, client_id = batch.id, batch.api_client_id
     counts = {"created": 0, "linked": 0, "applications": 0}
     analysed = 0
-    rows = (row for row in iter_rows(batch_id) if not row.get("errors"))
+    rows = (row for row in iter_rows(batch.id) if not row.get("errors"))
     for part in chunks(rows, chunk):
         checked = []
         for row in part:
@@ -190,16 +186,11 @@ def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chu
             if errors:  # a rule changed since the preview (a date passed): stop, import nothing
                 raise ValueError(f"row {row['line']} is no longer valid")
             checked.append(data)
-        if chunked and client_revoked(client_id):
-            raise BatchCancelled(batch_id)
-        store_chunk(organisation, actor, batch_id, part, checked, created_people, counts)
+        store_chunk(organisation, actor, batch.id, part, checked, [], counts)
         analysed = keep_statistics(counts["applications"], analysed)
-        if chunked:  # commit the chunk, with a record of whom it created (for an undo)
-            organisation, actor = commit_chunk(batch_id, actor, counts, created_people)
-        else:
-            db.session.flush()
-            _report_progress(batch_id, counts["applications"])
-    record_imported(batch_id, actor, organisation, counts)
+        db.session.flush()
+        _report_progress(batch.id, counts["applications"])
+    record_imported(batch.id, actor, organisation, counts)
     return counts
 
 
@@ -211,16 +202,6 @@ def record_imported(batch_id: int, actor: User, organisation, counts: dict) -> N
         target=db.session.get(ImportBatch, batch_id),
         details=dict(counts),
     )
-
-
-def commit_chunk(batch_id: int, actor: User, counts: dict, created_people: list[int]):
-    """Commit a stored chunk with the batch's progress and a record of whom it created (for
-    an undo); (organisation, actor) again after the commit."""
-    stored = db.session.get(ImportBatch, batch_id)
-    stored.done_rows = counts["applications"]
-    stored.result = {"created_ranges": id_ranges(created_people)}
-    db.session.commit()
-    return stored.organisation, db.session.get(User, actor.id)
 
 
 def store_chunk(
