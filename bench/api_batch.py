@@ -1,12 +1,14 @@
 """A batch of student registrations through the API: seconds and peak memory for 10,000,
 25,000 and 50,000 rows (issue 18: goal ≤ 60 s and ≤ 300 MB at 50,000, linear in rows).
 
-Each size runs in a fresh process on a fresh database (--database-url with "bench" in it: it is
-emptied; else a throwaway SQLite file): a verified university with a study recognition and an
-API client; a token from /api/v1/oauth/token; the batch POSTed as JSON lines
-(/api/v1/organisations/{kvk}/batches → 202); the worker (`flask batches work`'s function) checks
-and stores it; GET polls it until "succeeded". Peak memory: the process's maximum resident set
-(getrusage) minus what it held before the batch was built.
+Each size runs on a fresh database (--database-url with "bench" in it: it is emptied; else a
+throwaway SQLite file) in three processes, as in production: the API server (a real socket; a
+verified university with a study recognition and an API client), this script as the client (a
+token from /api/v1/oauth/token; the batch POSTed as JSON lines to
+/api/v1/organisations/{kvk}/batches → 202; polled until "succeeded") and the worker
+(`flask batches work`'s function, which checks and stores it). Printed: seconds, the worker's
+CPU seconds and its PostgreSQL server process's, and the peak resident set (VmHWM) of the API
+server and of the worker with their growth over each one's start-up peak.
 
 On SQLite, --probe also measures what another user feels while the batch runs: every 0.1 s a
 connection of its own opens a transaction as every portal request does (BEGIN IMMEDIATE: the
@@ -20,13 +22,13 @@ import argparse
 import base64
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +47,16 @@ def make_lines(rows: int, today: date) -> bytes:
         row["email"] = f"s{n}@x.nl"
         lines.append(json.dumps(row, ensure_ascii=False))
     return "\n".join(lines).encode()
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set (VmHWM): unlike getrusage's ru_maxrss it is not carried
+    over from the parent across fork and exec, so the worker's figure is its own."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 class Probe(threading.Thread):
@@ -113,13 +125,17 @@ def _organisation():
     return org, user
 
 
-def child(rows: int, database_url: str, probe: bool) -> dict:
+def serve(database_url: str) -> None:
+    """The API server, a process of its own: a fresh database with the university and its
+    client (printed as one JSON line), then exactly three requests on a real socket (token,
+    batch, poll); then its peak memory and what the database holds (one JSON line)."""
     os.environ["DATABASE_URL"] = database_url
     from flask_migrate import upgrade
     from sqlalchemy import func, select, text
+    from werkzeug.serving import make_server
 
-    from portal import clock, create_app
-    from portal.api import batches, clients
+    from portal import create_app
+    from portal.api import clients
     from portal.api.scopes import Scope
     from portal.extensions import db
     from portal.models import Application, Person
@@ -136,57 +152,148 @@ def child(rows: int, database_url: str, probe: bool) -> dict:
         org, user = _organisation()
         client, secret = clients.register(org, "Bench", [Scope.PEOPLE_WRITE], [], user)
         db.session.commit()
-        pair = base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()
-        http = app.test_client()
-        token = http.post(
-            "/api/v1/oauth/token",
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {pair}"},
-        ).json["access_token"]
-        bearer = {"Authorization": f"Bearer {token}"}
-        baseline_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        body = make_lines(rows, clock.today())
-        prober = None
-        if probe and db.engine.dialect.name == "sqlite":
-            prober = Probe(database_url.removeprefix("sqlite:///"))
-            prober.start()
-        timings = {}
-        started = time.perf_counter()
-        response = http.post(
-            f"/api/v1/organisations/{org.kvk_number}/batches",
-            data=body,
-            headers={**bearer, "Content-Type": "application/jsonl"},
-        )
-        assert response.status_code == 202, response.get_data(as_text=True)[:500]
-        timings["submit"] = time.perf_counter() - started
-        location = response.headers["Location"]
-        del body, response
-        mark = time.perf_counter()
-        with app.test_request_context("/"):
-            batches.work()
-        timings["work"] = time.perf_counter() - mark
-        if prober is not None:  # before the poll: the bench's one app context keeps its session
-            prober.running = False
-            prober.join()
-        polled = http.get(location, headers=bearer).json
+        ready = {"kvk": org.kvk_number, "client_id": client.client_id, "secret": secret}
         db.session.remove()
-        timings["total"] = time.perf_counter() - started
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        assert polled["status"] == "succeeded", polled["status"]
+    server = make_server("127.0.0.1", 0, app)
+    baseline_kib = peak_rss_kib()
+    print(json.dumps({**ready, "port": server.server_port}), flush=True)
+    for _request in range(3):
+        server.handle_request()
+    peak_kib = peak_rss_kib()
+    with app.app_context():
         people = db.session.scalar(select(func.count()).select_from(Person))
         applications = db.session.scalar(select(func.count()).select_from(Application))
-        assert people == applications == rows, (people, applications)
-        waits = sorted(prober.waits) if prober is not None else []
-        return {
-            "rows": rows,
-            "seconds": {k: round(v, 2) for k, v in timings.items()},
-            "rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
-            "rss_peak_mib": round(peak_kib / 1024, 1),
-            "probe_max_s": round(waits[-1], 2) if waits else None,
-            "probe_p95_s": round(waits[int(0.95 * (len(waits) - 1))], 2) if waits else None,
-            "probe_refused": prober.refused if prober is not None else None,
-            "database": db.engine.dialect.name,
-        }
+        dialect = db.engine.dialect.name
+    print(
+        json.dumps(
+            {
+                "api_rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
+                "api_rss_peak_mib": round(peak_kib / 1024, 1),
+                "people": people,
+                "applications": applications,
+                "database": dialect,
+            }
+        ),
+        flush=True,
+    )
+
+
+def _call(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return response.status, dict(response.headers), json.loads(response.read())
+
+
+def child(rows: int, database_url: str, probe: bool) -> dict:
+    """The API client: starts the server, takes a token, sends the batch, runs the worker,
+    polls."""
+    command = [sys.executable, __file__, "--serve", "--database-url", database_url]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    ready = json.loads(server.stdout.readline())
+    base = f"http://127.0.0.1:{ready['port']}"
+    pair = base64.b64encode(f"{ready['client_id']}:{ready['secret']}".encode()).decode()
+    _status, _headers, token = _call(
+        f"{base}/api/v1/oauth/token",
+        b"grant_type=client_credentials",
+        {"Authorization": f"Basic {pair}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    body = make_lines(rows, date.today())
+    prober = None
+    if probe and database_url.startswith("sqlite:///"):
+        prober = Probe(database_url.removeprefix("sqlite:///"))
+        prober.start()
+    timings = {}
+    started = time.perf_counter()
+    status, headers, _answer = _call(
+        f"{base}/api/v1/organisations/{ready['kvk']}/batches",
+        body,
+        {**bearer, "Content-Type": "application/jsonl"},
+    )
+    assert status == 202, status
+    timings["submit"] = time.perf_counter() - started
+    del body
+    mark = time.perf_counter()
+    worker = _run_worker(database_url)
+    timings["work"] = time.perf_counter() - mark
+    if prober is not None:
+        prober.running = False
+        prober.join()
+    _status, _headers, polled = _call(base + headers["Location"], headers=bearer)
+    timings["total"] = time.perf_counter() - started
+    assert polled["status"] == "succeeded", polled["status"]
+    result = json.loads(server.stdout.readline())
+    server.wait(timeout=60)
+    assert result["people"] == result["applications"] == rows, result
+    waits = sorted(prober.waits) if prober is not None else []
+    return {
+        "rows": rows,
+        "seconds": {k: round(v, 2) for k, v in timings.items()},
+        **result,
+        **worker,
+        "probe_max_s": round(waits[-1], 2) if waits else None,
+        "probe_p95_s": round(waits[int(0.95 * (len(waits) - 1))], 2) if waits else None,
+        "probe_refused": prober.refused if prober is not None else None,
+    }
+
+
+def _run_worker(database_url: str) -> dict:
+    """`flask batches work` in a process of its own, as in production: its peak memory."""
+    command = [sys.executable, __file__, "--worker", "--database-url", database_url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _backend_pid() -> int | None:
+    """PostgreSQL on this machine: the server process of the worker's one connection."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    db.session.commit()
+    return pid
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    if pid is None:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker(database_url: str) -> dict:
+    """The worker's side: the app as `flask` makes it, then batches.work() (cProfile when
+    BENCH_PROFILE names a file); peak resident set and its growth over the loaded app."""
+    os.environ["DATABASE_URL"] = database_url
+    from portal import create_app
+    from portal.api import batches
+
+    app = create_app("development")
+    with app.app_context():
+        baseline_kib = peak_rss_kib()
+        backend = _backend_pid()
+        server_cpu = _cpu_of(backend)
+        cpu = time.process_time()
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            cProfile.runctx("batches.work()", globals(), locals(), os.environ["BENCH_PROFILE"])
+        else:
+            batches.work()
+        peak_kib = peak_rss_kib()
+        cpu = time.process_time() - cpu
+        server_cpu = _cpu_of(backend) - server_cpu if backend else None
+    return {
+        "worker_cpu_s": round(cpu, 1),
+        "server_cpu_s": round(server_cpu, 1) if server_cpu is not None else None,
+        "worker_rss_growth_mib": round((peak_kib - baseline_kib) / 1024, 1),
+        "worker_rss_peak_mib": round(peak_kib / 1024, 1),
+    }
 
 
 def run(rows: int, database_url: str | None, probe: bool) -> dict:
@@ -205,27 +312,42 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--probe", action="store_true")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve(args.database_url)
+        return
+    if args.worker:
+        print(json.dumps(worker(args.database_url)))
+        return
     if args.database_url and "bench" not in args.database_url:
         parser.error("the database URL must contain 'bench': it is emptied")
     if args.child:
         print(json.dumps(child(args.child, args.database_url, args.probe)))
         return
     print(
-        f"{'rows':>6} {'submit s':>9} {'work s':>7} {'total s':>8} {'s/1000':>7} "
-        f"{'RSS +MiB':>9} {'RSS peak':>9} {'probe max s':>12} {'probe p95 s':>12} {'refused':>8}"
+        f"{'rows':>6} {'submit s':>9} {'work s':>7} {'CPU s':>6} {'PG CPU s':>9} "
+        f"{'total s':>8} {'s/1000':>7} "
+        f"{'API RSS':>8} {'(+MiB)':>7} {'worker RSS':>11} {'(+MiB)':>7} "
+        f"{'probe max s':>12} {'probe p95 s':>12} {'refused':>8}"
     )
     for rows in args.sizes:
         result = run(rows, args.database_url, args.probe)
         s = result["seconds"]
         print(
-            f"{rows:>6} {s['submit']:>9} {s['work']:>7} {s['total']:>8} "
-            f"{1000 * s['total'] / rows:>7.2f} {result['rss_growth_mib']:>9} "
-            f"{result['rss_peak_mib']:>9} {str(result['probe_max_s']):>12} "
+            f"{rows:>6} {s['submit']:>9} {s['work']:>7} {result['worker_cpu_s']:>6} "
+            f"{str(result['server_cpu_s']):>9} "
+            f"{s['total']:>8} "
+            f"{1000 * s['total'] / rows:>7.2f} {result['api_rss_peak_mib']:>8} "
+            f"{result['api_rss_growth_mib']:>7} {result['worker_rss_peak_mib']:>11} "
+            f"{result['worker_rss_growth_mib']:>7} {str(result['probe_max_s']):>12} "
             f"{str(result['probe_p95_s']):>12} {str(result['probe_refused']):>8}",
             flush=True,
         )
     print(f"database: {result['database']}, load average: {os.getloadavg()}")
+    print("work s: the worker's wall-clock time; CPU s: its own CPU time; PG CPU s: the CPU time")
+    print("of its PostgreSQL server process. CPU time is stretched less by a loaded machine.")
 
 
 if __name__ == "__main__":

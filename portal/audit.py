@@ -3,9 +3,11 @@
 from enum import StrEnum
 
 from flask import g, has_request_context, request
+from sqlalchemy import insert
 
 from portal.extensions import db
 from portal.models import AuditEvent
+from portal.models.base import utcnow
 
 
 class AuditAction(StrEnum):
@@ -165,18 +167,37 @@ def record(
     target=None,
     details: dict | None = None,
 ) -> AuditEvent:
-    details = _with_mandate(details)
     event = AuditEvent(
-        action=AuditAction(action).value,
-        actor_id=getattr(actor, "id", None),
-        organisation_id=getattr(organisation, "id", None),
+        **_columns(action, actor, organisation, details),
         target_type=target.__tablename__ if target is not None else None,
         target_id=getattr(target, "id", None),
-        ip_address=request.remote_addr if has_request_context() else None,
-        details=details,
     )
     db.session.add(event)
     return event
+
+
+def _columns(action: AuditAction, actor, organisation, details: dict | None) -> dict:
+    return {
+        "action": AuditAction(action).value,
+        "actor_id": getattr(actor, "id", None),
+        "organisation_id": getattr(organisation, "id", None),
+        "ip_address": request.remote_addr if has_request_context() else None,
+        "details": _with_mandate(details),
+    }
+
+
+def record_many(
+    action: AuditAction, *, actor, organisation, target_type: str, target_ids: list[int]
+) -> None:
+    """`record` for many targets of one kind at once (bulk registration): the same events,
+    written as one multi-row INSERT without an object per event."""
+    if not target_ids:
+        return
+    common = {**_columns(action, actor, organisation, None), "occurred_at": utcnow()}
+    db.session.execute(
+        insert(AuditEvent),
+        [{**common, "target_type": target_type, "target_id": i} for i in target_ids],
+    )
 
 
 def _with_mandate(details: dict | None) -> dict | None:

@@ -198,6 +198,7 @@ def test_scope_idempotency_and_other_organisations(app, client):
     again = submit(client, url2, token, body, **{"Idempotency-Key": "k1"})
     assert first.status_code == again.status_code == 202
     assert again.json["id"] == first.json["id"] and count(ImportBatch) == 1
+    assert again.headers["Location"] == first.headers["Location"]
     other = submit(client, url2, token, jsonl([student(2)]), **{"Idempotency-Key": "k1"})
     assert other.status_code == 422
     assert submit(client, url, token, body).status_code == 404  # another organisation's KvK
@@ -299,3 +300,29 @@ def test_batch_answers_match_the_served_description(app, client):
         schema = documented["content"][response.mimetype]["schema"]
         errors = list(Draft202012Validator({**spec, "allOf": [schema]}).iter_errors(response.json))
         assert errors == [], (method, response.status_code, errors)
+
+
+def test_a_problem_after_stored_chunks_rejects_the_batch_with_nothing_stored(
+    app, client, monkeypatch
+):
+    """Checked and stored in one pass: chunks 1 and 2 are stored before row 25 shows a problem;
+    the rest is still checked (row 29 too), then the stored chunks are undone."""
+    _user, org, token, url = _setup(client)
+    monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 10)
+    rows = [student(n) for n in range(1, 31)]
+    rows[24]["date_of_birth"] = "31-02-2006"
+    rows[28]["passport_number"] = rows[0]["passport_number"]
+    response = submit(client, url, token, jsonl(rows))
+    seen = _recording_commits(monkeypatch)
+    work(app)
+    assert [done for status, done in seen if status == ImportStatus.IMPORTING][:3] == [0, 10, 20]
+    body = client.get(response.headers["Location"], headers=bearer(token)).json
+    assert body["status"] == "rejected" and body["error_rows"] == 2
+    assert [(p["row"], p["field"], p["code"]) for p in body["problems"]] == [
+        (25, "date_of_birth", "invalid"),
+        (29, "passport_number", "duplicate"),
+    ]
+    assert body["result"] is None
+    assert count(Person, organisation_id=org.id) == 0
+    assert count(Application, organisation_id=org.id) == 0
+    assert count(AuditEvent, action="student_import.undone") == 1

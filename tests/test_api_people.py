@@ -99,6 +99,17 @@ def test_idempotency_key_replays_and_refuses_another_body(client):
     assert first.status_code == again.status_code == 201
     assert again.json["id"] == first.json["id"]
     assert again.headers["Idempotent-Replayed"] == "true"
+    # The replay is the same answer: its ETag (for If-Match) and its headers too.
+    assert first.headers["ETag"] and again.headers["ETag"] == first.headers["ETag"]
+    for name in ("Location", "Content-Type"):
+        assert again.headers.get(name) == first.headers.get(name)
+    assert "Idempotent-Replayed" not in first.headers
+    update = client.patch(
+        f"{url}/{first.json['id']}",
+        json={"surname": "Replayed"},
+        headers=bearer(token, **{"If-Match": again.headers["ETag"]}),
+    )
+    assert update.status_code == 200
     assert db.session.scalar(db.select(db.func.count(Person.id))) == 1
     other = client.post(url, json={**PERSON, "surname": "Other"}, headers=headers)
     assert other.status_code == 422 and other.json["code"] == "idempotency_key_reused"

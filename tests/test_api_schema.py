@@ -4,6 +4,7 @@ with the description as the root so its $refs resolve)."""
 
 import io
 import re
+from datetime import timedelta
 
 from jsonschema import Draft202012Validator
 
@@ -190,6 +191,18 @@ def test_every_operation_on_applications_letters_reports_and_fees_matches(client
     call("get", f"{base}/letters/{letters[0]['id']}/data")
     call("get", f"{base}/letters/{old_letter.id}/data")  # 404
     call("post", f"{base}/letters/{letters[0]['id']}/read")
+    open_case = ApplicationFactory(organisation=organisation, submitted=True)
+    respond_by = TODAY + timedelta(days=14)
+    asking = add_letter(organisation, application_id=open_case.id, respond_by=respond_by)
+    form = "multipart/form-data"
+
+    def answer():
+        return {"message": "Here it is.", "documents": [(io.BytesIO(PDF), "a.pdf")]}
+
+    call("post", f"{base}/letters/{asking.id}/replies", data=answer(), content_type=form)
+    call("post", f"{base}/letters/{asking.id}/replies", data={}, content_type=form)  # 422
+    call("post", f"{base}/letters/{old_letter.id}/replies", data=answer(), content_type=form)
+    call("get", f"{base}/letters/{asking.id}/replies")
     calls.append(("get", client.get(f"{base}/letters")))  # no token: 401
 
     problems = [p for method, response in calls for p in _check(spec, method, response)]

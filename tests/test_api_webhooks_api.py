@@ -101,7 +101,10 @@ def test_subscribe_list_log_replay_and_remove_over_the_api(app, client):
     assert receiver.requests[-1][1]["webhook-id"] == entry["message_id"]
     statuses = {d.id: d.status for d in db.session.scalars(db.select(WebhookDelivery))}
     assert statuses[replayed.json["id"]] == DeliveryStatus.DELIVERED
-    assert client.delete(hook, headers=bearer(token)).status_code == 204
+    once = bearer(token, **{"Idempotency-Key": "d1"})
+    assert client.delete(hook, headers=once).status_code == 204
+    again = client.delete(hook, headers=once)  # the same key: the same answer, not a 404
+    assert again.status_code == 204 and again.headers["Idempotent-Replayed"] == "true"
     assert client.get(hook, headers=bearer(token)).status_code == 404
 
 

@@ -2,9 +2,11 @@
 is read in the request and stored as an ImportBatch; checking and storing run as ONE job
 outside the request — on the RQ queue when REDIS_URL is set, else picked up by
 `flask batches work` — with the web import's services (portal/bulk/student_import.py): the
-same rules, chunked checking, all or nothing. A client revoked before the batch is stored
+same rules, checked and stored chunk by chunk in one pass (portal/bulk/one_pass.py), all or
+nothing. A client revoked before the batch is stored
 cancels it as a whole. When it ends, "batch.finished" is published (portal/api/events.py)."""
 
+import io
 import json
 
 from flask import current_app
@@ -14,7 +16,7 @@ from sqlalchemy import select, update
 from portal import tasks
 from portal.api import events
 from portal.api.problems import Problem
-from portal.bulk import storing, student_import
+from portal.bulk import one_pass, student_import
 from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
 from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import COLUMNS
@@ -31,10 +33,13 @@ MAX_PROBLEMS = 1000  # in one answer; problems_total counts them all
 MAX_BODY_ERRORS = 100
 
 
-def _json_lines(data: bytes, max_rows: int) -> list[tuple[int, dict]]:
-    """Rows of a JSON lines body, or Problem 400/413 with the path of each bad line."""
-    rows, errors = [], []
-    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+def _json_lines(data: bytes, max_rows: int) -> tuple[int, str]:
+    """(rows, the rows as stored JSON text) of a JSON lines body, or Problem 400/413 with the
+    path of each bad line. Each row is written out as text as soon as it is checked: no
+    object per row stays in memory (a batch has up to 50,000)."""
+    stored, errors = [], []
+    lines = io.BytesIO(data.removeprefix(b"\xef\xbb\xbf"))
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -42,7 +47,7 @@ def _json_lines(data: bytes, max_rows: int) -> list[tuple[int, dict]]:
         except UnicodeDecodeError:
             errors.append({"pointer": f"/{number}", "code": "utf8_expected"})
             continue
-        if len(rows) >= max_rows:
+        if len(stored) >= max_rows:
             raise Problem(413, "too_many_rows", [{"pointer": f"/{number}", "code": "limit"}])
         try:
             value = json.loads(line)
@@ -57,25 +62,20 @@ def _json_lines(data: bytes, max_rows: int) -> list[tuple[int, dict]]:
                 errors.append({"pointer": f"/{number}/{name}", "code": "unknown_field"})
             elif cell is not None and not isinstance(cell, str):
                 errors.append({"pointer": f"/{number}/{name}", "code": "string_expected"})
-        cells = {name: value.get(name) for name in COLUMNS}
-        rows.append(
-            (number, {n: c.strip() if isinstance(c, str) else "" for n, c in cells.items()})
-        )
+        cells = {n: c.strip() if isinstance(c := value.get(n), str) else "" for n in COLUMNS}
+        # ASCII (escaped): a compact string of one byte per character, whatever the names.
+        stored.append(json.dumps({"line": number, "values": cells}))
         if len(errors) >= MAX_BODY_ERRORS:
             break
     if errors:
         raise Problem(400, "invalid_body", errors[:MAX_BODY_ERRORS])
-    if not rows:
+    if not stored:
         raise Problem(400, "invalid_body", [{"pointer": "", "code": "empty"}])
-    return rows
+    return len(stored), "[" + ",".join(stored) + "]"
 
 
 def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[tuple[int, dict]]:
-    """The body's rows by its Content-Type; Problem for anything that cannot be a batch."""
-    config = current_app.config
-    max_rows = config["IMPORT_MAX_ROWS"]
-    if media_type in JSON_LINES:
-        return _json_lines(data, max_rows)
+    """The rows of a CSV or XLSX body; Problem for anything that cannot be a batch."""
     if media_type not in FILENAMES:
         raise Problem(415, "unsupported_media_type", [{"pointer": "/headers/Content-Type"}])
     try:
@@ -102,12 +102,25 @@ def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[
 
 def submit(organisation: Organisation, client: ApiClient, media_type: str, data: bytes):
     """Store the batch (the caller commits, then calls `start`)."""
+    if media_type in JSON_LINES:
+        # JSON lines are kept as the rows only (the same content); a file is kept as sent.
+        count, text = _json_lines(data, current_app.config["IMPORT_MAX_ROWS"])
+        return student_import.create_batch(
+            organisation,
+            client.created_by,
+            "batch.jsonl",
+            b"",
+            rows=(count, text),
+            api_client_id=client.id,
+        )
     rows = read_body(organisation, media_type, data)
-    filename = FILENAMES.get(media_type, "batch.jsonl")
-    # JSON lines are kept as the rows only (the same content); a file is kept as sent.
-    upload = b"" if filename == "batch.jsonl" else data
     return student_import.create_batch(
-        organisation, client.created_by, filename, upload, rows=rows, api_client_id=client.id
+        organisation,
+        client.created_by,
+        FILENAMES[media_type],
+        data,
+        rows=rows,
+        api_client_id=client.id,
     )
 
 
@@ -143,15 +156,7 @@ def run(batch_id: int) -> None:
     if batch.api_client is None or batch.api_client.revoked_at is not None:
         _cancel(batch)
     else:
-        student_import.check_batch(batch_id)
-        batch = db.session.get(ImportBatch, batch_id)
-        if batch.status == ImportStatus.VALIDATED and batch.error_rows == 0:
-            if batch.api_client.revoked_at is not None:
-                _cancel(batch)
-            else:
-                student_import.confirm(batch, batch.created_by)
-                db.session.commit()
-                storing.import_batch(batch_id, batch.created_by_id)
+        one_pass.check_and_store(batch_id)
     batch = db.session.get(ImportBatch, batch_id)
     # Webhook deliveries are stored with this commit and sent after it (portal/api/events.py).
     events.publish(

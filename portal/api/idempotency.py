@@ -12,6 +12,8 @@ from portal.models.base import utcnow
 
 KEEP = timedelta(hours=24)
 MAX_KEY = 200
+# The answer's headers that belong to it (not to the call: rate limits, Date), kept for replays.
+KEPT_HEADERS = ("Content-Type", "ETag", "Location", "Content-Location", "Link", "Last-Modified")
 
 
 class KeyReused(Exception):
@@ -35,7 +37,17 @@ def replay(client: ApiClient, key: str, digest: str) -> ApiIdempotency | None:
     return stored
 
 
-def remember(client: ApiClient, key: str, digest: str, status: int, body: str) -> None:
+def remember(
+    client: ApiClient, key: str, digest: str, status: int, body: str, headers: dict[str, str]
+) -> None:
+    kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
     db.session.add(
-        ApiIdempotency(client_id=client.id, key=key, request_hash=digest, status=status, body=body)
+        ApiIdempotency(
+            client_id=client.id,
+            key=key,
+            request_hash=digest,
+            status=status,
+            body=body,
+            headers=kept,
+        )
     )

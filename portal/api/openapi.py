@@ -94,7 +94,11 @@ def schema(name: str, definition: dict) -> None:
     SCHEMAS[name] = definition
 
 
-def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> None:
+def operation(
+    path: str, method: str, *, scope: Scope | tuple[Scope, ...], summary: str, **spec
+) -> None:
+    """An operation; a tuple of scopes: the token needs all of them."""
+    scopes = (scope,) if isinstance(scope, Scope) else scope
     responses = {
         "400": {
             "description": "Malformed request",
@@ -120,7 +124,7 @@ def operation(path: str, method: str, *, scope: Scope, summary: str, **spec) -> 
     }
     _OPERATIONS.setdefault(path, {})[method] = {
         "summary": summary,
-        "security": [{"oauth2": [scope.value]}],
+        "security": [{"oauth2": [s.value for s in scopes]}],
         "parameters": [KVK, *spec.pop("parameters", [])],
         "responses": responses,
         **spec,

@@ -2,19 +2,21 @@
 their draft student applications, all or nothing.
 
 The web import stores in ONE transaction: any failure rolls it all back. An API batch (up to
-50,000 rows) commits chunk by chunk instead, so that no transaction holds the database's write
-lock for long (SQLite has one writer; other users keep working between chunks): what each chunk
-created is on record in the batch (`result["created_people"]`, applications by
-`import_batch_id`), and a failure — or the API client revoked between chunks — undoes every
-earlier chunk, again in short transactions. Either way the batch ends stored whole or not at all.
+50,000 rows, portal/bulk/one_pass.py) commits chunk by chunk instead, so that no transaction
+holds the database's write lock for long (SQLite has one writer; other users keep working
+between chunks): what each chunk created is on record in the batch (`result["created_ranges"]`,
+applications by `import_batch_id`), and a failure — or the API client revoked between chunks —
+undoes every earlier chunk (`undo`), again in short transactions. Either way the batch ends
+stored whole or not at all.
 """
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
+from portal.bulk.batch_rows import chunks, iter_rows
 from portal.bulk.student_rows import (
     answers_for,
     check_row,
@@ -36,7 +38,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.people import register as people
-from portal.residence.filing import NotAllowed, start_many
+from portal.residence.filing import NotAllowed, start_imported
 
 UNDO_CHUNK = 1000
 
@@ -57,7 +59,23 @@ class BatchCancelled(Exception):
 FAILURES = {NotAllowed: "not_allowed", BatchCancelled: "cancelled"}
 
 
-def _client_revoked(client_id: int) -> bool:
+def id_ranges(ids: list[int]) -> list[list[int]]:
+    """Ids as [first, last] runs: a batch's people are mostly consecutive, so the record of
+    whom it created stays small however many it created (it is rewritten after every chunk)."""
+    runs: list[list[int]] = []
+    for i in sorted(ids):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return runs
+
+
+def ids_in(runs: list[list[int]]) -> list[int]:
+    return [i for first, last in runs for i in range(first, last + 1)]
+
+
+def client_revoked(client_id: int) -> bool:
     """Read now (a statement of its own sees a revocation committed since the batch began)."""
     revoked = db.session.execute(
         select(ApiClient.revoked_at).where(ApiClient.id == client_id)
@@ -77,29 +95,17 @@ def _report_progress(batch_id: int, done: int) -> None:
 
 
 def import_batch(batch_id: int, actor_id: int) -> None:
-    """Task: store the batch (in chunks when it came over the API); on any failure nothing
-    stays and the batch is marked failed."""
+    """Task: store a confirmed web import in one transaction; on any failure nothing stays and
+    the batch is marked failed."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != ImportStatus.IMPORTING:
         return
-    chunked = batch.api_client_id is not None
-    created_people: list[int] = []
     try:
         with speaking("en"):  # a worker has no request to take the language from
-            result = _import_rows(batch, db.session.get(User, actor_id), created_people, chunked)
+            result = _import_rows(batch, db.session.get(User, actor_id))
         db.session.flush()
-        if chunked and _client_revoked(batch.api_client_id):
-            raise BatchCancelled(batch_id)
     except Exception as error:  # any failure: nothing may stay half-imported
-        db.session.rollback()
-        if chunked:
-            _undo(batch_id, created_people)
-        batch = db.session.get(ImportBatch, batch_id)
-        batch.status = ImportStatus.FAILED
-        batch.failure = FAILURES.get(type(error), "error")
-        batch.finished_at = utcnow()
-        current_app.logger.exception("student import %s failed: nothing imported", batch_id)
-        db.session.commit()
+        fail(batch_id, None, error)
         return
     batch = db.session.get(ImportBatch, batch_id)
     batch.status = ImportStatus.IMPORTED
@@ -109,12 +115,27 @@ def import_batch(batch_id: int, actor_id: int) -> None:
     db.session.commit()
 
 
-def _undo(batch_id: int, created_people: list[int]) -> None:
+def fail(batch_id: int, created_people: list[int] | None, error: Exception) -> None:
+    """After any failure: roll back, undo what committed chunks stored (when the batch was
+    stored in chunks: `created_people` not None) and mark the batch failed."""
+    db.session.rollback()
+    if created_people is not None:
+        undo(batch_id, created_people)
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.status = ImportStatus.FAILED
+    batch.failure = FAILURES.get(type(error), "error")
+    batch.finished_at = utcnow()
+    current_app.logger.exception("student import %s failed: nothing imported", batch_id)
+    db.session.commit()
+
+
+def undo(batch_id: int, created_people: list[int]) -> None:
     """Delete what the committed chunks stored: the batch's applications with their status
     events, and the people it created (their creation stays in the append-only audit log,
     followed by this undo)."""
     batch = db.session.get(ImportBatch, batch_id)
-    created_people = sorted(set(created_people) | set((batch.result or {}).get("created", [])))
+    stored = (batch.result or {}).get("created_ranges", [])
+    created_people = sorted(set(created_people) | set(ids_in(stored)))
     while True:
         ids = db.session.scalars(
             select(Application.id).where(Application.import_batch_id == batch_id).limit(UNDO_CHUNK)
@@ -138,61 +159,82 @@ def _undo(batch_id: int, created_people: list[int]) -> None:
     db.session.commit()
 
 
-def _import_rows(batch: ImportBatch, actor: User, created_people: list[int], chunked: bool):
+def keep_statistics(stored: int, analysed: int) -> int:
+    """PostgreSQL: refresh the planner's statistics of the tables a batch grows each time it
+    has doubled them (autovacuum analyses at most once a minute). With statistics from before
+    the batch, the look-ups per chunk (people by passport, the chunk's drafts) would scan the
+    register instead of using its unique index, and a batch would slow down as it grows."""
+    if db.engine.dialect.name != "postgresql" or stored < 2 * analysed:
+        return analysed
+    db.session.execute(text("ANALYZE person, application"))
+    return max(stored, 1)
+
+
+def _import_rows(batch: ImportBatch, actor: User) -> dict:
     organisation = batch.organisation
     if why_not_allowed(organisation) is not None:
         raise NotAllowed(ApplicationKind.STUDENT)
     today = clock.today()
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    batch_id, organisation_id, client_id = batch.id, organisation.id, batch.api_client_id
-    created = linked = 0
-    rows = valid_rows(batch)
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
+    counts = {"created": 0, "linked": 0, "applications": 0}
+    analysed = 0
+    rows = (row for row in iter_rows(batch.id) if not row.get("errors"))
+    for part in chunks(rows, chunk):
         checked = []
         for row in part:
             data, errors = check_row(row["values"], today)
             if errors:  # a rule changed since the preview (a date passed): stop, import nothing
                 raise ValueError(f"row {row['line']} is no longer valid")
             checked.append(data)
-        if chunked and _client_revoked(client_id):
-            raise BatchCancelled(batch_id)
-        # Who is in the register now (also anyone added one by one since the preview).
-        keys = {(data["nationality"], data["passport_number"]) for data in checked}
-        existing = people.find_existing(organisation_id, keys)
-        new = [d for d in checked if (d["nationality"], d["passport_number"]) not in existing]
-        for person in people.create_people(organisation, [register_data(d) for d in new], actor):
-            existing[(person.nationality, person.passport_number)] = person.id
-            created_people.append(person.id)
-        created += len(new)
-        linked += len(part) - len(new)
-        start_many(
-            organisation,
-            ApplicationKind.STUDENT,
-            actor,
-            [
-                {
-                    "person_id": existing[(data["nationality"], data["passport_number"])],
-                    "answers": answers_for(typed_cells(row["values"])),
-                    "import_batch_id": batch_id,
-                }
-                for row, data in zip(part, checked)
-            ],
-        )
+        store_chunk(organisation, actor, batch.id, part, checked, [], counts)
+        analysed = keep_statistics(counts["applications"], analysed)
         db.session.flush()
-        if chunked:  # commit the chunk, with a record of whom it created (for an undo)
-            stored = db.session.get(ImportBatch, batch_id)
-            stored.done_rows = start + len(part)
-            stored.result = {"created": list(created_people)}
-            db.session.commit()
-            organisation, actor = stored.organisation, db.session.get(User, actor.id)
-        else:
-            _report_progress(batch_id, start + len(part))
+        _report_progress(batch.id, counts["applications"])
+    record_imported(batch.id, actor, organisation, counts)
+    return counts
+
+
+def record_imported(batch_id: int, actor: User, organisation, counts: dict) -> None:
     audit.record(
         AuditAction.STUDENT_IMPORT_IMPORTED,
         actor=actor,
         organisation=organisation,
         target=db.session.get(ImportBatch, batch_id),
-        details={"created": created, "linked": linked, "applications": len(rows)},
+        details=dict(counts),
     )
-    return {"created": created, "linked": linked, "applications": len(rows)}
+
+
+def store_chunk(
+    organisation,
+    actor: User,
+    batch_id: int,
+    part: list[dict],
+    checked: list[dict],
+    created_people: list[int],
+    counts: dict,
+) -> None:
+    """Store checked rows: their people (created, or linked when already registered, also
+    anyone added one by one since the check) and a draft student application each."""
+    existing = people.find_existing(organisation.id, {_key(data) for data in checked})
+    new = [
+        register_data(d)
+        for d in checked
+        if (d["nationality"], d["passport_number"]) not in existing
+    ]
+    made = people.create_people(organisation, new, actor)
+    existing.update(made)
+    created_people.extend(made.values())
+    drafts = {
+        existing[_key(data)]: answers_for(typed_cells(row["values"]))
+        for row, data in zip(part, checked)
+    }
+    if len(drafts) != len(part):  # one draft per student: the check refused duplicates
+        raise ValueError("the same student twice in one chunk")
+    start_imported(organisation, ApplicationKind.STUDENT, actor, batch_id, drafts)
+    counts["created"] += len(new)
+    counts["linked"] += len(part) - len(new)
+    counts["applications"] += len(part)
+
+
+def _key(data: dict) -> tuple[str, str]:
+    return data["nationality"], data["passport_number"]

@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock, tasks
 from portal.audit import AuditAction
+from portal.bulk.batch_rows import chunks, iter_rows, store_text
 from portal.bulk.storing import import_batch
 from portal.bulk.storing import speaking as _speaking
 from portal.bulk.student_files import read_file
@@ -46,25 +47,29 @@ def create_batch(
     actor: User,
     filename: str,
     data: bytes,
-    rows: list[tuple[int, dict]] | None = None,
+    rows: list[tuple[int, dict]] | tuple[int, str] | None = None,
     api_client_id: int | None = None,
 ) -> ImportBatch:
-    """Store the file with its rows (read here unless given), to be checked."""
+    """Store the file with its rows (read here unless given; or given as their count and their
+    stored JSON text, as the API writes JSON lines), to be checked."""
     if rows is None:
         rows = read_file(organisation, filename, data).rows
+    written = isinstance(rows, tuple)
     batch = ImportBatch(
         organisation_id=organisation.id,
         created_by_id=actor.id,
         filename=(filename or "upload.csv")[:255],
         upload=data,
         status=ImportStatus.VALIDATING,
-        total_rows=len(rows),
+        total_rows=rows[0] if written else len(rows),
         done_rows=0,
-        rows=[{"line": line, "values": values} for line, values in rows],
+        rows=[] if written else [{"line": line, "values": values} for line, values in rows],
         api_client_id=api_client_id,
     )
     db.session.add(batch)
     db.session.flush()
+    if written:
+        store_text(batch, rows[1])
     audit.record(
         AuditAction.STUDENT_IMPORT_UPLOADED,
         actor=actor,
@@ -108,51 +113,73 @@ def check_batch(batch_id: int, today: date | None = None) -> None:
 
 def _check_rows(batch: ImportBatch, today: date) -> None:
     """Progress (done and error rows) is committed after every chunk, the rows with their
-    problems once at the end: rewriting them per chunk would cost the square of the rows."""
-    organisation_id = batch.organisation_id
+    problems once at the end: rewriting them per chunk would cost the square of the rows.
+    The rows are read one chunk at a time (portal/bulk/batch_rows.py); a web batch keeps every
+    row for its preview."""
+    batch_id, organisation_id = batch.id, batch.organisation_id
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
-    rows = batch.rows  # changed in place and written back once (flag_modified) at the end
+    kept: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
-    error_rows = 0
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        results = []
-        with _speaking("en"):
-            for row in part:
-                results.append(check_row(row["values"], today))
-        linked = people.find_existing(
-            organisation_id,
-            {(data["nationality"], data["passport_number"]) for data, _e in results},
-        )
-        open_cases = _open_student_cases(organisation_id, set(linked.values()))
-        for row, (data, errors) in zip(part, results):
-            key = (data["nationality"], data["passport_number"])
-            extra = {}
-            if all(key):
-                if key in seen:
-                    extra["passport_number"] = ("duplicate", seen[key])
-                else:
-                    seen[key] = row["line"]
-                    row["person_id"] = linked.get(key)
-                    if row["person_id"] in open_cases:
-                        extra["passport_number"] = ("open_case", None)
-            if errors or extra:
-                both = _errors_in_both_languages(row["values"], today, errors, "en")
-                for language in LANGUAGES:
-                    with _speaking(language):
-                        for column, (kind, line) in extra.items():
-                            both[language].setdefault(column, _duplicate_message(kind, line))
-                row["errors"] = both
-                row["codes"] = _codes(row["values"], errors, extra)
-                row["person_id"] = None
-                error_rows += 1
-        batch.done_rows = min(start + chunk, len(rows))
+    done = error_rows = 0
+    for part in chunks(iter_rows(batch_id), chunk):
+        error_rows += check_chunk(part, today, organisation_id, seen)[1]
+        kept.extend(part)
+        done += len(part)
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.done_rows = done
         batch.error_rows = error_rows
         db.session.commit()
+    finish_check(batch_id, kept)
+
+
+def finish_check(batch_id: int, rows: list[dict]) -> None:
+    """The checked rows (with their problems) written back once; the batch is checked."""
+    batch = db.session.get(ImportBatch, batch_id)
     batch.rows = rows
     flag_modified(batch, "rows")
     batch.status = ImportStatus.VALIDATED
     db.session.commit()
+
+
+def check_chunk(
+    part: list[dict], today: date, organisation_id: int, seen: dict[tuple[str, str], int]
+) -> tuple[list[dict], int]:
+    """Check a chunk of rows with the forms' rules, against the register (a student with an
+    open student application) and the rows before (`seen`: the same student twice). A row
+    with problems gets them ("errors" in both languages, "codes"); (each row's clean data,
+    how many rows have problems)."""
+    results = []
+    with _speaking("en"):
+        for row in part:
+            results.append(check_row(row["values"], today))
+    linked = people.find_existing(
+        organisation_id,
+        {(data["nationality"], data["passport_number"]) for data, _e in results},
+    )
+    open_cases = _open_student_cases(organisation_id, set(linked.values()))
+    error_rows = 0
+    for row, (data, errors) in zip(part, results):
+        key = (data["nationality"], data["passport_number"])
+        extra = {}
+        if all(key):
+            if key in seen:
+                extra["passport_number"] = ("duplicate", seen[key])
+            else:
+                seen[key] = row["line"]
+                row["person_id"] = linked.get(key)
+                if row["person_id"] in open_cases:
+                    extra["passport_number"] = ("open_case", None)
+        if errors or extra:
+            both = _errors_in_both_languages(row["values"], today, errors, "en")
+            for language in LANGUAGES:
+                with _speaking(language):
+                    for column, (kind, line) in extra.items():
+                        both[language].setdefault(column, _duplicate_message(kind, line))
+            row["errors"] = both
+            row["codes"] = _codes(row["values"], errors, extra)
+            row["person_id"] = None
+            error_rows += 1
+    return [data for data, _errors in results], error_rows
 
 
 def _codes(values: dict, errors: dict, extra: dict) -> dict[str, str]:

@@ -19,11 +19,16 @@ def filed_for(mandate: Mandate) -> bool:
     return found is not None
 
 
+def acting_intermediary() -> int | None:
+    """The intermediary the current user acts for under a mandate, or None."""
+    context = g.get("context") if has_request_context() else None
+    return context.intermediary.id if context is not None and context.on_behalf else None
+
+
 def remember_the_intermediary(_mapper, _connection, application: Application) -> None:
     """A case started while acting under a mandate names the intermediary that started it."""
-    context = g.get("context") if has_request_context() else None
-    if application.intermediary_id is None and context is not None and context.on_behalf:
-        application.intermediary_id = context.intermediary.id
+    if application.intermediary_id is None:
+        application.intermediary_id = acting_intermediary()
 
 
 def former_clients(user, active: list[Mandate]) -> list[Mandate]:

@@ -1,5 +1,7 @@
 """Answering a letter from where it is read: a message and documents that join the case."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import audit
@@ -14,6 +16,21 @@ from portal.models import CaseReply, Document, Letter, Organisation, User
 # intended decision (Awb 4:8) asks for a response, about a case or the organisation itself.
 ANSWERABLE_KINDS = frozenset({"request_for_information", "general_message", "intended_decision"})
 MAX_DOCUMENTS = 10
+MAX_MESSAGE = 10_000
+
+# What the sponsor is told, on the letter's page and over the API alike.
+MESSAGE_TOO_LONG = _l("Enter at most 10,000 characters")
+TOO_MANY_DOCUMENTS = _l("Upload at most %(num)d documents at a time.", num=MAX_DOCUMENTS)
+EMPTY_REPLY = _l("Write a message or choose at least one document")
+ALREADY_ANSWERED = _l("This request has already been answered. Nothing was changed.")
+
+
+def case_closed_message(application) -> str:
+    return _(
+        "Case %(reference)s has been decided, so a reply can no longer be added to it. "
+        "If you disagree with the decision, you can lodge an objection.",
+        reference=application.reference,
+    )
 
 
 class NotAnswerable(CaseError):

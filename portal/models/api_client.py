@@ -58,4 +58,6 @@ class ApiIdempotency(db.Model):
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
+    # The answer's own headers (Content-Type, ETag, Location…), sent again with a replay.
+    headers: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

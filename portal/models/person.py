@@ -27,6 +27,14 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def search_keys(data: dict) -> tuple[str, str]:
+    """(sort_key, search_text) of a person's data: folded names, passport and V-number."""
+    given, surname = data.get("given_names"), data.get("surname")
+    sort_key = fold(f"{surname} {given}")[:420]
+    search = fold(f"{given} {surname} {data.get('passport_number')} {data.get('v_number') or ''}")
+    return sort_key, search[:500]
+
+
 # The fields that describe the person (kept as history when they change).
 PERSON_FIELDS = (
     "given_names",
@@ -113,10 +121,8 @@ class Person(db.Model):
         return self.archived_at is not None
 
     def refresh_keys(self) -> None:
-        self.sort_key = fold(f"{self.surname} {self.given_names}")[:420]
-        self.search_text = fold(
-            f"{self.given_names} {self.surname} {self.passport_number} {self.v_number or ''}"
-        )[:500]
+        names = ("given_names", "surname", "passport_number", "v_number")
+        self.sort_key, self.search_text = search_keys({n: getattr(self, n) for n in names})
 
     def snapshot(self) -> dict:
         """The person's data as sent with an application."""

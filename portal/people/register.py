@@ -4,14 +4,14 @@ and kept until the retention date."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 
 from portal import audit, history, reference
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import ChangeSubject, Organisation, Person, User
 from portal.models.base import utcnow
-from portal.models.person import PERSON_FIELDS, fold
+from portal.models.person import PERSON_FIELDS, fold, search_keys
 
 PAGE_SIZE = 25
 
@@ -65,17 +65,42 @@ def create_person(organisation: Organisation, data: dict, actor: User) -> Person
     return person
 
 
-def create_people(organisation: Organisation, rows: list[dict], actor: User) -> list[Person]:
-    """create_person for many at once (bulk registration): one flush, one INSERT per table.
+def create_people(
+    organisation: Organisation, rows: list[dict], actor: User
+) -> dict[tuple[str, str], int]:
+    """create_person for many at once (bulk registration): one multi-row INSERT for the people
+    and one for their audit events, no object per person; {(nationality, passport): id}.
 
     The caller has looked for duplicates (find_existing); the unique constraint on passport
     and nationality is the final word."""
-    created = [_new_person(organisation, data, actor) for data in rows]
-    db.session.flush()
-    for person in created:
-        audit.record(
-            AuditAction.PERSON_CREATED, actor=actor, organisation=organisation, target=person
+    if not rows:
+        return {}
+    now = utcnow()
+    values = []
+    for data in rows:
+        person = {field: data.get(field) for field in PERSON_FIELDS}
+        person["given_names"] = person["given_names"] or ""
+        person["sort_key"], person["search_text"] = search_keys(person)
+        values.append(
+            {
+                **person,
+                "organisation_id": organisation.id,
+                "created_by_id": actor.id,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
+    db.session.execute(insert(Person), values)
+    created = find_existing(
+        organisation.id, {(v["nationality"], v["passport_number"]) for v in values}
+    )
+    audit.record_many(
+        AuditAction.PERSON_CREATED,
+        actor=actor,
+        organisation=organisation,
+        target_type=Person.__tablename__,
+        target_ids=sorted(created.values()),
+    )
     return created
 
 
@@ -84,9 +109,13 @@ def find_existing(organisation_id: int, keys: set[tuple[str, str]]) -> dict[tupl
     numbers = sorted({number for _nationality, number in keys if number})
     if not numbers:
         return {}
+    nationalities = sorted({nationality for nationality, _number in keys if nationality})
+    # All three columns of uq_person_passport: an index search, not a scan of the register.
     found = db.session.execute(
         select(Person.id, Person.nationality, Person.passport_number).where(
-            Person.organisation_id == organisation_id, Person.passport_number.in_(numbers)
+            Person.organisation_id == organisation_id,
+            Person.nationality.in_(nationalities),
+            Person.passport_number.in_(numbers),
         )
     ).all()
     return {

@@ -11,6 +11,7 @@ from portal.blueprints.api import (  # noqa: E402,F401
     applications_write,
     batches,
     fees,
+    letter_replies,
     letters,
     links,
     people,

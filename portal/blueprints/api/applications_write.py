@@ -31,6 +31,7 @@ from portal.blueprints.api.writes import (
     match,
     object_body,
     ok,
+    only_parts,
     problems,
 )
 from portal.cases import withdrawal
@@ -163,6 +164,7 @@ openapi.operation(
                         "purpose": {"type": "string"},
                         "file": {"type": "string", "format": "binary"},
                     },
+                    "additionalProperties": False,
                 }
             }
         },
@@ -180,6 +182,7 @@ def upload_document(application_id: int):
             match(views.etag(application))
         if application.status != ApplicationStatus.DRAFT:
             raise Problem(409, "not_a_draft")
+        only_parts({"purpose"}, {"file"})
         purpose = request.form.get("purpose", "")
         upload = request.files.get("file")
         errors = []

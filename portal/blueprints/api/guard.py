@@ -19,12 +19,15 @@ from portal.letters import visibility
 from portal.models.base import utcnow
 
 
-def api_route(scope: Scope):
+def api_route(scope: Scope, *also: Scope):
+    """The route's scope (and any others the token must have as well)."""
+    required = " ".join(s.value for s in (scope, *also))
+
     def decorator(view):
         @wraps(view)
         def wrapped(kvk: str, *args, **kwargs):
             try:
-                token = oauth.protector.acquire_token([scope.value])
+                token = oauth.protector.acquire_token([required])
             except InsufficientScopeError:
                 raise Problem(403, "insufficient_scope") from None
             except OAuth2Error:

@@ -154,7 +154,7 @@ def _unwrap(raw: str) -> str | None:
         return None
 
 
-def _letter_or_404(letter_id: int) -> Letter:
+def letter_or_404(letter_id: int) -> Letter:
     letter = db.session.scalar(
         select(Letter)
         .where(Letter.id == letter_id, visibility.clause(viewer()))
@@ -275,7 +275,7 @@ openapi.operation(
 @bp.get("/organisations/<kvk>/letters/<int:letter_id>")
 @api_route(Scope.LETTERS_READ)
 def get_letter(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_404(letter_id)
     return jsonify(letter_json(letter, _is_read(letter), letter.structured is not None))
 
 
@@ -297,7 +297,7 @@ openapi.operation(
 @bp.get("/organisations/<kvk>/letters/<int:letter_id>/pdf")
 @api_route(Scope.LETTERS_READ)
 def letter_pdf(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_404(letter_id)
     return Response(
         letter.pdf,
         mimetype="application/pdf",
@@ -329,7 +329,7 @@ openapi.operation(
 @bp.get("/organisations/<kvk>/letters/<int:letter_id>/data")
 @api_route(Scope.LETTERS_READ)
 def letter_data(letter_id: int):
-    letter = _letter_or_404(letter_id)
+    letter = letter_or_404(letter_id)
     if letter.structured is None:
         raise Problem(404, "no_structured_data")
     return jsonify(letter.structured)
@@ -349,7 +349,7 @@ openapi.operation(
 @api_route(Scope.LETTERS_READ)
 def mark_letter_read(letter_id: int):
     def write():
-        letter = _letter_or_404(letter_id)
+        letter = letter_or_404(letter_id)
         issuing.mark_read(letter, actor())
         db.session.commit()
         return jsonify(letter_json(letter, True, letter.structured is not None))

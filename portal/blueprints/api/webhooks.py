@@ -291,7 +291,7 @@ openapi.operation(
     "delete",
     scope=Scope.WEBHOOKS_MANAGE,
     summary="Remove a webhook (pending deliveries are given up)",
-    parameters=[WEBHOOK_ID],
+    parameters=[WEBHOOK_ID, *WRITE_HEADERS],
     responses={"204": {"description": "Removed"}},
 )
 
@@ -299,10 +299,13 @@ openapi.operation(
 @bp.delete("/organisations/<kvk>/webhooks/<int:webhook_id>")
 @api_route(Scope.WEBHOOKS_MANAGE)
 def delete_webhook(webhook_id: int):
-    subscription = _subscription_or_404(webhook_id)
-    service.remove(subscription, g.api_client.created_by)
-    db.session.commit()
-    return Response(status=204)
+    def write():
+        subscription = _subscription_or_404(webhook_id)
+        service.remove(subscription, g.api_client.created_by)
+        db.session.commit()
+        return Response(status=204)
+
+    return idempotent(write)
 
 
 openapi.operation(

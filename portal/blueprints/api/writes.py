@@ -52,6 +52,14 @@ def object_body(
     }
 
 
+def only_parts(fields: set[str], files: set[str]) -> None:
+    """A multipart body with no part the operation does not take (400 with its pointer)."""
+    unknown = sorted((set(request.form) - fields) | (set(request.files) - files))
+    if unknown:
+        errors = [{"pointer": f"/{name}", "code": "unknown_field"} for name in unknown]
+        raise Problem(400, "invalid_body", errors)
+
+
 def idempotent(write):
     """Run the write once per Idempotency-Key; answer the same again for the same body."""
     key = request.headers.get("Idempotency-Key")
@@ -68,11 +76,18 @@ def idempotent(write):
         raise Problem(422, "idempotency_key_reused") from None
     if stored is not None:
         response = Response(stored.body, stored.status, mimetype="application/json")
+        for name, value in (stored.headers or {}).items():
+            response.headers[name] = value
         response.headers["Idempotent-Replayed"] = "true"
         return response
     response = write()
     idempotency.remember(
-        g.api_client, key, digest, response.status_code, response.get_data(as_text=True)
+        g.api_client,
+        key,
+        digest,
+        response.status_code,
+        response.get_data(as_text=True),
+        dict(response.headers),
     )
     db.session.commit()
     return response

@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import Select
 
+from portal.cases import replies
 from portal.forms import BaseForm, DateInputField
 
 
@@ -93,6 +94,6 @@ class VerifyForm(BaseForm):
 class ReplyForm(BaseForm):
     message = TextAreaField(
         _l("Your message"),
-        validators=[Length(max=10000, message=_l("Enter at most 10,000 characters"))],
+        validators=[Length(max=replies.MAX_MESSAGE, message=replies.MESSAGE_TOO_LONG)],
     )
     documents = FileField(_l("Documents (PDF, JPEG or PNG, at most 10 MB each)"))

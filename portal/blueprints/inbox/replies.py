@@ -27,9 +27,7 @@ def reply(letter_id: int):
         return render_letter_page(letter, form, 400)
     files = [f for f in request.files.getlist("documents") if f.filename]
     if len(files) > service.MAX_DOCUMENTS:
-        form.documents.errors.append(
-            _("Upload at most %(num)d documents at a time.", num=service.MAX_DOCUMENTS)
-        )
+        form.documents.errors.append(str(service.TOO_MANY_DOCUMENTS))
         return render_letter_page(letter, form, 400)
     try:
         service.reply_to_letter(letter, current_user, form.message.data, files)
@@ -37,20 +35,14 @@ def reply(letter_id: int):
         abort(404)
     except service.CaseClosed as closed:
         db.session.rollback()
-        form.message.errors.append(
-            _(
-                "Case %(reference)s has been decided, so a reply can no longer be added to it. "
-                "If you disagree with the decision, you can lodge an objection.",
-                reference=closed.application.reference,
-            )
-        )
+        form.message.errors.append(service.case_closed_message(closed.application))
         return render_letter_page(letter, form, 400)
     except (service.AlreadyAnswered, NotAwaitingReply):
         db.session.rollback()
-        flash(_("This request has already been answered. Nothing was changed."), "info")
+        flash(str(service.ALREADY_ANSWERED), "info")
         return redirect(url_for("inbox.show", letter_id=letter_id))
     except service.EmptyReply:
-        form.message.errors.append(_("Write a message or choose at least one document"))
+        form.message.errors.append(str(service.EMPTY_REPLY))
         return render_letter_page(letter, form, 400)
     except UploadRejected as rejected:
         db.session.rollback()
