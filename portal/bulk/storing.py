@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 
-from portal import audit, clock, tasks
+from portal import audit, clock
 from portal.audit import AuditAction
 from portal.bulk.student_rows import (
     answers_for,
@@ -24,6 +24,7 @@ from portal.bulk.student_rows import (
 )
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
+from portal.jobs import outbox
 from portal.models import (
     ApiClient,
     Application,
@@ -68,7 +69,7 @@ def _client_revoked(client_id: int) -> bool:
 def _report_progress(batch_id: int, done: int) -> None:
     """The web import from a worker: progress on a connection of its own, outside the import's
     one transaction (inline nobody is waiting; SQLite has one writer, and it is the import)."""
-    if not tasks.queue_configured() or db.engine.dialect.name == "sqlite":
+    if not outbox.deferred() or db.engine.dialect.name == "sqlite":
         return
     with db.engine.begin() as connection:
         connection.execute(
@@ -83,6 +84,11 @@ def import_batch(batch_id: int, actor_id: int) -> None:
     if batch is None or batch.status != ImportStatus.IMPORTING:
         return
     chunked = batch.api_client_id is not None
+    if chunked and _stored_before(batch):  # its worker died mid-import: start clean
+        _undo(batch_id, [])
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.done_rows, batch.result = 0, None
+        db.session.commit()
     created_people: list[int] = []
     try:
         with speaking("en"):  # a worker has no request to take the language from
@@ -107,6 +113,18 @@ def import_batch(batch_id: int, actor_id: int) -> None:
     batch.result = result
     batch.finished_at = utcnow()
     db.session.commit()
+
+
+def _stored_before(batch: ImportBatch) -> bool:
+    """Chunks of this batch committed by an earlier run (a job run again after a crash)."""
+    if (batch.result or {}).get("created"):
+        return True
+    return (
+        db.session.scalar(
+            select(Application.id).where(Application.import_batch_id == batch.id).limit(1)
+        )
+        is not None
+    )
 
 
 def _undo(batch_id: int, created_people: list[int]) -> None:

@@ -29,6 +29,7 @@ from portal.models.fee import (
 )
 from portal.models.history import ChangeHistory, ChangeSubject
 from portal.models.import_batch import ImportBatch, ImportColumnMapping, ImportStatus
+from portal.models.job import Export, ExportKind, ExportStatus, Job, JobStatus
 from portal.models.letter import (
     InboxUnread,
     Letter,
@@ -64,6 +65,11 @@ from portal.models.user import Membership, OrgRole, StaffRole, User
 from portal.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Export",
+    "ExportKind",
+    "ExportStatus",
+    "Job",
+    "JobStatus",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",
