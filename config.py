@@ -127,7 +127,7 @@ class Config:
     # web import runs inline and API batches wait for `flask batches work`.
     IMPORT_MAX_ROWS = 50_000
     IMPORT_MAX_BYTES = 40 * 1024 * 1024
-    IMPORT_CHUNK_ROWS = 500
+    IMPORT_CHUNK_ROWS = int(os.environ.get("IMPORT_CHUNK_ROWS", "500"))
     # Bulk submit (portal/bulk/submission.py): at most this many drafts at once. Each gets its
     # acknowledgement and fee letter (two PDFs) inside the request, so the number is bounded.
     BULK_SUBMIT_MAX = int(os.environ.get("BULK_SUBMIT_MAX", "200"))
