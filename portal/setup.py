@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.duties import bp as duties_bp
+    from portal.blueprints.exports import bp as exports_bp
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.oidc import bp as oidc_bp
     from portal.blueprints.organisation import bp as organisation_bp
@@ -203,6 +204,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         oidc_bp,
         student_import_bp,
+        exports_bp,
         duties_bp,
         api_bp,
         payments_bp,

@@ -11,14 +11,14 @@ def queue_stats() -> dict[str, int]:
     """{"depth": due and waiting, "running": …, "failed": given up, "scheduled": later}."""
     now = utcnow()
     rows = db.session.execute(
-        select(Job.status, Job.run_at <= now, func.count())
+        select(Job.status, func.count(), func.count().filter(Job.run_at <= now))
         .where(Job.status != JobStatus.DONE)
-        .group_by(Job.status, Job.run_at <= now)
+        .group_by(Job.status)
     ).all()
     figures = {"depth": 0, "running": 0, "failed": 0, "scheduled": 0}
-    for status, due, number in rows:
+    for status, number, due in rows:
         if status == JobStatus.QUEUED:
-            figures["depth" if due else "scheduled"] += number
+            figures["depth"], figures["scheduled"] = due, number - due
         else:
-            figures[status.value] += number
+            figures[status.value] = number
     return figures
