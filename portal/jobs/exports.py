@@ -15,7 +15,17 @@ from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
 from portal.jobs import outbox
 from portal.letters.inbox import zip_stream
-from portal.models import Export, ExportKind, ExportStatus, Letter, Organisation, Person, User
+from portal.models import (
+    Export,
+    ExportKind,
+    ExportStatus,
+    Job,
+    JobStatus,
+    Letter,
+    Organisation,
+    Person,
+    User,
+)
 from portal.models.base import utcnow
 from portal.people import export as people_rows
 
@@ -53,8 +63,18 @@ def request_export(
         target=export,
         details={"kind": kind.value, "rows": export.total},
     )
-    outbox.enqueue(make, export.id, language)
+    outbox.enqueue(make, export.id, language, key=_key(export.id))
     return export
+
+
+def _key(export_id: int) -> str:
+    return f"export:{export_id}"
+
+
+def failed(export: Export) -> bool:
+    """Its job gave up (listed for staff, who may retry it)."""
+    status = db.session.scalar(select(Job.status).where(Job.key == _key(export.id)))
+    return status == JobStatus.FAILED
 
 
 def _progress(export_id: int, done: int) -> None:

@@ -126,3 +126,24 @@ def test_a_csv_of_50000_people(app, client, monkeypatch):
     download = client.get(page.soup.find(id="download")["href"])
     lines = download.get_data(as_text=True).splitlines()
     assert len(lines) == 50_001 and lines[1].startswith("Student 00000,")
+
+
+def test_an_export_whose_job_failed_says_so_and_stops_refreshing(app, client, monkeypatch):
+    from portal.jobs import exports
+
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
+    monkeypatch.setitem(app.config, "JOBS_MAX_ATTEMPTS", 1)
+
+    def broken(export_id, ids):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "_people_csv", broken)
+    user = member(OrgRole.READER)
+    client.get("/language/en")
+    sign_in(client, user)
+    url = _ask(client, "people_csv")
+    assert worker.work() == 1
+    page = get_page(client, url)
+    assert page.soup.find(id="failed") is not None
+    assert page.soup.find("meta", attrs={"http-equiv": "refresh"}) is None
+    assert page.soup.find(id="download") is None

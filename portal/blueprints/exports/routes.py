@@ -83,7 +83,8 @@ def request_export():
 @requires(Permission.ORGANISATION_READ)
 def show(export_id: int):
     export = _get_export_or_404(export_id)
-    return render_template("exports/show.html", export=export, statuses=ExportStatus)
+    failed = export.status != ExportStatus.READY and exports.failed(export)
+    return render_template("exports/show.html", export=export, statuses=ExportStatus, failed=failed)
 
 
 @bp.get("/<int:export_id>/download")
