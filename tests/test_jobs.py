@@ -120,13 +120,17 @@ def test_an_email_job_sends_once_with_the_same_message_id(client, smtp_server):
     )
 
 
-def test_schedule_queues_each_daily_task_once_a_day(app):
+def test_schedule_queues_each_daily_task_once_a_day(app, later):
     runner = app.test_cli_runner()
-    assert "Queued 4 scheduled job(s)." in runner.invoke(args=["jobs", "schedule"]).output
+    assert "Queued 5 scheduled job(s)." in runner.invoke(args=["jobs", "schedule"]).output
     assert "Queued 0 scheduled job(s)." in runner.invoke(args=["jobs", "schedule"]).output
-    assert worker.work() == 4
+    assert worker.work() == 5
     statuses = db.session.scalars(select(Job.status)).all()
-    assert statuses == [JobStatus.DONE] * 4
+    assert statuses == [JobStatus.DONE] * 5
+    later(8 * 86400)  # a week on, the day's clean-up removes done jobs
+    assert "Queued 5 scheduled job(s)." in runner.invoke(args=["jobs", "schedule"]).output
+    assert worker.work() == 5
+    assert len(db.session.scalars(select(Job)).all()) <= 5
 
 
 def test_redis_losing_its_data_or_being_down_loses_no_job(app, client, rq_queue, move_today):

@@ -15,6 +15,7 @@ TASKS = {
     "portal.jobs.schedule:fee_reminders": _l("Daily fee reminders"),
     "portal.jobs.schedule:lift_expired_suspensions": _l("Daily end of suspensions"),
     "portal.jobs.schedule:todo_digest": _l("Daily to-do digest"),
+    "portal.jobs.schedule:purge_done_jobs": _l("Daily clean-up of finished jobs"),
     "portal.jobs.exports:make": _l("Large export"),
 }
 
