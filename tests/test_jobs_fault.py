@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import _worker_database
 
 ROOT = Path(__file__).resolve().parent.parent
-ROWS, CHUNK = 1500, 50
+ROWS, CHUNK = 1500, 10
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def _environment(url: str) -> dict:
         JOBS_INLINE="0",
         JOBS_LEASE_SECONDS="2",
         IMPORT_CHUNK_ROWS=str(CHUNK),
+        SLOW_CHUNK_SECONDS="0.05",
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -85,6 +86,23 @@ def _made(env: dict, url: str):
 def _kill_mid_import(engine, batch_id: int, worker: subprocess.Popen) -> None:
     """Wait until the import has committed a chunk or two, then SIGKILL the worker and the
     process RQ forked for the job (its "work horse", in a session of its own)."""
+    try:
+        _wait_for_stored_chunks(engine, batch_id, worker)
+    finally:  # never leave a worker behind, whatever happened
+        for pid in _tree(worker.pid) if worker.poll() is None else ():
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        worker.stdout.close()
+    stored = _one(
+        engine, "SELECT count(*) FROM application WHERE import_batch_id = :id", id=batch_id
+    )[0]
+    assert 0 < stored < ROWS  # the dead worker left committed chunks behind
+    job = _one(engine, "SELECT status, attempts FROM job WHERE task = 'portal.api.batches:run'")
+    assert tuple(job) == ("running", 1)
+    time.sleep(2.5)  # the dead worker's lease passes
+
+
+def _wait_for_stored_chunks(engine, batch_id: int, worker: subprocess.Popen) -> None:
     deadline = time.monotonic() + 300
     seen = []
     while True:
@@ -95,20 +113,9 @@ def _kill_mid_import(engine, batch_id: int, worker: subprocess.Popen) -> None:
             break
         seen.append((status, done))
         assert status not in ("imported", "failed"), sorted(set(seen))
-        assert worker.poll() is None, worker.stdout.read()
+        assert worker.poll() is None, "the worker stopped"
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    for pid in _tree(worker.pid):
-        os.kill(pid, signal.SIGKILL)
-    worker.wait(timeout=30)
-    worker.stdout.close()
-    stored = _one(
-        engine, "SELECT count(*) FROM application WHERE import_batch_id = :id", id=batch_id
-    )[0]
-    assert 0 < stored < ROWS  # the dead worker left committed chunks behind
-    job = _one(engine, "SELECT status, attempts FROM job WHERE task = 'portal.api.batches:run'")
-    assert tuple(job) == ("running", 1)
-    time.sleep(2.5)  # the dead worker's lease passes
 
 
 def _tree(pid: int) -> list[int]:
@@ -145,7 +152,8 @@ def test_a_worker_killed_mid_import_is_replaced_and_the_batch_is_stored_once(fau
     env = _environment(fault_database)
     engine, batch_id = _made(env, fault_database)
     try:
-        _kill_mid_import(engine, batch_id, _worker(env))
+        slow = [sys.executable, "-m", "tests.support.slow_import", "flask", "jobs", "work"]
+        _kill_mid_import(engine, batch_id, _process(slow, env))
         again = _worker(env, "--burst")
         output, _ = again.communicate(timeout=600)
         assert again.returncode == 0, output[-3000:]
@@ -166,7 +174,8 @@ def test_an_rq_worker_killed_mid_import_and_redis_flushed_the_outbox_requeues_it
     assert len(queue) == 1  # pushed when the request committed
     rq = [str(Path(sys.executable).parent / "rq"), "worker", "--url", env["REDIS_URL"]]
     try:
-        _kill_mid_import(engine, batch_id, _process([*rq, "portal"], env))
+        slow = [sys.executable, "-m", "tests.support.slow_import", "rq", *rq[1:], "portal"]
+        _kill_mid_import(engine, batch_id, _process(slow, env))
         queue.connection.flushdb()  # Redis restarted: it kept nothing
         requeue = _process([sys.executable, "-m", "flask", "jobs", "requeue"], env)
         output, _ = requeue.communicate(timeout=120)
