@@ -149,11 +149,20 @@ class Config:
     # web import runs inline and API batches wait for `flask batches work`.
     IMPORT_MAX_ROWS = 50_000
     IMPORT_MAX_BYTES = 40 * 1024 * 1024
-    IMPORT_CHUNK_ROWS = 500
+    IMPORT_CHUNK_ROWS = int(os.environ.get("IMPORT_CHUNK_ROWS", "500"))
     # Bulk submit (portal/bulk/submission.py): at most this many drafts at once. Each gets its
     # acknowledgement and fee letter (two PDFs) inside the request, so the number is bounded.
     BULK_SUBMIT_MAX = int(os.environ.get("BULK_SUBMIT_MAX", "200"))
     REDIS_URL = os.environ.get("REDIS_URL")
+    # The job outbox (portal/jobs/): without REDIS_URL jobs run inline (JOBS_INLINE=1, the
+    # default) or wait for `flask jobs work` (JOBS_INLINE=0). A worker holds a job under a lease
+    # it renews; a job whose worker died is taken again once the lease has passed. Failures are
+    # retried after JOBS_RETRY_BASE_SECONDS, doubling each time, up to JOBS_MAX_ATTEMPTS.
+    JOBS_INLINE = os.environ.get("JOBS_INLINE", "1") == "1"
+    JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "5"))
+    JOBS_LEASE_SECONDS = float(os.environ.get("JOBS_LEASE_SECONDS", "300"))
+    JOBS_RETRY_BASE_SECONDS = int(os.environ.get("JOBS_RETRY_BASE_SECONDS", "30"))
+    JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))
     # Webhooks (portal/api/delivery.py): waits before each retry (exponential; given up after
     # the last), the timeout of one attempt, how long the previous secret signs after a rotation.
     WEBHOOK_RETRY_SECONDS = [

@@ -137,6 +137,9 @@ class AuditAction(StrEnum):
     STUDENT_IMPORT_IMPORTED = "student_import.imported"
     STUDENT_IMPORT_UNDONE = "student_import.undone"  # an API batch's stored chunks removed
     STUDENT_IMPORT_UPLOADED = "student_import.uploaded"
+    # Large exports made by a job (issue 21)
+    EXPORT_REQUESTED = "export.requested"
+    EXPORT_DOWNLOADED = "export.downloaded"
     # Oversight: sanctions
     SANCTIONS_SUSPENSION_EXPIRED = "sanctions.suspension_expired"
     STAFF_RECOGNITION_SUSPENDED = "staff.recognition.suspended"
@@ -148,6 +151,7 @@ class AuditAction(StrEnum):
     # Back office: staff views of personal data, audit log and event log
     STAFF_AUDIT_EXPORTED = "staff.audit.exported"
     STAFF_TRIAGE_RULE_CHANGED = "staff.triage.rule_changed"
+    STAFF_JOB_RETRIED = "staff.job.retried"  # a failed background job run again
     STAFF_AUDIT_SEARCHED = "staff.audit.searched"
     STAFF_CASE_VIEWED = "staff.case.viewed"
     STAFF_CASE_REPLIES_VIEWED = "staff.case_replies.viewed"

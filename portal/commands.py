@@ -127,18 +127,9 @@ def send_digest() -> None:
 
     Run daily (cron: `0 7 * * * flask todo digest`). Safe to run again the same day: each
     address gets at most one digest per organisation and day."""
-    from portal import clock
-    from portal.notices import bounces, digest
+    from portal.jobs.schedule import todo_digest
 
-    today = clock.today()
-    sent = bounced = 0
-    for message in digest.pending(today):
-        if bounces.send(message.address, message.subject, message.body):
-            digest.mark_sent(message, today)
-            db.session.commit()
-            sent += 1
-        else:
-            bounced += 1
+    sent, bounced = todo_digest()
     click.echo(f"Sent {sent} digest(s); {bounced} address(es) bounced.")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 OUTBOX_KEY = "portal.mail.outbox"
+DOMAIN = "sponsorportal.ind.example"
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
@@ -22,9 +23,19 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="sponsorportal.ind.example")
+    message["Message-ID"] = message_id()
     message.set_content(body)
     return message
+
+
+def message_id() -> str:
+    """In a job, the same id at every attempt (a receiver sees a resent message as one)."""
+    from portal.jobs.worker import current_job
+
+    job_id = current_job.get()
+    if job_id is not None:
+        return f"<job-{job_id}@{DOMAIN}>"
+    return make_msgid(domain=DOMAIN)
 
 
 def send_mail(to: str, subject: str, body: str) -> EmailMessage:
@@ -45,27 +56,30 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def send_after_commit(to: str, subject: str, body: str, via=None) -> None:
-    """Send when the current transaction commits (through the queue when one is configured);
-    nothing when it rolls back. A failing mail server loses neither the change nor the
-    request: the failure is logged. `via`: a function sending (to, subject, body) in place of
-    send_mail (notices use portal/notices/bounces.send, which marks refused addresses)."""
+    """Send when the current transaction commits (a job when a worker runs them, written in
+    this transaction; else right after the commit); nothing when it rolls back. A failing mail
+    server loses neither the change nor the request: the failure is logged. `via`: a function
+    sending (to, subject, body) in place of send_mail (notices use portal/notices/bounces.send,
+    which marks refused addresses)."""
     from portal.extensions import db
+    from portal.jobs import outbox
 
+    if outbox.deferred():  # a job in this transaction: sent by a worker once committed
+        outbox.enqueue(via or send_mail, to, subject, body)
+        return
     db.session.info.setdefault(OUTBOX_KEY, []).append((via or send_mail, to, subject, body))
 
 
 def after_commit(session: Session) -> None:
-    from portal import tasks
-
     # A released savepoint (begin_nested) also fires after_commit: nothing is committed until
     # the outer transaction is.
     if session.in_nested_transaction():
         return
     for via, to, subject, body in session.info.pop(OUTBOX_KEY, None) or ():
         try:
-            tasks.enqueue(via, to, subject, body)
-        except Exception:  # any mail or queue failure: the change is kept, the request goes on
-            log.exception("an e-mail could not be sent")
+            via(to, subject, body)
+        except Exception:  # any mail failure: the change is kept, the request goes on
+            log.exception("an e-mail could not be sent")  # no address: logs hold no personal data
 
 
 def after_rollback(session: Session) -> None:

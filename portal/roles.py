@@ -43,6 +43,7 @@ class Permission(StrEnum):
     STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
     STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
     STAFF_TRIAGE_MANAGE = "staff:triage:manage"  # switch and set triage rules (issue 24)
+    STAFF_JOBS_MANAGE = "staff:jobs:manage"  # see failed background jobs, retry them (issue 21)
 
 
 _READER = {
@@ -112,12 +113,14 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_REPORTS_READ,
     Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
     Permission.STAFF_ADMIN_RIGHTS_DECIDE, Permission.STAFF_TRIAGE_MANAGE,
+    Permission.STAFF_JOBS_MANAGE,
 }  # fmt: skip
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {
     Permission.STAFF_QUEUE_READ,
     Permission.STAFF_USERS_MANAGE,
     Permission.STAFF_AUDIT_READ,
+    Permission.STAFF_JOBS_MANAGE,
 }
 STAFF_ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.REVIEWER: frozenset(_REVIEWER),

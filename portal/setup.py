@@ -69,8 +69,8 @@ def listeners() -> list[tuple[object, str, object]]:
     from sqlalchemy.orm import Session
 
     from portal import mail
-    from portal.api import events
     from portal.cases import intermediaries
+    from portal.jobs import outbox
     from portal.letters import unread
     from portal.models import Application, AuditEvent, Letter, Membership, Person, StatusEvent
     from portal.models import application as application_model
@@ -100,9 +100,9 @@ def listeners() -> list[tuple[object, str, object]]:
         # E-mail (letter notices, team changes) goes out only once the change is committed.
         (Session, "after_commit", mail.after_commit),
         (Session, "after_rollback", mail.after_rollback),
-        # Webhook deliveries go to the queue only once they are committed.
-        (Session, "after_commit", events.after_commit),
-        (Session, "after_rollback", events.after_rollback),
+        # Jobs written in a transaction go onto the queue only once it commits.
+        (Session, "after_commit", outbox.after_commit),
+        (Session, "after_rollback", outbox.after_rollback),
         # The letters-issued metric counts committed letters only.
         (Letter, "after_insert", metrics.letter_added),
         (Session, "after_commit", metrics.after_commit),
@@ -188,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.duties import bp as duties_bp
+    from portal.blueprints.exports import bp as exports_bp
     from portal.blueprints.family import bp as family_bp
     from portal.blueprints.inbox import bp as inbox_bp
     from portal.blueprints.oidc import bp as oidc_bp
@@ -211,6 +212,7 @@ def register_blueprints(app: Flask) -> None:
         people_bp,
         oidc_bp,
         student_import_bp,
+        exports_bp,
         duties_bp,
         api_bp,
         payments_bp,
@@ -331,8 +333,10 @@ def register_commands(app: Flask) -> None:
         todo_cli,
     )
     from portal.forecast.commands import forecast_cli
+    from portal.jobs.cli import jobs_cli
 
     app.cli.add_command(staff_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(inbox_cli)
     app.cli.add_command(sanctions_cli)

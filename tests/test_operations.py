@@ -8,8 +8,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import TestConfig
-from portal import create_app, tasks
+from portal import create_app
 from portal.extensions import db
+from portal.jobs import worker
 from portal.ops import logs, readiness
 from tests.support.auth import sign_in
 from tests.support.factories import PersonFactory, member
@@ -138,7 +139,7 @@ def test_the_request_id_travels_with_the_jobs_it_queues(client, rq_queue, monkey
     )
     assert [job.meta["request_id"] for job in queue.jobs] == ["reset-request-42"]
     seen = []
-    resolve = tasks._resolve
+    resolve = worker.resolve
 
     def resolve_and_note(path):  # the task as it runs in the worker, noting the id it logs with
         function = resolve(path)
@@ -149,7 +150,7 @@ def test_the_request_id_travels_with_the_jobs_it_queues(client, rq_queue, monkey
 
         return noted
 
-    monkeypatch.setattr(tasks, "_resolve", resolve_and_note)
+    monkeypatch.setattr(worker, "resolve", resolve_and_note)
     work()
     assert seen == ["reset-request-42"]
 

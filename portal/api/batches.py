@@ -1,27 +1,27 @@
 """Batches of student registrations over the API (issue 18): the body (JSON lines, CSV or XLSX)
 is read in the request and stored as an ImportBatch; checking and storing run as ONE job
-outside the request — on the RQ queue when REDIS_URL is set, else picked up by
-`flask batches work` — with the web import's services (portal/bulk/student_import.py): the
-same rules, checked and stored chunk by chunk in one pass (portal/bulk/one_pass.py), all or
-nothing. A client revoked before the batch is stored
-cancels it as a whole. When it ends, "batch.finished" is published (portal/api/events.py)."""
+outside the request — a job in the outbox (portal/jobs/), on RQ when REDIS_URL is set, else
+picked up by `flask jobs work` or `flask batches work` — with the web import's services
+(portal/bulk/student_import.py): the same rules, checked and stored chunk by chunk in one pass
+(portal/bulk/one_pass.py), all or nothing. A client revoked before the batch is stored cancels
+it as a whole. When it ends, "batch.finished" is published (portal/api/events.py)."""
 
 import io
 import json
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from portal import tasks
 from portal.api import events
 from portal.api.problems import Problem
-from portal.bulk import one_pass, student_import
+from portal.bulk import one_pass, storing, student_import
 from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
 from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import COLUMNS
 from portal.csv_io import CsvRejected
 from portal.extensions import db
+from portal.jobs import outbox, worker
 from portal.models import ApiClient, ImportBatch, ImportStatus, Organisation
 from portal.models.base import utcnow
 
@@ -101,11 +101,11 @@ def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[
 
 
 def submit(organisation: Organisation, client: ApiClient, media_type: str, data: bytes):
-    """Store the batch (the caller commits, then calls `start`)."""
+    """Store the batch with its job (the caller commits)."""
     if media_type in JSON_LINES:
         # JSON lines are kept as the rows only (the same content); a file is kept as sent.
         count, text = _json_lines(data, current_app.config["IMPORT_MAX_ROWS"])
-        return student_import.create_batch(
+        batch = student_import.create_batch(
             organisation,
             client.created_by,
             "batch.jsonl",
@@ -113,32 +113,19 @@ def submit(organisation: Organisation, client: ApiClient, media_type: str, data:
             rows=(count, text),
             api_client_id=client.id,
         )
-    rows = read_body(organisation, media_type, data)
-    return student_import.create_batch(
-        organisation,
-        client.created_by,
-        FILENAMES[media_type],
-        data,
-        rows=rows,
-        api_client_id=client.id,
-    )
-
-
-def start(batch: ImportBatch) -> None:
-    """After the commit: on the queue when there is one; else `flask batches work` runs it."""
-    if tasks.queue_configured():
-        tasks.enqueue(run, batch.id)
-
-
-def _claim(batch_id: int) -> bool:
-    """Compare-and-set: one worker takes the batch, once."""
-    taken = db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch_id, ImportBatch.claimed_at.is_(None))
-        .values(claimed_at=utcnow())
-    )
-    db.session.commit()
-    return taken.rowcount == 1
+    else:
+        rows = read_body(organisation, media_type, data)  # refuses a media type it cannot read
+        batch = student_import.create_batch(
+            organisation,
+            client.created_by,
+            FILENAMES[media_type],
+            data,
+            rows=rows,
+            api_client_id=client.id,
+        )
+    # Always a worker's job (RQ, or `flask jobs work` / `flask batches work`), never inline.
+    outbox.enqueue(run, batch.id, inline=False)
+    return batch
 
 
 def _cancel(batch: ImportBatch) -> None:
@@ -149,37 +136,52 @@ def _cancel(batch: ImportBatch) -> None:
 
 
 def run(batch_id: int) -> None:
-    """The job: check every row; if all are right, store them all (or none)."""
-    if not _claim(batch_id):
-        return
+    """The job: check every row; if all are right, store them all (or none). Run again after
+    its worker died, it carries on from the batch's state: a check starts over, an import
+    undoes the chunks stored before storing again — the batch ends stored once, or not."""
     batch = db.session.get(ImportBatch, batch_id)
-    if batch.api_client is None or batch.api_client.revoked_at is not None:
-        _cancel(batch)
-    else:
-        one_pass.check_and_store(batch_id)
-    batch = db.session.get(ImportBatch, batch_id)
-    # Webhook deliveries are stored with this commit and sent after it (portal/api/events.py).
-    events.publish(
-        batch.organisation, events.BATCH_FINISHED, {"batch_id": batch.id, "status": status(batch)}
+    if batch.claimed_at is None:
+        batch.claimed_at = utcnow()
+        db.session.commit()
+    if batch.status == ImportStatus.IMPORTING:  # its worker died part-way: start clean
+        storing.undo(batch_id, [])
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.status, batch.done_rows, batch.error_rows, batch.result = (
+            ImportStatus.VALIDATING,
+            0,
+            0,
+            None,
+        )
+        db.session.commit()
+    if batch.status == ImportStatus.VALIDATING:
+        if batch.api_client is None or batch.api_client.revoked_at is not None:
+            _cancel(batch)
+        else:
+            one_pass.check_and_store(batch_id)
+    _announce(batch_id)
+
+
+def _announce(batch_id: int) -> None:
+    """ "batch.finished", once: marked by compare-and-set in the transaction that stores the
+    deliveries (portal/api/events.py), so a run after a crash does not send it twice."""
+    marked = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch_id, ImportBatch.announced_at.is_(None))
+        .values(announced_at=utcnow())
     )
+    if marked.rowcount == 1:
+        batch = db.session.get(ImportBatch, batch_id)
+        events.publish(
+            batch.organisation,
+            events.BATCH_FINISHED,
+            {"batch_id": batch.id, "status": status(batch)},
+        )
     db.session.commit()
 
 
 def work() -> int:
-    """Run every queued batch, oldest first (the `flask batches work` command)."""
-    done = 0
-    while True:
-        batch_id = db.session.scalar(
-            select(ImportBatch.id)
-            .where(ImportBatch.api_client_id.is_not(None), ImportBatch.claimed_at.is_(None))
-            .order_by(ImportBatch.id)
-            .limit(1)
-        )
-        db.session.commit()
-        if batch_id is None:
-            return done
-        run(batch_id)
-        done += 1
+    """Run every queued batch job, oldest first (the `flask batches work` command)."""
+    return worker.work(tasks=[outbox.task_path(run)])
 
 
 def status(batch: ImportBatch) -> str:

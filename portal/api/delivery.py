@@ -19,9 +19,9 @@ import urllib3
 from flask import current_app
 from sqlalchemy import select, update
 
-from portal import tasks
 from portal.api import clients, ssrf
 from portal.extensions import db
+from portal.jobs import outbox
 from portal.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from portal.models.base import utcnow
 
@@ -139,8 +139,8 @@ def attempt(delivery_id: int) -> None:
     else:
         wait = timedelta(seconds=schedule[delivery.attempts - 1])
         delivery.next_attempt_at = utcnow() + wait
-        if tasks.queue_configured():
-            tasks.enqueue_in(wait, deliver_due)
+        if outbox.deferred():
+            outbox.enqueue(deliver_due, run_at=delivery.next_attempt_at)
     db.session.commit()
 
 

@@ -1,7 +1,8 @@
 """Events for webhooks (issue 18): a registry of event types and `publish`, called where the
 event happens. Publishing stores one delivery per subscribed webhook in the caller's
-transaction; nothing is sent inside the request. Once the transaction commits, the queue (when
-REDIS_URL is set) delivers them; otherwise `flask webhooks deliver` (cron) does.
+transaction; nothing is sent inside the request. With a worker (portal/jobs/) a delivery job is
+written in the same transaction and runs once it commits; otherwise `flask webhooks deliver`
+(cron) sends them.
 
 Who receives an event: webhooks of the organisation's own active clients, and of clients of
 intermediaries whose mandate from the organisation is in force today and covers the event's
@@ -9,18 +10,17 @@ category (an event without a category goes to the organisation's own clients onl
 receives only the event types its scopes may read. Payloads carry ids and references only."""
 
 import json
-import logging
 import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.api import clients
 from portal.api.scopes import Scope
 from portal.extensions import db
+from portal.jobs import outbox
 from portal.models import (
     ApiClient,
     Category,
@@ -30,9 +30,6 @@ from portal.models import (
     WebhookSubscription,
 )
 from portal.models.base import utcnow
-
-OUTBOX_KEY = "webhook_deliveries"
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -150,8 +147,17 @@ def publish(
                 next_attempt_at=now,
             )
         )
-    db.session.info[OUTBOX_KEY] = True
+    queue_delivery()
     return len(targets)
+
+
+def queue_delivery() -> None:
+    """With a worker, one delivery job per transaction (run once it commits); without one,
+    `flask webhooks deliver` (cron) sends them — never inside the request."""
+    from portal.api import delivery
+
+    if outbox.deferred():
+        outbox.enqueue(delivery.deliver_due, once_per_transaction=True)
 
 
 def status_changed(application, from_status, to_status) -> None:
@@ -165,21 +171,3 @@ def status_changed(application, from_status, to_status) -> None:
         },
         category=application.category,
     )
-
-
-def after_commit(session: Session) -> None:
-    """With a queue, deliver what was published once it is committed (never inside a request)."""
-    if session.in_nested_transaction() or not session.info.pop(OUTBOX_KEY, False):
-        return
-    from portal import tasks
-    from portal.api import delivery
-
-    if tasks.queue_configured():
-        try:
-            tasks.enqueue(delivery.deliver_due)
-        except Exception:  # the queue is down: `flask webhooks deliver` sends them later
-            log.exception("webhook deliveries could not be queued")
-
-
-def after_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX_KEY, None)

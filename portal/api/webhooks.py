@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.api import clients, ssrf
 from portal.api.delivery import SECRET_PREFIX
-from portal.api.events import EVENTS, OUTBOX_KEY
+from portal.api.events import EVENTS, queue_delivery
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import ApiClient, WebhookDelivery, WebhookSubscription
@@ -177,5 +177,5 @@ def replay(delivery: WebhookDelivery, actor) -> WebhookDelivery:
         target=again,
         details={"replay_of": delivery.id},
     )
-    db.session.info[OUTBOX_KEY] = True
+    queue_delivery()
     return again

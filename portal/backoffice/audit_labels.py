@@ -143,6 +143,9 @@ ACTION = {
     AuditAction.STAFF_LETTER_VIEWED: _l("Letter viewed by staff"),
     AuditAction.STAFF_ORGANISATION_VIEWED: _l("Organisation viewed by staff"),
     AuditAction.STAFF_TRIAGE_RULE_CHANGED: _l("Triage rule changed"),
+    AuditAction.STAFF_JOB_RETRIED: _l("Failed background job retried"),
+    AuditAction.EXPORT_REQUESTED: _l("Large export requested"),
+    AuditAction.EXPORT_DOWNLOADED: _l("Large export downloaded"),
 }
 
 # The select groups actions by the first part of their code.

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import delete, select, text, update
 
-from portal import audit, clock, tasks
+from portal import audit, clock
 from portal.audit import AuditAction
 from portal.bulk.batch_rows import chunks, iter_rows
 from portal.bulk.student_rows import (
@@ -26,6 +26,7 @@ from portal.bulk.student_rows import (
 )
 from portal.extensions import db
 from portal.formatting import BABEL_LOCALES
+from portal.jobs import outbox
 from portal.models import (
     ApiClient,
     Application,
@@ -86,7 +87,7 @@ def client_revoked(client_id: int) -> bool:
 def _report_progress(batch_id: int, done: int) -> None:
     """The web import from a worker: progress on a connection of its own, outside the import's
     one transaction (inline nobody is waiting; SQLite has one writer, and it is the import)."""
-    if not tasks.queue_configured() or db.engine.dialect.name == "sqlite":
+    if not outbox.deferred() or db.engine.dialect.name == "sqlite":
         return
     with db.engine.begin() as connection:
         connection.execute(

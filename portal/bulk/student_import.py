@@ -4,7 +4,8 @@ shows the valid rows and every problem, and confirming creates the people and th
 applications (drafts) in one transaction — all or nothing.
 
 The upload is stored as an ImportBatch; checking and importing run as background tasks
-(portal/tasks.py: RQ when configured, inline otherwise), chunk by chunk, with progress.
+(portal/jobs/: written with the upload or the confirmation when a worker runs them, inline
+after the commit otherwise), chunk by chunk, with progress.
 """
 
 from datetime import date
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from portal import audit, clock, tasks
+from portal import audit, clock
 from portal.audit import AuditAction
 from portal.bulk.batch_rows import chunks, iter_rows, store_text
 from portal.bulk.storing import import_batch
@@ -24,6 +25,7 @@ from portal.bulk.student_rows import (
     check_row,
 )
 from portal.extensions import db
+from portal.jobs import outbox
 from portal.models import (
     Application,
     ApplicationKind,
@@ -80,9 +82,16 @@ def create_batch(
     return batch
 
 
-def start_checking(batch: ImportBatch) -> None:
-    """After the upload is committed: check the rows (queued, or now)."""
-    tasks.enqueue(check_batch, batch.id)
+def queue_check(batch: ImportBatch) -> None:
+    """Before the upload is committed: with a worker, the check's job is written with it."""
+    if outbox.deferred():
+        outbox.enqueue(check_batch, batch.id)
+
+
+def check_unless_queued(batch: ImportBatch) -> None:
+    """After the commit, without a worker (the embedded default): check the rows now."""
+    if not outbox.deferred():
+        check_batch(batch.id)
 
 
 def _errors_in_both_languages(values: dict, today: date, first: dict[str, str], language: str):
@@ -264,5 +273,13 @@ def confirm(batch: ImportBatch, actor: User) -> None:
     )
 
 
-def start_importing(batch: ImportBatch, actor: User) -> None:
-    tasks.enqueue(import_batch, batch.id, actor.id)
+def queue_import(batch: ImportBatch, actor: User) -> None:
+    """Before the confirmation is committed: with a worker, the import's job goes with it."""
+    if outbox.deferred():
+        outbox.enqueue(import_batch, batch.id, actor.id)
+
+
+def import_unless_queued(batch: ImportBatch, actor: User) -> None:
+    """After the commit, without a worker: import now."""
+    if not outbox.deferred():
+        import_batch(batch.id, actor.id)

@@ -2,7 +2,7 @@
 
 The sign-up form keeps what was typed in a `SignUpRequest` (the password only as its hash) and
 says "check your e-mail" — the same page whether or not the address has an account. The mail
-leaves in the background (`portal/tasks.py`): to a new address a single-use, expiring link; to
+leaves in the background (`portal/jobs/`): to a new address a single-use, expiring link; to
 an address in use a note that it already has an account. Following the link shows a page whose
 button creates the organisation and its administrator (mail scanners that open links create
 nothing); the link is consumed by a compare-and-set, so of two clicks at once one wins. The new
@@ -16,10 +16,10 @@ from datetime import timedelta
 from flask import current_app, request
 from sqlalchemy import select
 
-from portal import tasks
 from portal.extensions import db
 from portal.identity import accounts, tokens
 from portal.identity.passwords import hash_password
+from portal.jobs import outbox
 from portal.models import Organisation, OrganisationKind, SignUpRequest, User
 from portal.models.base import utcnow
 
@@ -53,7 +53,7 @@ def request_sign_up(data: accounts.SignUp, language: str) -> None:
     )
     db.session.add(row)
     db.session.flush()
-    tasks.enqueue(send_sign_up_mail, row.id, token, language)
+    outbox.enqueue(send_sign_up_mail, row.id, token, language)
 
 
 def send_sign_up_mail(request_id: int, token: str, language: str) -> None:

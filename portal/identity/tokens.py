@@ -3,7 +3,7 @@
 Only the SHA-256 of a token is stored; the token itself is only in the e-mail. A token works
 once, until it expires; asking for a new reset link makes the older ones useless. "Once" is a
 compare-and-set (`consume`): of two requests with the same token at the same moment, one wins.
-A reset request looks the address up and mails in the background (`portal/tasks.py`), so the
+A reset request looks the address up and mails in the background (`portal/jobs/`), so the
 answer takes as long whether or not an account has the address.
 """
 
@@ -16,11 +16,12 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
-from portal import audit, tasks
+from portal import audit
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.identity import accounts
 from portal.identity.passwords import hash_password
+from portal.jobs import outbox
 from portal.mail import send_mail
 from portal.models import AccountToken, TokenPurpose, User
 from portal.models.base import utcnow
@@ -127,7 +128,7 @@ def change_password(user: User, current: str, new: str, language: str) -> None:
 
 def request_password_reset(email: str, language: str) -> None:
     """The same work whatever the address: the look-up and the mail happen in the background."""
-    tasks.enqueue(send_password_reset, accounts.normalise_email(email)[:254], language)
+    outbox.enqueue(send_password_reset, accounts.normalise_email(email)[:254], language)
 
 
 def send_password_reset(email: str, language: str) -> None:

@@ -256,8 +256,9 @@ INDEX_HEADER = [
 ]
 
 
-def zip_stream(ids: list[int], batch: int = 20):
-    """Yield a ZIP of the letters' PDFs plus index.csv, a few letters in memory at a time."""
+def zip_stream(ids: list[int], batch: int = 20, progress=None):
+    """Yield a ZIP of the letters' PDFs plus index.csv, a few letters in memory at a time;
+    `progress(done)` after each batch (the large export's job commits its progress there)."""
     sink = _Sink()
     index = io.StringIO()
     writer = csv.writer(index)
@@ -294,5 +295,7 @@ def zip_stream(ids: list[int], batch: int = 20):
                 yield sink.take()
             for letter in letters:
                 db.session.expunge(letter)
+            if progress is not None:
+                progress(min(start + batch, len(ids)))
         archive.writestr("index.csv", index.getvalue().encode("utf-8-sig"))
     yield sink.take()

@@ -31,6 +31,7 @@ from portal.models.fee import (
 )
 from portal.models.history import ChangeHistory, ChangeSubject
 from portal.models.import_batch import ImportBatch, ImportColumnMapping, ImportStatus
+from portal.models.job import Export, ExportKind, ExportStatus, Job, JobStatus
 from portal.models.letter import (
     InboxUnread,
     Letter,
@@ -70,6 +71,11 @@ __all__ = [
     "UwvAdvice",
     "UwvOutcome",
     "FamilyLink",
+    "Export",
+    "ExportKind",
+    "ExportStatus",
+    "Job",
+    "JobStatus",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -49,6 +49,7 @@ class ImportBatch(db.Model):
     # Sent over the API (issue 18): by this client, and when a worker took it on (None: queued).
     api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_client.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # batch.finished sent
 
     organisation = relationship("Organisation")
     created_by = relationship("User", foreign_keys=[created_by_id])

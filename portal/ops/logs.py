@@ -3,7 +3,7 @@ that queued the job) it belongs to — and never personal data.
 
 The request id comes from the caller's X-Request-ID when it is well-formed (the proxy in front
 sets one, see deploy/nginx.conf), otherwise it is made here; it goes back in the response's
-X-Request-ID and travels with queued jobs (portal/tasks.py) so a job's lines join the request's.
+X-Request-ID and travels with queued jobs (portal/jobs/outbox.py): their lines join the request.
 
 What a line holds is chosen, not dumped: the endpoint's name and its URL rule (not the path with
 its values, never the query string, where searches carry names), the status and the time taken.

@@ -126,7 +126,6 @@ def submit_batch():
             raise Problem(403, "students_not_allowed")
         batch = batches.submit(g.organisation, g.api_client, request.mimetype, request.get_data())
         db.session.commit()
-        batches.start(batch)
         db.session.refresh(batch)
         return _answer(batch, 202)
 

@@ -51,6 +51,7 @@ NAVIGATION = (
     ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
     ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
     ("backoffice.triage_rules", _l("Triage rules"), Permission.STAFF_TRIAGE_MANAGE),
+    ("backoffice.failed_jobs", _l("Failed jobs"), Permission.STAFF_JOBS_MANAGE),
     (
         "backoffice.management_information",
         _l("Management information"),
@@ -76,6 +77,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     fees,
     forecast,
     insight,
+    jobs,
     letters,
     not_considered,
     organisations,

@@ -18,6 +18,7 @@ from portal.inputs import parse_id, parse_whole
 from portal.labels import CATEGORY, PERMIT_STATE, REPORT_KIND
 from portal.models import Person, ReportKind
 from portal.models.duty import ORGANISATION_REPORTS
+from portal.people import export as people_export_rows
 from portal.people import permits
 from portal.permissions import Permission, requires
 from portal.reference.residence import extension_window_months
@@ -241,34 +242,8 @@ def people_export():
         .where(Person.organisation_id == g.organisation.id, g.context.in_scope(Person.category))
         .order_by(Person.sort_key, Person.id)
     ).all()
-    header = [
-        _("Surname"),
-        _("Given names"),
-        _("Date of birth"),
-        _("Nationality"),
-        _("Category"),
-        _("Passport number"),
-        _("Passport expires"),
-        _("V-number"),
-        _("E-mail address"),
-        _("Archived"),
-    ]
-    rows = [
-        [
-            p.surname,
-            p.given_names,
-            _iso(p.date_of_birth),
-            p.nationality,
-            CATEGORY[p.category],
-            p.passport_number,
-            _iso(p.passport_expires_on),
-            p.v_number or "",
-            p.email or "",
-            _("Yes") if p.is_archived else _("No"),
-        ]
-        for p in people
-    ]
-    return _csv("people.csv", header, rows, AuditAction.EXPORT_PEOPLE)
+    rows = [people_export_rows.row(p) for p in people]
+    return _csv("people.csv", people_export_rows.header(), rows, AuditAction.EXPORT_PEOPLE)
 
 
 @bp.get("/permits/export.csv")

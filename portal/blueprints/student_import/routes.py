@@ -113,8 +113,9 @@ def upload():
         )
         db.session.commit()
         return redirect(url_for("student_import.columns", batch_id=batch.id))
+    service.queue_check(batch)
     db.session.commit()
-    service.start_checking(batch)
+    service.check_unless_queued(batch)
     return redirect(url_for("student_import.show", batch_id=batch.id))
 
 
@@ -205,8 +206,9 @@ def map_columns(batch_id: int):
             errors[""] = str(rejected) if isinstance(rejected, CsvRejected) else ""
     if errors:
         return _columns_page(batch, chosen, errors, 400)
+    service.queue_check(batch)
     db.session.commit()
-    service.start_checking(batch)
+    service.check_unless_queued(batch)
     return redirect(url_for("student_import.show", batch_id=batch.id))
 
 
@@ -239,6 +241,7 @@ def confirm(batch_id: int):
         db.session.rollback()
         flash(_("This file cannot be imported (again): see its status below."), "info")
         return redirect(url_for("student_import.show", batch_id=batch.id))
+    service.queue_import(batch, current_user)
     db.session.commit()
-    service.start_importing(batch, current_user)
+    service.import_unless_queued(batch, current_user)
     return redirect(url_for("student_import.show", batch_id=batch.id))
