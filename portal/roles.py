@@ -43,6 +43,7 @@ class Permission(StrEnum):
     STAFF_FINANCE = "staff:finance"  # import the fee account's bank statements
     STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
     STAFF_TRIAGE_MANAGE = "staff:triage:manage"  # switch and set triage rules (issue 24)
+    STAFF_DESK_PLANNING = "staff:desk:planning"  # IND desks, their hours and appointments (#23)
 
 
 _READER = {
@@ -112,6 +113,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_REPORTS_READ,
     Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
     Permission.STAFF_ADMIN_RIGHTS_DECIDE, Permission.STAFF_TRIAGE_MANAGE,
+    Permission.STAFF_DESK_PLANNING,  # like finance: supervisors (issue 23)
 }  # fmt: skip
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {

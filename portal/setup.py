@@ -179,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.account import bp as account_bp
     from portal.blueprints.api import bp as api_bp
     from portal.blueprints.applications import bp as applications_bp
+    from portal.blueprints.appointments import bp as appointments_bp
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.duties import bp as duties_bp
@@ -206,6 +207,7 @@ def register_blueprints(app: Flask) -> None:
         duties_bp,
         api_bp,
         payments_bp,
+        appointments_bp,
     ):
         app.register_blueprint(blueprint)
     oauth.init_app(app)

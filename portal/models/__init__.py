@@ -7,6 +7,14 @@ from portal.models.application import (
     ApplicationStatus,
     StatusEvent,
 )
+from portal.models.appointment import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Desk,
+    DeskDay,
+    DeskHours,
+)
 from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.change_report import ChangeReport, ChangeReportStatus
 from portal.models.document import CaseReply, Document
@@ -64,6 +72,13 @@ from portal.models.user import Membership, OrgRole, StaffRole, User
 from portal.models.webhook import DeliveryStatus, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    # Appointments at IND desks (issue 23)
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentStatus",
+    "Desk",
+    "DeskDay",
+    "DeskHours",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",

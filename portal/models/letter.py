@@ -36,6 +36,7 @@ class LetterKind(StrEnum):
     NOTICE_OF_DEFAULT_RECEIVED = "notice_of_default_received"
     DECISION_PERIOD_EXTENDED = "decision_period_extended"
     INTENDED_DECISION = "intended_decision"  # Awb 4:8: respond by the date in the letter
+    APPOINTMENT = "appointment"  # booked, moved, cancelled at an IND desk (issue 23)
 
 
 # Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,

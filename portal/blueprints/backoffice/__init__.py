@@ -51,6 +51,7 @@ NAVIGATION = (
     ("backoffice.audit_search", _l("Audit log"), Permission.STAFF_AUDIT_READ),
     ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
     ("backoffice.triage_rules", _l("Triage rules"), Permission.STAFF_TRIAGE_MANAGE),
+    ("backoffice.desks_index", _l("IND desks"), Permission.STAFF_DESK_PLANNING),
     (
         "backoffice.management_information",
         _l("Management information"),
@@ -72,6 +73,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     change_reports,
     compose,
     decisions,
+    desks,
     due_process,
     fees,
     forecast,
