@@ -191,6 +191,21 @@ CASES = {
         ["Change to our opening hours", "closed on 24 December", "open again later"],
         ["Change to our opening hours", "closed on 24 December", "Geachte heer/mevrouw"],
     ),
+    # Issue 23: the appointment letter (booked; the other changes share the template).
+    LetterKind.APPOINTMENT: (
+        lambda app: {
+            "application": app,
+            "person": PERSON,
+            "change": "booked",
+            "appointment_kind": "biometrics",
+            "desk": SimpleNamespace(name="Zwolle", address="Hanzelaan 1", contact="088 043 04 30"),
+            "start_day": date(2027, 3, 30),
+            "start_time": "09:00",
+            "cutoff_hours": 24,
+        },
+        ["Appointment confirmed", "30 March 2027 at 09:00", "Hanzelaan 1", "passport", "24 hours"],
+        ["Afspraak bevestigd", "30 maart 2027 om 09:00", "Hanzelaan 1", "paspoort", "24 uur"],
+    ),
 }
 
 
