@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
-    Appointment,
     ApplicationKind,
+    Appointment,
     Recognition,
     RecognitionStatus,
 )
