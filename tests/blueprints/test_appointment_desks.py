@@ -183,3 +183,28 @@ def test_a_person_reported_as_left_loses_the_booking_with_a_letter(client, froze
         select(Letter.subject).where(Letter.kind == LetterKind.APPOINTMENT)
     ).all()
     assert len(subjects) == 2  # booked, then cancelled
+
+
+def test_management_sees_utilisation_lead_time_and_no_show_rate(client, frozen_now):  # noqa: F811
+    user, organisation = sponsor()
+    desk = make_desk(counters=1)  # 12 biometrics + 18 collection places a weekday
+    came = booked(organisation, desk, NOW + timedelta(minutes=15), "Came")
+    missed = booked(organisation, desk, NOW + timedelta(minutes=30), "Missed")
+    booking.record_outcome(came, True, UserFactory(supervisor=True))
+    booking.record_outcome(missed, False, UserFactory(supervisor=True))
+    planner(client)
+    assert "Appointment figures" in get_page(client, "/backoffice/desks").text
+    page = get_page(client, "/backoffice/desks/figures")
+
+    def row(table_id, heading):
+        rows = page.soup.select(f"#{table_id} + div table tbody tr, #{table_id} ~ div tbody tr")
+        for tr in rows:
+            if tr.th.get_text(strip=True).startswith(heading):
+                return [td.get_text(strip=True) for td in tr.select("td")]
+        raise AssertionError((heading, [tr.th.get_text() for tr in rows]))
+
+    # Week 9 (1 March 2027): 2 of 5 × 30 places booked.
+    assert row("utilisation", "W09") == ["1.3"]
+    assert row("no-shows", "W09") == ["50"]
+    # The first free slot today (09:00 is past, 09:45 is free).
+    assert row("lead-time", "Amsterdam") == ["0", "0"]

@@ -9,14 +9,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit, clock
-from portal.appointments import booking, calendar, desks, messages
+from portal.appointments import booking, calendar, desks, figures, messages
 from portal.audit import AuditAction
 from portal.blueprints.backoffice import bp
 from portal.blueprints.backoffice.desk_forms import WEEKDAYS, DeskDayForm, DeskForm, parse_time
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.models import Appointment, Desk
-from portal.permissions import Permission, staff_requires
+from portal.permissions import Permission, staff_has, staff_requires
 
 PLANNING = Permission.STAFF_DESK_PLANNING
 
@@ -29,7 +29,8 @@ def _desk_or_404(desk_id: int) -> Desk:
 @staff_requires(PLANNING)
 def desks_index():
     rows = db.session.scalars(select(Desk).order_by(Desk.name)).all()
-    return render_template("backoffice/desks/index.html", desks=rows, figures=False)
+    can_see_figures = staff_has(current_user, Permission.STAFF_REPORTS_READ)
+    return render_template("backoffice/desks/index.html", desks=rows, figures=can_see_figures)
 
 
 @bp.route("/desks/new", methods=["GET", "POST"], defaults={"desk_id": None})
@@ -182,3 +183,15 @@ def appointment_outcome(appointment_id: int):
         flash(_("Recorded."), "success")
     day = calendar.local(appointment.starts_at).date().isoformat()
     return redirect(url_for("backoffice.desk_day", desk_id=appointment.desk_id, day=day))
+
+
+@bp.get("/desks/figures")
+@staff_requires(Permission.STAFF_REPORTS_READ)
+def appointment_figures():
+    today = clock.today()
+    return render_template(
+        "backoffice/desks/figures.html",
+        utilisation=figures.utilisation_chart(today),
+        lead_time=figures.lead_time_chart(),
+        no_shows=figures.no_show_chart(today),
+    )
