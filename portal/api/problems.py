@@ -30,6 +30,8 @@ TITLES = {
     "documents_rejected": _l("The document was not accepted."),
     "not_withdrawable": _l("This application can no longer be withdrawn."),
     "report_refused": _l("The report was not accepted."),
+    "appointment_refused": _l("The appointment was not booked or changed."),
+    "slot_full": _l("This slot has just been filled. Choose one of the next free slots."),
     "no_structured_data": _l("This letter was issued before letters kept their data."),
     "too_many_rows": _l("The batch has more rows than allowed. Split it into smaller batches."),
     "unsupported_media_type": _l("Send JSON lines, CSV or XLSX, with its Content-Type."),
