@@ -33,11 +33,19 @@ def desks_index():
     return render_template("backoffice/desks/index.html", desks=rows, figures=can_see_figures)
 
 
-@bp.route("/desks/new", methods=["GET", "POST"], defaults={"desk_id": None})
+@bp.route("/desks/new", methods=["GET", "POST"])
+@staff_requires(PLANNING)
+def desk_new():
+    return _desk_form(None)
+
+
 @bp.route("/desks/<int:desk_id>", methods=["GET", "POST"])
 @staff_requires(PLANNING)
-def desk_edit(desk_id: int | None):
-    desk = _desk_or_404(desk_id) if desk_id is not None else None
+def desk_edit(desk_id: int):
+    return _desk_form(_desk_or_404(desk_id))
+
+
+def _desk_form(desk: Desk | None):
     data = {name: getattr(desk, name) for name in desks.DESK_FIELDS} if desk else {"active": True}
     for hours in desk.hours if desk else ():
         data[f"opens_{hours.weekday}"] = hours.opens.strftime("%H:%M")
@@ -113,11 +121,21 @@ def desk_days(desk_id: int):
     ), (400 if request.method == "POST" else 200)
 
 
-def _day_arg(name: str, default: date) -> date:
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)  # plans outside these: none
+
+
+def _day(text: str) -> date:
     try:
-        return date.fromisoformat(request.args.get(name, "")) if request.args.get(name) else default
+        day = date.fromisoformat(text)
     except ValueError:
         abort(404)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        abort(404)
+    return day
+
+
+def _day_arg(name: str, default: date) -> date:
+    return _day(request.args[name]) if request.args.get(name) else default
 
 
 @bp.get("/desks/<int:desk_id>/week")
@@ -141,10 +159,7 @@ def desk_week(desk_id: int):
 @staff_requires(PLANNING)
 def desk_day(desk_id: int, day: str):
     desk = _desk_or_404(desk_id)
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        abort(404)
+    on = _day(day)
     rows = desks.day_list(desk, on)
     audit.record(
         AuditAction.STAFF_DESK_DAY_LIST_VIEWED,
