@@ -7,12 +7,14 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from portal import clock
+from portal.appointments import booking
 from portal.cases.references import make_reference
 from portal.extensions import db
 from portal.models import (
     Application,
     ApplicationKind,
     ApplicationStatus,
+    AppointmentKind,
     Desk,
     DeskHours,
     Person,
@@ -75,8 +77,8 @@ def _snapshot(organisation, person) -> dict:
 
 
 def load(organisation, user, reviewer, days_ago) -> None:
-    from portal.residence import decision
-
+    """The desks; Yui Nakamura's decision (3 days ago) needs biometrics, to book; Priya
+    Sharma's appointment a week ago is on the desk's day list, its outcome still to record."""
     for name, address, weekdays, opens, closes, (biometrics, collection) in DESKS:
         desk = Desk(
             name=name,
@@ -90,14 +92,27 @@ def load(organisation, user, reviewer, days_ago) -> None:
         )
         desk.hours = [DeskHours(weekday=d, opens=opens, closes=closes) for d in weekdays]
         db.session.add(desk)
+    db.session.flush()
+    sharma = _granted(organisation, "Sharma", user, reviewer, days_ago, 60, 9)
+    if sharma is not None:
+        amsterdam = db.session.scalar(select(Desk).where(Desk.name == "Amsterdam"))
+        with clock.at(days_ago(8)):
+            slot = booking.free_slots(AppointmentKind.BIOMETRICS, amsterdam, limit=1)[0]
+            booking.book(
+                sharma.person, slot.kind, amsterdam, slot.starts_at, user, application=sharma
+            )
+    _granted(organisation, "Nakamura", user, reviewer, days_ago, 40, 3)
+
+
+def _granted(organisation, surname, user, reviewer, days_ago, submitted, decided):
+    from portal.residence import decision
+
     person = db.session.scalar(
-        select(Person).where(
-            Person.organisation_id == organisation.id, Person.surname == "Nakamura"
-        )
+        select(Person).where(Person.organisation_id == organisation.id, Person.surname == surname)
     )
     if person is None:
-        return
-    with clock.at(days_ago(40)):
+        return None
+    with clock.at(days_ago(submitted)):
         case = Application(
             kind=ApplicationKind.EU_BLUE_CARD,
             category=person.category,
@@ -119,5 +134,6 @@ def load(organisation, user, reviewer, days_ago) -> None:
                 application_id=case.id, to_status=ApplicationStatus.SUBMITTED, actor_id=user.id
             )
         )
-    with clock.at(days_ago(3)):
+    with clock.at(days_ago(decided)):
         decision.decide(case, reviewer, grant=True, reason="All conditions are met.")
+    return case
