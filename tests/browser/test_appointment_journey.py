@@ -5,6 +5,7 @@ desk's day list of last week and marks Priya Sharma's appointment attended."""
 
 from datetime import UTC, datetime, timedelta
 
+from tests.browser.checks import measure_reflow
 from tests.browser.test_journeys import (
     Keyboard,
     _tools,
@@ -48,6 +49,13 @@ def test_sponsor_books_moves_and_cancels_and_staff_mark_attended(
     browser_context, live_server, tmp_path
 ):
     _tools()
+    reflow: list[str] = []
+
+    def check(person: Keyboard, name: str) -> None:
+        """axe and the HTML checker, and no sideways scrolling at 320 px (WCAG 1.4.10)."""
+        person.check_page(name)
+        reflow.extend(f"{name}: {problem}" for problem in measure_reflow(person.page))
+
     sponsor = Keyboard(browser_context.new_page())
     sponsor_sign_in(sponsor, live_server, "employer@demo.example")
     page = sponsor.page
@@ -55,44 +63,45 @@ def test_sponsor_books_moves_and_cancels_and_staff_mark_attended(
     sponsor.activate(
         page.get_by_role("link", name="Appointment needed: book a desk visit for Yui Nakamura")
     )
-    sponsor.check_page("book an appointment")
+    check(sponsor, "book an appointment")
     # Submitting without a time: the message next to the field.
     sponsor.activate(page.get_by_role("button", name="Book this time"))
     assert "Choose a time for the appointment" in page.locator("#slot-error").inner_text()
-    sponsor.check_page("book: no time chosen")
+    check(sponsor, "book: no time chosen")
     first = _a_time_after(sponsor, 30)
     sponsor.activate(page.get_by_role("button", name="Book this time"))
     assert "The appointment is booked" in page.content()
-    sponsor.check_page("the appointment")
+    check(sponsor, "the appointment")
     assert page.locator("#ics").get_attribute("href").endswith("/calendar.ics")
     sponsor.activate(page.get_by_role("link", name="Move the appointment"))
-    sponsor.check_page("move the appointment")
+    check(sponsor, "move the appointment")
     second = _a_time_after(sponsor, 54)
     assert second != first
     sponsor.activate(page.get_by_role("button", name="Move to this time"))
     assert "The appointment is moved" in page.content()
     sponsor.activate(page.get_by_role("button", name="Cancel the appointment"))
     assert "The appointment is cancelled" in page.content()
-    sponsor.check_page("appointments after cancelling")
+    check(sponsor, "appointments after cancelling")
     assert "Yui Nakamura" in page.locator("#needed").inner_text()
 
     staff = Keyboard(browser_context.new_page())
     staff_sign_in(staff, live_server, "supervisor@demo.example")
     desk = staff.page
     desk.goto("/backoffice/desks")
-    staff.check_page("desks")
+    check(staff, "desks")
     staff.activate(desk.get_by_role("link", name="Weekoverzicht Amsterdam"))
-    staff.check_page("week view")
+    check(staff, "week view")
     for _ in range(3):
         busy = desk.locator("#week tbody tr").filter(has_text="1 geboekt")
         if busy.count():
             break
         staff.activate(desk.get_by_role("link", name="Vorige week"))
     staff.activate(busy.first.get_by_role("link"))
-    staff.check_page("day list")
+    check(staff, "day list")
     row = desk.locator("#day-list tbody tr").filter(has_text="Sharma")
     staff.activate(row.get_by_role("button", name="Verschenen Priya Sharma", exact=True))
     row = desk.locator("#day-list tbody tr").filter(has_text="Sharma")
     assert row.locator(".status").inner_text() == "Verschenen"
-    staff.check_page("day list after marking")
+    check(staff, "day list after marking")
     assert_clean(tmp_path, sponsor, staff)
+    assert reflow == []
