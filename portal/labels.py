@@ -98,6 +98,7 @@ LETTER_KIND = {
     LetterKind.NOTICE_OF_DEFAULT_RECEIVED: _l("Notice of default received"),
     LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
     LetterKind.INTENDED_DECISION: _l("Intended decision: your response"),
+    LetterKind.APPOINTMENT: _l("Appointment at an IND desk"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),
