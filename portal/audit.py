@@ -140,6 +140,14 @@ class AuditAction(StrEnum):
     # Large exports made by a job (issue 21)
     EXPORT_REQUESTED = "export.requested"
     EXPORT_DOWNLOADED = "export.downloaded"
+    # Appointments at IND desks (issue 23)
+    APPOINTMENT_BOOKED = "appointment.booked"
+    APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
+    APPOINTMENT_CANCELLED = "appointment.cancelled"
+    APPOINTMENT_OUTCOME_RECORDED = "appointment.outcome_recorded"
+    STAFF_DESK_SAVED = "staff.desk.saved"
+    STAFF_DESK_DAY_SET = "staff.desk.day_set"
+    STAFF_DESK_DAY_LIST_VIEWED = "staff.desk.day_list_viewed"
     # Oversight: sanctions
     SANCTIONS_SUSPENSION_EXPIRED = "sanctions.suspension_expired"
     STAFF_RECOGNITION_SUSPENDED = "staff.recognition.suspended"

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from portal import clock, demo_api, demo_fees, demo_files, mail
+from portal import clock, demo_api, demo_appointments, demo_fees, demo_files, mail
 from portal.cases import lifecycle as service
 from portal.duties import reports
 from portal.duties.deadlines import study_progress_due_in
@@ -162,6 +162,7 @@ def load() -> bool:
         )
     _study_progress(created["university"])
     demo_api.load(*created["university"])
+    demo_appointments.load(*created["employer"], staff[StaffRole.REVIEWER], days_ago)
     # The demo's letters are history, not news: no e-mail notices for them.
     db.session.info.pop(mail.OUTBOX_KEY, None)
     return True
@@ -295,8 +296,7 @@ DEMO_PEOPLE = {
         ("Wang", "Lei", "CN", Category.STUDY, AK.STUDENT, 300, None),
     ],
 }
-# (organisation key, person index or None, report kind, the event and the filing this many
-# days ago)
+# (organisation key, person index or None, report kind, event and filing this many days ago)
 DEMO_REPORTS = [
     ("employer", 1, ReportKind.EMPLOYMENT_ENDED, 40, 4),  # 8 days late
     ("employer", 2, ReportKind.JOB_CHANGED, 5, 1),

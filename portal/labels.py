@@ -99,6 +99,7 @@ LETTER_KIND = {
     LetterKind.DECISION_PERIOD_EXTENDED: _l("Decision period extended"),
     LetterKind.INTENDED_DECISION: _l("Intended decision: your response"),
     LetterKind.FAMILY_MAIN_ENDED: _l("Main application ended: family members' applications"),
+    LetterKind.APPOINTMENT: _l("Appointment at an IND desk"),
 }
 STAFF_ROLE = {
     StaffRole.REVIEWER: _l("Reviewer"),

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     STAFF_ADMIN_RIGHTS_DECIDE = "staff:admin_rights:decide"  # members' requests (issue 25)
     STAFF_TRIAGE_MANAGE = "staff:triage:manage"  # switch and set triage rules (issue 24)
     STAFF_JOBS_MANAGE = "staff:jobs:manage"  # see failed background jobs, retry them (issue 21)
+    STAFF_DESK_PLANNING = "staff:desk:planning"  # IND desks, their hours and appointments (#23)
 
 
 _READER = {
@@ -114,6 +115,7 @@ _SUPERVISOR = _REVIEWER | {
     Permission.STAFF_FINANCE,  # supervisors, no separate role: the roles stay a ladder
     Permission.STAFF_ADMIN_RIGHTS_DECIDE, Permission.STAFF_TRIAGE_MANAGE,
     Permission.STAFF_JOBS_MANAGE,
+    Permission.STAFF_DESK_PLANNING,  # like finance: supervisors (issue 23)
 }  # fmt: skip
 # Administrators manage accounts; they do not handle cases or see sponsors' data.
 _STAFF_ADMINISTRATOR = {

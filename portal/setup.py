@@ -185,6 +185,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.account import bp as account_bp
     from portal.blueprints.api import bp as api_bp
     from portal.blueprints.applications import bp as applications_bp
+    from portal.blueprints.appointments import bp as appointments_bp
     from portal.blueprints.backoffice import bp as backoffice_bp
     from portal.blueprints.dashboard import bp as dashboard_bp
     from portal.blueprints.duties import bp as duties_bp
@@ -218,6 +219,7 @@ def register_blueprints(app: Flask) -> None:
         payments_bp,
         family_bp,
         ops_bp,
+        appointments_bp,
     ):
         app.register_blueprint(blueprint)
     oauth.init_app(app)

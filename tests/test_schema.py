@@ -30,7 +30,8 @@ def test_demo_data_loads_once(app):
         db.session.scalar(db.select(db.func.count()).select_from(User)),
         db.session.scalar(db.select(db.func.count()).select_from(Application)),
     )
-    assert counts == (4, 7, 6)  # 5 recognition cases and a residence application
+    # 5 recognition cases, a residence application, 2 granted EU Blue Cards (appointments, #23)
+    assert counts == (4, 7, 8)
     second = runner.invoke(args=["demo", "load"])
     assert "already present" in second.output
     assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 4

@@ -33,6 +33,8 @@ TITLES = {
     "not_answerable": _l("This letter does not ask for an answer."),
     "case_closed": _l("The letter's case was decided: an answer can no longer join it."),
     "already_answered": _l("This request has already been answered."),
+    "appointment_refused": _l("The appointment was not booked or changed."),
+    "slot_full": _l("This slot has just been filled. Choose one of the next free slots."),
     "no_structured_data": _l("This letter was issued before letters kept their data."),
     "too_many_rows": _l("The batch has more rows than allowed. Split it into smaller batches."),
     "unsupported_media_type": _l("Send JSON lines, CSV or XLSX, with its Content-Type."),

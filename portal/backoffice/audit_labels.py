@@ -146,6 +146,13 @@ ACTION = {
     AuditAction.STAFF_JOB_RETRIED: _l("Failed background job retried"),
     AuditAction.EXPORT_REQUESTED: _l("Large export requested"),
     AuditAction.EXPORT_DOWNLOADED: _l("Large export downloaded"),
+    AuditAction.APPOINTMENT_BOOKED: _l("Appointment at an IND desk booked"),
+    AuditAction.APPOINTMENT_RESCHEDULED: _l("Appointment at an IND desk moved"),
+    AuditAction.APPOINTMENT_CANCELLED: _l("Appointment at an IND desk cancelled"),
+    AuditAction.APPOINTMENT_OUTCOME_RECORDED: _l("Appointment marked attended or no-show"),
+    AuditAction.STAFF_DESK_SAVED: _l("IND desk saved"),
+    AuditAction.STAFF_DESK_DAY_SET: _l("IND desk closure or one-off change set"),
+    AuditAction.STAFF_DESK_DAY_LIST_VIEWED: _l("Day list of an IND desk viewed"),
 }
 
 # The select groups actions by the first part of their code.
@@ -176,6 +183,7 @@ AREA = {
     "export": _l("Duties, imports and exports"),
     "staff": _l("Back office"),
     "sanctions": _l("Back office"),
+    "appointment": _l("Appointments"),
 }
 OTHER_AREA = _l("Other")
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import audit
+from portal.appointments import departures
 from portal.audit import AuditAction
 from portal.duties import deadlines as duties
 from portal.extensions import db
@@ -140,6 +141,7 @@ def file_report(
         report=report,
     )
     report.letter_id = letter.id
+    departures.after_report(report, person, actor)  # appointments of a person who left (#23)
     audit.record(
         AuditAction.REPORT_FILED,
         actor=actor,

@@ -7,6 +7,14 @@ from portal.models.application import (
     ApplicationStatus,
     StatusEvent,
 )
+from portal.models.appointment import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Desk,
+    DeskDay,
+    DeskHours,
+)
 from portal.models.audit import AuditEvent, AuditImmutable
 from portal.models.blob import Blob
 from portal.models.change_report import ChangeReport, ChangeReportStatus
@@ -76,6 +84,13 @@ __all__ = [
     "ExportStatus",
     "Job",
     "JobStatus",
+    # Appointments at IND desks (issue 23)
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentStatus",
+    "Desk",
+    "DeskDay",
+    "DeskHours",
     "DeliveryStatus",
     "WebhookDelivery",
     "WebhookSubscription",

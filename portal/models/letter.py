@@ -38,6 +38,7 @@ class LetterKind(StrEnum):
     INTENDED_DECISION = "intended_decision"  # Awb 4:8: respond by the date in the letter
     # Family members (portal/family/): the main application ended, theirs are pending.
     FAMILY_MAIN_ENDED = "family_main_ended"
+    APPOINTMENT = "appointment"  # booked, moved, cancelled at an IND desk (issue 23)
 
 
 # Full-text search: a tsvector filled at issue on PostgreSQL (GIN-indexed); plain text,

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import and_, insert, or_, select
 
 from portal import audit, history, reference
+from portal.appointments import departures
 from portal.audit import AuditAction
 from portal.extensions import db
 from portal.models import ChangeSubject, Organisation, Person, User
@@ -163,6 +164,7 @@ def archive_person(person: Person, sponsorship_ended_on: date, actor: User) -> P
         actor,
     )
     person.archived_at = utcnow()
+    departures.person_left(person, actor)  # booked desk appointments cancelled (issue 23)
     audit.record(
         AuditAction.PERSON_ARCHIVED,
         actor=actor,

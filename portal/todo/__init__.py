@@ -128,6 +128,7 @@ def items(
     `keep` picks items before they are grouped; `group_above=0` groups every kind that has a
     group, whatever its count: its title is then a count, without a name (the e-mail digest).
     """
+    from portal.appointments import todo_item  # noqa: F401  (registers its kind)
     from portal.family import todo as _family  # noqa: F401  (registers the family kind)
     from portal.todo import due_process, organisation, providers, statement  # noqa: F401
 

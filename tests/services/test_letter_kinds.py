@@ -204,6 +204,21 @@ CASES = {
         ["refused", "ER-2026-000123-K", "Mei Tanaka", "GZ-2026-000124-P", "draft", "Withdraw"],
         ["afgewezen", "ER-2026-000123-K", "Mei Tanaka", "GZ-2026-000124-P", "concept", "Trek"],
     ),
+    # Issue 23: the appointment letter (booked; the other changes share the template).
+    LetterKind.APPOINTMENT: (
+        lambda app: {
+            "application": app,
+            "person": PERSON,
+            "change": "booked",
+            "appointment_kind": "biometrics",
+            "desk": SimpleNamespace(name="Zwolle", address="Hanzelaan 1", contact="088 043 04 30"),
+            "start_day": date(2027, 3, 30),
+            "start_time": "09:00",
+            "cutoff_hours": 24,
+        },
+        ["Appointment confirmed", "30 March 2027 at 09:00", "Hanzelaan 1", "passport", "24 hours"],
+        ["Afspraak bevestigd", "30 maart 2027 om 09:00", "Hanzelaan 1", "paspoort", "24 uur"],
+    ),
 }
 
 

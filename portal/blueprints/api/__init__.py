@@ -9,6 +9,7 @@ from portal.blueprints.api import (  # noqa: E402,F401
     applications,
     applications_list,
     applications_write,
+    appointments,
     batches,
     fees,
     letter_replies,

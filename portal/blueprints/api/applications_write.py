@@ -161,9 +161,10 @@ openapi.operation(
                     "type": "object",
                     "required": ["purpose", "file"],
                     "properties": {
-                        "purpose": {"type": "string"},
+                        "purpose": {"type": "string", "pattern": openapi.NO_NUL},
                         "file": {"type": "string", "format": "binary"},
                     },
+                    # Only these fields: a NUL in any field's name is refused (portal/inputs.py).
                     "additionalProperties": False,
                 }
             }

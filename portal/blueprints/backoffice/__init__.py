@@ -52,6 +52,7 @@ NAVIGATION = (
     ("backoffice.statements", _l("Bank statements"), Permission.STAFF_FINANCE),
     ("backoffice.triage_rules", _l("Triage rules"), Permission.STAFF_TRIAGE_MANAGE),
     ("backoffice.failed_jobs", _l("Failed jobs"), Permission.STAFF_JOBS_MANAGE),
+    ("backoffice.desks_index", _l("IND desks"), Permission.STAFF_DESK_PLANNING),
     (
         "backoffice.management_information",
         _l("Management information"),
@@ -73,6 +74,7 @@ from portal.blueprints.backoffice import (  # noqa: E402,F401
     change_reports,
     compose,
     decisions,
+    desks,
     due_process,
     fees,
     forecast,
