@@ -73,3 +73,15 @@ def upcoming(organisation_id: int, in_scope) -> list[Appointment]:
             .order_by(Appointment.starts_at)
         )
     )
+
+
+def of_application(application_id: int) -> list[Appointment]:
+    """A case's desk visits, newest first: booked, attended, missed or cancelled (shown on the
+    sponsor's case page and the back office's)."""
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(Appointment.application_id == application_id)
+            .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+        )
+    )

@@ -126,6 +126,11 @@ def test_staff_mark_attended_and_a_no_show_reopens_the_todo(client, frozen_now):
     todo = get_page(sponsor_client, "/todo").text
     assert "book a desk visit for Test Person Missed" in todo
     assert "Test Person Came" not in todo
+    # Recorded on the case: the back office's case page shows each visit and its outcome.
+    for appointment, outcome in ((came, "Attended"), (missed, "Did not come")):
+        case = get_page(client, f"/backoffice/cases/{appointment.application_id}")
+        row = case.soup.select_one("#case-appointments tbody tr").get_text(" ", strip=True)
+        assert "Biometrics" in row and outcome in row
 
 
 def test_a_closure_shows_who_is_affected_then_cancels_with_a_rebooking_letter(client, frozen_now):  # noqa: F811

@@ -195,3 +195,17 @@ def calendar_file(appointment_id: int):
 def amsterdam(moment):
     """A stored UTC moment in Dutch local time (appointment pages, desk week view, day list)."""
     return calendar.local(moment)
+
+
+@bp.app_template_global("case_appointments")
+def case_appointments(application) -> list[dict]:
+    """The case's desk visits, for the case pages (the caller has already scoped the case)."""
+    return [
+        {
+            "kind": messages.KIND[a.kind.value],
+            "status": messages.STATUS[a.status.value],
+            "start": calendar.local(a.starts_at),
+            "desk": a.desk.name,
+        }
+        for a in needs.of_application(application.id)
+    ]
