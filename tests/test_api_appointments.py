@@ -70,6 +70,12 @@ def test_the_cut_off_and_other_organisations(client, frozen_now):  # noqa: F811
         base, json={"application_id": theirs.id, "slot": slot}, headers=bearer(token)
     )
     assert response.status_code == 404
+    # An id no database column can hold is not found either (PostgreSQL's integer ends at 2**31-1).
+    for impossible in (2**31, 0, -1):
+        response = client.post(
+            base, json={"application_id": impossible, "slot": slot}, headers=bearer(token)
+        )
+        assert response.status_code == 404, impossible
     booked = client.post(
         base, json={"application_id": mine.id, "slot": slot}, headers=bearer(token)
     )

@@ -199,6 +199,8 @@ def book_appointment():
         body = object_body(
             {"application_id": int, "slot": str}, required=("application_id", "slot")
         )
+        if not 1 <= body["application_id"] <= MAX_ID:  # no id the database could hold
+            raise Problem(404, "not_found")
         application = db.session.scalar(
             select(Application).where(
                 Application.id == body["application_id"],
