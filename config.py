@@ -28,6 +28,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # SQLite only: seconds a request waits for another's write lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
+    # SQLite: a batch pauses this long after each chunk it commits, so that a request waiting
+    # for the write lock gets it (SQLite's busy handler retries every 0.1 s at most; without
+    # a pause the batch takes the lock again first, and a user waited up to 16 s at 50,000 rows).
+    SQLITE_WRITER_PAUSE = float(os.environ.get("SQLITE_WRITER_PAUSE", "0.1"))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     # Sessions and cookies

@@ -125,24 +125,20 @@ def _organisation():
     return org, user
 
 
-def serve(database_url: str) -> None:
-    """The API server, a process of its own: a fresh database with the university and its
-    client (printed as one JSON line), then exactly three requests on a real socket (token,
-    batch, poll); then its peak memory and what the database holds (one JSON line)."""
+def setup(database_url: str) -> dict:
+    """A fresh database with the university and its API client (run in a process of its own:
+    a production API server does not run the migrations, so their memory is not its)."""
     os.environ["DATABASE_URL"] = database_url
     from flask_migrate import upgrade
-    from sqlalchemy import func, select, text
-    from werkzeug.serving import make_server
+    from sqlalchemy import text
 
     from portal import create_app
     from portal.api import clients
     from portal.api.scopes import Scope
     from portal.extensions import db
-    from portal.models import Application, Person
     from portal.setup import MIGRATIONS_DIR
 
     app = create_app("development")
-    app.config["API_RATE_LIMIT"] = "100000 per minute"
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
@@ -152,8 +148,27 @@ def serve(database_url: str) -> None:
         org, user = _organisation()
         client, secret = clients.register(org, "Bench", [Scope.PEOPLE_WRITE], [], user)
         db.session.commit()
-        ready = {"kvk": org.kvk_number, "client_id": client.client_id, "secret": secret}
-        db.session.remove()
+        return {"kvk": org.kvk_number, "client_id": client.client_id, "secret": secret}
+
+
+def serve(database_url: str) -> None:
+    """The API server, a process of its own (the database prepared by another, `setup`): the
+    university and its client (printed as one JSON line), then exactly three requests on a
+    real socket (token, batch, poll); then its peak memory and what the database holds (one
+    JSON line)."""
+    command = [sys.executable, __file__, "--setup", "--database-url", database_url]
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    ready = json.loads(out.stdout.strip().splitlines()[-1])
+    os.environ["DATABASE_URL"] = database_url
+    from sqlalchemy import func, select
+    from werkzeug.serving import make_server
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.models import Application, Person
+
+    app = create_app("development")
+    app.config["API_RATE_LIMIT"] = "100000 per minute"
     server = make_server("127.0.0.1", 0, app)
     baseline_kib = peak_rss_kib()
     print(json.dumps({**ready, "port": server.server_port}), flush=True)
@@ -314,9 +329,13 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.database_url)
+        return
+    if args.setup:
+        print(json.dumps(setup(args.database_url)))
         return
     if args.worker:
         print(json.dumps(worker(args.database_url)))

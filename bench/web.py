@@ -15,7 +15,6 @@ Figures only, no pass/fail: these machines are shared, so compare figures from o
 """
 
 import argparse
-import hashlib
 import json
 import os
 import re
@@ -54,7 +53,7 @@ def seed(database_url: str, letters: int, reseed: bool = True) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import insert, select, text
 
-    from portal import create_app
+    from portal import create_app, storage
     from portal.demo import load
     from portal.extensions import db
     from portal.models import Letter, LetterRead, Organisation, User
@@ -80,7 +79,7 @@ def seed(database_url: str, letters: int, reseed: bool = True) -> dict:
         letter_columns = [c.key for c in Letter.__table__.columns if c.key != "id"]
         base = {key: getattr(template, key) for key in letter_columns}
         pdf = b"%PDF-1.7\n% bench placeholder: the inbox never reads the PDF\n"
-        base.update(pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
+        base.update(sha256=storage.put(pdf))
         start = template.issued_at - timedelta(days=3650)
 
         def letter_rows(organisation_id: int, count: int, offset: int = 0):

@@ -1,6 +1,7 @@
 """The register_* steps of create_app(), one concern each."""
 
 import sqlite3
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -51,6 +52,15 @@ def sqlite_begin(connection) -> None:
     one writer at a time is what it offers anyway."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+def let_waiting_writers_in() -> None:
+    """After a long job commits a chunk: on SQLite, pause (SQLITE_WRITER_PAUSE) so that a
+    request waiting for the write lock takes it before the job's next chunk does. SQLite's busy
+    handler is not fair: it sleeps and retries, and a job that begins its next transaction at
+    once would win every time. Other databases have no single writer: no pause."""
+    if db.engine.dialect.name == "sqlite":
+        time.sleep(current_app.config["SQLITE_WRITER_PAUSE"])
 
 
 def _sqlite_busy_timeout(app: Flask) -> None:

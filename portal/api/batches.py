@@ -33,11 +33,12 @@ MAX_PROBLEMS = 1000  # in one answer; problems_total counts them all
 MAX_BODY_ERRORS = 100
 
 
-def _json_lines(data: bytes, max_rows: int) -> tuple[int, str]:
-    """(rows, the rows as stored JSON text) of a JSON lines body, or Problem 400/413 with the
-    path of each bad line. Each row is written out as text as soon as it is checked: no
-    object per row stays in memory (a batch has up to 50,000)."""
-    stored, errors = [], []
+def _json_lines(data: bytes, max_rows: int) -> tuple[int, bytearray]:
+    """(rows, the rows as stored JSON text, UTF-8) of a JSON lines body, or Problem 400/413
+    with the path of each bad line. Each row is written out as soon as it is checked: no
+    object per row stays in memory (a batch has up to 50,000), and the text exists once, as
+    the bytes the database is sent (no list of row strings joined, no encoding copy)."""
+    stored, count, errors = bytearray(b"["), 0, []
     lines = io.BytesIO(data.removeprefix(b"\xef\xbb\xbf"))
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -47,7 +48,7 @@ def _json_lines(data: bytes, max_rows: int) -> tuple[int, str]:
         except UnicodeDecodeError:
             errors.append({"pointer": f"/{number}", "code": "utf8_expected"})
             continue
-        if len(stored) >= max_rows:
+        if count >= max_rows:
             raise Problem(413, "too_many_rows", [{"pointer": f"/{number}", "code": "limit"}])
         try:
             value = json.loads(line)
@@ -64,14 +65,18 @@ def _json_lines(data: bytes, max_rows: int) -> tuple[int, str]:
                 errors.append({"pointer": f"/{number}/{name}", "code": "string_expected"})
         cells = {n: c.strip() if isinstance(c := value.get(n), str) else "" for n in COLUMNS}
         # ASCII (escaped): a compact string of one byte per character, whatever the names.
-        stored.append(json.dumps({"line": number, "values": cells}))
+        if count:
+            stored += b","
+        stored += json.dumps({"line": number, "values": cells}).encode("ascii")
+        count += 1
         if len(errors) >= MAX_BODY_ERRORS:
             break
     if errors:
         raise Problem(400, "invalid_body", errors[:MAX_BODY_ERRORS])
-    if not stored:
+    if not count:
         raise Problem(400, "invalid_body", [{"pointer": "", "code": "empty"}])
-    return len(stored), "[" + ",".join(stored) + "]"
+    stored += b"]"
+    return count, stored
 
 
 def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[tuple[int, dict]]:
@@ -104,7 +109,7 @@ def submit(organisation: Organisation, client: ApiClient, media_type: str, data:
     """Store the batch with its job (the caller commits)."""
     if media_type in JSON_LINES:
         # JSON lines are kept as the rows only (the same content); a file is kept as sent.
-        count, text = _json_lines(data, current_app.config["IMPORT_MAX_ROWS"])
+        count, text = _json_lines(data, current_app.config["IMPORT_MAX_ROWS"])  # UTF-8 bytes
         batch = student_import.create_batch(
             organisation,
             client.created_by,

@@ -21,6 +21,7 @@ from portal.extensions import db
 from portal.models import ApplicationKind, ImportBatch, ImportStatus
 from portal.models.base import utcnow
 from portal.residence.filing import NotAllowed
+from portal.setup import let_waiting_writers_in
 
 
 def check_and_store(batch_id: int) -> None:
@@ -101,4 +102,5 @@ def _commit(batch_id: int, actor, done: int, error_rows: int, created_people: li
     batch.error_rows = error_rows
     batch.result = {"created_ranges": storing.id_ranges(created_people)}
     db.session.commit()
+    let_waiting_writers_in()
     return batch.organisation, db.session.get(type(actor), actor.id)
