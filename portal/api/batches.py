@@ -17,7 +17,7 @@ from portal.api import events
 from portal.api.problems import Problem
 from portal.bulk import one_pass, storing, student_import
 from portal.bulk.reading import TooManyRows, UnknownColumns, kind_of
-from portal.bulk.student_files import read_file
+from portal.bulk.student_files import read_file_rows
 from portal.bulk.student_rows import COLUMNS
 from portal.csv_io import CsvRejected
 from portal.extensions import db
@@ -31,6 +31,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILENAMES = {CSV: "batch.csv", XLSX: "batch.xlsx"}
 MAX_PROBLEMS = 1000  # in one answer; problems_total counts them all
 MAX_BODY_ERRORS = 100
+
+
+def _write_row(stored: bytearray, count: int, number: int, values: dict) -> None:
+    """One row as stored JSON text, ASCII-escaped (one byte per character, whatever the names)."""
+    if count:
+        stored += b","
+    stored += json.dumps({"line": number, "values": values}).encode("ascii")
 
 
 def _json_lines(data: bytes, max_rows: int) -> tuple[int, bytearray]:
@@ -64,10 +71,7 @@ def _json_lines(data: bytes, max_rows: int) -> tuple[int, bytearray]:
             elif cell is not None and not isinstance(cell, str):
                 errors.append({"pointer": f"/{number}/{name}", "code": "string_expected"})
         cells = {n: c.strip() if isinstance(c := value.get(n), str) else "" for n in COLUMNS}
-        # ASCII (escaped): a compact string of one byte per character, whatever the names.
-        if count:
-            stored += b","
-        stored += json.dumps({"line": number, "values": cells}).encode("ascii")
+        _write_row(stored, count, number, cells)
         count += 1
         if len(errors) >= MAX_BODY_ERRORS:
             break
@@ -79,8 +83,9 @@ def _json_lines(data: bytes, max_rows: int) -> tuple[int, bytearray]:
     return count, stored
 
 
-def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[tuple[int, dict]]:
-    """The rows of a CSV or XLSX body; Problem for anything that cannot be a batch."""
+def read_body(organisation: Organisation, media_type: str, data: bytes) -> tuple[int, bytearray]:
+    """(rows, the rows as stored JSON text, UTF-8) of a CSV or XLSX body, written out row by
+    row as read; Problem for anything that cannot be a batch."""
     if media_type not in FILENAMES:
         raise Problem(415, "unsupported_media_type", [{"pointer": "/headers/Content-Type"}])
     try:
@@ -91,8 +96,11 @@ def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[
             "content_mismatch",
             [{"pointer": "/headers/Content-Type", "code": "mismatch", "detail": str(rejected)}],
         ) from None
+    stored, count = bytearray(b"["), 0
     try:
-        return read_file(organisation, FILENAMES[media_type], data).rows
+        for number, values in read_file_rows(organisation, FILENAMES[media_type], data):
+            _write_row(stored, count, number, values)
+            count += 1
     except TooManyRows as rejected:
         raise Problem(413, "too_many_rows", [{"pointer": "", "detail": str(rejected)}]) from None
     except UnknownColumns as unknown:
@@ -103,6 +111,8 @@ def read_body(organisation: Organisation, media_type: str, data: bytes) -> list[
         raise Problem(422, "unknown_columns", errors) from None
     except CsvRejected as rejected:
         raise Problem(400, "unreadable_file", [{"pointer": "", "detail": str(rejected)}]) from None
+    stored += b"]"
+    return count, stored
 
 
 def submit(organisation: Organisation, client: ApiClient, media_type: str, data: bytes):

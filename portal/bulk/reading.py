@@ -69,7 +69,7 @@ def kind_of(data: bytes, filename: str) -> str:
 
 def _csv_lines(data: bytes) -> Iterator[tuple[int, list[str]]]:
     text = decode(data)
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    header_line = next((line for line in io.StringIO(text) if line.strip()), "")
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
@@ -145,6 +145,21 @@ def read(
 ) -> Table:
     """The file's rows keyed by column; raises CsvRejected (the file as a whole) or
     UnknownColumns (headers to map first)."""
+    kind, rows = read_rows(data, filename, max_bytes=max_bytes, max_rows=max_rows, mapping=mapping)
+    return Table(rows=list(rows), kind=kind)
+
+
+def read_rows(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int,
+    max_rows: int,
+    mapping: dict[str, str] | None = None,
+) -> tuple[str, Iterator[tuple[int, dict[str, str]]]]:
+    """The file's kind and its rows one at a time (a batch of 50,000 need not be held as
+    objects): the header is read and judged at once; the rows raise CsvRejected as they are
+    reached (too many, or — at the end — rows with more values than the header)."""
     if len(data) > max_bytes:
         raise CsvRejected(
             _(
@@ -175,7 +190,11 @@ def read(
             + " "
             + _("Use the columns of the template.")
         )
-    rows: list[tuple[int, dict[str, str]]] = []
+    return kind, _rows(lines, header, found.index, max_rows)
+
+
+def _rows(lines, header: list[str], index: dict, max_rows: int):
+    count = 0
     overflowing: list[int] = []  # values beyond the last header: shifted cells
     for number, cells in lines:
         if not any(c.strip() for c in cells):
@@ -183,14 +202,10 @@ def read(
         if any(c.strip() for c in cells[len(header) :]):
             overflowing.append(number)
             continue
-        if len(rows) >= max_rows:
+        if count >= max_rows:
             raise _too_many(max_rows)
-        rows.append(
-            (
-                number,
-                {name: _value(cells, found.index.get(name)) for name in COLUMNS},
-            )
-        )
+        count += 1
+        yield number, {name: _value(cells, index.get(name)) for name in COLUMNS}
     if overflowing:
         shown = ", ".join(str(line) for line in overflowing[:10])
         raise CsvRejected(
@@ -206,6 +221,5 @@ def read(
                 columns=len(header),
             )
         )
-    if not rows:
+    if not count:
         raise CsvRejected(_("The file has a header but no rows."))
-    return Table(rows=rows, kind=kind)

@@ -24,6 +24,19 @@ def read_file(organisation: Organisation, filename: str, data: bytes) -> reading
     )
 
 
+def read_file_rows(organisation: Organisation, filename: str, data: bytes):
+    """read_file's rows one at a time (raising as read_file does, the rows' errors as they
+    are reached): for a batch of up to 50,000 rows that is written out row by row."""
+    config = current_app.config
+    return reading.read_rows(
+        data,
+        filename,
+        max_bytes=config["IMPORT_MAX_BYTES"],
+        max_rows=config["IMPORT_MAX_ROWS"],
+        mapping=headers.remembered(organisation.id),
+    )[1]
+
+
 def create_unmapped(
     organisation: Organisation, actor: User, filename: str, data: bytes, unknown: list
 ) -> ImportBatch:

@@ -49,11 +49,11 @@ def create_batch(
     actor: User,
     filename: str,
     data: bytes,
-    rows: list[tuple[int, dict]] | tuple[int, str] | None = None,
+    rows: list[tuple[int, dict]] | tuple[int, bytes | bytearray] | None = None,
     api_client_id: int | None = None,
 ) -> ImportBatch:
     """Store the file with its rows (read here unless given; or given as their count and their
-    stored JSON text, as the API writes JSON lines), to be checked."""
+    stored JSON text in UTF-8, as the API writes its batches), to be checked."""
     if rows is None:
         rows = read_file(organisation, filename, data).rows
     written = isinstance(rows, tuple)
