@@ -3,10 +3,14 @@ relationship are stored after the students by the same one pass, with a draft fa
 application filed with the main applicant's; a row that names no student or researcher
 rejects the batch, and what earlier chunks stored is undone."""
 
-from datetime import date
+import io
+from datetime import date, datetime
 
 import pytest
+from openpyxl import Workbook
 
+from portal.api.batches import XLSX
+from portal.bulk.student_rows import COLUMNS
 from portal.extensions import db
 from portal.models import Application, ApplicationKind, FamilyLink, Person
 from tests.support.api import bearer
@@ -82,3 +86,27 @@ def test_a_csv_batch_with_a_family_member_of_nobody_is_rejected_and_undone(
     assert count(Person, organisation_id=org.id) == 0
     assert count(Application, organisation_id=org.id) == 0
     assert count(FamilyLink) == 0
+
+
+def test_an_xlsx_batch_with_dutch_family_headers_and_values(app, client):
+    _user, org, token, url = _setup(client)
+    dutch = {"family_of": "Gezinslid van", "relationship": "Relatie"}
+    book = Workbook()
+    sheet = book.active
+    sheet.append([dutch.get(c, c) for c in COLUMNS])
+    for values in (student(1), family_member(2, "NP000001", "Dochter", date(2018, 2, 2))):
+        values["date_of_birth"] = datetime.strptime(values["date_of_birth"], "%d-%m-%Y")
+        sheet.append([values[c] for c in COLUMNS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = submit(client, url, token, buffer.getvalue(), XLSX)
+    assert response.status_code == 202, response.json
+    work(app)
+    done = client.get(response.headers["Location"], headers=bearer(token)).json
+    assert done["status"] == "succeeded", done
+    assert done["result"]["family_members"] == 1
+    [child] = db.session.scalars(
+        db.select(Application).where(Application.kind == ApplicationKind.FAMILY_CHILD)
+    ).all()
+    assert _main_of(child.id) == "NP000001"
+    assert str(child.person.date_of_birth) == "2018-02-02"
