@@ -96,9 +96,12 @@ def _register_mains(organisation_id: int, numbers: set[str]) -> dict[str, object
         return found
     persons = db.session.scalars(
         select(Person)
-        .where(Person.organisation_id == organisation_id, Person.passport_number.in_(numbers))
+        .where(
+            Person.organisation_id == organisation_id,
+            Person.passport_number.in_(sorted(numbers)),
+        )
         .order_by(Person.id)
-    )
+    ).all()
     for person in persons:
         mains = [
             m

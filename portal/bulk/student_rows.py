@@ -120,8 +120,9 @@ def typed_cells(values: dict) -> dict[str, str]:
 
 
 def is_family(values: dict) -> bool:
-    """Whether the row is a family member's (family_of or relationship filled in)."""
-    return family_rows.is_family(typed_cells(values))
+    """Whether the row is a family member's (family_of or relationship filled in; the stored
+    values are stripped already)."""
+    return family_rows.is_family(values)
 
 
 def answers_for(typed: dict) -> dict[str, dict[str, str]]:
