@@ -44,6 +44,17 @@ VARIANTS = {
     "embassy_country": ("land ambassade", "land van de ambassade", "embassy country"),
     "embassy_city": ("plaats ambassade", "stad ambassade", "embassy city"),
     "travel_date": ("reisdatum", "datum van inreis", "arrival date", "travel date"),
+    "family_of": (
+        "gezinslid van",
+        "family member of",
+        "hoofdaanvrager",
+        "paspoortnummer hoofdaanvrager",
+        "paspoort hoofdaanvrager",
+        "main applicant",
+        "main applicant passport",
+        "main applicant passport number",
+    ),
+    "relationship": ("relatie", "relation", "gezinsrelatie", "family relationship", "verwantschap"),
 }
 
 

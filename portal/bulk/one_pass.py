@@ -6,14 +6,18 @@ chunk is committed, as storing.py does for API batches (short transactions).
 
 All or nothing, as before: a problem in any row and the rest is still checked, so that every
 problem is reported, then what earlier chunks stored is undone and the batch is rejected with
-its problems; a failure, or the API client revoked, undoes it too (failed or cancelled)."""
+its problems; a failure, or the API client revoked, undoes it too (failed or cancelled).
+
+Family members' rows (portal/bulk/family_rows.py) wait for the whole file: once every row is
+checked they are matched to their main applications (a student of the file may come after
+them) and, when every row is right, stored after the students (portal/bulk/family_import.py)."""
 
 from flask import current_app
 from sqlalchemy import update
 
 from portal import audit, clock
 from portal.audit import AuditAction
-from portal.bulk import storing
+from portal.bulk import family_import, storing
 from portal.bulk.batch_rows import chunks, iter_rows
 from portal.bulk.student_import import check_chunk, finish_check
 from portal.bulk.student_rows import why_not_allowed
@@ -34,6 +38,7 @@ def check_and_store(batch_id: int) -> None:
     created_people: list[int] = []
     with_problems: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
+    family = family_import.Pending()
     counts = {"created": 0, "linked": 0, "applications": 0}
     done = error_rows = analysed = 0
     try:
@@ -41,7 +46,7 @@ def check_and_store(batch_id: int) -> None:
             raise NotAllowed(ApplicationKind.STUDENT)
         with storing.speaking("en"):  # a worker has no request to take the language from
             for part in chunks(iter_rows(batch_id), size):
-                checked, wrong = check_chunk(part, today, organisation.id, seen)
+                checked, wrong = check_chunk(part, today, organisation.id, seen, family)
                 error_rows += wrong
                 with_problems.extend(row for row in part if row.get("errors"))
                 if not error_rows:
@@ -53,15 +58,22 @@ def check_and_store(batch_id: int) -> None:
                     analysed = storing.keep_statistics(counts["applications"], analysed)
                 done += len(part)
                 organisation, actor = _commit(batch_id, actor, done, error_rows, created_people)
+            family_wrong = family_import.resolve(organisation.id, family)
+            error_rows += len(family_wrong)
+            with_problems = sorted([*with_problems, *family_wrong], key=lambda row: row["line"])
+            if not error_rows:
+                family_import.store(organisation, actor, batch_id, family, created_people, counts)
+                organisation, actor = _commit(batch_id, actor, done, 0, created_people)
         if not error_rows and storing.client_revoked(client_id):
             raise storing.BatchCancelled(batch_id)
     except Exception as error:  # any failure: nothing may stay half-stored
         storing.fail(batch_id, created_people, error)
         return
     if error_rows:
-        if counts["applications"]:
+        if counts["applications"] or created_people:
             storing.undo(batch_id, created_people)
-        db.session.get(ImportBatch, batch_id).result = None
+        batch = db.session.get(ImportBatch, batch_id)
+        batch.result, batch.error_rows = None, error_rows
         finish_check(batch_id, with_problems)  # rejected, with every problem
         return
     storing.record_imported(batch_id, actor, organisation, counts)

@@ -11,12 +11,13 @@ stored whole or not at all.
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import delete, select, text, update
 
 from portal import audit, clock
 from portal.audit import AuditAction
+from portal.bulk import family_import
 from portal.bulk.batch_rows import chunks, iter_rows
+from portal.bulk.languages import speaking
 from portal.bulk.student_rows import (
     answers_for,
     check_row,
@@ -25,12 +26,12 @@ from portal.bulk.student_rows import (
     why_not_allowed,
 )
 from portal.extensions import db
-from portal.formatting import BABEL_LOCALES
 from portal.jobs import outbox
 from portal.models import (
     ApiClient,
     Application,
     ApplicationKind,
+    FamilyLink,
     ImportBatch,
     ImportStatus,
     Person,
@@ -42,11 +43,6 @@ from portal.people import register as people
 from portal.residence.filing import NotAllowed, start_imported
 
 UNDO_CHUNK = 1000
-
-
-def speaking(language: str):
-    """The language's locale as the pages use it (English: en_GB, so dates read 1 May 2026)."""
-    return force_locale(BABEL_LOCALES.get(language, language))
 
 
 def valid_rows(batch: ImportBatch) -> list[dict]:
@@ -143,6 +139,11 @@ def undo(batch_id: int, created_people: list[int]) -> None:
         ).all()
         if not ids:
             break
+        db.session.execute(
+            delete(FamilyLink).where(
+                FamilyLink.application_id.in_(ids) | FamilyLink.main_application_id.in_(ids)
+            )
+        )
         db.session.execute(delete(StatusEvent).where(StatusEvent.application_id.in_(ids)))
         db.session.execute(delete(Application).where(Application.id.in_(ids)))
         db.session.commit()
@@ -179,6 +180,7 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
     counts = {"created": 0, "linked": 0, "applications": 0}
     analysed = 0
+    family = family_import.Pending()
     rows = (row for row in iter_rows(batch.id) if not row.get("errors"))
     for part in chunks(rows, chunk):
         checked = []
@@ -187,10 +189,14 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
             if errors:  # a rule changed since the preview (a date passed): stop, import nothing
                 raise ValueError(f"row {row['line']} is no longer valid")
             checked.append(data)
+            family.note(row, data)
         store_chunk(organisation, actor, batch.id, part, checked, [], counts)
         analysed = keep_statistics(counts["applications"], analysed)
         db.session.flush()
         _report_progress(batch.id, counts["applications"])
+    if family_import.resolve(organisation.id, family):  # the register changed since the preview
+        raise ValueError("a family member's main application is no longer there")
+    family_import.store(organisation, actor, batch.id, family, [], counts)
     record_imported(batch.id, actor, organisation, counts)
     return counts
 
@@ -215,7 +221,12 @@ def store_chunk(
     counts: dict,
 ) -> None:
     """Store checked rows: their people (created, or linked when already registered, also
-    anyone added one by one since the check) and a draft student application each."""
+    anyone added one by one since the check) and a draft student application each. Family
+    members' rows are left for family_import.store, once every student is stored."""
+    pairs = [(row, data) for row, data in zip(part, checked) if "family" not in data]
+    part, checked = [row for row, _d in pairs], [data for _r, data in pairs]
+    if not part:
+        return
     existing = people.find_existing(organisation.id, {_key(data) for data in checked})
     new = [
         register_data(d)

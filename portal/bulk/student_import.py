@@ -17,9 +17,11 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from portal import audit, clock
 from portal.audit import AuditAction
+from portal.bulk import family_import
 from portal.bulk.batch_rows import chunks, iter_rows, store_text
+from portal.bulk.languages import LANGUAGES
+from portal.bulk.languages import speaking as _speaking
 from portal.bulk.storing import import_batch
-from portal.bulk.storing import speaking as _speaking
 from portal.bulk.student_files import read_file
 from portal.bulk.student_rows import (
     check_row,
@@ -37,9 +39,6 @@ from portal.models import (
 from portal.models.application import OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.people import register as people
-
-LANGUAGES = ("en", "nl")
-
 
 # --- the batch: upload, check in chunks, import in one transaction ------------------------
 
@@ -129,15 +128,18 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
     chunk = current_app.config["IMPORT_CHUNK_ROWS"]
     kept: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
+    family = family_import.Pending()
     done = error_rows = 0
     for part in chunks(iter_rows(batch_id), chunk):
-        error_rows += check_chunk(part, today, organisation_id, seen)[1]
+        error_rows += check_chunk(part, today, organisation_id, seen, family)[1]
         kept.extend(part)
         done += len(part)
         batch = db.session.get(ImportBatch, batch_id)
         batch.done_rows = done
         batch.error_rows = error_rows
         db.session.commit()
+    error_rows += len(family_import.resolve(organisation_id, family))
+    db.session.get(ImportBatch, batch_id).error_rows = error_rows
     finish_check(batch_id, kept)
 
 
@@ -151,12 +153,17 @@ def finish_check(batch_id: int, rows: list[dict]) -> None:
 
 
 def check_chunk(
-    part: list[dict], today: date, organisation_id: int, seen: dict[tuple[str, str], int]
+    part: list[dict],
+    today: date,
+    organisation_id: int,
+    seen: dict[tuple[str, str], int],
+    family: family_import.Pending,
 ) -> tuple[list[dict], int]:
     """Check a chunk of rows with the forms' rules, against the register (a student with an
-    open student application) and the rows before (`seen`: the same student twice). A row
+    open student application) and the rows before (`seen`: the same person twice). A row
     with problems gets them ("errors" in both languages, "codes"); (each row's clean data,
-    how many rows have problems)."""
+    how many rows have problems). Family members' rows are noted in `family`, to be matched
+    to their main applications once every row is read (family_import.resolve)."""
     results = []
     with _speaking("en"):
         for row in part:
@@ -168,6 +175,7 @@ def check_chunk(
     open_cases = _open_student_cases(organisation_id, set(linked.values()))
     error_rows = 0
     for row, (data, errors) in zip(part, results):
+        family.note(row, data)
         key = (data["nationality"], data["passport_number"])
         extra = {}
         if all(key):
@@ -176,7 +184,7 @@ def check_chunk(
             else:
                 seen[key] = row["line"]
                 row["person_id"] = linked.get(key)
-                if row["person_id"] in open_cases:
+                if row["person_id"] in open_cases and "family" not in data:
                     extra["passport_number"] = ("open_case", None)
         if errors or extra:
             both = _errors_in_both_languages(row["values"], today, errors, "en")

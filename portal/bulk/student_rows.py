@@ -1,12 +1,14 @@
 """One row of a bulk student registration, read as the student application's form reads it (the
-person's fields by the person field specification, as in the people register): the file's
-columns, the template's example row, who may register students in bulk, and the column help of
-the upload page."""
+person's fields by the person field specification, as in the people register) — or, with
+`family_of`, as a family member's application reads it (portal/bulk/family_rows.py): the
+file's columns, the template's example row, who may register students in bulk, and the column
+help of the upload page."""
 
 from datetime import date
 
 from flask_babel import gettext as _
 
+from portal.bulk import family_rows
 from portal.models import (
     ApplicationKind,
     Category,
@@ -21,9 +23,16 @@ from portal.residence.answers import check
 from portal.residence.types import TYPES
 
 STUDENT = TYPES[ApplicationKind.STUDENT]
-# The file's columns: the student application's fields (same names), plus the register's e-mail.
+# The file's columns: the student application's fields (same names), plus the register's e-mail,
+# and for a family member's row the main applicant's passport number and the relationship.
 SECTIONS = {s.key: [f.name for f in s.fields] for s in STUDENT.sections}
-COLUMNS = [*SECTIONS["person"], "email", *SECTIONS["study"], *SECTIONS["travel"]]
+COLUMNS = [
+    *SECTIONS["person"],
+    "email",
+    *family_rows.COLUMNS,
+    *SECTIONS["study"],
+    *SECTIONS["travel"],
+]
 # Columns of earlier templates, still read: old name → column.
 OLD_COLUMNS = {"passport_expiry": "passport_expires_on"}
 _FIELDS = {f.name: f for s in STUDENT.sections for f in s.fields}
@@ -63,6 +72,8 @@ def example_row(today: date) -> dict[str, str]:
         "embassy_country": "VN",
         "embassy_city": "Hanoi",
         "travel_date": day(date(start.year, 8, 15)),
+        "family_of": "",
+        "relationship": "",
     }
 
 
@@ -108,6 +119,12 @@ def typed_cells(values: dict) -> dict[str, str]:
     return typed
 
 
+def is_family(values: dict) -> bool:
+    """Whether the row is a family member's (family_of or relationship filled in; the stored
+    values are stripped already)."""
+    return family_rows.is_family(values)
+
+
 def answers_for(typed: dict) -> dict[str, dict[str, str]]:
     """The student application's draft answers, section by section, as typed."""
     answers = {key: {name: typed[name] for name in names} for key, names in SECTIONS.items()}
@@ -117,12 +134,19 @@ def answers_for(typed: dict) -> dict[str, dict[str, str]]:
 
 
 def check_row(values: dict, today: date) -> tuple[dict, dict[str, str]]:
-    """(clean register data, {column: message}) for one row, in the current language."""
+    """(clean register data, {column: message}) for one row, in the current language. A family
+    member's row has its data["family"]: the kind, the main applicant's passport number and
+    the draft's answers."""
     typed = typed_cells(values)
-    checked = check(STUDENT, answers_for(typed), today)
-    errors: dict[str, str] = {}
-    for section_errors in checked.errors.values():
-        errors.update(section_errors)
+    family = None
+    if family_rows.is_family(typed):
+        family = family_rows.check_row(typed, today)
+        checked, errors = family.checked, dict(family.errors)
+    else:
+        checked = check(STUDENT, answers_for(typed), today)
+        errors = {}
+        for section_errors in checked.errors.values():
+            errors.update(section_errors)
     person = checked.values.get("person", {})
     data = {
         "given_names": person.get("given_names") or "",
@@ -138,6 +162,8 @@ def check_row(values: dict, today: date) -> tuple[dict, dict[str, str]]:
         "passport_expires_on": person.get("passport_expires_on"),
         "v_number": person.get("v_number"),
     }
+    if family is not None:
+        data["family"] = family
     data["email"], message = person_fields.parse("email", typed["email"], today)
     if message is not None:
         errors["email"] = str(message)
@@ -146,7 +172,7 @@ def check_row(values: dict, today: date) -> tuple[dict, dict[str, str]]:
 
 
 def register_data(data: dict) -> dict:
-    return {**data, "sex": Sex(data["sex"])}
+    return {**{k: v for k, v in data.items() if k != "family"}, "sex": Sex(data["sex"])}
 
 
 def column_help() -> list[tuple[str, str, bool]]:
@@ -155,6 +181,9 @@ def column_help() -> list[tuple[str, str, bool]]:
     for name in COLUMNS:
         if name == "email":
             rows.append((name, _("E-mail address"), False))
+            continue
+        if name in family_rows.LABELS:
+            rows.append((name, str(family_rows.LABELS[name]), False))
             continue
         field = _FIELDS[name]
         label = str(field.label)

@@ -62,6 +62,19 @@ def reason_not_fileable(main: Application) -> str | None:
     return recognition_reason(states, main.category)
 
 
+def filed_already(main: Application, member_id: int) -> Application | None:
+    """The family member's application with this main application that has not ended."""
+    return db.session.scalar(
+        select(Application)
+        .join(FamilyLink, FamilyLink.application_id == Application.id)
+        .where(
+            FamilyLink.main_application_id == main.id,
+            Application.person_id == member_id,
+            Application.status.not_in(ENDED),
+        )
+    )
+
+
 def start_family(main: Application, kind: ApplicationKind, member: Person, actor: User):
     """A draft of the family member's application, about their own person record, linked to
     the main application; its category (and so its filing right) is the main application's."""
@@ -72,16 +85,7 @@ def start_family(main: Application, kind: ApplicationKind, member: Person, actor
         raise NotFileable(_("Choose whether this is the partner or a child"), "kind")
     if member.id == main.person_id or member.organisation_id != main.organisation_id:
         raise NotFileable(_("Choose the family member, not the main applicant"), "person")
-    already = db.session.scalar(
-        select(Application)
-        .join(FamilyLink, FamilyLink.application_id == Application.id)
-        .where(
-            FamilyLink.main_application_id == main.id,
-            Application.person_id == member.id,
-            Application.status.not_in(ENDED),
-        )
-    )
-    if already is not None:
+    if filed_already(main, member.id) is not None:
         raise NotFileable(
             _(
                 "An application for %(name)s with this main application exists already.",

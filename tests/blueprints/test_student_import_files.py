@@ -68,7 +68,7 @@ def test_a_row_with_values_past_the_last_column_is_explained(client):
     response = upload(client, b"\r\n".join(lines))
     assert response.status_code == 400
     error = Page(response).field_error("file")
-    assert "Rows 3, 5 have more values than the header has columns (20)" in error
+    assert "Rows 3, 5 have more values than the header has columns (22)" in error
     assert "must be in quotes" in error
     assert count(ImportBatch) == 0
     # Empty cells past the last column (as spreadsheets sometimes write them) do no harm.

@@ -54,6 +54,22 @@ def student(n: int, **changes) -> dict[str, str]:
     return row
 
 
+def family_member(
+    n: int, family_of: str, relationship: str, born: date, **changes
+) -> dict[str, str]:
+    """A family member's row: the person columns, the study columns left empty."""
+    return student(
+        n,
+        family_of=family_of,
+        relationship=relationship,
+        date_of_birth=born.strftime("%d-%m-%Y"),
+        programme="",
+        start_date="",
+        end_date="",
+        **changes,
+    )
+
+
 def csv_bytes(rows, delimiter=",", bom=True, columns=COLUMNS, encoding="utf-8") -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

@@ -42,10 +42,24 @@ def _answer(batch: ImportBatch, status: int) -> Response:
 
 ROW_SCHEMA = {
     "type": "object",
-    "description": "One student per line; the columns of the web import's template.",
+    "description": (
+        "One student per line; the columns of the web import's template. A line with "
+        "family_of and relationship is a family member (partner or child under 18) of a student "
+        "in the same batch or of a student or researcher in the register: it gets a draft "
+        "family member's application filed with the main applicant's application, and no "
+        "student application."
+    ),
     "properties": {name: {"type": ["string", "null"]} for name in batches.COLUMNS},
     "additionalProperties": False,
 }
+ROW_SCHEMA["properties"]["family_of"]["description"] = (
+    "Only for a family member: the passport number of the student (in this batch) or the "
+    "student or researcher (in the register) whose partner or child this is"
+)
+ROW_SCHEMA["properties"]["relationship"]["description"] = (
+    "Only for a family member: partner or child (Dutch: partner, kind); for a partner also "
+    "married, registered_partnership or unmarried"
+)
 openapi.SCHEMAS["Batch"] = {
     "type": "object",
     "required": ["id", "status", "total_rows", "done_rows", "problems"],
@@ -67,7 +81,13 @@ openapi.SCHEMAS["Batch"] = {
         "error_rows": {"type": "integer"},
         "created_at": {"type": "string", "format": "date-time"},
         "finished_at": {"type": ["string", "null"], "format": "date-time"},
-        "result": {"type": ["object", "null"]},
+        "result": {
+            "type": ["object", "null"],
+            "description": (
+                "When succeeded: people created and linked, student applications started, and "
+                "family_members (draft family member's applications) when the batch had any"
+            ),
+        },
         "problems_total": {"type": "integer"},
         "problems": {
             "type": "array",

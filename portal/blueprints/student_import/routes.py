@@ -149,6 +149,7 @@ def show(batch_id: int):
         valid=valid[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         valid_count=len(valid),
         linked_count=sum(1 for row in valid if row.get("person_id")),
+        family_count=sum(1 for row in valid if student_rows.is_family(row["values"])),
         page=page,
         pages=pages,
         form=EmptyForm(),
