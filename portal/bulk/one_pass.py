@@ -25,7 +25,6 @@ from portal.extensions import db
 from portal.models import ApplicationKind, ImportBatch, ImportStatus
 from portal.models.base import utcnow
 from portal.residence.filing import NotAllowed
-from portal.setup import let_waiting_writers_in
 
 
 def check_and_store(batch_id: int) -> None:
@@ -57,13 +56,15 @@ def check_and_store(batch_id: int) -> None:
                     )
                     analysed = storing.keep_statistics(counts["applications"], analysed)
                 done += len(part)
-                organisation, actor = _commit(batch_id, actor, done, error_rows, created_people)
+                organisation, actor = storing.commit_chunk(
+                    batch_id, actor, done, error_rows, created_people
+                )
             family_wrong = family_import.resolve(organisation.id, family)
             error_rows += len(family_wrong)
             with_problems = sorted([*with_problems, *family_wrong], key=lambda row: row["line"])
             if not error_rows:
                 family_import.store(organisation, actor, batch_id, family, created_people, counts)
-                organisation, actor = _commit(batch_id, actor, done, 0, created_people)
+                organisation, actor = storing.commit_chunk(batch_id, actor, done, 0, created_people)
         if not error_rows and storing.client_revoked(client_id):
             raise storing.BatchCancelled(batch_id)
     except Exception as error:  # any failure: nothing may stay half-stored
@@ -104,15 +105,3 @@ def _start(batch: ImportBatch) -> bool:
     )
     db.session.commit()
     return True
-
-
-def _commit(batch_id: int, actor, done: int, error_rows: int, created_people: list[int]):
-    """Progress, problems so far and whom the batch created (for an undo), committed after
-    each chunk; (organisation, actor) again after the commit."""
-    batch = db.session.get(ImportBatch, batch_id)
-    batch.done_rows = done
-    batch.error_rows = error_rows
-    batch.result = {"created_ranges": storing.id_ranges(created_people)}
-    db.session.commit()
-    let_waiting_writers_in()
-    return batch.organisation, db.session.get(type(actor), actor.id)

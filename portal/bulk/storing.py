@@ -1,17 +1,17 @@
 """Storing a checked student batch: the people (created, or linked when already registered) and
 their draft student applications, all or nothing.
 
-The web import stores in ONE transaction: any failure rolls it all back. An API batch (up to
-50,000 rows, portal/bulk/one_pass.py) commits chunk by chunk instead, so that no transaction
-holds the database's write lock for long (SQLite has one writer; other users keep working
-between chunks): what each chunk created is on record in the batch (`result["created_ranges"]`,
-applications by `import_batch_id`), and a failure — or the API client revoked between chunks —
-undoes every earlier chunk (`undo`), again in short transactions. Either way the batch ends
-stored whole or not at all.
+A web import (after its preview) and an API batch (portal/bulk/one_pass.py), up to 50,000 rows
+each, commit chunk by chunk, so that no transaction holds the database's write lock for long
+(SQLite has one writer; other users keep working between chunks, `let_waiting_writers_in`):
+what each chunk created is on record in the batch (`result["created_ranges"]`, applications by
+`import_batch_id`), and a failure — or the API client revoked between chunks — undoes every
+earlier chunk (`undo`), again in short transactions. Either way the batch ends stored whole or
+not at all.
 """
 
 from flask import current_app
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, text
 
 from portal import audit, clock
 from portal.audit import AuditAction
@@ -26,7 +26,6 @@ from portal.bulk.student_rows import (
     why_not_allowed,
 )
 from portal.extensions import db
-from portal.jobs import outbox
 from portal.models import (
     ApiClient,
     Application,
@@ -41,6 +40,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.people import register as people
 from portal.residence.filing import NotAllowed, start_imported
+from portal.setup import let_waiting_writers_in
 
 UNDO_CHUNK = 1000
 
@@ -80,29 +80,32 @@ def client_revoked(client_id: int) -> bool:
     return revoked is not None
 
 
-def _report_progress(batch_id: int, done: int) -> None:
-    """The web import from a worker: progress on a connection of its own, outside the import's
-    one transaction (inline nobody is waiting; SQLite has one writer, and it is the import)."""
-    if not outbox.deferred() or db.engine.dialect.name == "sqlite":
-        return
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(ImportBatch).where(ImportBatch.id == batch_id).values(done_rows=done)
-        )
+def commit_chunk(batch_id: int, actor: User, done: int, error_rows: int, created_people: list[int]):
+    """Progress, problems so far and whom the batch created (for an undo), committed after
+    each chunk; then, on SQLite, a pause for requests waiting to write. (organisation, actor)
+    again after the commit."""
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.done_rows = done
+    batch.error_rows = error_rows
+    batch.result = {"created_ranges": id_ranges(created_people)}
+    db.session.commit()
+    let_waiting_writers_in()
+    return batch.organisation, db.session.get(User, actor.id)
 
 
 def import_batch(batch_id: int, actor_id: int) -> None:
-    """Task: store a confirmed web import in one transaction; on any failure nothing stays and
-    the batch is marked failed."""
+    """Task: store a confirmed web import, chunk by chunk; on any failure what earlier chunks
+    stored is undone and the batch is marked failed."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != ImportStatus.IMPORTING:
         return
+    created_people: list[int] = []
     try:
         with speaking("en"):  # a worker has no request to take the language from
-            result = _import_rows(batch, db.session.get(User, actor_id))
+            result = _import_rows(batch, db.session.get(User, actor_id), created_people)
         db.session.flush()
     except Exception as error:  # any failure: nothing may stay half-imported
-        fail(batch_id, None, error)
+        fail(batch_id, created_people, error)
         return
     batch = db.session.get(ImportBatch, batch_id)
     batch.status = ImportStatus.IMPORTED
@@ -172,8 +175,8 @@ def keep_statistics(stored: int, analysed: int) -> int:
     return max(stored, 1)
 
 
-def _import_rows(batch: ImportBatch, actor: User) -> dict:
-    organisation = batch.organisation
+def _import_rows(batch: ImportBatch, actor: User, created_people: list[int]) -> dict:
+    organisation, batch_id = batch.organisation, batch.id
     if why_not_allowed(organisation) is not None:
         raise NotAllowed(ApplicationKind.STUDENT)
     today = clock.today()
@@ -181,7 +184,7 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
     counts = {"created": 0, "linked": 0, "applications": 0}
     analysed = 0
     family = family_import.Pending()
-    rows = (row for row in iter_rows(batch.id) if not row.get("errors"))
+    rows = (row for row in iter_rows(batch_id) if not row.get("errors"))
     for part in chunks(rows, chunk):
         checked = []
         for row in part:
@@ -190,14 +193,14 @@ def _import_rows(batch: ImportBatch, actor: User) -> dict:
                 raise ValueError(f"row {row['line']} is no longer valid")
             checked.append(data)
             family.note(row, data)
-        store_chunk(organisation, actor, batch.id, part, checked, [], counts)
+        store_chunk(organisation, actor, batch_id, part, checked, created_people, counts)
         analysed = keep_statistics(counts["applications"], analysed)
-        db.session.flush()
-        _report_progress(batch.id, counts["applications"])
+        done = counts["applications"]
+        organisation, actor = commit_chunk(batch_id, actor, done, 0, created_people)
     if family_import.resolve(organisation.id, family):  # the register changed since the preview
         raise ValueError("a family member's main application is no longer there")
-    family_import.store(organisation, actor, batch.id, family, [], counts)
-    record_imported(batch.id, actor, organisation, counts)
+    family_import.store(organisation, actor, batch_id, family, created_people, counts)
+    record_imported(batch_id, actor, organisation, counts)
     return counts
 
 

@@ -1,7 +1,7 @@
 """Bulk student registration: a university uploads a CSV, every row is checked with the same
 rules as the one-by-one forms (the people register's and the student application's), a preview
 shows the valid rows and every problem, and confirming creates the people and their student
-applications (drafts) in one transaction — all or nothing.
+applications (drafts) chunk by chunk — all or nothing (a failure undoes the stored chunks).
 
 The upload is stored as an ImportBatch; checking and importing run as background tasks
 (portal/jobs/: written with the upload or the confirmation when a worker runs them, inline
@@ -40,7 +40,7 @@ from portal.models.application import OPEN_STATUSES
 from portal.models.base import utcnow
 from portal.people import register as people
 
-# --- the batch: upload, check in chunks, import in one transaction ------------------------
+# --- the batch: upload, check in chunks, import in chunks (all or nothing) ---------------
 
 
 def create_batch(

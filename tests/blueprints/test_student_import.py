@@ -342,11 +342,12 @@ REFUSE_POSTGRES = [
 
 def test_a_failure_late_in_the_import_leaves_nothing(app, client, monkeypatch):
     """The database refuses row 28 of 30 (a constraint the checks do not know): everything
-    created for rows 1-27 is undone and the batch says nothing was registered."""
+    the committed chunks created for rows 1-20 is undone and the batch says nothing was
+    registered. The append-only audit log keeps what happened: the creations, then the undo."""
     user, org = university()
     known = PersonFactory(organisation=org, nationality="VN", passport_number="NP000005")
     sign_in(client, user)
-    monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 10)  # earlier chunks already flushed
+    monkeypatch.setitem(app.config, "IMPORT_CHUNK_ROWS", 10)  # earlier chunks already committed
     rows = [student(n) for n in range(1, 31)]
     rows[27]["surname"] = "Refused"
     url, page = uploaded(client, csv_bytes(rows))
@@ -356,7 +357,6 @@ def test_a_failure_late_in_the_import_leaves_nothing(app, client, monkeypatch):
         db.session.execute(text(statement))
     db.session.commit()
     people_before = count(Person, organisation_id=org.id)
-    events_before = count(AuditEvent)
 
     response = confirm(client, url)
     assert response.status_code == 302
@@ -365,9 +365,13 @@ def test_a_failure_late_in_the_import_leaves_nothing(app, client, monkeypatch):
     assert "Nothing was registered" in page.text
     assert count(Person, organisation_id=org.id) == people_before == 1
     assert count(Application, organisation_id=org.id) == 0
-    assert count(AuditEvent, action="person.created") == 0
-    assert count(AuditEvent, action="application.started") == 0
-    assert count(AuditEvent) == events_before + 1  # only "confirmed": the attempt is on record
+    # Rows 1-20 were stored in two committed chunks (row 5 is the person already registered:
+    # linked, not created); the third chunk was rolled back; then the undo.
+    assert count(AuditEvent, action="person.created") == 19
+    assert count(AuditEvent, action="application.started") == 20
+    assert count(AuditEvent, action="student_import.confirmed") == 1
+    assert count(AuditEvent, action="student_import.undone") == 1
+    assert count(AuditEvent, action="student_import.imported") == 0
     assert db.session.get(ImportBatch, int(url.rsplit("/", 1)[1])).status == ImportStatus.FAILED
     assert db.session.get(Person, known.id) is not None
 
