@@ -11,12 +11,23 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal import clock
 from portal.bulk.languages import LANGUAGES, speaking
 from portal.bulk.student_rows import register_data
 from portal.extensions import db
 from portal.family import filing
 from portal.family.types import FAMILY_KINDS
-from portal.models import Application, ApplicationKind, Category, Organisation, Person, User
+from portal.models import (
+    ApiClient,
+    Application,
+    ApplicationKind,
+    Category,
+    ImportBatch,
+    Mandate,
+    Organisation,
+    Person,
+    User,
+)
 from portal.people import register as people
 
 # Whose family a file may name from the register (researchers are not imported in bulk).
@@ -87,10 +98,35 @@ def _problem(row: dict, code: str, number: str) -> bool:
     return first
 
 
-def _register_mains(organisation_id: int, numbers: set[str]) -> dict[str, object]:
-    """For each passport number, the register's newest student or researcher application a
-    family member can be filed with now, else why none: "not_main" (someone has that number
-    but no such application) or "family_member" (they are themselves a family member)."""
+def scope(batch: ImportBatch) -> frozenset[Category] | None:
+    """The categories of the main applications a batch may file family members with: every
+    category (None) for the organisation's own people and API clients; for an intermediary
+    (its member uploading, or its API client), the categories of its mandates in force for the
+    organisation — a study-only mandate does not reach a researcher's case."""
+    if batch.api_client_id is not None:
+        acting = {db.session.get(ApiClient, batch.api_client_id).organisation_id}
+    else:
+        acting = {m.organisation_id for m in batch.created_by.memberships}
+    if batch.organisation_id in acting:
+        return None
+    mandates = db.session.scalars(
+        select(Mandate).where(
+            Mandate.sponsor_id == batch.organisation_id,
+            Mandate.intermediary_id.in_(sorted(acting)),
+            Mandate.revoked_at.is_(None),
+        )
+    )
+    today = clock.today()
+    return frozenset(c for m in mandates if m.active_on(today) for c in m.category_set)
+
+
+def _register_mains(
+    organisation_id: int, numbers: set[str], categories: frozenset[Category] | None
+) -> dict[str, object]:
+    """For each passport number, the register's newest student or researcher application
+    (within `categories`, when given) a family member can be filed with now, else why none:
+    "not_main" (someone has that number but no such application) or "family_member" (they
+    are themselves a family member)."""
     found: dict[str, object] = {}
     if not numbers:
         return found
@@ -106,7 +142,9 @@ def _register_mains(organisation_id: int, numbers: set[str]) -> dict[str, object
         mains = [
             m
             for m in filing.main_applications(person)
-            if m.kind in MAIN_KINDS and filing.reason_not_fileable(m) is None
+            if m.kind in MAIN_KINDS
+            and (categories is None or m.category in categories)
+            and filing.reason_not_fileable(m) is None
         ]
         if mains:
             found[person.passport_number] = mains[-1]
@@ -120,17 +158,18 @@ def _register_mains(organisation_id: int, numbers: set[str]) -> dict[str, object
     return found
 
 
-def resolve(organisation_id: int, pending: Pending) -> list[dict]:
+def resolve(batch: ImportBatch, pending: Pending) -> list[dict]:
     """Match each family row to its main application (data["main"]: ("file", the student's
     key) or ("register", the application's id); data["category"]: its category). A row that
     cannot be matched gets a problem in `family_of`; the rows that got their first problem
     are returned."""
+    organisation_id = batch.organisation_id
     numbers = {
         data["family"].main_passport
         for _row, data in pending.rows
         if data["family"].main_passport and data["family"].main_passport not in pending.students
     }
-    in_register = _register_mains(organisation_id, numbers - pending.members)
+    in_register = _register_mains(organisation_id, numbers - pending.members, scope(batch))
     members = people.find_existing(organisation_id, {_key(d) for _r, d in pending.rows})
     newly_wrong = []
     for row, data in pending.rows:

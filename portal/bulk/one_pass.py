@@ -59,7 +59,7 @@ def check_and_store(batch_id: int) -> None:
                 organisation, actor = storing.commit_chunk(
                     batch_id, actor, done, error_rows, created_people
                 )
-            family_wrong = family_import.resolve(organisation.id, family)
+            family_wrong = family_import.resolve(db.session.get(ImportBatch, batch_id), family)
             error_rows += len(family_wrong)
             with_problems = sorted([*with_problems, *family_wrong], key=lambda row: row["line"])
             if not error_rows:

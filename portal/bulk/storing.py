@@ -197,7 +197,8 @@ def _import_rows(batch: ImportBatch, actor: User, created_people: list[int]) -> 
         analysed = keep_statistics(counts["applications"], analysed)
         done = counts["applications"]
         organisation, actor = commit_chunk(batch_id, actor, done, 0, created_people)
-    if family_import.resolve(organisation.id, family):  # the register changed since the preview
+    # The register may have changed since the preview: then import nothing.
+    if family_import.resolve(db.session.get(ImportBatch, batch_id), family):
         raise ValueError("a family member's main application is no longer there")
     family_import.store(organisation, actor, batch_id, family, created_people, counts)
     record_imported(batch_id, actor, organisation, counts)

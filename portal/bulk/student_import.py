@@ -138,7 +138,7 @@ def _check_rows(batch: ImportBatch, today: date) -> None:
         batch.done_rows = done
         batch.error_rows = error_rows
         db.session.commit()
-    error_rows += len(family_import.resolve(organisation_id, family))
+    error_rows += len(family_import.resolve(db.session.get(ImportBatch, batch_id), family))
     db.session.get(ImportBatch, batch_id).error_rows = error_rows
     finish_check(batch_id, kept)
 

@@ -228,3 +228,38 @@ def test_the_upload_page_and_template_mention_the_family_columns(client):
     client.get("/language/nl")
     page = get_page(client, "/students/import/")
     assert "gezinslid" in page.soup.find(id="family-help").text.lower()
+
+
+def test_an_intermediary_with_a_study_mandate_cannot_reach_a_researchers_case(client):
+    """A family member filed through a bulk import stays within the uploader's mandate: an
+    intermediary acting for the university under a study-only mandate cannot file one with a
+    researcher's application (as if no such application existed), but can with a student's."""
+    from tests.support.auth import act_under_mandate
+    from portal.models import OrgRole
+    from tests.support.factories import MandateFactory, MembershipFactory
+
+    _user, org = university()
+    recognise(org, Category.RESEARCH)
+    researcher = PersonFactory(organisation=org, category=Category.RESEARCH)
+    ApplicationFactory(
+        organisation=org,
+        kind=ApplicationKind.RESEARCHER,
+        category=Category.RESEARCH,
+        person=researcher,
+        submitted=True,
+    )
+    mandate = MandateFactory(sponsor=org, categories=[Category.STUDY.value])
+    agent = MembershipFactory(organisation=mandate.intermediary, role=OrgRole.ADMINISTRATOR).user
+    db.session.commit()
+    sign_in(client, agent)
+    act_under_mandate(client, mandate)
+    rows = [
+        student(1),
+        family_member(2, researcher.passport_number, "partner", date(1991, 4, 2)),
+        family_member(3, "NP000001", "partner", date(1992, 5, 3)),
+    ]
+    _url, page = uploaded(client, csv_bytes(rows))
+    messages = {line: message for line, _column, message in problems(page)}
+    assert set(messages) == {"3"}, messages
+    assert "has no student or researcher application with your organisation" in messages["3"]
+    assert family_of(researcher) == []
