@@ -57,7 +57,15 @@ def read(sha256: str) -> bytes:
     ).one_or_none()
     if row is None:
         raise LookupError(sha256)
-    content = row.content if row.stored_in == DATABASE else object_store().get(sha256)
+    return verified(sha256, row.stored_in, row.content)
+
+
+def verified(sha256: str, stored_in: str, content: bytes | None) -> bytes:
+    """The bytes of a blob row read with something else (its `stored_in` and `content`
+    columns joined to the row that names it: one statement instead of two), fetched from the
+    object store when they are kept there; BlobCorrupt when they do not hash to `sha256`."""
+    if stored_in != DATABASE:
+        content = object_store().get(sha256)
     if digest(content) != sha256:
         raise BlobCorrupt(sha256)
     return content

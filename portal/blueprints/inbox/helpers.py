@@ -24,6 +24,22 @@ def get_letter_or_404(letter_id: int) -> Letter:
     return letter
 
 
+def get_pdf_or_404(letter_id: int) -> tuple:
+    """(the letter's id, kind and hash; its PDF's bytes, verified) for a letter the acting user
+    may see, read with its blob row in one statement; 404 like get_letter_or_404."""
+    from portal import storage
+    from portal.models import Blob
+
+    row = db.session.execute(
+        select(Letter.id, Letter.kind, Letter.sha256, Blob.stored_in, Blob.content)
+        .join(Blob, Blob.sha256 == Letter.sha256)
+        .where(Letter.id == letter_id, scope())
+    ).one_or_none()
+    if row is None:
+        abort(404)
+    return row, storage.verified(row.sha256, row.stored_in, row.content)
+
+
 def category_choices() -> list[tuple[str, str]]:
     """Recognition categories and the kinds of residence application, as inbox categories."""
     choices = [(c.value, str(CATEGORY[c])) for c in Category]

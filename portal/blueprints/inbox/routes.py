@@ -10,6 +10,7 @@ from portal.blueprints.inbox.helpers import (
     active_filters,
     category_label,
     get_letter_or_404,
+    get_pdf_or_404,
     inbox_filter,
     prepare_filter_form,
     scope,
@@ -153,10 +154,10 @@ def mark_unread(letter_id: int):
 def pdf(letter_id: int):
     """The stored PDF as issued. Writes nothing: the letter page, where the download link is,
     marked the letter read already; "Mark as read" is its own POST."""
-    letter = get_letter_or_404(letter_id)
+    letter, content = get_pdf_or_404(letter_id)
     filename = f"{letter.kind.value}-{letter.id}.pdf"
     return Response(
-        letter.pdf,
+        content,
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
