@@ -17,6 +17,7 @@ from portal.audit import AuditAction
 from portal.cases import advice
 from portal.cases.errors import CaseError
 from portal.extensions import db
+from portal.family import checks as family_checks
 from portal.fees import records as fee_records
 from portal.models import Application, CheckAnswer, CheckItem, CheckOutcome, ReviewCheck, User
 from portal.models.base import utcnow
@@ -36,8 +37,8 @@ class ReasonRequired(CaseError):
 class Blocker:
     """Why a case cannot be granted yet. `code` is one of: not_claimed, claimed_by_other,
     no_checklist, open, not_met, reason_missing, refusal_pending, fee_unpaid,
-    fee_amount_not_set, uwv_advice_not_requested, uwv_advice_pending; `item` for the item
-    codes."""
+    fee_amount_not_set, uwv_advice_not_requested, uwv_advice_pending, family_main_not_granted
+    (`item`: the main application's reference); `item` for the item codes."""
 
     code: str
     item: str | None = None
@@ -163,6 +164,9 @@ def grant_blockers(application: Application, actor: User) -> list[Blocker]:
     if fee is not None:
         blockers.append(fee)
     blockers += [Blocker(code) for code in advice.blocker_codes(application)]  # GVVA (issue 22)
+    main = family_checks.main_not_granted(application)
+    if main is not None:  # a family member after the main applicant (issue 22)
+        blockers.append(Blocker("family_main_not_granted", main))
     checks = checklist(application)
     if not checks:
         blockers.append(Blocker("no_checklist"))

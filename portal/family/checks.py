@@ -103,3 +103,18 @@ def problems(application: Application, today: date) -> list[Problem]:
             )
         ]
     return income_of(application, main, today)[1]
+
+
+def main_not_granted(application: Application) -> str | None:
+    """A family member's permit follows the main permit (its validity is the main one's): the
+    main application is decided first. The main application's reference while it is not
+    granted, else None (and None for other types)."""
+    from portal.residence.types import TYPES
+
+    rtype = TYPES.get(application.kind)
+    if rtype is None or not rtype.with_main:
+        return None
+    link = links.link_of(application)
+    if link is None or link.main_application.status == ApplicationStatus.GRANTED:
+        return None
+    return link.main_application.reference or str(link.main_application_id)

@@ -350,3 +350,50 @@ def test_family_filing_follows_the_recognition_and_the_organisation(client, monk
 
     other = ApplicationFactory(kind=ApplicationKind.HSM_RESIDENCE, category=Category.LABOUR)
     get_page(client, f"/applications/family/new/{other.id}", expected_status=404)
+
+
+def test_a_family_member_is_granted_only_after_the_main_applicant(client, monkeypatch):
+    """A family member's permit follows the main permit: the reviewer's grant page names the
+    main application to grant first, and a grant posted anyway changes nothing; once the
+    main application is granted that blocker is gone."""
+    from portal.models import StaffRole
+    from tests.support.auth import sign_out, staff_sign_in
+    from tests.support.casework import answer_checklist
+    from tests.support.casework import submit as submit_form
+    from tests.support.factories import UserFactory
+
+    on(monkeypatch, date(2026, 11, 29))
+    _user, specialist, _url = employer_with_main(client)
+    main = main_application()
+    partner = relative(specialist, "Yuki", date(1991, 4, 2))
+    partner_url = file_family(client, main.id, "family_partner", partner)
+    fill_family(client, partner_url, "family_partner", partner)
+    assert submit(client, partner_url).status_code == 302
+    case = db.session.scalar(
+        db.select(Application).where(Application.kind == ApplicationKind.FAMILY_PARTNER)
+    )
+    sign_out(client)
+    reviewer = UserFactory(reviewer=True, staff_role=StaffRole.REVIEWER)
+    db.session.commit()
+    staff_sign_in(client, reviewer)
+
+    page = get_page(client, f"/backoffice/cases/{case.id}")
+    assert submit_form(client, page, "/claim").status_code == 302
+    assert answer_checklist(client, case).status_code == 302
+    page = get_page(client, f"/backoffice/cases/{case.id}/grant")
+    expected = f"Grant the main application {main.reference} first"
+    assert expected in page.soup.select_one("#grant-blockers").text
+    version = db.session.get(Application, case.id).version
+    posted = client.post(
+        f"/backoffice/cases/{case.id}/grant",
+        data={"csrf_token": page.csrf(), "version": version, "reason": ""},
+    )
+    assert posted.status_code == 400  # posted anyway: nothing changed
+    assert expected in Page(posted).soup.select_one("#grant-blockers").text
+    assert db.session.get(Application, case.id).status != ApplicationStatus.GRANTED
+
+    db.session.get(Application, main.id).status = ApplicationStatus.GRANTED  # decided meanwhile
+    db.session.commit()
+    page = get_page(client, f"/backoffice/cases/{case.id}/grant")
+    blockers = page.soup.select_one("#grant-blockers")
+    assert blockers is None or expected not in blockers.text
