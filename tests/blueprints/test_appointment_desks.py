@@ -131,6 +131,10 @@ def test_staff_mark_attended_and_a_no_show_reopens_the_todo(client, frozen_now):
         case = get_page(client, f"/backoffice/cases/{appointment.application_id}")
         row = case.soup.select_one("#case-appointments tbody tr").get_text(" ", strip=True)
         assert "Biometrics" in row and outcome in row
+        # ... and so does the sponsor's.
+        own = get_page(sponsor_client, f"/applications/{appointment.application_id}")
+        row = own.soup.select_one("#case-appointments tbody tr").get_text(" ", strip=True)
+        assert "Biometrics" in row and outcome in row
 
 
 def test_a_closure_shows_who_is_affected_then_cancels_with_a_rebooking_letter(client, frozen_now):  # noqa: F811

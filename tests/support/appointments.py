@@ -73,5 +73,7 @@ def granted_case(organisation, surname="Tanaka", kind=ApplicationKind.HSM_RESIDE
         status=ApplicationStatus.GRANTED,
         decided_at=NOW,
     )
+    # As a residence submission stores it: the organisation and the answers as sent.
+    case.snapshot = {**case.snapshot, "answers": {}}
     db.session.flush()
     return case
