@@ -13,7 +13,7 @@ from portal.cases.references import make_reference
 from portal.family import checks as family_checks
 from portal.models import Application, ApplicationStatus, User
 from portal.models.base import utcnow
-from portal.residence import rules
+from portal.residence import ict_history, rules
 from portal.residence.answers import Checked, check, requested_validity_from
 from portal.residence.documents import document_label, documents_of, missing_documents
 from portal.residence.drafts import COMPLETED, section_statuses
@@ -71,7 +71,7 @@ def submit(application: Application, actor: User, today: date | None = None) -> 
         raise NotADraft(application.reference)
     if reason_not_allowed(application) is not None:
         raise NotAllowed(application.kind)
-    checked = check(rtype, application.answers, today)
+    checked = ict_history.with_history(application, check(rtype, application.answers, today), today)
     documents = documents_of(application)
     missing = {
         s.key
@@ -126,7 +126,7 @@ def problem_list(application: Application, today: date) -> list[Problem]:
     reason = reason_not_allowed(application)
     if reason is not None:
         found.append(Problem("not_allowed", str(reason)))
-    checked = check(rtype, application.answers, today)
+    checked = ict_history.with_history(application, check(rtype, application.answers, today), today)
     documents = documents_of(application)
     for section, status in section_statuses(rtype, application.answers, today, documents):
         errors = checked.section_errors(section.key)

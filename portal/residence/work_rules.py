@@ -91,6 +91,32 @@ def check_transfer_period(role: str | None, start: date | None, end: date, on: d
     )
 
 
+def check_transfer_total(role: str | None, first_start: date, end: date | None, on: date):
+    """A transfer that continues an earlier one (the person's ICT permit with the organisation
+    runs up to this transfer's start): the maximum of art. 12(1) counts from the first
+    permit's start, not from this application's."""
+    if role is None or end is None:
+        return None
+    months = ref.ict_max_months(role, on)
+    latest = last_day_of(first_start, months.value)
+    if end <= latest:
+        return None
+    return Problem(
+        "ict_transfer_total_too_long",
+        _(
+            "This transfer continues the one that began on %(first)s (the person's earlier "
+            "intra-corporate transfer permit with your organisation). A transfer as %(role)s "
+            "lasts at most %(months)d months in all: the end date can be %(latest)s at the "
+            "latest.",
+            first=date_text(first_start),
+            role=ROLE_NAMES[role](),
+            months=months.value,
+            latest=date_text(latest),
+        )
+        + unverified_note(months.verified),
+    )
+
+
 ROLE_NAMES = {
     "manager": lambda: _("manager"),
     "specialist": lambda: _("specialist"),

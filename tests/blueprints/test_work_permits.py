@@ -275,3 +275,45 @@ def test_the_change_of_purpose_uses_the_reduced_salary_criterion(client, sponsor
     assert page.status == status
     if status == 400:
         assert "€3,122.00" in page.field_error("monthly_salary")
+
+
+@pytest.mark.parametrize(
+    ("earlier_end", "end", "status"),
+    [
+        # The earlier permit runs up to the new start: one transfer from 1 March 2025.
+        ("28-02-2027", "29-02-2028", 302),  # 3 years from 1 March 2025: the last day
+        ("28-02-2027", "01-03-2028", 400),
+        # A break of a day before the new start: a new transfer, its own 3 years.
+        ("27-02-2027", "28-02-2030", 302),
+    ],
+)
+def test_an_ict_transfer_continuing_an_earlier_permit_counts_from_its_start(
+    client, sponsor, earlier_end, end, status
+):
+    """A new ICT application for someone whose ICT permit with the organisation runs up to
+    the new start continues that transfer: the 3 years count from the first permit's start."""
+    from portal.extensions import db
+    from portal.models import ApplicationKind
+    from tests.support.factories import PermitFactory, PersonFactory
+    from tests.support.family import person_answers, start_for_person
+
+    holder = PersonFactory(organisation=sponsor.memberships[0].organisation)
+    PermitFactory(
+        person=holder,
+        kind=ApplicationKind.ICT,
+        category=Category.LABOUR,
+        starts_on=date(2025, 3, 1),
+        ends_on=date(*reversed([int(p) for p in earlier_end.split("-")])),
+    )
+    db.session.commit()
+    tasks_url = start_for_person(client, "ict", holder)
+    assert save(client, tasks_url, "person", person_answers(holder)).status_code == 302
+    data = {**TRANSFER, "role": "specialist", "end_date": end, "monthly_salary": "6.000"}
+    page = saved(client, tasks_url, "transfer", data)
+    assert page.status == status
+    if status == 400:
+        error = page.field_error("end_date")
+        assert "continues the one that began on 1 March 2025" in error
+        assert "29 February 2028 at the latest" in error
+        check = get_page(client, f"{tasks_url}/check")
+        assert "continues the one that began on 1 March 2025" in check.text

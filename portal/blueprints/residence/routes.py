@@ -28,7 +28,7 @@ from portal.people import state as person_state
 from portal.permissions import MANDATE_SCOPE_MESSAGE, Permission, requires, scoped_or_404
 from portal.residence import answers as residence_answers
 from portal.residence import documents as residence_documents
-from portal.residence import drafts, filing, presentation, rules, submission
+from portal.residence import drafts, filing, ict_history, presentation, rules, submission
 from portal.residence.types import TYPES
 
 
@@ -135,7 +135,8 @@ def section(application_id: int, key: str):
         typed = {f.name: form[f.name].data or "" for f in section.fields}
         drafts.save_section(application, section, typed, current_user)
         db.session.commit()
-        errors = residence_answers.check(rtype, application.answers, today).section_errors(key)
+        checked = residence_answers.check(rtype, application.answers, today)
+        errors = ict_history.with_history(application, checked, today).section_errors(key)
         if not errors:
             if "later" in request.form:
                 flash(_("Your answers have been saved."), "success")
@@ -150,8 +151,11 @@ def section(application_id: int, key: str):
             else drafts.prefill(section, g.organisation, application.person)
         )
         form = section_form(section, formdata=None, data=data)
+        checked = residence_answers.check(rtype, answers, today)
         errors = (
-            residence_answers.check(rtype, answers, today).section_errors(key) if stored else {}
+            ict_history.with_history(application, checked, today).section_errors(key)
+            if stored
+            else {}
         )
         status = 200
     for name, message in errors.items():
@@ -225,6 +229,7 @@ def check(application_id: int):
     if problem:
         form.declaration.errors = [*form.declaration.errors, problem]
     checked = residence_answers.check(rtype, application.answers, today)
+    checked = ict_history.with_history(application, checked, today)
     documents = residence_documents.documents_of(application)
     statuses = drafts.section_statuses(rtype, application.answers, today, documents)
     status = 400 if form.is_submitted() else 200
