@@ -12,6 +12,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from rq import SimpleWorker
 from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -202,6 +203,19 @@ def move_today(monkeypatch):
     return set_today
 
 
+class InProcessWorker(SimpleWorker):
+    """RQ's worker running the queued jobs in the test's process, without its command channel
+    (a pub/sub thread for remote "stop" and "kill" commands nobody sends here): stopping that
+    thread at the end of a burst could wait out its 60 s poll when the subscription had not
+    settled yet, and under load a queue test took a minute instead of a second."""
+
+    def subscribe(self):
+        self.pubsub_thread = None
+
+    def unsubscribe(self):
+        pass
+
+
 @pytest.fixture
 def rq_queue(app, worker_id):
     """The background queue (RQ) on the Redis at 127.0.0.1, database 15 (14, 13, … for the
@@ -210,7 +224,7 @@ def rq_queue(app, worker_id):
     in the test's app. Skipped without Redis, except in CI (.ci/run starts it)."""
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue, SimpleWorker
+    from rq import Queue
 
     index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
     url = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '15')) - index}"
@@ -225,7 +239,7 @@ def rq_queue(app, worker_id):
     queue.empty()
     app.config["REDIS_URL"] = url
     try:
-        yield queue, lambda: SimpleWorker([queue], connection=redis).work(burst=True)
+        yield queue, lambda: InProcessWorker([queue], connection=redis).work(burst=True)
     finally:
         app.config["REDIS_URL"] = None
         queue.empty()
