@@ -103,9 +103,8 @@ def test_the_sponsors_pages_read_little_and_write_nothing(app, signed_in, name):
     statements = [text for text, _rendering in seen]
     writes = [text for text in statements if WRITE.match(text)]
     assert writes == [], f"{name} writes: {writes}"
-    assert len(statements) <= MOST_FOR.get(name, MOST), f"{name}: {len(statements)} statements:\n" + "\n".join(
-        text[:120] for text in statements
-    )
+    listed = "\n".join(text[:120] for text in statements)
+    assert len(statements) <= MOST_FOR.get(name, MOST), f"{name}: {len(statements)}:\n{listed}"
     lazy = [text for text, rendering in seen if rendering]
     assert lazy == [], f"{name} queries while its template renders (a lazy load?): {lazy}"
     assert "Set-Cookie" not in response.headers  # nothing in the session changed either

@@ -234,8 +234,8 @@ def test_an_intermediary_with_a_study_mandate_cannot_reach_a_researchers_case(cl
     """A family member filed through a bulk import stays within the uploader's mandate: an
     intermediary acting for the university under a study-only mandate cannot file one with a
     researcher's application (as if no such application existed), but can with a student's."""
-    from tests.support.auth import act_under_mandate
     from portal.models import OrgRole
+    from tests.support.auth import act_under_mandate
     from tests.support.factories import MandateFactory, MembershipFactory
 
     _user, org = university()
