@@ -61,6 +61,13 @@ def _words(text: str) -> str:
     return " ".join(text.casefold().replace("_", " ").replace("-", " ").split())
 
 
+def kind_title(relationship: str):
+    """The family type's title ("Family member: partner") for what a row's `relationship`
+    says, in the page's language whatever language the file used; None when not understood."""
+    kind = RELATIONSHIPS.get(_words(relationship or ""), (None, None))[0]
+    return TYPES[kind].title if kind is not None else None
+
+
 @dataclass
 class FamilyRow:
     kind: ApplicationKind | None  # None: the relationship is not understood

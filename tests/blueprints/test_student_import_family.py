@@ -201,6 +201,9 @@ def test_dutch_headers_and_values(client):
     url, page = uploaded(client, data)
     assert page.soup.find(id="problems") is None, page.text[:3000]
     assert "In dit bestand: 1 student en 2 gezinsleden." in page.text
+    table = page.soup.select_one("#valid-rows").get_text(" ", strip=True)
+    assert "NP000001 (Gezinslid: kind)" in table  # the type's name, not the file's word
+    assert "NP000001 (Gezinslid: partner)" in table
     assert confirm(client, url).status_code == 302
     main_person = db.session.scalar(db.select(Person).where(Person.passport_number == "NP000001"))
     kinds = {a.kind for a in family_of(main_person)}

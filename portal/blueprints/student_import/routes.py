@@ -21,7 +21,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.blueprints.student_import import bp
 from portal.blueprints.student_import.forms import UploadForm
-from portal.bulk import headers, storing, student_files, student_rows
+from portal.bulk import family_rows, headers, storing, student_files, student_rows
 from portal.bulk import student_import as service
 from portal.bulk.reading import UnknownColumns
 from portal.csv_io import CsvRejected, write_csv
@@ -150,6 +150,7 @@ def show(batch_id: int):
         valid_count=len(valid),
         linked_count=sum(1 for row in valid if row.get("person_id")),
         family_count=sum(1 for row in valid if student_rows.is_family(row["values"])),
+        family_title=family_rows.kind_title,
         page=page,
         pages=pages,
         form=EmptyForm(),
