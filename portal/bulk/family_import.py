@@ -30,6 +30,7 @@ from portal.models import (
 )
 from portal.people import register as people
 
+LOOKUP_CHUNK = 1000  # passport numbers looked up in the register per statement
 # Whose family a file may name from the register (researchers are not imported in bulk).
 MAIN_KINDS = (ApplicationKind.STUDENT, ApplicationKind.RESEARCHER)
 
@@ -128,33 +129,38 @@ def _register_mains(
     "not_main" (someone has that number but no such application) or "family_member" (they
     are themselves a family member)."""
     found: dict[str, object] = {}
-    if not numbers:
-        return found
-    persons = db.session.scalars(
-        select(Person)
-        .where(
-            Person.organisation_id == organisation_id,
-            Person.passport_number.in_(sorted(numbers)),
-        )
-        .order_by(Person.id)
-    ).all()
-    for person in persons:
-        mains = [
-            m
-            for m in filing.main_applications(person)
-            if m.kind in MAIN_KINDS
-            and (categories is None or m.category in categories)
-            and filing.reason_not_fileable(m) is None
-        ]
-        if mains:
-            found[person.passport_number] = mains[-1]
-        elif not isinstance(found.get(person.passport_number), Application):
-            member = db.session.scalar(
-                select(Application.id).where(
-                    Application.person_id == person.id, Application.kind.in_(FAMILY_KINDS)
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):  # three statements per chunk
+        persons = db.session.scalars(
+            select(Person)
+            .where(
+                Person.organisation_id == organisation_id,
+                Person.passport_number.in_(ordered[start : start + LOOKUP_CHUNK]),
+            )
+            .order_by(Person.id)
+        ).all()
+        candidates = filing.main_applications_of(persons)
+        members = set(
+            db.session.scalars(
+                select(Application.person_id).where(
+                    Application.person_id.in_(sorted(candidates)),
+                    Application.kind.in_(FAMILY_KINDS),
                 )
             )
-            found[person.passport_number] = "family_member" if member else "not_main"
+        )
+        for person in persons:
+            mains = [
+                m
+                for m in candidates[person.id]
+                if m.kind in MAIN_KINDS
+                and (categories is None or m.category in categories)
+                and filing.reason_not_fileable(m) is None
+            ]
+            if mains:
+                found[person.passport_number] = mains[-1]
+            elif not isinstance(found.get(person.passport_number), Application):
+                member = person.id in members
+                found[person.passport_number] = "family_member" if member else "not_main"
     return found
 
 

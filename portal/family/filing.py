@@ -36,18 +36,29 @@ class NotFileable(Exception):
 def main_applications(person: Person) -> list[Application]:
     """The person's residence applications a family member can be filed with: not a family
     member's own, not ended (granted ones included: the family can follow later)."""
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(
-                Application.person_id == person.id,
-                Application.organisation_id == person.organisation_id,
-                Application.kind.not_in([ApplicationKind.RECOGNITION, *FAMILY_KINDS]),
-                Application.status.not_in(ENDED),
-            )
-            .order_by(Application.created_at, Application.id)
+    return main_applications_of([person])[person.id]
+
+
+def main_applications_of(people: list[Person]) -> dict[int, list[Application]]:
+    """main_applications of several people in one statement (a bulk import names many),
+    oldest first per person."""
+    found: dict[int, list[Application]] = {person.id: [] for person in people}
+    if not found:
+        return found
+    applications = db.session.scalars(
+        select(Application)
+        .join(Person, Person.id == Application.person_id)
+        .where(
+            Application.person_id.in_(sorted(found)),
+            Application.organisation_id == Person.organisation_id,
+            Application.kind.not_in([ApplicationKind.RECOGNITION, *FAMILY_KINDS]),
+            Application.status.not_in(ENDED),
         )
+        .order_by(Application.created_at, Application.id)
     )
+    for application in applications:
+        found[application.person_id].append(application)
+    return found
 
 
 def reason_not_fileable(main: Application) -> str | None:
