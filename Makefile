@@ -32,8 +32,10 @@ run: translations ## Migrate, load demo data and serve on http://127.0.0.1:5000 
 	$(BIN)/flask demo load
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Every core (pytest-xdist); a crawl's tests stay in one worker (--dist loadgroup).
-PYTEST_ARGS ?= -n auto --dist loadgroup
+# Every core (pytest-xdist); each test module stays in one worker (--dist loadscope), so that
+# the browser crawls (tests/browser/test_pages.py) are made once each. (--dist loadgroup did
+# not group the crawls' tests under pytest 9 with xdist 3.8: workers crawled them again.)
+PYTEST_ARGS ?= -n auto --dist loadscope
 
 test: export PORTAL_ENV := test
 test: translations ## Run the whole test suite (TEST_DATABASE_URL selects PostgreSQL)

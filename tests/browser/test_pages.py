@@ -16,8 +16,9 @@ _CRAWLS: dict[tuple[str, str], list] = {}
 
 
 def by_role(role: str):
-    """One role's tests run in one pytest-xdist worker, so that its crawls are made once."""
-    return pytest.param(role, marks=pytest.mark.xdist_group(f"crawl-{role}"), id=role)
+    """A role as a test parameter. The module runs in one pytest-xdist worker (`--dist
+    loadscope` in the Makefile), so that each crawl is made once."""
+    return pytest.param(role, id=role)
 
 
 ROLE_PARAMS = [by_role(role) for role in ROLES]
