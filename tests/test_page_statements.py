@@ -13,6 +13,7 @@ from sqlalchemy import event
 from portal import clock
 from portal.extensions import db
 from portal.models import ApplicationStatus, OrgRole
+from tests.support.appointments import granted_case
 from tests.support.auth import sign_in
 from tests.support.factories import ApplicationFactory, member
 from tests.support.letters import add_letter, days
@@ -27,8 +28,9 @@ MOST = 4
 MOST_FOR = {"PDF download": 2}
 # The dashboard's to-do list is one of them: its providers' queries and the existence checks of
 # those that compute in Python go to the database as one UNION ALL (portal/todo/statement.py).
-# The organisation here has letters to answer and a draft, no permits or fees: a kind with
-# candidates that computes in Python (permit windows, fees, late decisions) adds its own reads.
+# The organisation here has letters to answer, a draft and a person who needs a desk visit, no
+# permits or fees: a kind with candidates that computes in Python (permit windows, fees, late
+# decisions) adds its own reads.
 
 
 @contextmanager
@@ -73,6 +75,7 @@ def signed_in(client):
             respond_by=today + timedelta(days=10) if number % 10 == 0 else None,
         )
     ApplicationFactory(organisation=organisation, status=ApplicationStatus.DRAFT)
+    granted_case(organisation, surname="Visit")  # a granted case that needs biometrics
     db.session.commit()
     sign_in(client, user)
     client.get("/language/en")
@@ -96,6 +99,9 @@ def pages(client) -> dict[str, str]:
 @pytest.mark.parametrize("name", ["dashboard", "inbox", "inbox, deep page", "PDF download"])
 def test_the_sponsors_pages_read_little_and_write_nothing(app, signed_in, name):
     path = pages(signed_in)[name]
+    if name == "dashboard":  # its to-do list has the three kinds read in the one statement
+        text = get_page(signed_in, path).text
+        assert "book a desk visit for" in text and "Visit" in text
     signed_in.get(path)  # once before: what a first visit stores (the CSRF token) is stored
     with recorded(app) as seen:
         response = signed_in.get(path)

@@ -103,7 +103,13 @@ class Person(db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.surname}".strip()
+        return Person.name_from(self.given_names, self.surname)
+
+    @staticmethod
+    def name_from(given_names: str | None, surname: str | None) -> str:
+        """The name as the portal writes it, from the two columns (also when read as columns,
+        without the row: the to-do statement)."""
+        return f"{given_names} {surname}".strip()
 
     @property
     def current_permit_expires(self) -> date | None:
