@@ -14,19 +14,17 @@ from portal.models import ImportBatch, ImportStatus, Organisation, User
 def read_file(organisation: Organisation, filename: str, data: bytes) -> reading.Table:
     """The file's rows (raises CsvRejected, or UnknownColumns for headers to map first), read
     with the organisation's remembered column mapping."""
-    config = current_app.config
-    return reading.read(
-        data,
-        filename,
-        max_bytes=config["IMPORT_MAX_BYTES"],
-        max_rows=config["IMPORT_MAX_ROWS"],
-        mapping=headers.remembered(organisation.id),
-    )
+    kind, rows = _read(organisation, filename, data)
+    return reading.Table(rows=list(rows), kind=kind)
 
 
 def read_file_rows(organisation: Organisation, filename: str, data: bytes):
     """read_file's rows one at a time (raising as read_file does, the rows' errors as they
     are reached): for a batch of up to 50,000 rows that is written out row by row."""
+    return _read(organisation, filename, data)[1]
+
+
+def _read(organisation: Organisation, filename: str, data: bytes):
     config = current_app.config
     return reading.read_rows(
         data,
@@ -34,7 +32,7 @@ def read_file_rows(organisation: Organisation, filename: str, data: bytes):
         max_bytes=config["IMPORT_MAX_BYTES"],
         max_rows=config["IMPORT_MAX_ROWS"],
         mapping=headers.remembered(organisation.id),
-    )[1]
+    )
 
 
 def create_unmapped(

@@ -67,14 +67,19 @@ def check_prior_employment(role: str, since: date, start: date | None, on: date)
     )
 
 
+def _transfer_ends_by(role: str, start: date, on: date):
+    """(the role's maximum in months, the last day a transfer from `start` may end)."""
+    months = ref.ict_max_months(role, on)
+    return months, last_day_of(start, months.value)
+
+
 def check_transfer_period(role: str | None, start: date | None, end: date, on: date):
     """The end date makes sense, and the transfer lasts at most 3 years (manager, specialist)
     or 1 year (trainee): Directive 2014/66/EU art. 12(1)."""
     problem = check_contract(start, end, on)
     if problem is not None or start is None or role is None:
         return problem
-    months = ref.ict_max_months(role, on)
-    latest = last_day_of(start, months.value)
+    months, latest = _transfer_ends_by(role, start, on)
     if end <= latest:
         return None
     return Problem(
@@ -97,8 +102,7 @@ def check_transfer_total(role: str | None, first_start: date, end: date | None, 
     permit's start, not from this application's."""
     if role is None or end is None:
         return None
-    months = ref.ict_max_months(role, on)
-    latest = last_day_of(first_start, months.value)
+    months, latest = _transfer_ends_by(role, first_start, on)
     if end <= latest:
         return None
     return Problem(

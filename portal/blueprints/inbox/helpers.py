@@ -3,11 +3,12 @@
 from flask import abort, g
 from sqlalchemy import select
 
+from portal import storage
 from portal.extensions import db
 from portal.labels import CATEGORY, LETTER_KIND
 from portal.letters import visibility
 from portal.letters.inbox import InboxFilter, search_terms
-from portal.models import Application, ApplicationKind, Category, Letter, LetterKind
+from portal.models import Application, ApplicationKind, Blob, Category, Letter, LetterKind
 
 
 def scope():
@@ -27,9 +28,6 @@ def get_letter_or_404(letter_id: int) -> Letter:
 def get_pdf_or_404(letter_id: int) -> tuple:
     """(the letter's id, kind and hash; its PDF's bytes, verified) for a letter the acting user
     may see, read with its blob row in one statement; 404 like get_letter_or_404."""
-    from portal import storage
-    from portal.models import Blob
-
     row = db.session.execute(
         select(Letter.id, Letter.kind, Letter.sha256, Blob.stored_in, Blob.content)
         .join(Blob, Blob.sha256 == Letter.sha256)
