@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import ApplicationStatus, OrgRole
 from tests.support.appointments import granted_case
 from tests.support.auth import sign_in
-from tests.support.factories import ApplicationFactory, member
+from tests.support.factories import ApplicationFactory, PermitFactory, PersonFactory, member
 from tests.support.letters import add_letter, days
 from tests.support.pages import get_page
 
@@ -28,9 +28,11 @@ MOST = 4
 MOST_FOR = {"PDF download": 2}
 # The dashboard's to-do list is one of them: its providers' queries and the existence checks of
 # those that compute in Python go to the database as one UNION ALL (portal/todo/statement.py).
-# The organisation here has letters to answer, a draft and a person who needs a desk visit, no
-# permits or fees: a kind with candidates that computes in Python (permit windows, fees, late
-# decisions) adds its own reads.
+# The organisation here has letters to answer, a draft, a person who needs a desk visit, a
+# permit in its extension window, one expired (a report to file) and a fee to pay: each kind is
+# read in that statement, its rule applied to the facts read there (the people's states, the
+# extension duty, the fee's state). Kinds that are still gated (late decisions, drafts sent
+# back, family members after the main application ended) add their own reads when they apply.
 
 
 @contextmanager
@@ -63,7 +65,8 @@ def recorded(app):
 
 @pytest.fixture
 def signed_in(client):
-    """An administrator of an organisation with 30 letters (some to answer) and a draft."""
+    """An administrator of an organisation with 30 letters (some to answer), a draft, and one of
+    each to-do kind read in the one statement."""
     user = member(OrgRole.ADMINISTRATOR)
     organisation = user.memberships[0].organisation
     today = clock.today()
@@ -76,6 +79,11 @@ def signed_in(client):
         )
     ApplicationFactory(organisation=organisation, status=ApplicationStatus.DRAFT)
     granted_case(organisation, surname="Visit")  # a granted case that needs biometrics
+    window = PersonFactory(organisation=organisation, given_names="Wanda", surname="Window")
+    PermitFactory(person=window, ends_on=today + timedelta(days=30))
+    ended = PersonFactory(organisation=organisation, given_names="Ezra", surname="Expired")
+    PermitFactory(person=ended, ends_on=today - timedelta(days=10))
+    ApplicationFactory(organisation=organisation, submitted=True, fee=False)  # a fee to pay
     db.session.commit()
     sign_in(client, user)
     client.get("/language/en")
@@ -99,9 +107,12 @@ def pages(client) -> dict[str, str]:
 @pytest.mark.parametrize("name", ["dashboard", "inbox", "inbox, deep page", "PDF download"])
 def test_the_sponsors_pages_read_little_and_write_nothing(app, signed_in, name):
     path = pages(signed_in)[name]
-    if name == "dashboard":  # its to-do list has the three kinds read in the one statement
+    if name == "dashboard":  # its to-do list has the kinds read in the one statement
         text = get_page(signed_in, path).text
         assert "book a desk visit for" in text and "Visit" in text
+        assert "Apply for an extension for Wanda Window" in text
+        assert "Report the end of the stay of Ezra Expired" in text
+        assert "Fee €" in text and "pay by" in text
     signed_in.get(path)  # once before: what a first visit stores (the CSRF token) is stored
     with recorded(app) as seen:
         response = signed_in.get(path)

@@ -24,14 +24,17 @@ from portal.models import (
     Application,
     Category,
     Organisation,
+    Permit,
+    Person,
     Report,
     ReportKind,
     StudyProgressDeclaration,
     User,
 )
 from portal.people import permits
+from portal.people import state as person_state
 from portal.reference.residence import extension_window_months
-from portal.residence.rules import add_months
+from portal.residence.rules import add_months, extension_window
 
 
 @dataclass(frozen=True)
@@ -55,42 +58,64 @@ def _ending_by(today: date) -> date:
     return add_months(today, extension_window_months(today)) + timedelta(days=7)
 
 
-def extension_candidates(organisation_id: int, in_scope, today: date):
-    """The query extension_duties starts from (the to-do list asks whether any rows exist)."""
-    return permits.permits_query(organisation_id, in_scope, _ending_by(today))
+def extension_query(organisation_id: int, in_scope, today: date, columns=None):
+    """The latest permits that may be in their window (`permits.permits_query`) with each
+    person's last submitted application to the organisation (`last_submitted`)."""
+    submitted = (
+        select(Application.person_id, func.max(Application.submitted_at).label("last_submitted"))
+        .where(
+            Application.organisation_id == organisation_id,
+            Application.person_id.is_not(None),
+            Application.submitted_at.is_not(None),
+        )
+        .group_by(Application.person_id)
+        .subquery("last_submission")
+    )
+    return (
+        permits.permits_query(organisation_id, in_scope, _ending_by(today), columns)
+        .outerjoin(submitted, submitted.c.person_id == Person.id)
+        .add_columns(submitted.c.last_submitted)
+    )
+
+
+def extension_facts(organisation_id: int, in_scope, today: date):
+    """`extension_query` as plain columns: the to-do list reads them in its one statement."""
+    return extension_query(
+        organisation_id,
+        in_scope,
+        today,
+        (
+            Person.id.label("person_id"),
+            Person.given_names.label("given_names"),
+            Person.surname.label("surname"),
+            Permit.ends_on.label("ends_on"),
+        ),
+    )
+
+
+def extension_duty(ends_on: date, last_submitted, status, today: date) -> DutyStatus | None:
+    """The rule, from `extension_query`'s facts: None while the permit is valid; else due on
+    its end date, done once an application was submitted from the day the window opened or
+    once the person's stay ended (the day it was reported)."""
+    if permits.window_state(ends_on, today) == "valid":
+        return None
+    done_on = clock.local_date(last_submitted) if last_submitted is not None else None
+    if done_on is not None and done_on < extension_window(ends_on, today)[0]:
+        done_on = None
+    if status.ended:
+        done_on = status.reported_on
+    return duties.duty_status(ends_on, today, done_on)
 
 
 def extension_duties(organisation_id: int, in_scope, today: date) -> list[ExtensionDuty]:
-    rows = [
-        r
-        for r in permits.current_permits(organisation_id, in_scope, today, _ending_by(today))
-        if r.window_state != "valid"
-    ]
-    if not rows:
-        return []
-    submitted = dict(
-        db.session.execute(
-            select(Application.person_id, func.max(Application.submitted_at))
-            .where(
-                Application.organisation_id == organisation_id,
-                Application.person_id.in_([r.person.id for r in rows]),
-                Application.submitted_at.is_not(None),
-            )
-            .group_by(Application.person_id)
-        ).all()
-    )
     result = []
-    for row in rows:
-        last = submitted.get(row.person.id)
-        done_on = clock.local_date(last) if last is not None else None
-        if done_on is not None and done_on < row.window_opens:
-            done_on = None
-        stay_ended = row.person_status.ended
-        if stay_ended:
-            done_on = row.person_status.reported_on
-        result.append(
-            ExtensionDuty(row, duties.duty_status(row.permit.ends_on, today, done_on), stay_ended)
-        )
+    for row in db.session.execute(extension_query(organisation_id, in_scope, today)):
+        status = person_state.status_from(row)
+        duty = extension_duty(row.Permit.ends_on, row.last_submitted, status, today)
+        if duty is not None:
+            permit_row = permits.permit_row(row.Permit, row.Person, status, today)
+            result.append(ExtensionDuty(permit_row, duty, status.ended))
+    result.sort(key=lambda duty: (duty.row.permit.ends_on, duty.row.permit.id))
     return result
 
 

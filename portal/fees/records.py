@@ -94,15 +94,22 @@ def state_of(fee: Fee | None, today: date | None = None) -> FeeState:
     """Where a fee stands today: the one rule, read by pages, letters, the to-do list, CSV."""
     if fee is None:
         return FeeState(FeeCode.NONE)
-    if fee.paid_on is not None:
-        return FeeState(FeeCode.PAID, fee.amount_cents, fee.due_on, fee.paid_on, fee.received_cents)
-    if fee.application.status not in PAYABLE_STATUSES:
-        return FeeState(FeeCode.CLOSED, fee.amount_cents, fee.due_on, None, fee.received_cents)
-    if fee.amount_cents is None:
+    return state_from(fee, fee.application.status, today)
+
+
+def state_from(facts, status, today: date | None = None) -> FeeState:
+    """The rule, from a fee's facts (`paid_on`, `amount_cents`, `due_on`, `received_cents`:
+    the record or those columns) and its case's status."""
+    recorded = (facts.amount_cents, facts.due_on, facts.paid_on, facts.received_cents)
+    if facts.paid_on is not None:
+        return FeeState(FeeCode.PAID, *recorded)
+    if ApplicationStatus(status) not in PAYABLE_STATUSES:
+        return FeeState(FeeCode.CLOSED, *recorded)
+    if facts.amount_cents is None:
         return FeeState(FeeCode.AMOUNT_TO_BE_SET)
     today = today or clock.today()
-    code = FeeCode.OVERDUE if fee.due_on is not None and fee.due_on < today else FeeCode.DUE
-    return FeeState(code, fee.amount_cents, fee.due_on, None, fee.received_cents)
+    code = FeeCode.OVERDUE if facts.due_on is not None and facts.due_on < today else FeeCode.DUE
+    return FeeState(code, facts.amount_cents, facts.due_on, None, facts.received_cents)
 
 
 def fee_of(application: Application) -> Fee | None:
@@ -211,10 +218,21 @@ def fees_of_organisation(organisation_id: int, in_scope, today: date) -> list[Fe
     return [FeeRow(fee, application, state_of(fee, today)) for fee, application in rows]
 
 
-def payable_query(organisation_id: int, in_scope):
-    """The (fee, application) rows payable_fees reads: the to-do list asks whether any exist."""
+def payable_facts(organisation_id: int, in_scope):
+    """Fees with an amount, unpaid, of cases still open, as the columns `state_from` reads with
+    the case's id and reference (the to-do list reads them in its one statement)."""
     return (
-        select(Fee, Application)
+        select(
+            Application.id.label("application_id"),
+            Application.reference.label("reference"),
+            Application.status.label("status"),
+            Fee.id.label("id"),
+            Fee.paid_on.label("paid_on"),
+            Fee.amount_cents.label("amount_cents"),
+            Fee.due_on.label("due_on"),
+            Fee.received_cents.label("received_cents"),
+        )
+        .select_from(Fee)
         .join(Application, Application.id == Fee.application_id)
         .where(
             Fee.organisation_id == organisation_id,
@@ -223,11 +241,4 @@ def payable_query(organisation_id: int, in_scope):
             Application.status.in_(PAYABLE_STATUSES),
             in_scope(Application.category),
         )
-        .order_by(Fee.due_on, Fee.id)
     )
-
-
-def payable_fees(organisation_id: int, in_scope, today: date) -> list[FeeRow]:
-    """Fees the sponsor should pay now: an amount set, not paid, the case still open."""
-    rows = db.session.execute(payable_query(organisation_id, in_scope)).all()
-    return [FeeRow(fee, application, state_of(fee, today)) for fee, application in rows]

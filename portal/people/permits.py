@@ -9,7 +9,7 @@ that they left (portal/people/state.py): no extension is offered for it.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from portal.extensions import db
 from portal.models import Application, ApplicationKind, Permit, Person
@@ -51,8 +51,9 @@ def record_grant(
     return permit
 
 
-def state_of(permit: Permit, today: date) -> str:
-    opens, closes = residence_rules.extension_window(permit.ends_on, today)
+def window_state(ends_on: date, today: date) -> str:
+    """By the dates alone: "valid", "extension" (in the window) or "expired"."""
+    opens, closes = residence_rules.extension_window(ends_on, today)
     if today > closes:
         return "expired"
     if today >= opens:
@@ -70,59 +71,60 @@ class PermitRow:
     person_status: person_state.PersonStatus = person_state.CURRENT
 
 
-def permits_query(organisation_id: int, in_scope, ending_by: date | None = None):
-    """The (permit, person) rows `current_permits` reads: the to-do list asks whether any exist."""
+def permits_query(organisation_id: int, in_scope, ending_by: date | None = None, columns=None):
+    """Each current (non-archived) sponsored person's latest permit (by end date, then id) with
+    the facts of the person's state (`person_state.with_status_facts`); by default the rows are
+    (Permit, Person, facts…), or the `columns` given.
+
+    With `ending_by`, only people whose latest permit ends on or before that day (the duties
+    and the to-do list need only permits in or past their extension window: at a university
+    with thousands of students most are not, and are left in the database)."""
+    ranked = (
+        select(
+            Permit.id,
+            func.row_number()
+            .over(partition_by=Permit.person_id, order_by=(Permit.ends_on.desc(), Permit.id.desc()))
+            .label("rank"),
+        )
+        .where(Permit.organisation_id == organisation_id)
+        .subquery("ranked_permit")
+    )
     query = (
-        select(Permit, Person)
-        .join(Person, Permit.person_id == Person.id)
+        select(*(columns or (Permit, Person)))
+        .select_from(Permit)
+        .join(ranked, and_(ranked.c.id == Permit.id, ranked.c.rank == 1))
+        .join(Person, Person.id == Permit.person_id)
         .where(
-            Permit.organisation_id == organisation_id,
             Person.organisation_id == organisation_id,
             Person.archived_at.is_(None),
             in_scope(Person.category),
         )
-        .order_by(Permit.person_id, Permit.ends_on.desc(), Permit.id.desc())
     )
     if ending_by is not None:
-        query = query.where(
-            Permit.person_id.in_(
-                select(Permit.person_id)
-                .where(Permit.organisation_id == organisation_id)
-                .group_by(Permit.person_id)
-                .having(func.max(Permit.ends_on) <= ending_by)
-            )
-        )
-    return query
+        query = query.where(Permit.ends_on <= ending_by)
+    return person_state.with_status_facts(query, organisation_id, Person)
+
+
+def permit_row(permit: Permit, person: Person, status, today: date) -> PermitRow:
+    window = window_state(permit.ends_on, today)
+    return PermitRow(
+        permit,
+        person,
+        "ended" if status.ended else window,
+        residence_rules.extension_window(permit.ends_on, today)[0],
+        window,
+        status,
+    )
 
 
 def current_permits(
     organisation_id: int, in_scope, today: date, ending_by: date | None = None
 ) -> list[PermitRow]:
-    """Every current (non-archived) sponsored person's latest permit, sorted by end date.
-
-    With `ending_by`, only people whose latest permit ends on or before that day (the duties
-    and the to-do list need only permits in or past their extension window: at a university
-    with thousands of students most are not, and are left in the database).
-    """
+    """Every current sponsored person's latest permit (`permits_query`), sorted by end date."""
     rows = db.session.execute(permits_query(organisation_id, in_scope, ending_by)).all()
-    latest: dict[int, tuple[Permit, Person]] = {}
-    for permit, person in rows:
-        latest.setdefault(person.id, (permit, person))
-    statuses = person_state.states_of(organisation_id, latest)
-    result = []
-    for permit, person in latest.values():
-        window_state = state_of(permit, today)
-        status = statuses[person.id]
-        result.append(
-            PermitRow(
-                permit,
-                person,
-                "ended" if status.ended else window_state,
-                residence_rules.extension_window(permit.ends_on, today)[0],
-                window_state,
-                status,
-            )
-        )
+    result = [
+        permit_row(row.Permit, row.Person, person_state.status_from(row), today) for row in rows
+    ]
     result.sort(key=lambda row: (row.permit.ends_on, row.permit.id))
     return result
 

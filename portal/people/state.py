@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from portal.extensions import db
 from portal.models import ApplicationKind, Permit, Person, Report, ReportKind
@@ -61,56 +61,82 @@ _UNFIT = {
 @dataclass(frozen=True)
 class PersonStatus:
     state: PersonState
-    report: Report | None = None  # the report that ended the stay
+    # The report that ended the stay (None while current).
+    report_id: int | None = None
+    report_kind: ReportKind | None = None
+    reported_on: date | None = None  # the day it was filed
+    event_date: date | None = None  # the day the stay ended, as reported
 
     @property
     def ended(self) -> bool:
         return self.state != PersonState.CURRENT
 
-    @property
-    def reported_on(self) -> date | None:
-        return self.report.filed_on if self.report is not None else None
-
-    @property
-    def event_date(self) -> date | None:
-        return self.report.event_date if self.report is not None else None
-
 
 CURRENT = PersonStatus(PersonState.CURRENT)
 
 
+def with_status_facts(query, organisation_id: int, person, person_ids=None):
+    """`query` (which selects from `person`'s table) with the facts each person's state is
+    computed from added as columns: the latest report that ends the stay (by event date, then
+    id) — `report_id`, `report_kind`, `reported_on`, `event_date` — and the latest start of a
+    permit (`newest_start`). Read by `status_from`; one statement for any number of people."""
+    ranked = select(
+        Report.person_id,
+        Report.id,
+        Report.kind,
+        Report.event_date,
+        Report.filed_on,
+        func.row_number()
+        .over(partition_by=Report.person_id, order_by=(Report.event_date.desc(), Report.id.desc()))
+        .label("rank"),
+    ).where(Report.organisation_id == organisation_id, Report.kind.in_(list(ENDING_REPORTS)))
+    starts = select(Permit.person_id, func.max(Permit.starts_on).label("newest_start")).where(
+        Permit.organisation_id == organisation_id
+    )
+    if person_ids is not None:
+        ranked = ranked.where(Report.person_id.in_(person_ids))
+        starts = starts.where(Permit.person_id.in_(person_ids))
+    report = ranked.subquery("ending_report")
+    newest = starts.group_by(Permit.person_id).subquery("newest_permit")
+    return (
+        query.outerjoin(report, and_(report.c.person_id == person.id, report.c.rank == 1))
+        .outerjoin(newest, newest.c.person_id == person.id)
+        .add_columns(
+            report.c.id.label("report_id"),
+            report.c.kind.label("report_kind"),
+            report.c.filed_on.label("reported_on"),
+            report.c.event_date.label("event_date"),
+            newest.c.newest_start.label("newest_start"),
+        )
+    )
+
+
+def status_from(facts) -> PersonStatus:
+    """The rule, from the facts `with_status_facts` reads: the latest ending report decides,
+    unless a permit that starts after the reported event was recorded since."""
+    if facts.report_id is None:
+        return CURRENT
+    if facts.newest_start is not None and facts.newest_start > facts.event_date:
+        return CURRENT
+    kind = ReportKind(facts.report_kind)
+    return PersonStatus(
+        ENDING_REPORTS[kind], facts.report_id, kind, facts.reported_on, facts.event_date
+    )
+
+
 def states_of(organisation_id: int, person_ids) -> dict[int, PersonStatus]:
-    """The state of each of these people of the organisation (two queries in all)."""
+    """The state of each of these people of the organisation (one statement in all)."""
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    reports = db.session.scalars(
-        select(Report)
-        .where(
-            Report.organisation_id == organisation_id,
-            Report.person_id.in_(ids),
-            Report.kind.in_(list(ENDING_REPORTS)),
-        )
-        .order_by(Report.person_id, Report.event_date.desc(), Report.id.desc())
-    ).all()
-    latest: dict[int, Report] = {}
-    for report in reports:
-        latest.setdefault(report.person_id, report)
-    newest_permit = dict(
-        db.session.execute(
-            select(Permit.person_id, func.max(Permit.starts_on))
-            .where(Permit.organisation_id == organisation_id, Permit.person_id.in_(ids))
-            .group_by(Permit.person_id)
-        ).all()
+    query = with_status_facts(
+        select(Person.id).where(Person.organisation_id == organisation_id, Person.id.in_(ids)),
+        organisation_id,
+        Person,
+        ids,
     )
-    result = {}
-    for person_id in ids:
-        report = latest.get(person_id)
-        starts = newest_permit.get(person_id)
-        if report is None or (starts is not None and starts > report.event_date):
-            result[person_id] = CURRENT
-        else:
-            result[person_id] = PersonStatus(ENDING_REPORTS[report.kind], report)
+    result = dict.fromkeys(ids, CURRENT)
+    result.update({row.id: status_from(row) for row in db.session.execute(query)})
     return result
 
 

@@ -40,13 +40,6 @@ class Scope:
     permissions: frozenset = frozenset()
     # Which letters (portal/letters/visibility.py); None: all of the organisation's.
     viewer: object | None = None
-    # Facts more than one provider reads, computed once per list (see `shared`).
-    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    def shared(self, key, compute):
-        if key not in self.memo:
-            self.memo[key] = compute()
-        return self.memo[key]
 
     def covers(self, category) -> bool:
         return self.categories is None or category in self.categories

@@ -39,7 +39,7 @@ def after_report(report, today: date) -> list[str]:
         steps = [_("The IND has your report.")]
     if report.person is not None:
         status = people_state.state_of(report.person)
-        if status.ended and status.report is not None and status.report.id == report.id:
+        if status.ended and status.report_id == report.id:
             steps.append(
                 _(
                     "The stay of %(name)s is recorded as ended (reported on %(date)s). The "

@@ -16,9 +16,12 @@ from portal.models import (
     ApplicationStatus,
     Category,
     Letter,
+    Person,
     Sanction,
     SanctionKind,
 )
+from portal.people import permits
+from portal.people import state as person_state
 from portal.todo import Group, Item, provider
 
 
@@ -57,19 +60,19 @@ def letters_to_answer(scope, today, rows):
 
 
 def _permits_near_their_end(scope, today):
-    return duty_overview.extension_candidates(scope.organisation.id, scope.in_scope, today)
+    return duty_overview.extension_facts(scope.organisation.id, scope.in_scope, today)
 
 
-def _open_extension_duties(scope, today):
-    """Permits in or past their window with nothing done (Duties' own rule), read once."""
-    return scope.shared(
-        ("extension_duties", today),
-        lambda: [
-            d
-            for d in duty_overview.extension_duties(scope.organisation.id, scope.in_scope, today)
-            if d.status.state != "done"
-        ],
-    )
+def _open_extension_duties(scope, today, rows):
+    """(facts, window state) of permits in or past their window with nothing done: Duties' own
+    rule (`duty_overview.extension_duty`) on the facts read in the to-do statement."""
+    found = []
+    for row in rows:
+        status = person_state.status_from(row)
+        duty = duty_overview.extension_duty(row.ends_on, row.last_submitted, status, today)
+        if duty is not None and duty.state != "done":
+            found.append((row, permits.window_state(row.ends_on, today)))
+    return found
 
 
 @provider(
@@ -83,19 +86,22 @@ def _open_extension_duties(scope, today):
         "duties.permits_index",
         {"state": "extension"},
     ),
-    gate=_permits_near_their_end,
+    rows=_permits_near_their_end,
 )
-def permits_to_extend(scope, today):
+def permits_to_extend(scope, today, rows):
     return [
         Item(
             "extension",
-            _("Apply for an extension for %(name)s", name=d.row.person.full_name),
-            d.row.permit.ends_on,
+            _(
+                "Apply for an extension for %(name)s",
+                name=Person.name_from(row.given_names, row.surname),
+            ),
+            row.ends_on,
             "people.show",
-            {"person_id": d.row.person.id},
+            {"person_id": row.person_id},
         )
-        for d in _open_extension_duties(scope, today)
-        if d.row.window_state == "extension"
+        for row, window in _open_extension_duties(scope, today, rows)
+        if window == "extension"
     ]
 
 
@@ -110,20 +116,23 @@ def permits_to_extend(scope, today):
         "duties.permits_index",
         {"state": "expired"},
     ),
-    gate=_permits_near_their_end,
+    rows=_permits_near_their_end,
 )
-def reports_due(scope, today):
+def reports_due(scope, today, rows):
     """A permit expired without an extension: the end of the stay must be reported."""
     return [
         Item(
             "report",
-            _("Report the end of the stay of %(name)s", name=d.row.person.full_name),
-            deadlines.report_due_date(d.row.permit.ends_on),
+            _(
+                "Report the end of the stay of %(name)s",
+                name=Person.name_from(row.given_names, row.surname),
+            ),
+            deadlines.report_due_date(row.ends_on),
             "duties.report_new",
-            {"person": d.row.person.id},
+            {"person": row.person_id},
         )
-        for d in _open_extension_duties(scope, today)
-        if d.row.window_state == "expired"
+        for row, window in _open_extension_duties(scope, today, rows)
+        if window == "expired"
     ]
 
 
@@ -230,25 +239,28 @@ def sanctions(scope, today, rows):
         lambda n: ngettext("%(num)d fee to pay", "%(num)d fees to pay", n),
         "organisation.fees",
     ),
-    gate=lambda scope, today: fee_records.payable_query(scope.organisation.id, scope.in_scope),
+    rows=lambda scope, today: fee_records.payable_facts(scope.organisation.id, scope.in_scope),
 )
-def fees_to_pay(scope, today):
+def fees_to_pay(scope, today, rows):
     """Fees with an amount, unpaid, of cases still open: pay by the fee's date."""
-    return [
-        Item(
-            "fee",
-            _(
-                "Fee %(amount)s due for %(reference)s — pay by %(date)s",
-                amount=money(row.state.outstanding_cents),
-                reference=row.application.reference,
-                date=date_text(row.state.due_on),
-            ),
-            row.state.due_on,
-            "applications.show",
-            {"application_id": row.application.id},
+    items = []
+    for row in rows:
+        state = fee_records.state_from(row, row.status, today)
+        items.append(
+            Item(
+                "fee",
+                _(
+                    "Fee %(amount)s due for %(reference)s — pay by %(date)s",
+                    amount=money(state.outstanding_cents),
+                    reference=row.reference,
+                    date=date_text(state.due_on),
+                ),
+                state.due_on,
+                "applications.show",
+                {"application_id": row.application_id},
+            )
         )
-        for row in fee_records.payable_fees(scope.organisation.id, scope.in_scope, today)
-    ]
+    return items
 
 
 def _category_label(category):

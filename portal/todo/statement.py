@@ -2,97 +2,149 @@
 
 A provider says what it reads in one of two ways, and the list asks the database once for all:
 
-- *listed* (`provider(kind, rows=fn)`): `fn(scope, today)` returns the provider's own query with
-  its columns labelled by the slots below (`id`, `text`, `other`, `day`, `at`); the provider
-  then turns the rows it is given into items. Its WHERE clause is the rule, in one place.
+- *listed* (`provider(kind, rows=fn)`): `fn(scope, today)` returns the provider's own query,
+  its columns labelled with names of the provider's choosing (`id`, `ends_on`, `reported_on`…);
+  the provider then turns the rows it is given, read by those names, into items. Its WHERE
+  clause is the rule's selection, in one place; a rule computed in Python is given its facts as
+  columns (the people's states, a fee's state) and stays written once.
 - *gated* (`provider(kind, gate=fn)`): the provider computes its items itself (in Python, over
   several queries), and `fn(scope, today)` returns the first query it runs — the candidates.
   The statement asks only whether any exist; without candidates the provider is not run.
 
 Either function returns None when the provider does not apply to the scope (a permission the
-person acting lacks). The branches are joined with UNION ALL; a provider without either
-function is always run as before.
+person acting lacks). The branches are joined with UNION ALL: each branch's columns go into
+typed slots (numbers, texts, days, moments), as many of each as the widest branch needs, NULL
+where a branch has fewer. A column of an enumeration comes back as its stored value (the
+provider reads it with the enumeration: `Kind(row.kind)`). A provider without either function
+is always run as before.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections import namedtuple
+from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Date, Integer, String, cast, literal, null, select, type_coerce, union_all
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    cast,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime
 
-SLOTS = {"id": Integer(), "text": String(), "other": String(), "day": Date(), "at": UTCDateTime()}
+# Slot families: a column's type decides its family; the union's column types are these.
+FAMILIES = {"number": Integer(), "text": String(), "day": Date(), "at": UTCDateTime()}
 
 
-@dataclass(frozen=True)
-class Row:
-    """One row a listed provider asked for (slots it did not name are None)."""
-
-    id: int | None
-    text: str | None
-    other: str | None
-    day: date | None
-    at: datetime | None
-
-
-def _branch(kind: str, query):
-    inner = query.order_by(None).subquery()
-    columns = [type_coerce(literal(kind), String()).label("kind")]
-    for name, type_ in SLOTS.items():
-        if name in inner.c:
-            columns.append(type_coerce(inner.c[name], type_).label(name))
-        else:
-            columns.append(cast(null(), type_).label(name))
-    return select(*columns)
+def _family(type_) -> str:
+    affinity = type_._type_affinity  # a TypeDecorator's is its implementation's
+    if affinity is None or issubclass(affinity, (Boolean, Numeric)):
+        raise TypeError(f"no to-do slot for a column of type {type_!r}")
+    if issubclass(affinity, Integer):
+        return "number"
+    if issubclass(affinity, DateTime):
+        return "at"
+    if issubclass(affinity, Date):
+        return "day"
+    return "text"
 
 
-def _gate(kind: str, query):
-    columns = [type_coerce(literal(kind), String()).label("kind")]
-    columns += [cast(null(), type_).label(name) for name, type_ in SLOTS.items()]
-    return select(*columns).where(query.order_by(None).exists())
+@lru_cache(maxsize=64)
+def row_type(names: tuple[str, ...]):
+    """The row a listed provider is given: its columns by the names it labelled them with."""
+    return namedtuple("Row", names)
 
 
-def read(scope, today, specs) -> tuple[dict[str, list[Row]], set[str], set[str]]:
+def _layout(inner) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The branch's column names, and per family which of them fill its slots in order."""
+    names, families = [], {family: [] for family in FAMILIES}
+    for column in inner.c:
+        names.append(column.key)
+        families[_family(column.type)].append(column.key)
+    return tuple(names), families
+
+
+def _slot(family: str, number: int) -> str:
+    return f"{family}_{number}"
+
+
+def read(scope, today, specs) -> tuple[dict[str, list], set[str], set[str]]:
     """specs: {kind: (rows_fn, gate_fn)}. Returns (rows per listed kind, kinds whose gate found
     candidates, kinds that do not apply)."""
-    branches, listed, gated, absent = [], set(), set(), set()
+    branches, absent = [], set()  # branches: (kind, inner query or None for a gate, layout)
     for kind, (rows_fn, gate_fn) in specs.items():
         if rows_fn is not None:
             query = rows_fn(scope, today)
             if query is None:
                 absent.add(kind)
             else:
-                branches.append(_branch(kind, query))
-                listed.add(kind)
+                inner = query.order_by(None).subquery()
+                branches.append((kind, inner, _layout(inner)))
         elif gate_fn is not None:
             query = gate_fn(scope, today)
             if query is None:
                 absent.add(kind)
             else:
-                branches.append(_gate(kind, query))
-                gated.add(kind)
-    rows: dict[str, list[Row]] = {kind: [] for kind in listed}
+                branches.append((kind, query.order_by(None), None))
+    rows: dict[str, list] = {kind: [] for kind, _i, layout in branches if layout is not None}
     present: set[str] = set()
-    if branches:
-        statement = branches[0] if len(branches) == 1 else union_all(*branches)
-        for result in db.session.execute(statement):
-            if result.kind in listed:
-                rows[result.kind].append(
-                    Row(result.id, result.text, result.other, result.day, result.at)
-                )
-            else:
-                present.add(result.kind)
+    if not branches:
+        return rows, present, absent
+    widths = {
+        family: max((len(layout[1][family]) for *_k, layout in branches if layout), default=0)
+        for family in FAMILIES
+    }
+    selects = [_select(kind, inner, layout, widths) for kind, inner, layout in branches]
+    statement = selects[0] if len(selects) == 1 else union_all(*selects)
+    layouts = {kind: layout for kind, _i, layout in branches if layout is not None}
+    for result in db.session.execute(statement):
+        layout = layouts.get(result.kind)
+        if layout is None:
+            present.add(result.kind)
+            continue
+        names, families = layout
+        values = {
+            name: getattr(result, _slot(family, number))
+            for family, taken in families.items()
+            for number, name in enumerate(taken)
+        }
+        rows[result.kind].append(row_type(names)(**values))
     for found in rows.values():  # no ORDER BY inside a UNION: by date, then time, then id
         found.sort(key=_order)
     return rows, present, absent
 
 
-def _order(row: Row):
+def _select(kind: str, inner, layout, widths):
+    columns = [type_coerce(literal(kind), String()).label("kind")]
+    families = layout[1] if layout is not None else {}
+    for family, type_ in FAMILIES.items():
+        taken = families.get(family, [])
+        for number in range(widths[family]):
+            if number < len(taken):
+                column = type_coerce(inner.c[taken[number]], type_)
+            else:
+                column = cast(null(), type_)
+            columns.append(column.label(_slot(family, number)))
+    if layout is None:  # a gate: one row if any candidate exists
+        return select(*columns).where(inner.exists())
+    return select(*columns).select_from(inner)
+
+
+def _order(row):
+    day, at, id_ = (getattr(row, name, None) for name in ("day", "at", "id"))
     return (
-        row.day is None,
-        row.day or date.min,
-        row.at is None,
-        row.at.timestamp() if row.at is not None else 0,
-        row.id or 0,
+        day is None,
+        day or date.min,
+        at is None,
+        at.timestamp() if at is not None else 0,
+        id_ or 0,
     )
