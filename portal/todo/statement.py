@@ -81,8 +81,13 @@ def read(scope, today, specs) -> tuple[dict[str, list], set[str], set[str]]:
     """specs: {kind: (rows_fn, gate_fn)}. Returns (rows per listed kind, kinds whose gate found
     candidates, kinds that do not apply)."""
     branches, absent = [], set()  # branches: (kind, inner query or None for a gate, layout)
+    first_of: dict = {}  # rows_fn: the kind that reads it (kinds sharing their facts read once)
+    same_as: dict[str, str] = {}
     for kind, (rows_fn, gate_fn) in specs.items():
-        if rows_fn is not None:
+        if rows_fn is not None and rows_fn in first_of:
+            same_as[kind] = first_of[rows_fn]
+        elif rows_fn is not None:
+            first_of[rows_fn] = kind
             query = rows_fn(scope, today)
             if query is None:
                 absent.add(kind)
@@ -97,16 +102,14 @@ def read(scope, today, specs) -> tuple[dict[str, list], set[str], set[str]]:
                 branches.append((kind, query.order_by(None), None))
     rows: dict[str, list] = {kind: [] for kind, _i, layout in branches if layout is not None}
     present: set[str] = set()
-    if not branches:
-        return rows, present, absent
     widths = {
         family: max((len(layout[1][family]) for *_k, layout in branches if layout), default=0)
         for family in FAMILIES
     }
     selects = [_select(kind, inner, layout, widths) for kind, inner, layout in branches]
-    statement = selects[0] if len(selects) == 1 else union_all(*selects)
     layouts = {kind: layout for kind, _i, layout in branches if layout is not None}
-    for result in db.session.execute(statement):
+    statement = union_all(*selects) if len(selects) > 1 else selects[0] if selects else None
+    for result in db.session.execute(statement) if statement is not None else ():
         layout = layouts.get(result.kind)
         if layout is None:
             present.add(result.kind)
@@ -120,6 +123,11 @@ def read(scope, today, specs) -> tuple[dict[str, list], set[str], set[str]]:
         rows[result.kind].append(row_type(names)(**values))
     for found in rows.values():  # no ORDER BY inside a UNION: by date, then time, then id
         found.sort(key=_order)
+    for kind, first in same_as.items():
+        if first in absent:
+            absent.add(kind)
+        else:
+            rows[kind] = rows[first]
     return rows, present, absent
 
 
