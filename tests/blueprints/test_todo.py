@@ -186,3 +186,25 @@ def test_an_intermediary_sees_only_what_its_mandate_covers(client):
     assert [(k, t) for k, t, *_ in items] == [
         ("extension", "Apply for an extension for Test Person Worker")
     ]
+
+
+def test_the_list_is_built_once_per_scope_and_day_and_read_fresh(client, move_today):
+    """Building the one to-do statement costs more than running it (issue 20), so a process
+    builds it once per scope and day — and still reads the facts on every request."""
+    from portal.todo import statement
+
+    user, organisation = sponsor()
+    sign_in(client, user)
+    statement._BUILT.clear()
+    assert todo(client) == []
+    first = dict(statement._BUILT)
+    assert len(first) == 1
+
+    request_for(organisation, TODAY + timedelta(days=3))
+    assert [k for k, *_ in todo(client, "/dashboard")] == ["letter"]
+    assert len(statement._BUILT) == 1
+    assert all(statement._BUILT[key] is plan for key, plan in first.items())
+
+    move_today(TODAY + timedelta(days=4))  # its respond-by date passed: another day's statement
+    assert todo(client) == []
+    assert len(statement._BUILT) == 2
