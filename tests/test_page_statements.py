@@ -12,10 +12,16 @@ from sqlalchemy import event
 
 from portal import clock
 from portal.extensions import db
-from portal.models import ApplicationStatus, OrgRole
+from portal.models import ApplicationStatus, Category, OrgRole
 from tests.support.appointments import granted_case
 from tests.support.auth import sign_in
-from tests.support.factories import ApplicationFactory, PermitFactory, PersonFactory, member
+from tests.support.factories import (
+    ApplicationFactory,
+    PermitFactory,
+    PersonFactory,
+    member,
+    recognise,
+)
 from tests.support.letters import add_letter, days
 from tests.support.pages import get_page
 
@@ -31,8 +37,8 @@ MOST_FOR = {"PDF download": 2}
 # The organisation here has letters to answer, a draft, a person who needs a desk visit, a
 # permit in its extension window, one expired (a report to file) and a fee to pay: each kind is
 # read in that statement, its rule applied to the facts read there (the people's states, the
-# extension duty, the fee's state). Kinds that are still gated (late decisions, drafts sent
-# back, family members after the main application ended) add their own reads when they apply.
+# extension duty, the fee's state, the case clock of a late decision, the study-progress check
+# of an organisation recognised for study). No kind reads anything of its own.
 
 
 @contextmanager
@@ -84,6 +90,8 @@ def signed_in(client):
     ended = PersonFactory(organisation=organisation, given_names="Ezra", surname="Expired")
     PermitFactory(person=ended, ends_on=today - timedelta(days=10))
     ApplicationFactory(organisation=organisation, submitted=True, fee=False)  # a fee to pay
+    ApplicationFactory(organisation=organisation, submitted=True, days_left=-3)  # decision late
+    recognise(organisation, Category.STUDY)  # the yearly study-progress check applies
     db.session.commit()
     sign_in(client, user)
     client.get("/language/en")
@@ -113,6 +121,8 @@ def test_the_sponsors_pages_read_little_and_write_nothing(app, signed_in, name):
         assert "Apply for an extension for Wanda Window" in text
         assert "Report the end of the stay of Ezra Expired" in text
         assert "Fee €" in text and "pay by" in text
+        assert "is late: you can send a notice of default" in text
+        assert "Declare the yearly study-progress check" in text
     signed_in.get(path)  # once before: what a first visit stores (the CSRF token) is stored
     with recorded(app) as seen:
         response = signed_in.get(path)

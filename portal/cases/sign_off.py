@@ -7,7 +7,7 @@ Each step is kept (`SignOff`) and shown in the case's history."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit, clock
 from portal.audit import AuditAction
@@ -54,10 +54,32 @@ def history(application: Application) -> list[SignOff]:
     )
 
 
-def last_returned(application: Application) -> SignOff | None:
-    """The latest step, when it sent the draft back (the submitter's to-do)."""
-    steps = history(application)
-    return steps[-1] if steps and steps[-1].approved is False else None
+def returned_query(organisation_id: int, in_scope):
+    """Drafts whose latest step (by id, as `history` lists them) sent them back, as columns:
+    the draft (`id`, `kind`), the reason, when and by whom (the submitter's to-do)."""
+    latest = (
+        select(SignOff.application_id, func.max(SignOff.id).label("step_id"))
+        .group_by(SignOff.application_id)
+        .subquery("latest_step")
+    )
+    return (
+        select(
+            Application.id.label("id"),
+            Application.kind.label("kind"),
+            SignOff.reason.label("reason"),
+            SignOff.decided_at.label("at"),
+            User.name.label("decided_by"),
+        )
+        .join(latest, latest.c.application_id == Application.id)
+        .join(SignOff, SignOff.id == latest.c.step_id)
+        .join(User, User.id == SignOff.decided_by_id)
+        .where(
+            Application.organisation_id == organisation_id,
+            Application.status == ApplicationStatus.DRAFT,
+            in_scope(Application.category),
+            SignOff.approved.is_(False),
+        )
+    )
 
 
 def request(application: Application, actor: User, *, legal_form_change: bool = False) -> SignOff:

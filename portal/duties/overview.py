@@ -125,9 +125,45 @@ def study_progress_applies(organisation: Organisation, scope) -> bool:
     )
 
 
+def _counting_reports(organisation_id: int, year: int):
+    """Reports of insufficient study progress filed in the year: each also does the check."""
+    return (
+        Report.organisation_id == organisation_id,
+        Report.kind == ReportKind.INSUFFICIENT_STUDY_PROGRESS,
+        Report.filed_on >= date(year, 1, 1),
+        Report.filed_on <= date(year, 12, 31),
+    )
+
+
+def study_progress_facts(organisation_id: int, year: int):
+    """The facts the year's check is computed from, as one row: the day the declaration says
+    it was checked (`checked_on`) and the day the first counting report was filed
+    (`reported_on`); the to-do list reads them in its one statement."""
+    return select(
+        select(StudyProgressDeclaration.checked_on)
+        .where(
+            StudyProgressDeclaration.organisation_id == organisation_id,
+            StudyProgressDeclaration.year == year,
+        )
+        .scalar_subquery()
+        .label("checked_on"),
+        select(func.min(Report.filed_on))
+        .where(*_counting_reports(organisation_id, year))
+        .scalar_subquery()
+        .label("reported_on"),
+    )
+
+
+def study_progress_status(today: date, checked_on: date | None, reported_on: date | None):
+    """The rule: due by the year's date; done on the earlier of the declaration's check and
+    the first report of insufficient progress filed that year."""
+    done = [day for day in (checked_on, reported_on) if day is not None]
+    due = duties.study_progress_due_in(today.year)
+    return duties.duty_status(due, today, min(done) if done else None)
+
+
 def study_progress_duty(organisation: Organisation, today: date) -> StudyProgressDuty:
     year = today.year
-    due = duties.study_progress_due_in(year)
     declaration = db.session.scalar(
         select(StudyProgressDeclaration).where(
             StudyProgressDeclaration.organisation_id == organisation.id,
@@ -136,19 +172,14 @@ def study_progress_duty(organisation: Organisation, today: date) -> StudyProgres
     )
     report = db.session.scalar(
         select(Report)
-        .where(
-            Report.organisation_id == organisation.id,
-            Report.kind == ReportKind.INSUFFICIENT_STUDY_PROGRESS,
-            Report.filed_on >= date(year, 1, 1),
-            Report.filed_on <= date(year, 12, 31),
-        )
+        .where(*_counting_reports(organisation.id, year))
         .order_by(Report.filed_on, Report.id)
         .limit(1)
     )
-    done = [d for d in (declaration and declaration.checked_on, report and report.filed_on) if d]
-    return StudyProgressDuty(
-        year, duties.duty_status(due, today, min(done) if done else None), declaration, report
+    status = study_progress_status(
+        today, declaration and declaration.checked_on, report and report.filed_on
     )
+    return StudyProgressDuty(year, status, declaration, report)
 
 
 class AlreadyDeclared(ValueError):

@@ -5,42 +5,46 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import clock
-from portal.extensions import db
-from portal.models import Application, FamilyLink
+from portal.models import Application, FamilyLink, Person
 from portal.models.application import OPEN_STATUSES
-from portal.residence.presentation import person_name
 from portal.todo import Item, provider
 
 
 def _flagged(scope, today):
+    # Read in the to-do statement: the family member's name from their people record.
     return (
-        select(FamilyLink, Application)
+        select(
+            Application.id.label("id"),
+            Application.reference.label("reference"),
+            Person.given_names.label("given_names"),
+            Person.surname.label("surname"),
+            FamilyLink.flagged_at.label("at"),
+        )
+        .select_from(FamilyLink)
         .join(Application, Application.id == FamilyLink.application_id)
+        .outerjoin(Person, Person.id == Application.person_id)
         .where(
             FamilyLink.organisation_id == scope.organisation.id,
             FamilyLink.flagged_at.is_not(None),
             Application.status.in_(OPEN_STATUSES),
             scope.in_scope(Application.category),
         )
-        .order_by(FamilyLink.flagged_at, FamilyLink.id)
     )
 
 
-# Computed in Python (the person's name): asked in the to-do statement only whether any exist.
-@provider("family", gate=_flagged)
-def family_after_main_ended(scope, today):
-    rows = db.session.execute(_flagged(scope, today)).all()
+@provider("family", rows=_flagged)
+def family_after_main_ended(scope, today, rows):
     return [
         Item(
             "family",
             _(
                 "The main application ended: decide about the application of %(name)s",
-                name=person_name(application) or application.person.full_name,
+                name=Person.name_from(row.given_names or "", row.surname or "") or row.reference,
             ),
-            clock.local_date(link.flagged_at),
+            clock.local_date(row.at),
             "applications.show",
-            {"application_id": application.id},
+            {"application_id": row.id},
             date_label="since",
         )
-        for link, application in rows
+        for row in rows
     ]

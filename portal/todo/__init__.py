@@ -5,7 +5,8 @@ One service, read by the dashboard ("What needs your attention") and its own pag
 reading the one place each fact's state is computed — letters (portal/letters/status.py),
 persons and permits (portal/people/state.py via portal/duties/overview.py), the yearly
 study-progress check, drafts and sanctions. Later kinds (fees, appointments) register a
-provider with `@provider("kind")`.
+provider with `@provider("kind", rows=...)`: the facts of every kind are read in one SQL
+statement per list (portal/todo/statement.py), and each rule is applied to them in Python.
 
 Nothing is stored: an item is there while its fact holds and gone once it changes (the
 letter answered, the extension applied for, the end of the stay reported, the check
@@ -85,18 +86,19 @@ class Group:
 
 
 _PROVIDERS: dict[str, tuple[Callable, Group | Callable | None]] = {}
-_READS: dict[str, tuple[Callable | None, Callable | None]] = {}  # kind: (rows, gate)
+_READS: dict[str, Callable] = {}  # kind: its query (rows)
 
 
-def provider(kind: str, group=None, *, rows=None, gate=None):
+def provider(kind: str, group=None, *, rows=None):
     """Register `fn(scope, today) -> list[Item]`; `group` (a Group or fn(scope)->Group).
 
-    With `rows`, `fn(scope, today, rows)` is given the rows of its query; with `gate`, `fn` runs
-    only when its candidates exist. Both are read in one statement: portal/todo/statement.py."""
+    With `rows`, `fn(scope, today, rows)` is given the rows of its query, read with every other
+    kind's in one statement (portal/todo/statement.py). Without, `fn` reads no stored facts."""
 
     def register(fn):
         _PROVIDERS[kind] = (fn, group)
-        _READS[kind] = (rows, gate)
+        if rows is not None:
+            _READS[kind] = rows
         return fn
 
     return register
@@ -126,10 +128,10 @@ def items(
     from portal.todo import due_process, organisation, providers, statement  # noqa: F401
 
     today = today or clock.today()
-    rows, present, absent = statement.read(scope, today, _READS)
+    rows, absent = statement.read(scope, today, _READS)
     result: list[Item] = []
     for kind, (fn, group) in _PROVIDERS.items():
-        if kind in absent or (_READS[kind][1] is not None and kind not in present):
+        if kind in absent:
             continue
         made = fn(scope, today, rows[kind]) if kind in rows else fn(scope, today)
         found = [i for i in made if keep is None or keep(i)]

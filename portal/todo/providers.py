@@ -136,18 +136,21 @@ def reports_due(scope, today, rows):
     ]
 
 
-@provider("study_progress")
-def study_progress(scope, today):
-    if not duty_overview.study_progress_applies(scope.organisation, scope.categories):
+@provider(
+    "study_progress",
+    rows=lambda scope, today: duty_overview.study_progress_facts(scope.organisation.id, today.year),
+)
+def study_progress(scope, today, rows):
+    if not rows or not duty_overview.study_progress_applies(scope.organisation, scope.categories):
         return []
-    duty = duty_overview.study_progress_duty(scope.organisation, today)
-    if duty.status.state == "done":
+    status = duty_overview.study_progress_status(today, rows[0].checked_on, rows[0].reported_on)
+    if status.state == "done":
         return []
     return [
         Item(
             "study_progress",
-            _("Declare the yearly study-progress check for %(year)d", year=duty.year),
-            duty.status.due,
+            _("Declare the yearly study-progress check for %(year)d", year=today.year),
+            status.due,
             "duties.study_progress",
         )
     ]

@@ -1,22 +1,17 @@
 """The to-do list's facts read in one SQL statement (issue 20).
 
-A provider says what it reads in one of two ways, and the list asks the database once for all:
+A provider that reads stored facts says so with `provider(kind, rows=fn)`: `fn(scope, today)`
+returns its query, the columns labelled with names of the provider's choosing (`id`, `ends_on`,
+`reported_on`…), or None when the provider does not apply to the scope (a permission the person
+acting lacks). The provider is given the rows, read by those names, and turns them into items.
+Its WHERE clause is the selection, in one place; a rule computed in Python is given its facts as
+columns (the people's states, the extension duty, a fee's state, the case clock) and stays
+written once. Kinds whose queries are the same function share one branch.
 
-- *listed* (`provider(kind, rows=fn)`): `fn(scope, today)` returns the provider's own query,
-  its columns labelled with names of the provider's choosing (`id`, `ends_on`, `reported_on`…);
-  the provider then turns the rows it is given, read by those names, into items. Its WHERE
-  clause is the rule's selection, in one place; a rule computed in Python is given its facts as
-  columns (the people's states, a fee's state) and stays written once.
-- *gated* (`provider(kind, gate=fn)`): the provider computes its items itself (in Python, over
-  several queries), and `fn(scope, today)` returns the first query it runs — the candidates.
-  The statement asks only whether any exist; without candidates the provider is not run.
-
-Either function returns None when the provider does not apply to the scope (a permission the
-person acting lacks). The branches are joined with UNION ALL: each branch's columns go into
+The queries are joined with UNION ALL and run once per request: each branch's columns go into
 typed slots (numbers, texts, days, moments), as many of each as the widest branch needs, NULL
 where a branch has fewer. A column of an enumeration comes back as its stored value (the
-provider reads it with the enumeration: `Kind(row.kind)`). A provider without either function
-is always run as before.
+provider reads it with the enumeration: `Kind(row.kind)`).
 """
 
 import threading
@@ -124,55 +119,43 @@ def built(scope, today, specs) -> _Built:
 
 
 def _build(scope, today, specs) -> _Built:
-    branches, absent = [], set()  # branches: (kind, inner query or None for a gate, layout)
+    branches, absent = [], set()  # branches: (kind, inner query, layout)
     first_of: dict = {}  # rows_fn: the kind that reads it (kinds sharing their facts read once)
     same_as: dict[str, str] = {}
-    for kind, (rows_fn, gate_fn) in specs.items():
-        if rows_fn is not None and rows_fn in first_of:
+    for kind, rows_fn in specs.items():
+        if rows_fn in first_of:
             same_as[kind] = first_of[rows_fn]
-        elif rows_fn is not None:
-            first_of[rows_fn] = kind
-            query = rows_fn(scope, today)
-            if query is None:
-                absent.add(kind)
-            else:
-                inner = query.order_by(None).subquery()
-                branches.append((kind, inner, _layout(inner)))
-        elif gate_fn is not None:
-            query = gate_fn(scope, today)
-            if query is None:
-                absent.add(kind)
-            else:
-                branches.append((kind, query.order_by(None), None))
+            continue
+        first_of[rows_fn] = kind
+        query = rows_fn(scope, today)
+        if query is None:
+            absent.add(kind)
+        else:
+            inner = query.order_by(None).subquery()
+            branches.append((kind, inner, _layout(inner)))
     for kind, first in same_as.items():
         if first in absent:
             absent.add(kind)
     widths = {
-        family: max((len(layout[1][family]) for *_k, layout in branches if layout), default=0)
+        family: max((len(layout[1][family]) for *_k, layout in branches), default=0)
         for family in FAMILIES
     }
     selects = [_select(kind, inner, layout, widths) for kind, inner, layout in branches]
     return _Built(
         union_all(*selects) if len(selects) > 1 else selects[0] if selects else None,
-        {kind: layout for kind, _i, layout in branches if layout is not None},
+        {kind: layout for kind, _i, layout in branches},
         {kind: first for kind, first in same_as.items() if first not in absent},
         frozenset(absent),
     )
 
 
-def read(scope, today, specs) -> tuple[dict[str, list], set[str], set[str]]:
-    """specs: {kind: (rows_fn, gate_fn)}. Returns (rows per listed kind, kinds whose gate found
-    candidates, kinds that do not apply)."""
+def read(scope, today, specs) -> tuple[dict[str, list], frozenset[str]]:
+    """specs: {kind: rows_fn}. Returns (rows per kind that applies, kinds that do not apply)."""
     plan = built(scope, today, specs)
     rows: dict[str, list] = {kind: [] for kind in plan.layouts}
-    present: set[str] = set()
     results = db.session.execute(plan.statement) if plan.statement is not None else ()
     for result in results:
-        layout = plan.layouts.get(result.kind)
-        if layout is None:
-            present.add(result.kind)
-            continue
-        names, families = layout
+        names, families = plan.layouts[result.kind]
         values = {
             name: getattr(result, _slot(family, number))
             for family, taken in families.items()
@@ -183,22 +166,19 @@ def read(scope, today, specs) -> tuple[dict[str, list], set[str], set[str]]:
         found.sort(key=_order)
     for kind, first in plan.same_as.items():
         rows[kind] = rows[first]
-    return rows, present, set(plan.absent)
+    return rows, plan.absent
 
 
 def _select(kind: str, inner, layout, widths):
     columns = [type_coerce(literal(kind), String()).label("kind")]
-    families = layout[1] if layout is not None else {}
     for family, type_ in FAMILIES.items():
-        taken = families.get(family, [])
+        taken = layout[1][family]
         for number in range(widths[family]):
             if number < len(taken):
                 column = type_coerce(inner.c[taken[number]], type_)
             else:
                 column = cast(null(), type_)
             columns.append(column.label(_slot(family, number)))
-    if layout is None:  # a gate: one row if any candidate exists
-        return select(*columns).where(inner.exists())
     return select(*columns).select_from(inner)
 
 
