@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import true
+from sqlalchemy.orm import joinedload
 
 from portal import clock
 from portal.cases.intermediaries import filed_for
@@ -149,7 +150,12 @@ def current_context() -> ActingContext | None:
         permissions=ORG_ROLE_PERMISSIONS[membership.role],
     )
     if mandate_id is not None:
-        mandate = db.session.get(Mandate, mandate_id)
+        # The mandate with the organisation acted for and its recognitions: one statement.
+        mandate = db.session.get(
+            Mandate,
+            mandate_id,
+            options=[joinedload(Mandate.sponsor).joinedload(Organisation.recognitions)],
+        )
         own = {m.organisation_id: m for m in usable_memberships(current_user)}
         if (
             session.get(ASSERTED_KVK_SESSION_KEY) is not None

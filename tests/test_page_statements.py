@@ -14,9 +14,11 @@ from portal import clock
 from portal.extensions import db
 from portal.models import ApplicationStatus, Category, OrgRole
 from tests.support.appointments import granted_case
-from tests.support.auth import sign_in
+from tests.support.auth import act_under_mandate, sign_in
 from tests.support.factories import (
     ApplicationFactory,
+    MandateFactory,
+    MembershipFactory,
     PermitFactory,
     PersonFactory,
     member,
@@ -163,3 +165,30 @@ def test_the_counter_notices_a_write_and_a_query_during_rendering(app, signed_in
         organisation = db.session.scalar(db.select(Organisation).limit(1))
         render_template_string("{{ organisation.memberships | length }}", organisation=organisation)
     assert [rendering for _text, rendering in seen] == [False, True]
+
+
+def test_an_intermediarys_dashboard_for_a_sponsor_reads_as_little(app, client):
+    """Acting under a mandate, the dashboard reads the sponsor's list in the same statements,
+    plus one: the mandate acted under, with the sponsor and its recognitions (the session's
+    statement loads the user's own organisations)."""
+    sponsor = member().memberships[0].organisation
+    recognise(sponsor)
+    recognise(sponsor, Category.STUDY)
+    worker = PersonFactory(organisation=sponsor, given_names="Wim", surname="Worker")
+    PermitFactory(person=worker, ends_on=clock.today() + timedelta(days=30))
+    mandate = MandateFactory(sponsor=sponsor, categories=["labour", "study"])
+    membership = MembershipFactory(organisation=mandate.intermediary)
+    db.session.refresh(membership.user)
+    db.session.commit()
+    sign_in(client, membership.user)
+    client.get("/language/en")
+    act_under_mandate(client, mandate)
+    text = get_page(client, "/dashboard").text
+    assert "Apply for an extension for Wim Worker" in text
+    assert "Declare the yearly study-progress check" in text
+    with recorded(app) as seen:
+        assert client.get("/dashboard").status_code == 200
+    statements = [text for text, _rendering in seen]
+    listed = "\n".join(text[:120] for text in statements)
+    assert len(statements) <= MOST + 1, f"{len(statements)}:\n{listed}"
+    assert not any(WRITE.match(text) for text in statements)
