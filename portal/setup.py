@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from portal import storage
+from portal import pool, storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.formatting import BABEL_LOCALES
 
@@ -130,6 +130,8 @@ def register_listeners() -> None:
 def register_extensions(app: Flask) -> None:
     _sqlite_busy_timeout(app)
     db.init_app(app)
+    with app.app_context():
+        pool.ping_when_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
