@@ -301,7 +301,7 @@ def _bytecode_cache(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal import formatting
+    from portal import formatting, template_urls
     from portal.cases.status import event_activity
     from portal.labels import ACTIVITY, Labels, category_list
     from portal.permissions import MandateLapsed, current_context, current_membership
@@ -309,6 +309,7 @@ def register_template_helpers(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
     _bytecode_cache(app)
+    template_urls.init_app(app)
 
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number
