@@ -12,14 +12,14 @@ fails and the pool's other connections are replaced.
 
 import time
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
 CHECKED_IN = "portal_checked_in"  # in the connection record's info: when it went back
 
 
-def ping_when_idle(engine: Engine, after_seconds: float) -> None:
+def ping_when_idle(engine: Engine, after_seconds: float) -> dict:
+    """The engine's pool listeners, by event (registered by portal/setup.py)."""
     dialect = engine.dialect
 
     def checked_in(_dbapi_connection, record) -> None:
@@ -36,5 +36,4 @@ def ping_when_idle(engine: Engine, after_seconds: float) -> None:
                 raise DisconnectionError() from error
             raise
 
-    event.listen(engine, "checkin", checked_in)
-    event.listen(engine, "checkout", checked_out)
+    return {"checkin": checked_in, "checkout": checked_out}

@@ -131,7 +131,12 @@ def register_extensions(app: Flask) -> None:
     _sqlite_busy_timeout(app)
     db.init_app(app)
     with app.app_context():
-        pool.ping_when_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE"])
+        engine = db.engine
+    # Each app's engine: its pooled connections are pinged only after waiting idle.
+    for name, function in pool.ping_when_idle(
+        engine, app.config["DATABASE_PING_AFTER_IDLE"]
+    ).items():
+        event.listen(engine, name, function)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -2,7 +2,7 @@
 replaced before a request uses it."""
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.pool import QueuePool
 
 from portal import pool
@@ -21,7 +21,8 @@ def engine(database_url, monkeypatch):
     clock = Clock()
     monkeypatch.setattr(pool, "time", clock)
     engine = create_engine(database_url, poolclass=QueuePool, pool_size=1, max_overflow=0)
-    pool.ping_when_idle(engine, after_seconds=1.0)
+    for name, function in pool.ping_when_idle(engine, after_seconds=1.0).items():
+        event.listen(engine, name, function)
     engine.clock = clock
     yield engine
     engine.dispose()
