@@ -25,7 +25,10 @@ class Config:
     # PostgreSQL: migrations run as the tables' owner, the portal as a role that owns nothing
     # (portal/database_roles.py). Unset: migrations use DATABASE_URL.
     MIGRATION_DATABASE_URL = os.environ.get("MIGRATION_DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # A pooled connection idle for this many seconds is tested (a round trip) before a request
+    # uses it; one used a moment ago is not (portal/pool.py). 0: every time, as pool_pre_ping.
+    DATABASE_PING_AFTER_IDLE = float(os.environ.get("DATABASE_PING_AFTER_IDLE", "1"))
     # SQLite only: seconds a request waits for another's write lock before giving up.
     SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
     # SQLite: a batch pauses this long after each chunk it commits, so that a request waiting

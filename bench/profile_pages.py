@@ -28,6 +28,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import web  # noqa: E402 - bench/web.py: the same seeding
 
+# The fixed cost of a page: the base layout without a session, then with one.
+ANONYMOUS_PAGE = "/accessibility, anonymous"
+LAYOUT_PAGES = [
+    ("accessibility", "/accessibility, signed in", "/accessibility", "employer"),
+    ("account", "/account, signed in", "/account", "employer"),
+]
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
@@ -135,6 +141,23 @@ def shares(stats: pstats.Stats, top: int) -> str:
     return "\n".join(lines)
 
 
+def report(app, client, name: str, path: str, args) -> None:
+    """One page's statements and profile."""
+    seen = statements(app, client, path)
+    writes = [s for s in seen if WRITES.match(s)]
+    started = time.perf_counter()
+    stats = profile(client, path, args.requests)
+    elapsed = time.perf_counter() - started
+    print(f"\n=== {name}  ({path})")
+    print(
+        f"  {len(seen)} SQL statements, {len(writes)} writing; "
+        f"{1000 * elapsed / args.requests:.1f} ms/request under cProfile"
+    )
+    for statement in seen:
+        print(f"    - {statement[:150]}")
+    print(shares(stats, args.top))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
@@ -142,6 +165,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="profiled per page")
     parser.add_argument("--top", type=int, default=18)
     parser.add_argument("--no-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument(
+        "--only", help="a regular expression: only the pages whose name it finds (/healthz always)"
+    )
     parser.add_argument(
         "--timing",
         action="store_true",
@@ -163,14 +189,27 @@ def main() -> None:
         app = create_app("development")
         app.config["RATELIMIT_ENABLED"] = False
         timings: dict[str, float] = {}
+        anonymous = app.test_client()
+        anonymous.environ_base["HTTP_USER_AGENT"] = web.USER_AGENT
         if args.timing:
-            healthz = app.test_client()
-            timings["/healthz"] = cpu_ms(healthz, "/healthz", args.requests)
-        for who in ("employer", "small"):
+            timings["/healthz"] = cpu_ms(anonymous, "/healthz", args.requests)
+        if args.only is None or re.search(args.only, ANONYMOUS_PAGE):
+            for _ in range(5):
+                anonymous.get("/accessibility")
+            if args.timing:
+                timings[ANONYMOUS_PAGE] = cpu_ms(anonymous, "/accessibility", args.requests)
+            else:
+                report(app, anonymous, ANONYMOUS_PAGE, "/accessibility", args)
+        targets = [
+            target
+            for target in web.page_targets(data) + LAYOUT_PAGES
+            if args.only is None or re.search(args.only, target[1])
+        ]
+        for who in sorted({target[3] for target in targets}):
             client = app.test_client()
             client.environ_base["HTTP_USER_AGENT"] = web.USER_AGENT
             signed_in(client, who, data, folder if args.no_seed else None)
-            for _key, name, path, target_who in web.page_targets(data):
+            for _key, name, path, target_who in targets:
                 if target_who != who:
                     continue
                 for _ in range(5):
@@ -178,19 +217,7 @@ def main() -> None:
                 if args.timing:
                     timings[name] = cpu_ms(client, path, args.requests)
                     continue
-                seen = statements(app, client, path)
-                writes = [s for s in seen if WRITES.match(s)]
-                started = time.perf_counter()
-                stats = profile(client, path, args.requests)
-                elapsed = time.perf_counter() - started
-                print(f"\n=== {name}  ({path})")
-                print(
-                    f"  {len(seen)} SQL statements, {len(writes)} writing; "
-                    f"{1000 * elapsed / args.requests:.1f} ms/request under cProfile"
-                )
-                for statement in seen:
-                    print(f"    - {statement[:150]}")
-                print(shares(stats, args.top))
+                report(app, client, name, path, args)
         for name, ms in timings.items():
             print(f"{ms:7.2f} CPU ms  {ms / timings['/healthz']:6.1f}× /healthz  {name}")
     finally:

@@ -17,7 +17,7 @@ def create_app(config_name: str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     config.init_app(app)
 
-    from portal import inputs, ops, proxies, setup
+    from portal import inputs, ops, proxies, rate_limits, setup
 
     proxies.init_app(app)  # the client's address, before anything reads it
     ops.init_app(app)  # the request id and the clock, so that every answer has them
@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None) -> Flask:
     setup.register_i18n(app)
     setup.register_security(app)
     setup.register_blueprints(app)
+    rate_limits.init_app(app)  # after the blueprints: the API's limit is on its blueprint
     setup.register_errorhandlers(app)
     setup.register_template_helpers(app)
     setup.register_commands(app)

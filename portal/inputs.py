@@ -52,10 +52,14 @@ def _has_nul(value) -> bool:
 def request_has_nul() -> bool:
     if "\x00" in request.path:
         return True
-    for values in (request.args, request.form):
-        for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
-                return True
+    for key, value in request.args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            return True
+    if not request.want_form_data_parsed:  # no body with a content type: no form, no JSON
+        return False
+    for key, value in request.form.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            return True
     for key, upload in request.files.items(multi=True):
         if "\x00" in key or "\x00" in (upload.filename or ""):
             return True

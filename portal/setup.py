@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from portal import storage
+from portal import pool, storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.formatting import BABEL_LOCALES
 
@@ -130,6 +130,13 @@ def register_listeners() -> None:
 def register_extensions(app: Flask) -> None:
     _sqlite_busy_timeout(app)
     db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+    # Each app's engine: its pooled connections are pinged only after waiting idle.
+    for name, function in pool.ping_when_idle(
+        engine, app.config["DATABASE_PING_AFTER_IDLE"]
+    ).items():
+        event.listen(engine, name, function)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -299,7 +306,7 @@ def _bytecode_cache(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal import formatting
+    from portal import formatting, template_urls
     from portal.cases.status import event_activity
     from portal.labels import ACTIVITY, Labels, category_list
     from portal.permissions import MandateLapsed, current_context, current_membership
@@ -307,6 +314,7 @@ def register_template_helpers(app: Flask) -> None:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
     _bytecode_cache(app)
+    template_urls.init_app(app)
 
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number

@@ -41,6 +41,8 @@ def template_callables() -> dict:
         text = translations.ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 - the catalogue, as Jinja does; values escaped by %
+        if not variables and "%" not in text:
+            return text  # what `%` would give, without Markup's formatting machinery
         return text % variables
 
     @pass_context
