@@ -17,9 +17,11 @@ class Clock:
 
 
 @pytest.fixture
-def engine(database_url, monkeypatch):
+def engine(database_url, monkeypatch, tmp_path):
     clock = Clock()
     monkeypatch.setattr(pool, "time", clock)
+    if database_url.startswith("sqlite"):  # a file of its own: the test's own holds a lock
+        database_url = f"sqlite:///{tmp_path}/pool.db"
     engine = create_engine(database_url, poolclass=QueuePool, pool_size=1, max_overflow=0)
     for name, function in pool.ping_when_idle(engine, after_seconds=1.0).items():
         event.listen(engine, name, function)
