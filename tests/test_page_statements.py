@@ -34,8 +34,8 @@ WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b", re.IGNOREC
 MOST = 4
 # A PDF download: the session, then the letter joined with its stored PDF (one statement).
 MOST_FOR = {"PDF download": 2}
-# The dashboard's to-do list is one of them: its providers' queries and the existence checks of
-# those that compute in Python go to the database as one UNION ALL (portal/todo/statement.py).
+# The dashboard's to-do list is one of them: every provider's query goes to the database in one
+# UNION ALL (portal/todo/statement.py).
 # The organisation here has letters to answer, a draft, a person who needs a desk visit, a
 # permit in its extension window, one expired (a report to file) and a fee to pay: each kind is
 # read in that statement, its rule applied to the facts read there (the people's states, the
