@@ -192,6 +192,10 @@ PERSON_ROWS = [
     (ReportKind.EMPLOYMENT_ENDED, True, "current"),
 ]
 FILED_ON = date(2027, 2, 20)
+ENDING_WORDS = {
+    ReportKind.EMPLOYMENT_ENDED: "employment ended",
+    ReportKind.EMPLOYMENT_NOT_STARTED: "employment did not start",
+}
 
 
 def _person(organisation, user, report_kind, renewed, window, n):
@@ -255,6 +259,9 @@ def test_a_persons_state_is_the_same_on_every_page(client):
         page = get_page(client, f"/people/{person.id}")
         shown = page.soup.select_one("#person-state .person-state")
         assert (shown["data-state"] if shown else "current") == expected, label
+        if expected == "stay_ended":  # which report ended it, in the page's words
+            kind = ENDING_WORDS[report_kind]
+            assert f"ended on 15 February 2027 ({kind})" in page.text, label
         assert ("Ended (reported on" in page.soup.find(id="permit").text) == ended, label
 
         start = get_page(client, f"/applications/residence/new?person={person.id}")
