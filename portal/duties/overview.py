@@ -60,21 +60,21 @@ def _ending_by(today: date) -> date:
 
 def extension_query(organisation_id: int, in_scope, today: date, columns=None):
     """The latest permits that may be in their window (`permits.permits_query`) with each
-    person's last submitted application to the organisation (`last_submitted`)."""
-    submitted = (
-        select(Application.person_id, func.max(Application.submitted_at).label("last_submitted"))
+    person's last submitted application to the organisation (`last_submitted`: per candidate,
+    by the index on the person, not an aggregate over all the organisation's applications)."""
+    last_submitted = (
+        select(func.max(Application.submitted_at))
         .where(
             Application.organisation_id == organisation_id,
-            Application.person_id.is_not(None),
+            Application.person_id == Person.id,
             Application.submitted_at.is_not(None),
         )
-        .group_by(Application.person_id)
-        .subquery("last_submission")
+        .correlate(Person)
+        .scalar_subquery()
+        .label("last_submitted")
     )
-    return (
-        permits.permits_query(organisation_id, in_scope, _ending_by(today), columns)
-        .outerjoin(submitted, submitted.c.person_id == Person.id)
-        .add_columns(submitted.c.last_submitted)
+    return permits.permits_query(organisation_id, in_scope, _ending_by(today), columns).add_columns(
+        last_submitted
     )
 
 
